@@ -1,0 +1,3 @@
+"""assay: automated QA for web apps and HTTP APIs."""
+
+__version__ = "0.4.0"

@@ -1,0 +1,1 @@
+"""Pure dataclasses and functions: no I/O, no framework imports."""

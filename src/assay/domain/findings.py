@@ -1,0 +1,69 @@
+"""Findings: the contract of findings.json (../shared/FINDINGS.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from assay.domain.json import JsonObject
+
+Severity = Literal["critical", "high", "medium", "low", "info"]
+SEVERITY_ORDER: dict[str, int] = {"critical": 4, "high": 3, "medium": 2, "low": 1, "info": 0}
+
+Category = Literal[
+    "server_error",
+    "missing_endpoint",
+    "spec_drift",
+    "response_schema",
+    "status_code",
+    "redirect",
+    "spec_quality",
+    "missing_authentication",
+    "broken_function_authorization",
+    "broken_object_authorization",
+    "broken_authentication",
+    "information_disclosure",
+    "ssrf",
+    "cors",
+    "resource_exhaustion",
+    "data_exposure",
+    "injection",
+    "mass_assignment",
+    "user_enumeration",
+    "rate_limiting",
+    "stale_resource",
+    "lost_update",
+    "slow_response",
+    "ui_broken_link",
+    "ui_console_error",
+    "ui_server_error",
+    "ui_accessibility",
+    "ui_silent_failure",
+]
+
+
+@dataclass(frozen=True)
+class Finding:
+    category: Category
+    severity: Severity
+    method: str
+    path: str  # the operation's template when known; never scheme, host or query
+    title: str
+    detail: str
+    evidence: JsonObject = field(default_factory=dict)
+    reproduce: str = ""
+    scenario_id: str | None = None
+    recommendation: str = ""
+    impact: str = ""
+    id: str = ""  # "F-0001", given when findings are merged
+    flaky: bool = False
+    occurrences: int = 1
+
+    @property
+    def dedup_key(self) -> tuple[str, str, str]:
+        return (self.category, self.method.upper(), self.path)
+
+    @property
+    def blocking(self) -> bool:
+        """High and critical findings make `assay run` exit 1."""
+        return SEVERITY_ORDER[self.severity] >= SEVERITY_ORDER["high"]

@@ -1,0 +1,28 @@
+"""Everything one pipeline run produced, partial when a stage failed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assay.domain.analysis import AnalysisResult
+from assay.domain.evolution import EvolutionResult
+from assay.domain.exchanges import Exchange
+from assay.domain.findings import Finding
+from assay.domain.observation import Observation
+from assay.domain.scenarios import RequirementsResult
+
+
+@dataclass
+class RunResult:
+    target: str
+    started_at: str
+    finished_at: str = ""
+    observation: Observation | None = None
+    requirements: RequirementsResult | None = None
+    analysis: AnalysisResult | None = None
+    evolution: EvolutionResult | None = None
+    findings: list[Finding] = field(default_factory=list)
+    exchanges: list[Exchange] = field(default_factory=list)
+    error: str | None = None
+    cancelled: bool = False
+    secrets: tuple[str, ...] = field(default=(), repr=False)  # values to redact from every output

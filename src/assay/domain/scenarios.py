@@ -1,0 +1,138 @@
+"""BDD scenarios with concrete, executable HTTP actions.
+
+Strings in a request may hold placeholders: ``${name}`` is replaced by a variable saved by a
+fixture or an earlier action (``${dataset.id}``), and ``${unique}`` by a fresh token so a run
+never collides with data already on the server. A string that is exactly one placeholder is
+replaced by the raw value, keeping its JSON type.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from assay.domain.json import Json, JsonObject
+
+ScenarioKind = Literal[
+    "happy_path",
+    "missing_required",
+    "wrong_type",
+    "boundary",
+    "no_auth",
+    "crud_lifecycle",
+    "create_status",
+    "trailing_slash",
+    "list_read",
+    "not_found",
+]
+AuthMode = Literal["user", "none", "malformed"]
+Intent = Literal["valid", "invalid", "no_auth", "variant", "setup", "probe", "replay"]
+StepKeyword = Literal["Given", "When", "Then", "And", "But"]
+
+
+@dataclass(frozen=True)
+class RequestSpec:
+    operation: str  # operation key, "POST /items"
+    method: str
+    path: str  # template as the spec writes it
+    path_params: dict[str, Json] = field(default_factory=dict)
+    query: dict[str, Json] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    body: Json = None
+    has_body: bool = False
+    content_type: str = "application/json"
+    auth: AuthMode = "user"
+    # Appended to / stripped from the rendered path for convention checks.
+    path_variant: Literal["as_is", "add_slash", "strip_slash"] = "as_is"
+    intent: Intent = "valid"
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What a correct server answers. Empty ``statuses`` with ``status_classes`` = any of that class."""
+
+    statuses: tuple[int, ...] = ()
+    status_classes: tuple[int, ...] = (2,)
+    validate_schema: bool = True
+    description: str = ""
+
+    def accepts(self, status: int) -> bool:
+        return status in self.statuses or status // 100 in self.status_classes
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    request: RequestSpec
+    expect: Expectation
+    # Variables to keep from the response: name -> dotted path in the JSON body ("id", "data.id").
+    save: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Step:
+    keyword: StepKeyword
+    text: str
+
+
+@dataclass(frozen=True)
+class ResourceRecipe:
+    """How to create one resource for a fixture: the create action and the variables it yields.
+
+    ``requires`` names the recipes that must run first (a chat session needs a dataset).
+    Saved variables are namespaced by the recipe name: ``${dataset.id}``.
+    """
+
+    name: str
+    action: Action
+    requires: tuple[str, ...] = ()
+    id_field: str = "id"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str  # "SC-API-001"
+    feature: str
+    title: str
+    kind: ScenarioKind
+    tags: tuple[str, ...]
+    operations: tuple[str, ...]
+    steps: tuple[Step, ...]
+    actions: tuple[Action, ...]
+    fixtures: tuple[str, ...] = ()  # ResourceRecipe names to run first, in order
+    data: JsonObject = field(default_factory=dict)
+    severity: int = 5  # 1-10, the impact if this scenario fails (RPN's S)
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class CoverageItem:
+    item: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class CoverageMetrics:
+    operations_total: int
+    operations_covered: int
+    scenarios_by_kind: dict[str, int]
+    covered: tuple[CoverageItem, ...]
+    not_covered: tuple[CoverageItem, ...]
+
+    @property
+    def ratio(self) -> float:
+        return self.operations_covered / self.operations_total if self.operations_total else 0.0
+
+
+@dataclass(frozen=True)
+class RequirementsResult:
+    scenarios: tuple[Scenario, ...]
+    recipes: tuple[ResourceRecipe, ...]
+    test_data: JsonObject
+    coverage: CoverageMetrics
+
+    def scenario(self, scenario_id: str) -> Scenario | None:
+        return next((s for s in self.scenarios if s.id == scenario_id), None)
+
+    def recipe(self, name: str) -> ResourceRecipe | None:
+        return next((r for r in self.recipes if r.name == name), None)
