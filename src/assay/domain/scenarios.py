@@ -24,6 +24,7 @@ ScenarioKind = Literal[
     "trailing_slash",
     "list_read",
     "not_found",
+    "invalid_credentials",
 ]
 AuthMode = Literal["user", "none", "malformed"]
 Intent = Literal["valid", "invalid", "no_auth", "variant", "setup", "probe", "replay"]

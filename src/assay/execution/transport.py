@@ -6,7 +6,7 @@ import json as jsonlib
 import time
 from dataclasses import dataclass
 from types import TracebackType
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 
@@ -98,6 +98,9 @@ def _encode_body(request: RecordedRequest) -> bytes | None:
         return None
     if isinstance(request.body, str) and request.content_type != "application/json":
         return request.body.encode()
+    if request.content_type == "application/x-www-form-urlencoded" and isinstance(request.body, dict):
+        pairs = [(k, v if isinstance(v, str) else jsonlib.dumps(v)) for k, v in request.body.items()]
+        return urlencode(pairs).encode()
     return jsonlib.dumps(request.body).encode()
 
 

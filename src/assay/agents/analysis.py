@@ -1,0 +1,244 @@
+"""The Analysis agent: risk-based planning, real execution over HTTP, and findings.
+
+1. Plan (pure): RPN, business value, ROI, time, dependencies, order and strategy.
+2. Execute (when asked): authenticate, run the strategy's groups in order, critical first,
+   within the time budget.
+3. Judge: the oracles read the recorded exchanges; each finding judged from a single exchange
+   is replayed once, and one that does not reproduce is marked flaky; then findings are merged.
+4. Refine: risk scores of executed scenarios are updated from what actually happened.
+
+Never raises for target trouble: a dead target is reported in ``AnalysisOutcome.target_failure``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from assay.agents.progress import ProgressFn
+from assay.analysis.planning import plan, refine
+from assay.domain.analysis import AnalysisResult, ExecutionSuccess, Reliability, ScenarioRun
+from assay.domain.exchanges import Exchange
+from assay.domain.findings import Finding
+from assay.domain.json import dig
+from assay.domain.observation import Observation
+from assay.domain.operations import ApiModel
+from assay.domain.scenarios import RequirementsResult, Scenario
+from assay.domain.target import Target
+from assay.errors import SafetyError, TargetError
+from assay.execution.auth import Authenticator
+from assay.execution.runner import ExecutionReport, execute
+from assay.oracles.base import OracleContext, path_of
+from assay.oracles.merge import mark_flaky, merge_findings
+from assay.oracles.registry import judge_all
+from assay.ports import CancelToken, HttpTransport
+
+# Categories an oracle decides from one exchange: replaying that exchange tells real from flaky.
+REPLAYABLE = frozenset(
+    {"server_error", "missing_endpoint", "spec_drift", "response_schema", "status_code", "redirect"}
+)
+MAX_REPLAYS = 25
+REPLAY_TIMEOUT = 10.0
+
+
+@dataclass
+class AnalysisOutcome:
+    result: AnalysisResult
+    exchanges: list[Exchange]
+    findings: list[Finding]
+    target_failure: str | None = None
+    secrets: tuple[str, ...] = ()  # passwords and tokens used: to redact from every output
+
+
+class _Progress:
+    """Counts what the UI shows and forwards it, never letting a callback error stop the run."""
+
+    def __init__(self, fn: ProgressFn | None, total: int) -> None:
+        self.fn = fn
+        self.total = max(total, 1)
+        self.counters = {"scenarios": 0, "requests": 0, "findings": 0}
+
+    def __call__(self, fraction: float, message: str) -> None:
+        if self.fn is not None:
+            self.fn(round(min(max(fraction, 0.0), 1.0), 3), message, dict(self.counters))
+
+    def scenario_done(self, run: ScenarioRun, requests: int) -> None:
+        self.counters["scenarios"] += 1
+        self.counters["requests"] = requests
+        done = self.counters["scenarios"] / self.total
+        self(0.1 + 0.75 * done, f"{run.scenario_id}: {run.status}")
+
+
+async def analyse(
+    observation: Observation,
+    requirements: RequirementsResult,
+    target: Target,
+    transport: HttpTransport,
+    *,
+    execute: bool = True,
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+) -> AnalysisOutcome:
+    """Plan, optionally execute and judge the scenarios; see the module docstring."""
+    api = observation.api
+    report_progress = _Progress(progress, len(requirements.scenarios))
+    planned = plan(requirements, api)
+    report_progress(0.1, f"planned {len(requirements.scenarios)} scenarios")
+    if not execute or not requirements.scenarios:
+        report_progress(1.0, "analysis complete (no execution)")
+        return AnalysisOutcome(result=planned, exchanges=[], findings=[])
+    return await _execute_and_judge(planned, requirements, api, target, transport, report_progress, cancel)
+
+
+async def _execute_and_judge(
+    planned: AnalysisResult,
+    requirements: RequirementsResult,
+    api: ApiModel | None,
+    target: Target,
+    transport: HttpTransport,
+    report_progress: _Progress,
+    cancel: CancelToken | None,
+) -> AnalysisOutcome:
+    sent_before = transport.requests_sent
+    auth_exchanges: list[Exchange] = []
+    auth = Authenticator(api, target, transport, record=auth_exchanges.append) if api else None
+    if auth is not None and api is not None and api.auth.kind != "none":
+        report_progress(0.1, "authenticating")
+        await auth.login()
+    report = await execute(
+        _groups(planned, requirements.scenarios),
+        requirements.recipes,
+        api,
+        target,
+        transport,
+        auth=auth,
+        cancel=cancel,
+        on_run=lambda run: report_progress.scenario_done(run, transport.requests_sent - sent_before),
+    )
+    exchanges = [*auth_exchanges, *report.exchanges]
+    secrets = tuple(auth.secrets) if auth else tuple(c.password for c in target.credentials)
+    report_progress(0.88, "judging the recorded exchanges")
+    findings = await _findings(exchanges, api, target, transport, report, planned, secrets)
+    report_progress.counters["findings"] = len(findings)
+    report_progress.counters["requests"] = transport.requests_sent - sent_before
+    result = _final_result(
+        planned, requirements, api, report, findings, transport.requests_sent - sent_before
+    )
+    report_progress(1.0, f"executed {len(report.runs)} scenarios, {len(findings)} findings")
+    return AnalysisOutcome(result, exchanges, findings, report.target_failure, secrets)
+
+
+def _groups(planned: AnalysisResult, scenarios: Sequence[Scenario]) -> list[list[Scenario]]:
+    by_id = {s.id: s for s in scenarios}
+    groups = [
+        [by_id[sid] for sid in group if sid in by_id] for group in planned.execution_strategy.parallel_groups
+    ]
+    return [g for g in groups if g]
+
+
+async def _findings(
+    exchanges: list[Exchange],
+    api: ApiModel | None,
+    target: Target,
+    transport: HttpTransport,
+    report: ExecutionReport,
+    planned: AnalysisResult,
+    secrets: tuple[str, ...],
+) -> list[Finding]:
+    context = OracleContext(
+        latency_budget_seconds=target.latency_budget_seconds,
+        secrets=secrets,
+        scenario_severities={r.scenario_id: r.severity for r in planned.risk_scores},
+        known_ids=frozenset(report.created_ids),
+    )
+    judged = judge_all(exchanges, api, context)
+    can_replay = report.target_failure is None and not report.cancelled
+    checked = await _check_flaky(judged, exchanges, transport) if can_replay else judged
+    return merge_findings(checked, secrets)
+
+
+async def _check_flaky(
+    findings: list[Finding], exchanges: list[Exchange], transport: HttpTransport
+) -> list[Finding]:
+    """Replay each single-exchange finding's request once; not reproduced -> flaky."""
+    checked: list[Finding] = []
+    replays: dict[int, Exchange] = {}  # one replay per original exchange, shared by its findings
+    for finding in findings:
+        original = trigger_of(finding, exchanges) if finding.category in REPLAYABLE else None
+        if original is None or (id(original) not in replays and len(replays) >= MAX_REPLAYS):
+            checked.append(finding)
+            continue
+        if id(original) not in replays:
+            replays[id(original)] = await replay_exchange(original, transport)
+            exchanges.append(replays[id(original)])
+        checked.append(mark_flaky(finding, replays[id(original)], original))
+    return checked
+
+
+def trigger_of(finding: Finding, exchanges: Sequence[Exchange]) -> Exchange | None:
+    """The recorded exchange a finding was judged from: same route and scenario, same answer."""
+    candidates = [
+        e
+        for e in exchanges
+        if e.request.method.upper() == finding.method.upper()
+        and path_of(e) == finding.path
+        and e.intent != "replay"
+        and (finding.scenario_id is None or e.scenario_id == finding.scenario_id)
+    ]
+    status = dig(finding.evidence, "response.status")
+    for exchange in candidates:
+        if isinstance(status, int) and exchange.status == status:
+            return exchange
+        if status is None and exchange.response is None and exchange.error:
+            return exchange
+    return candidates[0] if candidates else None
+
+
+async def replay_exchange(original: Exchange, transport: HttpTransport) -> Exchange:
+    """Send the original request again, recorded as a ``replay`` exchange."""
+    try:
+        response = await transport.send(original.request, timeout=REPLAY_TIMEOUT)
+    except (TargetError, SafetyError) as exc:
+        return replace(
+            original, response=None, error=str(exc) or type(exc).__name__, intent="replay", retried=False
+        )
+    return replace(original, response=response, error=None, intent="replay", retried=False)
+
+
+def _reliability(run: ScenarioRun, exchanges: Sequence[Exchange], flaky: set[str]) -> Reliability:
+    if run.scenario_id in flaky:
+        return "low"
+    own = [e for e in exchanges if e.scenario_id == run.scenario_id and e.intent != "replay"]
+    return "medium" if any(e.retried or e.error for e in own) else "high"
+
+
+def _final_result(
+    planned: AnalysisResult,
+    requirements: RequirementsResult,
+    api: ApiModel | None,
+    report: ExecutionReport,
+    findings: Sequence[Finding],
+    requests: int,
+) -> AnalysisResult:
+    executed = [r for r in report.runs if r.status in {"passed", "failed", "error"}]
+    flaky = {f.scenario_id for f in findings if f.flaky and f.scenario_id}
+    success = tuple(
+        ExecutionSuccess(
+            scenario_id=r.scenario_id,
+            success_rate=round(r.passed_steps / r.total_steps, 3) if r.total_steps else 0.0,
+            passed_steps=r.passed_steps,
+            total_steps=r.total_steps,
+            tier_used="tier1",
+            reliability=_reliability(r, report.exchanges, flaky),
+            source="real_time_execution",
+        )
+        for r in executed
+    )
+    refined = refine(planned, requirements, api, {r.scenario_id: r.status == "passed" for r in executed})
+    return replace(
+        refined,
+        execution_success=success,
+        runs=tuple(report.runs),
+        requests_sent=requests,
+        budget_exhausted=report.budget_exhausted,
+    )

@@ -1,0 +1,332 @@
+"""Executes scenarios against the target over the HttpTransport port, recording every exchange.
+
+Per scenario: its fixture chain first (ResourceRecipes, variables namespaced ``${dataset.id}``;
+a failing fixture BLOCKS the scenario), then its actions in order, saving variables and checking
+each expectation. Groups from the execution strategy run in order; a group of several
+scenarios runs concurrently (bounded). The runner never raises for target trouble: a dropped
+connection is retried once, a timeout is recorded, and a target that stops answering
+(``max_unreachable`` connection failures in a row) ends the run with partial results and a
+``target_failure`` message. The time budget and the cancel token are checked between scenarios.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from assay.analysis.value import fixture_chain
+from assay.domain.analysis import RunStatus, ScenarioRun, StepResult
+from assay.domain.exchanges import Exchange, RecordedRequest
+from assay.domain.json import Json, dig
+from assay.domain.operations import ApiModel
+from assay.domain.scenarios import Action, RequestSpec, ResourceRecipe, Scenario
+from assay.domain.target import Target
+from assay.errors import ConnectionDropped, SafetyError, TargetTimeout, TargetUnreachable
+from assay.execution.auth import Authenticator, AuthSession
+from assay.execution.placeholders import UNIQUE, missing_placeholders, new_unique, render_request
+from assay.ports import CancelToken, HttpTransport
+
+RunCallback = Callable[[ScenarioRun], None]
+
+
+@dataclass(frozen=True)
+class RunnerOptions:
+    concurrency: int = 4  # scenarios in flight within a parallel group
+    request_timeout: float = 10.0
+    max_unreachable: int = 3  # connection failures in a row that mean the target is gone
+
+
+@dataclass
+class ExecutionReport:
+    runs: list[ScenarioRun] = field(default_factory=list)
+    exchanges: list[Exchange] = field(default_factory=list)
+    requests_sent: int = 0
+    budget_exhausted: bool = False
+    cancelled: bool = False
+    target_failure: str | None = None
+    created_ids: set[str] = field(default_factory=set)  # ids our fixtures created (for oracles)
+
+
+@dataclass(frozen=True)
+class _Meta:
+    scenario_id: str
+    action: str
+    expect_from: Action
+
+
+class _TargetDead(Exception):
+    """Internal: unwinds a scenario once the target is declared dead."""
+
+
+class Runner:
+    """One execution of a strategy against one target; not reusable."""
+
+    def __init__(
+        self,
+        recipes: Sequence[ResourceRecipe],
+        api: ApiModel | None,
+        target: Target,
+        transport: HttpTransport,
+        *,
+        auth: Authenticator | None = None,
+        options: RunnerOptions = RunnerOptions(),
+        cancel: CancelToken | None = None,
+        on_run: RunCallback | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._recipes = {r.name: r for r in recipes}
+        self._base_path = api.base_path if api else ""
+        self._target = target
+        self._transport = transport
+        self._auth = auth
+        self._options = options
+        self._cancel = cancel
+        self._on_run = on_run
+        self._clock = clock
+        self._deadline = clock() + target.budget_seconds
+        self._unreachable = 0
+        self._auth_ok: set[str] = set()  # operations where our credentials were accepted
+        self._auth_lock = asyncio.Lock()
+        self._auth_generation = 0
+        self.report = ExecutionReport()
+
+    async def run(self, groups: Sequence[Sequence[Scenario]]) -> ExecutionReport:
+        """Run every group in order; whatever cannot run is recorded as skipped, with why."""
+        sent_before = self._transport.requests_sent
+        semaphore = asyncio.Semaphore(max(1, self._options.concurrency))
+        for group in groups:
+            if len(group) == 1:
+                await self._run_one(group[0])
+            else:
+                await asyncio.gather(*(self._bounded(s, semaphore) for s in group))
+        self.report.requests_sent = self._transport.requests_sent - sent_before
+        return self.report
+
+    async def _bounded(self, scenario: Scenario, semaphore: asyncio.Semaphore) -> None:
+        async with semaphore:
+            await self._run_one(scenario)
+
+    def _stop_reason(self) -> str | None:
+        if self.report.target_failure:
+            return f"not run: {self.report.target_failure}"
+        if self._cancel is not None and self._cancel.cancelled:
+            self.report.cancelled = True
+            return "not run: the workflow was cancelled"
+        if self._clock() >= self._deadline:
+            self.report.budget_exhausted = True
+            return f"not run: time budget of {self._target.budget_seconds:g}s exhausted"
+        return None
+
+    async def _run_one(self, scenario: Scenario) -> None:
+        reason = self._stop_reason()
+        started = self._clock()
+        if reason is not None:
+            run = ScenarioRun(scenario.id, "skipped", blocked_by=reason)
+        else:
+            try:
+                run = await self._scenario(scenario)
+            except _TargetDead:
+                run = ScenarioRun(scenario.id, "error", blocked_by=self.report.target_failure)
+            except Exception as exc:
+                # One scenario that trips an unexpected error (a URL httpx rejects, a bad body)
+                # must not throw away every other scenario's results.
+                run = ScenarioRun(
+                    scenario.id, "error", blocked_by=f"runner error: {type(exc).__name__}: {exc}"
+                )
+            run = replace(run, duration_seconds=round(self._clock() - started, 3))
+        self.report.runs.append(run)
+        if self._on_run is not None:
+            self._on_run(run)
+
+    async def _scenario(self, scenario: Scenario) -> ScenarioRun:
+        scope: dict[str, Json] = self._identity_scope()
+        blocked = await self._fixtures(scenario, scope)
+        if blocked is not None:
+            return ScenarioRun(scenario.id, "blocked", blocked_by=blocked)
+        scope[UNIQUE] = new_unique()
+        steps: list[StepResult] = []
+        transport_error = False
+        for action in scenario.actions:
+            missing = missing_placeholders(action.request, scope)
+            if missing:
+                names = ", ".join("${" + m + "}" for m in missing)
+                steps.append(StepResult(action.name, False, f"not sent: no value for {names}"))
+                continue
+            exchange = await self._exchange(action.request, scope, _Meta(scenario.id, action.name, action))
+            steps.append(_step_result(action, exchange))
+            transport_error |= exchange.response is None
+            if exchange.response is not None:
+                _save(scope, action.save, exchange.response.json)
+        status: RunStatus = "error" if transport_error else "passed"
+        if not transport_error and not all(s.passed for s in steps):
+            status = "failed"
+        return ScenarioRun(scenario.id, status, tuple(steps))
+
+    def _identity_scope(self) -> dict[str, Json]:
+        """``${auth.username}``/``${auth.password}``: the identity the run is signed in as."""
+        who = self._auth.identity if self._auth is not None else None
+        return {"auth.username": who.username, "auth.password": who.password} if who else {}
+
+    async def _fixtures(self, scenario: Scenario, scope: dict[str, Json]) -> str | None:
+        """Create the scenario's fixtures into ``scope``; the reason it is blocked, or None."""
+        for name in fixture_chain(scenario.fixtures, self._recipes):
+            recipe = self._recipes.get(name)
+            if recipe is None:
+                return f"fixture {name}: no recipe to create it"
+            local: dict[str, Json] = {**scope, UNIQUE: new_unique()}
+            spec = recipe.action.request
+            missing = missing_placeholders(spec, local)
+            if missing:
+                return f"fixture {name}: {spec.operation} needs {', '.join(missing)}"
+            meta = _Meta(scenario.id, f"fixture {name}", recipe.action)
+            exchange = await self._exchange(spec, local, meta)
+            response = exchange.response
+            if response is None:
+                return f"fixture {name}: {spec.operation} failed ({exchange.error})"
+            if not recipe.action.expect.accepts(response.status):
+                return f"fixture {name}: {spec.operation} answered {response.status}"
+            created = dig(response.json, recipe.id_field)
+            if created is None:
+                return (
+                    f"fixture {name}: {spec.operation} answered {response.status} without {recipe.id_field}"
+                )
+            scope[f"{name}.id"] = created
+            self.report.created_ids.add(str(created))
+            scope[f"{name}.{recipe.id_field}"] = created
+            for var, path in recipe.action.save.items():
+                scope[f"{name}.{var}"] = dig(response.json, path)
+        return None
+
+    def _session_for(self, spec: RequestSpec) -> AuthSession:
+        session = self._auth.session if self._auth is not None else AuthSession()
+        if spec.auth == "none":
+            return AuthSession()
+        return session.malformed if spec.auth == "malformed" else session
+
+    def _render(self, spec: RequestSpec, scope: Mapping[str, Json]) -> RecordedRequest:
+        session = self._session_for(spec)
+        return render_request(
+            spec,
+            base_url=self._target.base_url,
+            base_path=self._base_path,
+            scope=scope,
+            auth_headers=session.headers,
+            auth_query=session.query,
+        )
+
+    async def _exchange(self, spec: RequestSpec, scope: Mapping[str, Json], meta: _Meta) -> Exchange:
+        generation = self._auth_generation
+        exchange = await self._send(self._render(spec, scope), spec, meta)
+        expired = exchange.status == 401 and spec.auth == "user" and spec.operation in self._auth_ok
+        if expired and await self._refresh(generation):
+            exchange = await self._send(self._render(spec, scope), spec, meta)
+        if exchange.status is not None and exchange.status not in {401, 403} and spec.auth == "user":
+            self._auth_ok.add(spec.operation)
+        if not (exchange.error or "").startswith("refused"):
+            self.report.exchanges.append(exchange)
+        return exchange
+
+    async def _refresh(self, generation: int) -> bool:
+        """Log in again (token expiry), once for all the requests that hit the same 401."""
+        if self._auth is None:
+            return False
+        async with self._auth_lock:
+            if generation != self._auth_generation:
+                return True  # another request already logged in again
+            if await self._auth.refresh() is None:
+                return False
+            self._auth_generation += 1
+            return True
+
+    async def _send(self, request: RecordedRequest, spec: RequestSpec, meta: _Meta) -> Exchange:
+        """One request, a dropped connection retried once; errors become error exchanges."""
+        base = Exchange(
+            request=request,
+            response=None,
+            operation=spec.operation,
+            path_template=spec.path,
+            scenario_id=meta.scenario_id,
+            action=meta.action,
+            intent=spec.intent,
+            expect=meta.expect_from.expect,
+        )
+        for attempt in (1, 2):
+            retried = attempt == 2
+            if self.report.target_failure:
+                raise _TargetDead
+            try:
+                response = await self._transport.send(request, timeout=self._timeout())
+            except ConnectionDropped as exc:
+                if retried:
+                    return replace(base, error=_describe(exc, "connection dropped"), retried=True)
+                # The first drop is evidence of its own (server_error judges it); then retry.
+                self.report.exchanges.append(replace(base, error=_describe(exc, "connection dropped")))
+                continue
+            except TargetTimeout as exc:
+                return replace(base, error=_describe(exc, "timeout"), retried=retried)
+            except TargetUnreachable as exc:
+                self._note_unreachable(exc)
+                return replace(base, error=_describe(exc, "unreachable"), retried=retried)
+            except SafetyError as exc:
+                return replace(base, error=f"refused by the safety policy: {exc}")
+            self._unreachable = 0
+            return replace(base, response=response, retried=retried)
+        raise AssertionError("unreachable: the loop returns on its second attempt")
+
+    def _timeout(self) -> float:
+        remaining = self._deadline - self._clock()
+        # Never cut a request shorter than a second: a budget overrun beats a bogus timeout.
+        return max(1.0, min(self._options.request_timeout, remaining))
+
+    def _note_unreachable(self, exc: TargetUnreachable) -> None:
+        self._unreachable += 1
+        if self._unreachable >= self._options.max_unreachable and not self.report.target_failure:
+            self.report.target_failure = (
+                f"the target stopped answering ({self._unreachable} connection failures in a row; "
+                f"last: {_describe(exc, 'unreachable')})"
+            )
+
+
+def _describe(exc: Exception, fallback: str) -> str:
+    return str(exc) or fallback
+
+
+def _save(scope: dict[str, Json], save: Mapping[str, str], body: Json) -> None:
+    for name, path in save.items():
+        value = dig(body, path)
+        if value is not None:
+            scope[name] = value
+
+
+def _step_result(action: Action, exchange: Exchange) -> StepResult:
+    if exchange.response is None:
+        return StepResult(action.name, False, exchange.error or "no answer")
+    status = exchange.response.status
+    if action.expect.accepts(status):
+        return StepResult(action.name, True, f"answered {status}", status)
+    wanted = action.expect.description or _wanted(action)
+    return StepResult(action.name, False, f"answered {status}, expected {wanted}", status)
+
+
+def _wanted(action: Action) -> str:
+    parts = [str(s) for s in action.expect.statuses] + [f"{c}xx" for c in action.expect.status_classes]
+    return " or ".join(parts) or "any status"
+
+
+async def execute(
+    groups: Sequence[Sequence[Scenario]],
+    recipes: Sequence[ResourceRecipe],
+    api: ApiModel | None,
+    target: Target,
+    transport: HttpTransport,
+    *,
+    auth: Authenticator | None = None,
+    options: RunnerOptions = RunnerOptions(),
+    cancel: CancelToken | None = None,
+    on_run: RunCallback | None = None,
+) -> ExecutionReport:
+    """Run ``groups`` (the strategy's parallel groups, in order) and report what happened."""
+    runner = Runner(recipes, api, target, transport, auth=auth, options=options, cancel=cancel, on_run=on_run)
+    return await runner.run(groups)
