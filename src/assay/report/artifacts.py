@@ -1,0 +1,68 @@
+"""Every file of a run in one folder: the only place in report/ that writes files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path, PurePosixPath
+
+from assay.codec import to_json
+from assay.codegen.gherkin import render_features
+from assay.domain.json import Json, JsonObject
+from assay.domain.run import RunResult
+from assay.report.common import redact, redact_json
+from assay.report.findings_doc import findings_document
+from assay.report.junit import render_junit
+from assay.report.markdown import render_markdown
+
+
+def _safe_relative(path: str) -> PurePosixPath | None:
+    """A relative path that stays inside its folder, or None."""
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or not pure.parts or ".." in pure.parts:
+        return None
+    return pure
+
+
+def _dump(value: Json, secrets: tuple[str, ...]) -> str:
+    return json.dumps(redact_json(value, secrets), indent=2, ensure_ascii=False) + "\n"
+
+
+def analysis_document(run: RunResult) -> JsonObject:
+    return {
+        "analysis": to_json(run.analysis),
+        "coverage": to_json(run.requirements.coverage) if run.requirements else None,
+    }
+
+
+def _texts(run: RunResult) -> dict[str, str]:
+    """Relative path -> content of every artifact the run has material for."""
+    texts = {
+        "findings.json": _dump(findings_document(run), run.secrets),
+        "report.md": render_markdown(run),
+        "junit.xml": render_junit(run),
+    }
+    if run.analysis or run.requirements:
+        texts["analysis.json"] = _dump(analysis_document(run), run.secrets)
+    if run.observation:
+        texts["observation.json"] = _dump(to_json(run.observation), run.secrets)
+    if run.requirements:
+        for name, text in render_features(run.requirements.scenarios).items():
+            texts[f"scenarios/{name}"] = text
+    if run.evolution:
+        for name, text in run.evolution.files.items():
+            texts[f"tests/{name}"] = text
+    return texts
+
+
+def write_artifacts(run: RunResult, out_dir: Path) -> list[Path]:
+    """Write the run's files under ``out_dir`` (created if needed); returns the paths written."""
+    written: list[Path] = []
+    for name, text in _texts(run).items():
+        relative = _safe_relative(name)
+        if relative is None:
+            continue
+        path = out_dir.joinpath(*relative.parts)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(redact(text, run.secrets), encoding="utf-8")
+        written.append(path)
+    return written

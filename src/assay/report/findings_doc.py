@@ -1,0 +1,71 @@
+"""findings.json: the stable document of FINDINGS.md, plus a summary block."""
+
+from __future__ import annotations
+
+from assay import __version__
+from assay.domain.findings import Finding
+from assay.domain.json import Json, JsonObject
+from assay.domain.run import RunResult
+from assay.report.common import category_counts, redact_json, requests_sent, severity_counts, tally
+
+
+def finding_json(finding: Finding) -> JsonObject:
+    """One finding with the contract's keys first, then the extra ones."""
+    return {
+        "id": finding.id,
+        "category": finding.category,
+        "severity": finding.severity,
+        "method": finding.method.upper(),
+        "path": finding.path,
+        "title": finding.title,
+        "detail": finding.detail,
+        "evidence": dict(finding.evidence),
+        "reproduce": finding.reproduce,
+        "scenario_id": finding.scenario_id,
+        "recommendation": finding.recommendation,
+        "impact": finding.impact,
+        "flaky": finding.flaky,
+        "occurrences": finding.occurrences,
+    }
+
+
+def summary(run: RunResult) -> JsonObject:
+    scenarios = tally(run)
+    by_severity: JsonObject = dict(severity_counts(run.findings))
+    by_category: JsonObject = dict(category_counts(run.findings))
+    return {
+        "findings": len(run.findings),
+        "by_severity": by_severity,
+        "by_category": by_category,
+        "blocking": sum(1 for f in run.findings if f.blocking),
+        "scenarios": {
+            "total": len(run.requirements.scenarios) if run.requirements else 0,
+            "passed": scenarios.passed,
+            "failed": scenarios.failed,
+            "errors": scenarios.errors,
+            "blocked": scenarios.blocked,
+            "skipped": scenarios.skipped,
+        },
+        "pass_rate": round(scenarios.pass_rate, 4),
+        "requests_sent": requests_sent(run),
+        "tests_generated": len(run.evolution.test_cases) if run.evolution else 0,
+    }
+
+
+def findings_document(run: RunResult) -> JsonObject:
+    """The findings.json document; run.secrets never appear in it."""
+    findings: list[Json] = [finding_json(f) for f in run.findings]
+    document: JsonObject = {
+        "assay_version": __version__,
+        "target": run.target,
+        "started_at": run.started_at,
+        "finished_at": run.finished_at,
+        "findings": findings,
+        "summary": summary(run),
+    }
+    if run.error:
+        document["error"] = run.error
+    if run.cancelled:
+        document["cancelled"] = True
+    redacted = redact_json(document, run.secrets)
+    return redacted if isinstance(redacted, dict) else document

@@ -1,0 +1,242 @@
+"""report.md: the findings report a QA engineer would write by hand, from one run."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assay.domain.analysis import ScenarioRun
+from assay.domain.findings import Finding
+from assay.domain.run import RunResult
+from assay.domain.scenarios import Scenario
+from assay.report.common import (
+    by_severity,
+    observed_status,
+    operation_of,
+    redact,
+    requests_sent,
+    runs,
+    severity_counts,
+    tally,
+)
+from assay.report.endpoints import endpoint_rows, render_endpoint_tables
+from assay.report.markdown_sections import (
+    coverage_section,
+    recommendations_section,
+    redirects_section,
+    running_section,
+    schema_section,
+    spec_quality_section,
+)
+
+RULE = "\n---\n\n"
+
+
+def _date(stamp: str) -> str:
+    return stamp[:10] if len(stamp) >= 10 else stamp or "unknown"
+
+
+def header(run: RunResult) -> str:
+    lines = [f"# assay report: {run.target}", f"**Date**: {_date(run.started_at)}"]
+    lines.append(f"**Target**: {run.target}")
+    obs = run.observation
+    if obs and obs.api:
+        where = f" (spec: {obs.spec_location})" if obs.spec_location else " (no spec; built from probing)"
+        lines.append(f"**API**: {obs.api.title} {obs.api.version}".rstrip() + where)
+    lines.append(
+        f"**Run**: {run.started_at} → {run.finished_at or 'unfinished'}, {requests_sent(run)} requests sent"
+    )
+    if run.evolution:
+        lines.append(f"**Generated tests**: `tests/` ({len(run.evolution.test_cases)} tests)")
+    return "\n\n".join(lines) + "\n"
+
+
+def verdict(run: RunResult) -> str:
+    """One paragraph that says whether the target is healthy and what to do first."""
+    counts = severity_counts(run.findings)
+    urgent = [f for f in by_severity(run.findings) if f.severity in ("critical", "high")]
+    parts: list[str] = []
+    if run.error:
+        parts.append(f"The run did not complete ({run.error}); the results below are partial.")
+    if run.cancelled:
+        parts.append("The run was cancelled; the results below are partial.")
+    if urgent:
+        names = "; ".join(f"{f.title} (`{operation_of(f)}`)" for f in urgent[:3])
+        parts.append(
+            f"{counts['critical']} critical and {counts['high']} high-severity issue(s) "
+            f"need attention first: {names}."
+        )
+    elif run.findings:
+        parts.append(
+            "No critical or high-severity issue was found; "
+            "the findings below are about correctness and conventions."
+        )
+    else:
+        parts.append("No issue was found in what was tested.")
+    rest = len(run.findings) - len(urgent)
+    if urgent and rest:
+        parts.append(f"{rest} further finding(s) of lower severity are listed below.")
+    return " ".join(parts)
+
+
+def executive_summary(run: RunResult) -> str:
+    t = tally(run)
+    counts = severity_counts(run.findings)
+    rate = f"{t.pass_rate:.1%}" if t.counted else "n/a"
+    lines = ["## Executive Summary"]
+    lines.append(f"**Test Results**: {t.passed}/{t.counted} scenarios passing ({rate} pass rate)")
+    if t.blocked or t.skipped:
+        lines.append(f"({t.blocked} blocked by a failed prerequisite, {t.skipped} skipped)")
+    lines.append(
+        "**Findings**: "
+        + ", ".join(f"{n} {sev}" for sev, n in counts.items())
+        + f" ({len(run.findings)} in total)"
+    )
+    return "\n\n".join([*lines, verdict(run)]) + "\n"
+
+
+def _scenarios(run: RunResult) -> dict[str, Scenario]:
+    return {s.id: s for s in run.requirements.scenarios} if run.requirements else {}
+
+
+def _finding_ids(run: RunResult, scenario_id: str) -> list[Finding]:
+    return [f for f in run.findings if f.scenario_id == scenario_id]
+
+
+def _failure_lines(run: RunResult, scenario_id: str, message: str) -> list[str]:
+    tied = _finding_ids(run, scenario_id)
+    lines = []
+    if tied:
+        worst = by_severity(tied)[0]
+        lines.append(f"   - **Severity**: {worst.severity.capitalize()}")
+        lines.append(f"   - **Findings**: {', '.join(f.id or f.title for f in tied)}")
+        if worst.impact:
+            lines.append(f"   - **Impact**: {worst.impact}")
+    if message:
+        lines.append(f"   - **Details**: {message}")
+    return lines
+
+
+def _feature(scenarios: dict[str, Scenario], scenario_id: str) -> str:
+    return scenarios[scenario_id].feature if scenario_id in scenarios else "Other"
+
+
+def _title(scenarios: dict[str, Scenario], scenario_id: str) -> str:
+    return scenarios[scenario_id].title if scenario_id in scenarios else ""
+
+
+def _passing(results: Sequence[ScenarioRun], scenarios: dict[str, Scenario]) -> list[str]:
+    lines: list[str] = []
+    number = 0
+    for feature in dict.fromkeys(_feature(scenarios, r.scenario_id) for r in results):
+        in_feature = [r for r in results if _feature(scenarios, r.scenario_id) == feature]
+        ok = [r for r in in_feature if r.status == "passed"]
+        if ok:
+            lines += [f"#### {feature} ({len(ok)}/{len(in_feature)})", ""]
+            for r in ok:
+                number += 1
+                lines.append(f"{number}. ✅ {r.scenario_id} {_title(scenarios, r.scenario_id)}".rstrip())
+            lines.append("")
+    return lines
+
+
+def _failing(
+    run: RunResult, failing: Sequence[ScenarioRun], scenarios: dict[str, Scenario], start: int
+) -> list[str]:
+    lines: list[str] = []
+    for number, r in enumerate(failing, start=start):
+        failed = [s for s in r.steps if not s.passed]
+        status = f" - HTTP {failed[0].status}" if failed and failed[0].status else ""
+        lines.append(f"{number}. ❌ **{r.scenario_id} {_title(scenarios, r.scenario_id)}**{status}")
+        lines += _failure_lines(run, r.scenario_id, failed[0].message if failed else "")
+    return lines
+
+
+def test_results(run: RunResult) -> str:
+    """Passing and failing scenarios, numbered, grouped by feature like a hand-written run log."""
+    scenarios = _scenarios(run)
+    results = runs(run)
+    if not results:
+        return "## Test Results\n\nNo scenario was executed (execution was off or the run stopped early).\n"
+    passing = [r for r in results if r.status == "passed"]
+    failing = [r for r in results if r.status in ("failed", "error")]
+    blocked = [r for r in results if r.status in ("blocked", "skipped")]
+    lines = ["## Test Results", "", f"### ✅ Passing Tests ({len(passing)})", ""]
+    lines += _passing(results, scenarios)
+    lines += [f"### ❌ Failing Tests ({len(failing)})", ""]
+    lines += _failing(run, failing, scenarios, len(passing) + 1)
+    if blocked:
+        lines += ["", f"### ⚠️ Blocked or Skipped ({len(blocked)})", ""]
+        for number, r in enumerate(blocked, start=len(passing) + len(failing) + 1):
+            title = _title(scenarios, r.scenario_id)
+            lines.append(f"{number}. ⚠️ {r.scenario_id} {title} — {r.blocked_by or r.status}")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _issue(number: int, finding: Finding) -> str:
+    status = observed_status(finding)
+    lines = [
+        f"### {number}. {finding.title} ({finding.severity.capitalize()})",
+        "",
+        f"**Endpoint**: `{operation_of(finding)}`",
+        "",
+        f"**Category**: `{finding.category}` · **ID**: {finding.id or '—'}"
+        + (f" · **Scenario**: {finding.scenario_id}" if finding.scenario_id else ""),
+        "",
+    ]
+    if status is not None:
+        lines += [f"**Status**: Returns HTTP {status}", ""]
+    lines += [
+        f"**Impact**: {finding.impact or _default_impact(finding)}",
+        "",
+        f"**Details**: {finding.detail}",
+        "",
+    ]
+    if finding.occurrences > 1 or finding.flaky:
+        flaky = " (intermittent)" if finding.flaky else ""
+        lines += [f"**Occurrences**: {finding.occurrences}{flaky}", ""]
+    if finding.reproduce:
+        lines += ["**Reproduction**:", "```bash", finding.reproduce, "```", ""]
+    if finding.recommendation:
+        lines += ["**Recommended Fix**:", "", finding.recommendation, ""]
+    return "\n".join(lines)
+
+
+def _default_impact(finding: Finding) -> str:
+    words = {
+        "critical": "Critical - the feature is broken for every user",
+        "high": "High - a real fault users or attackers will hit",
+        "medium": "Medium - clients must work around it",
+        "low": "Low - functionality works, conventions are off",
+        "info": "Very low - worth knowing, nothing is broken",
+    }
+    return words[finding.severity]
+
+
+def identified_issues(findings: Sequence[Finding]) -> str:
+    if not findings:
+        return "## Identified Issues\n\nNone.\n"
+    issues = [_issue(i, f) for i, f in enumerate(by_severity(findings), start=1)]
+    return "## Identified Issues\n\n" + "\n".join(issues).rstrip("\n") + "\n"
+
+
+def endpoint_section(run: RunResult) -> str:
+    return "## Endpoint Status\n\n" + render_endpoint_tables(endpoint_rows(run))
+
+
+def render_markdown(run: RunResult) -> str:
+    """The whole report; every value of ``run.secrets`` is redacted as the last step."""
+    sections = [
+        header(run),
+        executive_summary(run),
+        test_results(run),
+        identified_issues(run.findings),
+        redirects_section(run.findings),
+        schema_section(run.findings),
+        endpoint_section(run),
+        spec_quality_section(run),
+        coverage_section(run),
+        recommendations_section(run),
+        running_section(run),
+    ]
+    text = RULE.join(s.rstrip("\n") + "\n" for s in sections if s)
+    return redact(text, run.secrets)

@@ -1,0 +1,156 @@
+"""The later sections of report.md: conventions, schema, coverage, recommendations, how to run."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from assay.domain.findings import Finding
+from assay.domain.json import Json, as_list
+from assay.domain.run import RunResult
+from assay.report.common import by_severity, operation_of
+
+PRIORITIES = (
+    ("P0", "Immediate Action Required", ("critical",)),
+    ("P1", "High Priority", ("high",)),
+    ("P2", "Medium Priority", ("medium",)),
+    ("P3", "Low Priority", ("low", "info")),
+)
+
+
+def redirects_section(findings: Sequence[Finding]) -> str:
+    """Trailing-slash redirects and other convention findings, listed together."""
+    redirects = [f for f in findings if f.category == "redirect"]
+    if not redirects:
+        return ""
+    lines = ["## Redirects and Conventions", ""]
+    lines.append("**Finding**: these endpoints answer with a redirect instead of serving the request:")
+    lines.append("")
+    for f in redirects:
+        location = f.evidence.get("location") or f.evidence.get("redirect_to")
+        target = f" → `{location}`" if isinstance(location, str) else ""
+        lines.append(f"- `{operation_of(f)}`{target}: {f.title}")
+    lines += ["", "**Recommendation**: serve both forms of the path or document the canonical one;"]
+    lines.append("clients that do not follow redirects (or drop the body on 307) break otherwise.")
+    return "\n".join(lines) + "\n"
+
+
+def _json_block(value: Json) -> list[str]:
+    return ["```json", json.dumps(value, indent=2, ensure_ascii=False), "```"]
+
+
+def _required_fields(finding: Finding) -> list[str]:
+    for key in ("required_fields", "missing_fields", "fields"):
+        fields = [str(v) for v in as_list(finding.evidence.get(key))]
+        if fields:
+            return fields
+    return []
+
+
+def schema_section(findings: Sequence[Finding]) -> str:
+    """What the server really requires (spec drift), with the body that worked when known."""
+    drift = [f for f in findings if f.category == "spec_drift"]
+    if not drift:
+        return ""
+    lines = ["## Schema Requirements Discovered", ""]
+    for f in drift:
+        lines += [f"### `{operation_of(f)}`", "", f"**Finding**: {f.detail or f.title}", ""]
+        fields = _required_fields(f)
+        if fields:
+            lines += ["**Required fields**: " + ", ".join(f"`{name}`" for name in fields), ""]
+        working = f.evidence.get("working_body", f.evidence.get("accepted_body"))
+        if working is not None:
+            lines += ["**A body the server accepted**:", *_json_block(working), ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def spec_quality_section(run: RunResult) -> str:
+    """Weaknesses of the spec itself: what a generated client would get wrong."""
+    findings = [f for f in run.findings if f.category == "spec_quality"]
+    issues = run.observation.api.spec_issues if run.observation and run.observation.api else ()
+    if not findings and not issues:
+        return ""
+    lines = ["## Spec Quality", ""]
+    lines += [f"- **{f.title}** (`{operation_of(f)}`): {f.detail}" for f in findings]
+    lines += [
+        f"- `{i.kind}`" + (f" (`{i.operation}`)" if i.operation else "") + f": {i.message}" for i in issues
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def coverage_section(run: RunResult) -> str:
+    """What's tested ✅ and what's NOT tested ❌, from the requirements' coverage metrics."""
+    if run.requirements is None:
+        return ""
+    cov = run.requirements.coverage
+    lines = ["## Test Coverage Analysis", ""]
+    lines.append(f"**Operations covered**: {cov.operations_covered}/{cov.operations_total} ({cov.ratio:.0%})")
+    if cov.scenarios_by_kind:
+        kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(cov.scenarios_by_kind.items()))
+        lines.append(f"**Scenarios by kind**: {kinds}")
+    lines += ["", "### What's Tested ✅", ""]
+    lines += [f"- {item.item}" + (f" — {item.reason}" if item.reason else "") for item in cov.covered] or [
+        "- nothing"
+    ]
+    lines += ["", "### What's NOT Tested ❌", ""]
+    lines += [
+        f"- {item.item}" + (f" — {item.reason}" if item.reason else "") for item in cov.not_covered
+    ] or ["- nothing left out"]
+    return "\n".join(lines) + "\n"
+
+
+def _recommendation(number: int, finding: Finding) -> list[str]:
+    lines = [
+        f"{number}. **Fix: {finding.title}** (`{operation_of(finding)}`, {finding.id or finding.category})"
+    ]
+    if finding.recommendation:
+        lines.append(f"   - {finding.recommendation}")
+    return lines
+
+
+def recommendations_section(run: RunResult) -> str:
+    """P0-P3 from the findings' severities, plus coverage work when parts were not tested."""
+    lines = ["## Recommendations", ""]
+    number = 0
+    not_covered = run.requirements.coverage.not_covered if run.requirements else ()
+    for code, title, severities in PRIORITIES:
+        chosen = [f for f in by_severity(run.findings) if f.severity in severities]
+        extra = code == "P2" and bool(not_covered)
+        if not chosen and not extra:
+            continue
+        lines += [f"### {title} ({code})", ""]
+        for finding in chosen:
+            number += 1
+            lines += _recommendation(number, finding)
+        if extra:
+            number += 1
+            lines.append(f"{number}. **Expand test coverage**: {len(not_covered)} area(s) are not tested yet")
+        lines.append("")
+    if number == 0:
+        lines.append("Nothing to fix in what was tested; keep the generated suite in CI.")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def running_section(run: RunResult) -> str:
+    """How to run the generated suite against this or another environment."""
+    if run.evolution is None or not run.evolution.files:
+        return ""
+    auth = run.observation.api.auth if run.observation and run.observation.api else None
+    creds = "ASSAY_USERNAME=... ASSAY_PASSWORD=... " if auth and auth.kind not in ("none", "api_key") else ""
+    return (
+        "\n".join(
+            [
+                "## Running the Generated Suite",
+                "",
+                "```bash",
+                "pip install pytest httpx jsonschema",
+                f"BASE_URL={run.target} {creds}pytest tests/",
+                "pytest tests/ -m finding      # only the tests tied to findings: they pass once fixed",
+                "pytest tests/ -m smoke        # the quick checks",
+                "```",
+                "",
+                "Credentials come only from the environment; the suite stores none.",
+            ]
+        )
+        + "\n"
+    )
