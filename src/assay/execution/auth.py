@@ -117,7 +117,8 @@ def _register_body(api: ApiModel, unique: str, password: str) -> JsonObject:
     flow = api.auth
     op = api.operation(flow.register_operation or "")
     props = as_object(_body_schema(op).get("properties"))
-    names = [flow.username_field, *flow.register_fields]
+    # The login's username field is sent only when registration knows it (it is often the email).
+    names = [*([flow.username_field] if flow.username_field in props else []), *flow.register_fields]
     body: JsonObject = {}
     for name in dict.fromkeys(names):
         body[name] = sample_value(name, as_object(props.get(name)), unique)

@@ -1,0 +1,39 @@
+"""The HTTP oracles, in the order they run, and one call that runs them all."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assay.domain.exchanges import Exchange
+from assay.domain.findings import Finding
+from assay.domain.operations import ApiModel
+from assay.oracles import (
+    missing_endpoint,
+    redirect,
+    response_schema,
+    server_error,
+    slow_response,
+    spec_drift,
+    spec_quality,
+    status_code,
+)
+from assay.oracles.base import Judge, OracleContext
+
+HTTP_ORACLES: tuple[tuple[str, Judge], ...] = (
+    ("server_error", server_error.judge),
+    ("missing_endpoint", missing_endpoint.judge),
+    ("spec_drift", spec_drift.judge),
+    ("response_schema", response_schema.judge),
+    ("status_code", status_code.judge),
+    ("redirect", redirect.judge),
+    ("spec_quality", spec_quality.judge),
+    ("slow_response", slow_response.judge),
+)
+
+
+def judge_all(exchanges: Sequence[Exchange], api: ApiModel | None, context: OracleContext) -> list[Finding]:
+    """Every HTTP oracle's findings, unmerged (``merge.merge_findings`` dedups and numbers them)."""
+    findings: list[Finding] = []
+    for _name, judge in HTTP_ORACLES:
+        findings.extend(judge(exchanges, api, context))
+    return findings
