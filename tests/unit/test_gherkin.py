@@ -67,7 +67,9 @@ def test_every_seed_feature_parses_and_keeps_every_scenario() -> None:
 def test_request_body_becomes_a_doc_string_with_the_exact_json() -> None:
     result = generate(Observation("http://x", "api", api=seed_api()))
     (sc,) = [
-        s for s in result.scenarios if s.kind == "happy_path" and s.operations[0].endswith("/chat/sessions")
+        s
+        for s in result.scenarios
+        if s.kind == "happy_path" and s.operations[0].endswith("/chat/sessions") and "valid data" in s.title
     ]
     doc = parse(render_feature(sc.feature, [sc]))
     (scenario,) = scenarios_of(doc)

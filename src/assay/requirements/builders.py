@@ -190,6 +190,10 @@ def _happy(b: _OpBuild) -> None:
         kind = "list_read"
     action = b.action("happy path", success_expectation(b.op), body=b.body)
     b.add(kind, f"{_summary(b.op)} succeeds with valid data", action)
+    minimal = variants.required_only(body_schema(b.op), b.body)
+    if isinstance(b.body, dict) and minimal != b.body:
+        lean = b.action("only required fields", success_expectation(b.op), body=minimal)
+        b.add("happy_path", f"{_summary(b.op)} succeeds with only the fields the spec requires", lean, seq=1)
 
 
 def _body_variants(b: _OpBuild) -> None:

@@ -130,7 +130,9 @@ def _create_status(ctx: Context, op: Operation) -> Draft:
 
 def _trailing_slash(ctx: Context, op: Operation) -> Draft:
     variant: PathVariant = "strip_slash" if op.path.endswith("/") else "add_slash"
-    spec = request_for(op, path_params_for(ctx.api, ctx.names, op), path_variant=variant, intent="variant")
+    body = happy_body(ctx, op) if op.method == "POST" else None
+    params = path_params_for(ctx.api, ctx.names, op)
+    spec = request_for(op, params, body=body, path_variant=variant, intent="variant")
     expect = Expectation(description="same answer with or without the trailing slash, no redirect")
     other = "without" if variant == "strip_slash" else "with"
     return make_draft(
@@ -153,5 +155,8 @@ def convention_drafts(ctx: Context) -> list[Draft]:
         if op.method == "POST" and creates:
             drafts.append(_create_status(ctx, op))
         if op.method == "GET" and naming.is_collection(ctx.api, op.path):
+            drafts.append(_trailing_slash(ctx, op))
+        elif op.method == "POST" and creates and op.key != ctx.api.auth.register_operation:
+            # Clients that drop the body on a redirected POST make this one matter most.
             drafts.append(_trailing_slash(ctx, op))
     return drafts

@@ -146,3 +146,24 @@ def boundaries(schema: JsonObject, body: Json, limit: int = 3) -> list[Variant]:
     keep_valid = min(len(valid), max(1, limit - len(invalid)))
     chosen = invalid[: limit - keep_valid] + valid[:keep_valid]
     return chosen[:limit]
+
+
+def required_only(schema: JsonObject, body: Json) -> Json:
+    """The body cut to its required fields, with optional objects kept but cut the same way.
+
+    Sending it tests what the spec promises: that nothing outside ``required`` is needed. An
+    optional object is kept (reduced) because servers often require fields inside it that the
+    spec never marks required, as seed 000's ``config.primary_objective``.
+    """
+    if not isinstance(body, dict):
+        return body
+    schema = resolve(schema)
+    props, required = properties(schema), set(required_names(schema))
+    out: JsonObject = {}
+    for name, value in body.items():
+        prop = resolve(props.get(name, {}))
+        if isinstance(value, dict) and main_type(prop) == "object":
+            out[name] = required_only(prop, value)
+        elif name in required:
+            out[name] = copy.deepcopy(value)
+    return out
