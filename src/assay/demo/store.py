@@ -1,0 +1,145 @@
+"""The demo target's in-memory state: one per app instance, safe across threads."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Generic, TypeVar
+from uuid import UUID, uuid4
+
+from pydantic import BaseModel
+
+from assay.demo.models import AgentKit, ChatSession, Dataset, Project, RecordValue, User
+
+T = TypeVar("T", bound=BaseModel)
+
+LOGIN_FAILURE_LIMIT = 10
+LOGIN_FAILURE_WINDOW_S = 60.0
+_HASH_ROUNDS = 2_000
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _hash_password(password: str, salt: bytes) -> bytes:
+    return hashlib.pbkdf2_hmac("sha256", password.encode(), salt, _HASH_ROUNDS)
+
+
+@dataclass
+class _Account:
+    user: User
+    salt: bytes
+    password_hash: bytes
+
+
+class OwnedCollection(Generic[T]):
+    """Objects of one kind, each visible only to the user who created it."""
+
+    def __init__(self, lock: threading.RLock) -> None:
+        self._lock = lock
+        self._items: dict[UUID, tuple[UUID, T]] = {}
+
+    def add(self, owner: UUID, item_id: UUID, item: T) -> T:
+        with self._lock:
+            self._items[item_id] = (owner, item)
+        return item
+
+    def get(self, owner: UUID, item_id: UUID) -> T | None:
+        with self._lock:
+            found = self._items.get(item_id)
+        return found[1] if found is not None and found[0] == owner else None
+
+    def replace(self, owner: UUID, item_id: UUID, update: Callable[[T], T]) -> T | None:
+        with self._lock:
+            current = self.get(owner, item_id)
+            if current is None:
+                return None
+            new = update(current)
+            self._items[item_id] = (owner, new)
+            return new
+
+    def delete(self, owner: UUID, item_id: UUID) -> bool:
+        with self._lock:
+            if self.get(owner, item_id) is None:
+                return False
+            del self._items[item_id]
+            return True
+
+    def page(self, owner: UUID, limit: int, offset: int) -> tuple[list[T], int]:
+        with self._lock:
+            mine = [item for who, item in self._items.values() if who == owner]
+        return mine[offset : offset + limit], len(mine)
+
+    def count(self, owner: UUID) -> int:
+        with self._lock:
+            return sum(1 for who, _ in self._items.values() if who == owner)
+
+
+@dataclass
+class DemoStore:
+    """Users, tokens and every collection of the demo."""
+
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    _accounts: dict[str, _Account] = field(default_factory=dict)
+    _tokens: dict[str, UUID] = field(default_factory=dict)
+    _users: dict[UUID, User] = field(default_factory=dict)
+    _failures: dict[str, list[float]] = field(default_factory=dict)
+    records: dict[UUID, list[dict[str, RecordValue]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.projects: OwnedCollection[Project] = OwnedCollection(self.lock)
+        self.datasets: OwnedCollection[Dataset] = OwnedCollection(self.lock)
+        self.agent_kits: OwnedCollection[AgentKit] = OwnedCollection(self.lock)
+        self.chat_sessions: OwnedCollection[ChatSession] = OwnedCollection(self.lock)
+
+    def register(self, email: str, password: str, full_name: str | None) -> User | None:
+        """The new user, or None when the email is taken."""
+        key = email.lower()
+        salt = secrets.token_bytes(16)
+        digest = _hash_password(password, salt)
+        with self.lock:
+            if key in self._accounts:
+                return None
+            user = User(id=uuid4(), email=email, full_name=full_name, created_at=now())
+            self._accounts[key] = _Account(user, salt, digest)
+            self._users[user.id] = user
+            return user
+
+    def login_blocked(self, username: str) -> bool:
+        """True while `username` has too many recent failed logins."""
+        cutoff = time.monotonic() - LOGIN_FAILURE_WINDOW_S
+        with self.lock:
+            recent = [t for t in self._failures.get(username.lower(), []) if t > cutoff]
+            self._failures[username.lower()] = recent
+            return len(recent) >= LOGIN_FAILURE_LIMIT
+
+    def login(self, username: str, password: str) -> str | None:
+        """A fresh bearer token, or None; unknown users cost the same hashing as known ones."""
+        with self.lock:
+            account = self._accounts.get(username.lower())
+        salt = account.salt if account else b"\0" * 16
+        digest = _hash_password(password, salt)
+        if account is None or not hmac.compare_digest(digest, account.password_hash):
+            with self.lock:
+                self._failures.setdefault(username.lower(), []).append(time.monotonic())
+            return None
+        token = secrets.token_urlsafe(32)
+        with self.lock:
+            self._tokens[token] = account.user.id
+        return token
+
+    def user_for_token(self, token: str) -> User | None:
+        with self.lock:
+            user_id = self._tokens.get(token)
+            return self._users.get(user_id) if user_id is not None else None
+
+    def user_count(self) -> int:
+        with self.lock:
+            return len(self._users)
