@@ -42,8 +42,9 @@ def _is_timeout(exchange: Exchange) -> bool:
 
 
 def _severity(exchange: Exchange, context: OracleContext) -> Severity:
-    if exchange.intent == "invalid" and exchange.response is not None:
-        return "medium"  # bad input should have been a 4xx; the service itself works
+    if exchange.intent in {"invalid", "probe"} and exchange.response is not None:
+        # Bad input, or a value we had to guess, should have been a 4xx; the service still works.
+        return "medium"
     if exchange.intent in VALID_INTENTS and (
         method_of(exchange) in _WRITES or scenario_severity(exchange, context) >= CORE_SCENARIO_SEVERITY
     ):

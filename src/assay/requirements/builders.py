@@ -17,6 +17,7 @@ from assay.requirements.datagen import valid_body, value_for
 from assay.requirements.recipes import RecipePlan, fixture_chain
 from assay.requirements.refs import body_references, body_schema
 from assay.requirements.reqspec import (
+    guessed_params,
     is_form_body,
     is_generated_body,
     needed_recipes,
@@ -56,6 +57,9 @@ def success_expectation(op: Operation) -> Expectation:
     exact = tuple(int(r.status) for r in op.responses if r.status.isdigit() and r.status.startswith("2"))
     if exact:
         return Expectation(statuses=exact, status_classes=(), description="documented success")
+    redirects = tuple(int(r.status) for r in op.responses if r.status.isdigit() and r.status.startswith("3"))
+    if redirects:  # an operation documented to redirect (httpbin's /redirect-to) succeeds that way
+        return Expectation(statuses=redirects, status_classes=(), description="documented redirect")
     return Expectation(description="success")
 
 
@@ -136,6 +140,8 @@ class _OpBuild:
         no_auth: bool = False,
     ) -> Action:
         auth: AuthMode = "none" if no_auth or self.auth else "user"
+        if intent == "valid" and guessed_params(self.op, self.path_params):
+            intent = "probe"
         spec = request_for(self.op, self.path_params, body=body, query=query, auth=auth, intent=intent)
         return Action(name=name, request=spec, expect=expect)
 

@@ -38,9 +38,43 @@ def path_params_for(api: ApiModel, names: set[str], op: Operation) -> dict[str, 
     out: dict[str, Json] = {}
     for param in naming.param_names(op.path):
         recipe = recipe_for_param(api, names, op, param)
+        spec = op.param(param, "path")
         if recipe is not None:
             out[param] = f"${{{recipe}.id}}"
+        elif not _names_an_object(param):
+            # /bytes/{n}, /status/{codes}: a value, not a reference to something to create first.
+            out[param] = value_for(spec.schema if spec else {}, param)
     return out
+
+
+_ID_WORDS = ("id", "uuid", "guid", "slug", "pk")
+_KNOWN_TYPES = {"string", "integer", "number", "boolean", "array", "object"}
+_CONSTRAINTS = ("enum", "const", "format", "pattern", "example", "examples", "default", "minimum", "maximum")
+
+
+def guessed_params(op: Operation, params: dict[str, Json]) -> list[str]:
+    """Path values we made up with nothing in the spec to go on (no usable type, no constraint).
+
+    A request built on a guess is not "spec-valid": a 400 for ``/status/sample-codes`` says
+    nothing about drift, so such requests are sent as probes and judged only for crashes.
+    """
+    out: list[str] = []
+    for name in params:
+        spec = op.param(name, "path")
+        schema = spec.schema if spec else {}
+        kind = schema.get("type")
+        typed = isinstance(kind, str) and kind in _KNOWN_TYPES and kind != "string"
+        if not _names_an_object(name) and not typed and not any(c in schema for c in _CONSTRAINTS):
+            out.append(name)
+    return out
+
+
+def _names_an_object(param: str) -> bool:
+    """Whether a path parameter identifies a stored object (needs one we created)."""
+    low = param.lower().replace("-", "_")
+    return any(low == w or low.endswith("_" + w) or param.endswith(w.capitalize()) for w in _ID_WORDS) or (
+        low.endswith("id") and len(low) > 2
+    )
 
 
 def needed_recipes(api: ApiModel, names: set[str], op: Operation) -> list[str]:

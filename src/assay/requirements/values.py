@@ -115,7 +115,6 @@ def string_for(schema: JsonObject, name: str = "", salt: str = "") -> str:
     return fit_length(named, schema)
 
 
-
 def _bound(schema: JsonObject, key: str) -> float | None:
     value = schema.get(key)
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
