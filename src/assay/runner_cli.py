@@ -22,13 +22,15 @@ async def run_and_write(target: Target, out_dir: Path, *, execute: bool, console
         with ProgressView(console) as view:
             async for event in pipeline.run(target, transport, result, realtime_execution=execute):
                 view.handle(event)
+    if not console.is_terminal:
+        console.print()  # a non-terminal Live leaves the cursor at the end of its last line
     if result.observation is not None:
         written = write_artifacts(result, out_dir)
         for line in summary_lines(result):
-            console.print(line, highlight=False)
-        console.print(f"wrote {len(written)} files to {out_dir}", highlight=False)
+            console.print(line, highlight=False, markup=False)
+        console.print(f"wrote {len(written)} files to {out_dir}", highlight=False, markup=False)
     if result.error:
-        console.print(f"[yellow]workflow stopped:[/] {result.error}", highlight=False)
+        console.print(f"workflow stopped: {result.error}", highlight=False, markup=False, style="yellow")
     return result
 
 

@@ -10,6 +10,7 @@ from assay.domain.evolution import EvolutionResult, TestCase
 from assay.domain.findings import Finding
 from assay.domain.observation import Observation
 from assay.domain.scenarios import RequirementsResult
+from assay.evolution.calibrate import calibrate
 
 
 def evolve(
@@ -20,6 +21,7 @@ def evolve(
 ) -> EvolutionResult:
     """One pytest-httpx test per scenario; ``files`` holds the whole runnable suite."""
     smoke = analysis.execution_strategy.smoke_tests if analysis else ()
+    requirements, calibration = calibrate(requirements, analysis, findings)
     suite = build_suite(requirements, observation.api, findings, observation.target, smoke_ids=set(smoke))
     cases = tuple(
         TestCase(
@@ -32,7 +34,7 @@ def evolve(
         )
         for test in suite.tests
     )
-    notes = suite.notes
+    notes = (*suite.notes, *calibration)
     if observation.api is None:
         notes = (*notes, "no API model: authentication and response schemas were not generated")
     return EvolutionResult(test_cases=cases, files=suite.files, notes=notes)
