@@ -180,7 +180,7 @@ async def test_discovers_and_models_the_seed_like_api(servers: dict[str, str]) -
     assert untyped == {"POST /api/v1/chat/sessions/{session_id}/messages"}
     assert "the spec's paths already start with the base URL's path /api/v1" in obs.notes
     # the base URL, the 16 well-known paths under /api/v1, then the host root's /openapi.json
-    assert obs.requests_sent == 18
+    assert obs.requests_sent == 19
 
 
 async def test_spec_found_through_the_docs_page(servers: dict[str, str]) -> None:
@@ -196,7 +196,7 @@ async def test_spec_given_as_url(servers: dict[str, str]) -> None:
     target = Target(servers["hidden"], spec_location=servers["hidden"] + "/internal/schema.json")
     async with transport_for(target) as transport:
         obs = await observe(target, transport)
-    assert obs.api is not None and obs.requests_sent == 1 and obs.confidence == 0.95
+    assert obs.api is not None and obs.requests_sent == 2 and obs.confidence == 0.95
 
 
 async def test_unreachable_target() -> None:

@@ -44,7 +44,7 @@ async def test_given_spec_file_wins_and_sends_nothing(tmp_path: Path) -> None:
     assert obs.kind == "api" and obs.api is not None and obs.spec_location == str(path)
     assert [op.key for op in obs.api.operations] == ["POST /items/", "GET /items/{id}"]
     assert obs.api.dependencies[0].producer == "POST /items/"
-    assert obs.requests_sent == 0 and obs.confidence == 0.95
+    assert obs.requests_sent == 1 and obs.confidence == 0.95
     assert seen[0][0] == 0.0 and seen[-1][0] == 1.0 and seen[-1][2]["operations"] == 2
     assert obs.notes[0].startswith(f"spec given at {path} (OpenAPI 3.0.3): 2 operations, 1 dependencies")
 
@@ -53,7 +53,7 @@ async def test_discovered_spec_records_where_and_how_many_requests() -> None:
     transport = _serve({"http://h/openapi.json": json_response(200, SPEC)})
     obs = await observe(Target("http://h/"), transport)
     assert obs.spec_location == "http://h/openapi.json" and obs.api is not None
-    assert obs.requests_sent == 2 and obs.confidence == 0.9
+    assert obs.requests_sent == 3 and obs.confidence == 0.9
     assert obs.discovery_log[-1].endswith("(spec found: OpenAPI 3.0.3)")
 
 

@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from assay.agents.progress import ProgressFn, report
-from assay.domain.exchanges import RecordedResponse
+from assay.domain.exchanges import RecordedRequest, RecordedResponse
 from assay.domain.observation import Observation, ProbedEndpoint, TargetKind
 from assay.domain.operations import ApiModel
 from assay.domain.target import Target
+from assay.errors import ConnectionDropped
 from assay.ports import HttpTransport
 from assay.spec import build_api_model
 from assay.spec.discovery import Discovery, discover_spec
@@ -31,6 +32,9 @@ class _Found:
     given: bool = False
 
 
+REACH_TIMEOUT = 10.0
+
+
 async def observe(
     target: Target, transport: HttpTransport, progress: ProgressFn | None = None
 ) -> Observation:
@@ -41,7 +45,9 @@ async def observe(
     cannot be used. A target with no spec (an HTML app, say) is an Observation with a note.
     """
     sent_before = transport.requests_sent
-    report(progress, 0.0, "looking for the API description", requests=0)
+    report(progress, 0.0, "checking that the target answers", requests=0)
+    await _reachable(target, transport)
+    report(progress, 0.1, "looking for the API description", requests=1)
     found = await _find_spec(target, transport)
     sent = transport.requests_sent - sent_before
     if found.api is not None:
@@ -59,6 +65,18 @@ async def observe(
     sent = transport.requests_sent - sent_before
     report(progress, 1.0, f"probed {len(probes)} endpoints", endpoints=len(probes), requests=sent)
     return _probe_observation(target, found, probes, sent)
+
+
+async def _reachable(target: Target, transport: HttpTransport) -> None:
+    """One GET of the base URL: a target that is down or hangs ends the run here, in seconds.
+
+    TargetUnreachable and TargetTimeout propagate (exit 2 in the CLI); a dropped connection or
+    any status, even a 5xx, means something answers and observation goes on.
+    """
+    try:
+        await transport.send(RecordedRequest("GET", target.base_url), timeout=REACH_TIMEOUT)
+    except ConnectionDropped:
+        pass
 
 
 async def _find_spec(target: Target, transport: HttpTransport) -> _Found:

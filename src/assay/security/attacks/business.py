@@ -1,0 +1,82 @@
+"""Business-flow abuse: a coupon, referral, redeem or transfer operation repeated up to 5 times.
+
+When the spec makes such a flow visible, the same valid request is sent repeatedly; if every
+repeat keeps succeeding, nothing stops a client from applying the benefit again and again.
+Reported under ``rate_limiting`` (no category fits better yet) as a "verify" finding.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assay.domain.exchanges import Exchange
+from assay.domain.findings import Finding
+from assay.domain.operations import Operation
+from assay.oracles.base import Draft, OracleContext, route
+from assay.requirements.naming import is_auth_operation
+from assay.security.attacks.common import Prober, finding, finish, oracle_context, refusal
+from assay.security.base import FamilyReport, ProbeClient, SecurityContext
+
+REPEATS = 5
+_FLOW = re.compile(
+    r"(?i)coupon|redeem|referr|refer\b|transfer|voucher|promo|gift|claim|reward|discount|bonus|apply"
+)
+_VALUABLE = re.compile(r"(?i)coupon|redeem|voucher|promo|gift|transfer|referr|bonus")
+
+
+def is_business_flow(op: Operation) -> bool:
+    words = " ".join((op.path, op.operation_id or "", op.summary))
+    return op.method in {"POST", "PUT", "PATCH"} and bool(_FLOW.search(words))
+
+
+def judge_repeats(op: Operation, repeats: Sequence[Exchange], context: OracleContext) -> list[Finding]:
+    """A finding when every one of ``REPEATS`` identical requests succeeded; pure."""
+    if len(repeats) < REPEATS or any((e.status or 0) // 100 != 2 for e in repeats):
+        return []
+    words = " ".join((op.path, op.operation_id or "", op.summary))
+    draft = Draft(
+        category="rate_limiting",
+        severity="medium" if _VALUABLE.search(words) else "low",
+        title=f"{route(repeats[0])} can be repeated without limit (verify)",
+        detail=(
+            f"The same request to `{route(repeats[0])}` succeeded {len(repeats)} times in a row "
+            f"({', '.join(str(e.status) for e in repeats)}). "
+            "Verify that applying it more than once is intended."
+        ),
+        recommendation=(
+            "Make one-time benefits idempotent (one use per code and user) and limit repeated transfers."
+        ),
+        impact="A client may redeem the same benefit or repeat a transfer many times (OWASP API6).",
+        extra={"repeats": len(repeats)},
+    )
+    return [finding(draft, repeats[-1], context, len(repeats))]
+
+
+class BusinessFlowFamily:
+    name = "business_flow"
+
+    async def run(self, ctx: SecurityContext) -> FamilyReport:
+        reason = refusal(ctx)
+        if reason:
+            return FamilyReport(self.name, notes=[reason])
+        client = ProbeClient(ctx, self.name, budget=min(ctx.budget_per_family, 30))
+        prober = Prober(ctx, client)
+        findings: list[Finding] = []
+        flows = [
+            op for op in ctx.api.operations if is_business_flow(op) and not is_auth_operation(ctx.api, op)
+        ]
+        for op in flows:
+            if not prober.allowed(op):
+                continue
+            spec = await prober.baseline_spec(op)
+            repeats: list[Exchange] = []
+            for _ in range(REPEATS):
+                exchange = await prober.send(spec, "repeat")
+                if exchange is None:
+                    break
+                repeats.append(exchange)
+                if (exchange.status or 0) // 100 != 2:
+                    break
+            findings += judge_repeats(op, repeats, oracle_context(ctx))
+        return finish(client, findings, [f"{len(flows)} business flow(s) found"])

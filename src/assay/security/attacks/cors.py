@@ -1,0 +1,101 @@
+"""cors: Origin headers of an unrelated domain, a look-alike of the target, and ``null``.
+
+Only the response *headers* count: ``Access-Control-Allow-Origin`` equal to the origin sent
+together with ``Access-Control-Allow-Credentials: true``. A wildcard without credentials is
+fine, and an origin echoed in the body (httpbin's ``/headers``) is not CORS at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from assay.domain.exchanges import Exchange, RecordedRequest
+from assay.domain.findings import Finding, Severity
+from assay.domain.operations import AuthKind, Operation
+from assay.oracles.base import Draft, OracleContext, group_by_route, route
+from assay.security.attacks.common import Prober, base_spec, finding, finish, oracle_context, refusal
+from assay.security.base import FamilyReport, ProbeClient, SecurityContext
+
+OPERATIONS = 3
+
+
+def origins(host: str) -> tuple[str, ...]:
+    return ("https://evil.example", f"https://{host or 'target'}.evil.example", "null")
+
+
+def reflects_with_credentials(origin: str, exchange: Exchange) -> bool:
+    response = exchange.response
+    if response is None:
+        return False
+    allowed = (response.header("access-control-allow-origin") or "").strip()
+    credentials = (response.header("access-control-allow-credentials") or "").strip().lower()
+    return allowed.lower() == origin.lower() and credentials == "true"
+
+
+def severity_for(auth: AuthKind) -> Severity:
+    """Cookies and HTTP auth travel with credentialed requests; bearer tokens in JS storage do not."""
+    if auth in {"cookie", "basic"}:
+        return "high"
+    return "medium" if auth != "none" else "low"
+
+
+def judge_cors(
+    probes: Sequence[tuple[str, Exchange]], auth: AuthKind, context: OracleContext
+) -> list[Finding]:
+    """One finding per route that grants credentialed access to a foreign origin; pure."""
+    bad = [(o, e) for o, e in probes if reflects_with_credentials(o, e)]
+    findings: list[Finding] = []
+    for group in group_by_route(e for _o, e in bad).values():
+        granted = [o for o, e in bad if e in group]
+        draft = Draft(
+            category="cors",
+            severity=severity_for(auth),
+            title=f"{route(group[0])} grants credentialed access to foreign origins",
+            detail=(
+                f"For Origin {', '.join(granted)} the answer carries that origin in "
+                "Access-Control-Allow-Origin together with Access-Control-Allow-Credentials: true, so "
+                "any site a logged-in user visits can read this API's answers with the user's cookies."
+                + (
+                    " The API declares no authentication: verify whether cookies matter here."
+                    if auth == "none"
+                    else ""
+                )
+            ),
+            recommendation="Allow only a fixed list of trusted origins; never reflect Origin or allow null.",
+            impact="Cross-site reading of users' data (session riding) from a malicious page.",
+            extra={"origins": list(granted)},
+        )
+        findings.append(finding(draft, group[0], context, len(granted)))
+    return findings
+
+
+def _targets(ctx: SecurityContext) -> list[Operation]:
+    me = ctx.api.operation(ctx.api.auth.current_user_operation or "")
+    gets = [op for op in ctx.api.operations if op.method == "GET" and "{" not in op.path and op is not me]
+    return ([me] if me else []) + gets[: OPERATIONS - (1 if me else 0)]
+
+
+class CorsFamily:
+    name = "cors"
+
+    async def run(self, ctx: SecurityContext) -> FamilyReport:
+        reason = refusal(ctx)
+        if reason:
+            return FamilyReport(self.name, notes=[reason])
+        client = ProbeClient(ctx, self.name, budget=min(ctx.budget_per_family, 12))
+        prober = Prober(ctx, client)
+        probes: list[tuple[str, Exchange]] = []
+        for op in _targets(ctx):
+            request = prober.render(base_spec(op))
+            for origin in origins(ctx.target.host):
+                sent = await prober.send_raw(
+                    _with_origin(request, origin), op.key, op.path, f"Origin {origin}"
+                )
+                if sent is not None:
+                    probes.append((origin, sent))
+        return finish(client, judge_cors(probes, ctx.api.auth.kind, oracle_context(ctx)))
+
+
+def _with_origin(request: RecordedRequest, origin: str) -> RecordedRequest:
+    return replace(request, headers={**request.headers, "Origin": origin})

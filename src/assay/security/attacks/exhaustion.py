@@ -1,0 +1,196 @@
+"""resource_exhaustion: growing pathological inputs, and huge page sizes, with the answer time tracked.
+
+Regex-validated and free-text fields get ``c * n + "!"`` for growing ``n``: catastrophic
+backtracking makes the time grow far faster than the size. The ladder starts small (an
+exponential regex would hang on 1 KiB) and only moves on to 1k–16k when the short rungs stay
+fast. A finding needs more than 1 s twice and a time ratio far above the size ratio.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assay.domain.exchanges import Exchange
+from assay.domain.findings import Finding
+from assay.domain.json import Json, as_str
+from assay.domain.operations import Operation
+from assay.oracles.base import Draft, OracleContext, route
+from assay.requirements.datagen import main_type, resolve
+from assay.security.attacks.common import (
+    Prober,
+    Slot,
+    finding,
+    finish,
+    oracle_context,
+    refusal,
+    slots,
+    string_slots,
+    with_value,
+)
+from assay.security.base import FamilyReport, ProbeClient, SecurityContext
+
+SHORT_LADDER = (12, 20, 24)
+FINE_LADDER = (25, 26, 27, 28)  # one character at a time: exponential time doubles per rung
+LONG_LADDER = (1024, 4096, 16384)
+SLOW_SECONDS = 1.0
+SUSPECT_SECONDS = 0.25  # a short rung this slow: do not feed it 1 KiB
+RATIO_FACTOR = 8.0
+TIMEOUT = 10.0
+HUGE_PAGE = 1_000_000
+PAGE_NAMES = frozenset({"limit", "pagesize", "perpage", "size", "count", "max", "top", "take", "pagelimit"})
+OPERATIONS = 8
+_CHARS = "a0A .-_@"
+
+
+def seconds(exchange: Exchange) -> float:
+    """The answer time; a timeout counts as the whole timeout."""
+    return exchange.response.elapsed_seconds if exchange.response is not None else TIMEOUT
+
+
+def filler(pattern: str | None) -> str:
+    """A character the field's pattern accepts in a run (``aaaa``), so the regex engine backtracks."""
+    if pattern:
+        for char in _CHARS:
+            try:
+                if re.search(pattern, char * 6):
+                    return char
+            except re.error:
+                break
+    return "a"
+
+
+def judge_growth(
+    points: Sequence[tuple[int, Exchange]], confirm: Exchange | None, field: str, context: OracleContext
+) -> list[Finding]:
+    """A finding when the slowest rung took > 1 s twice and time grew far faster than size; pure."""
+    if len(points) < 2 or confirm is None:
+        return []
+    (size0, first), (size1, last) = points[0], points[-1]
+    t0, t1 = max(seconds(first), 0.001), seconds(last)
+    if t1 <= SLOW_SECONDS or seconds(confirm) <= SLOW_SECONDS:
+        return []
+    if t1 / t0 < RATIO_FACTOR * (size1 / size0):
+        return []
+    draft = Draft(
+        category="resource_exhaustion",
+        severity="high",
+        title=f"{route(last)} works super-linearly on {field}",
+        detail=(
+            f"A {size1}-character value in {field} takes {t1:.2f} s (again {seconds(confirm):.2f} s), a "
+            f"{size0}-character one {t0:.3f} s: {t1 / t0:.0f}× the time for {size1 / size0:.1f}× the size. "
+            "Typical of catastrophic regex backtracking."
+        ),
+        recommendation=(
+            "Bound the field's length before validating it, and use patterns without nested quantifiers "
+            "(or a linear-time regex engine such as RE2)."
+        ),
+        impact="A handful of small requests can keep the server's workers busy: denial of service.",
+        extra={"timings": {str(size): round(seconds(e), 3) for size, e in points}},
+    )
+    return [finding(draft, last, context)]
+
+
+def judge_page_size(
+    base: Exchange, huge: Exchange, confirm: Exchange | None, field: str, context: OracleContext
+) -> list[Finding]:
+    """A finding when a page size of a million takes > 1 s twice and ≥ 10× the default; pure."""
+    if confirm is None or (huge.status is None and huge.error is None):
+        return []
+    if (huge.status or 0) // 100 not in {2, 5} and huge.response is not None:
+        return []  # refused (4xx): the page size is bounded
+    t_base, t_huge = max(seconds(base), 0.001), seconds(huge)
+    if t_huge <= SLOW_SECONDS or seconds(confirm) <= SLOW_SECONDS or t_huge < 10 * t_base:
+        return []
+    draft = Draft(
+        category="resource_exhaustion",
+        severity="medium",
+        title=f"{route(huge)} accepts a page size of {HUGE_PAGE}",
+        detail=f"{field}={HUGE_PAGE} takes {t_huge:.2f} s (the default {t_base:.3f} s); nothing caps it.",
+        recommendation=f"Cap {field} (e.g. at 100) and answer 400/422 above the cap.",
+        impact="Clients can make the server load and serialize whole tables per request.",
+    )
+    return [finding(draft, huge, context)]
+
+
+def text_slots(op: Operation) -> list[Slot]:
+    """Free-text fields, those with a ``pattern`` first."""
+    found = [s for s in string_slots(op) if s.location in {"query", "body"}]
+    return sorted(found, key=lambda s: "pattern" not in resolve(s.schema))
+
+
+def page_slots(op: Operation) -> list[Slot]:
+    return [
+        s
+        for s in slots(op)
+        if s.location == "query"
+        and re.sub(r"[^a-z]", "", s.name.lower()) in PAGE_NAMES
+        and main_type(resolve(s.schema)) in {"integer", "number", None}
+    ]
+
+
+@dataclass
+class _Budget:
+    operations: int = OPERATIONS
+
+
+class ResourceExhaustionFamily:
+    name = "resource_exhaustion"
+
+    async def run(self, ctx: SecurityContext) -> FamilyReport:
+        reason = refusal(ctx)
+        if reason:
+            return FamilyReport(self.name, notes=[reason])
+        client = ProbeClient(ctx, self.name, budget=min(ctx.budget_per_family, 60))
+        prober = Prober(ctx, client)
+        findings: list[Finding] = []
+        ops = [op for op in ctx.api.operations if (text_slots(op) or page_slots(op)) and prober.allowed(op)]
+        for op in ops[:OPERATIONS]:
+            findings += await self._ladder(prober, op)
+            findings += await self._page(prober, op)
+        return finish(client, findings, [f"{min(len(ops), OPERATIONS)} operation(s) fed growing inputs"])
+
+    async def _ladder(self, prober: Prober, op: Operation) -> list[Finding]:
+        fields = text_slots(op)[:1]
+        if not fields:
+            return []
+        slot = fields[0]
+        char = filler(as_str(resolve(slot.schema).get("pattern")) or None)
+        spec = await prober.baseline_spec(op)
+        points: list[tuple[int, Exchange]] = []
+        for size in (*SHORT_LADDER, *FINE_LADDER, *LONG_LADDER):
+            if not _next_rung(size, points):
+                continue
+            value: Json = char * size + "!"
+            action = f"{size} chars in {slot.label}"
+            exchange = await prober.send(with_value(spec, slot, value), action, timeout=TIMEOUT)
+            if exchange is None:
+                return []
+            points.append((size, exchange))
+            if seconds(exchange) > SLOW_SECONDS:
+                confirm = await prober.send(with_value(spec, slot, value), "confirm", timeout=TIMEOUT)
+                return judge_growth(points, confirm, slot.label, oracle_context(prober.ctx))
+        return []
+
+    async def _page(self, prober: Prober, op: Operation) -> list[Finding]:
+        fields = page_slots(op)[:1]
+        if not fields or op.method != "GET":
+            return []
+        spec = await prober.baseline_spec(op)
+        base = await prober.send(spec, "default page size")
+        huge = await prober.send(with_value(spec, fields[0], HUGE_PAGE), "huge page size", timeout=TIMEOUT)
+        if base is None or huge is None or seconds(huge) <= SLOW_SECONDS:
+            return []
+        confirm = await prober.send(with_value(spec, fields[0], HUGE_PAGE), "confirm", timeout=TIMEOUT)
+        return judge_page_size(base, huge, confirm, fields[0].name, oracle_context(prober.ctx))
+
+
+def _next_rung(size: int, points: list[tuple[int, Exchange]]) -> bool:
+    """Fine rungs only when the short ones grew; long rungs only when nothing looks exponential."""
+    if size in SHORT_LADDER or not points:
+        return True
+    growing = seconds(points[-1][1]) > 4 * max(seconds(points[0][1]), 0.005)
+    if size in FINE_LADDER:
+        return growing
+    return not growing and seconds(points[-1][1]) <= SUSPECT_SECONDS

@@ -1,0 +1,226 @@
+"""user_enumeration and rate_limiting: what the login (and password reset) operations give away.
+
+Enumeration pairs an unknown user with the known user and a wrong password, interleaved, four
+times each: a consistent difference in status, message or timing tells an attacker which
+accounts exist. Rate limiting sends a bounded burst of failed logins (at most 30) for a user
+assay registered itself when it can (so no real account gets locked out) and looks for any
+sign of throttling: 429, Retry-After, a lockout message, or the real login refused afterwards.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from statistics import median
+from urllib.parse import urlencode
+
+from assay.domain.exchanges import Exchange, RecordedRequest
+from assay.domain.findings import Finding
+from assay.domain.operations import Operation
+from assay.domain.target import Credentials
+from assay.execution.auth import Authenticator, strong_password
+from assay.execution.placeholders import join_url, new_unique
+from assay.oracles.base import Draft, OracleContext, route
+from assay.security.attacks.common import Prober, finding, finish, oracle_context, refusal
+from assay.security.base import FamilyReport, ProbeClient, SecurityContext
+
+ROUNDS = 4
+BURST = 30
+TIMING_GAP = 0.1
+_THROTTLED = re.compile(r"(?i)too many|rate limit|locked|lockout|try again later|temporarily blocked")
+
+
+def _status(e: Exchange) -> int:
+    return e.status or 0
+
+
+def _normalized(e: Exchange, names: Sequence[str]) -> str:
+    text = e.response.text if e.response else ""
+    for name in names:
+        text = text.replace(name, "<user>")
+    return re.sub(r"\d+", "0", text).strip()
+
+
+def _seconds(e: Exchange) -> float:
+    return e.response.elapsed_seconds if e.response else 0.0
+
+
+def enumeration_signal(
+    unknown: Sequence[Exchange], wrong: Sequence[Exchange], names: Sequence[str]
+) -> str | None:
+    """How unknown-user and wrong-password answers differ consistently ("status", "message", "timing")."""
+    if not unknown or not wrong or any(e.response is None for e in (*unknown, *wrong)):
+        return None
+    statuses = [_status(e) for e in (*unknown, *wrong)]
+    if any(s // 100 == 2 or s == 429 for s in statuses):
+        return None
+    unknown_status, wrong_status = {_status(e) for e in unknown}, {_status(e) for e in wrong}
+    if len(unknown_status) == 1 and len(wrong_status) == 1 and unknown_status != wrong_status:
+        return "status"
+    a, b = {_normalized(e, names) for e in unknown}, {_normalized(e, names) for e in wrong}
+    if len(a) == 1 and len(b) == 1 and a != b:
+        return "message"
+    ta, tb = [_seconds(e) for e in unknown], [_seconds(e) for e in wrong]
+    apart = min(tb) > max(ta) or min(ta) > max(tb)
+    if len(ta) >= 3 and apart and abs(median(tb) - median(ta)) >= TIMING_GAP:
+        return "timing"
+    return None
+
+
+def judge_enumeration(
+    unknown: Sequence[Exchange], wrong: Sequence[Exchange], names: Sequence[str], context: OracleContext
+) -> list[Finding]:
+    """A finding when the answers tell an existing user from an unknown one; pure."""
+    signal = enumeration_signal(unknown, wrong, names)
+    if signal is None:
+        return []
+    shown = {
+        "status": f"{_status(unknown[0])} for an unknown user, {_status(wrong[0])} for a wrong password",
+        "message": "different messages for an unknown user and for a wrong password",
+        "timing": (
+            f"a consistent timing gap (median {median(_seconds(e) for e in unknown):.3f} s for an "
+            "unknown user, "
+            f"{median(_seconds(e) for e in wrong):.3f} s for a wrong password)"
+        ),
+    }[signal]
+    draft = Draft(
+        category="user_enumeration",
+        severity="low" if signal == "timing" else "medium",
+        title=f"{route(wrong[0])} tells whether an account exists ({signal})",
+        detail=f"Over {len(unknown)} paired attempts, `{route(wrong[0])}` answers with {shown}.",
+        recommendation=(
+            "Answer every failed attempt with the same status and message, and spend the same time "
+            "(verify against a dummy hash when the user does not exist)."
+        ),
+        impact="Attackers learn which accounts exist and focus password guessing on them.",
+        extra={"signal": signal},
+    )
+    return [finding(draft, wrong[0], context, len(wrong))]
+
+
+def throttled(exchange: Exchange) -> bool:
+    response = exchange.response
+    if response is None:
+        return False
+    return (
+        response.status in {429, 503}
+        or "retry-after" in response.headers
+        or bool(_THROTTLED.search(response.text))
+    )
+
+
+def judge_rate_limit(
+    burst: Sequence[Exchange], after: Exchange | None, context: OracleContext
+) -> list[Finding]:
+    """A finding when a burst of failed logins meets no throttling and no lockout; pure."""
+    answered = [e for e in burst if e.response is not None]
+    if len(answered) < 10 or any(throttled(e) for e in answered):
+        return []
+    if any(_status(e) // 100 == 2 for e in answered):
+        return []  # a wrong password was accepted: something else is going on
+    if after is not None and _status(after) // 100 != 2:
+        return []  # the account got locked: that is a limit
+    draft = Draft(
+        category="rate_limiting",
+        severity="medium",
+        title=f"{route(answered[-1])} accepts unlimited failed attempts",
+        detail=(
+            f"{len(answered)} failed attempts in a row got no 429, no Retry-After and no lockout"
+            + ("; the real password still worked afterwards." if after is not None else ".")
+        ),
+        recommendation="Throttle failed attempts per account and per client: 429 with Retry-After.",
+        impact="Passwords can be guessed at full speed (credential stuffing, brute force).",
+        extra={"attempts": len(answered)},
+    )
+    return [finding(draft, answered[-1], context, len(answered))]
+
+
+def login_request(ctx: SecurityContext, op: Operation, username: str, password: str) -> RecordedRequest:
+    flow = ctx.api.auth
+    body = {flow.username_field: username, flow.password_field: password}
+    url = join_url(ctx.target.base_url, ctx.api.base_path, op.path)
+    if flow.login_format == "form":
+        ctype = "application/x-www-form-urlencoded"
+        return RecordedRequest(op.method, url, {"Content-Type": ctype}, urlencode(body), True, ctype)
+    return RecordedRequest(
+        op.method, url, {"Content-Type": "application/json"}, dict(body), True, "application/json"
+    )
+
+
+def unknown_username(known: str) -> str:
+    return f"nouser.{new_unique()}@example.com" if "@" in known else f"nouser_{new_unique()}"
+
+
+class UserEnumerationFamily:
+    name = "user_enumeration"
+
+    async def run(self, ctx: SecurityContext) -> FamilyReport:
+        reason = refusal(ctx)
+        op = ctx.api.operation(ctx.api.auth.login_operation or "")
+        identity = ctx.auth.identity
+        if reason or op is None or identity is None:
+            return FamilyReport(self.name, notes=[reason or "needs a login operation and a known user"])
+        client = ProbeClient(ctx, self.name, budget=min(ctx.budget_per_family, 2 * ROUNDS))
+        prober = Prober(ctx, client)
+        ghost = unknown_username(identity.username)
+        unknown: list[Exchange] = []
+        wrong: list[Exchange] = []
+        for _ in range(ROUNDS):
+            for name, bucket in ((ghost, unknown), (identity.username, wrong)):
+                request = login_request(ctx, op, name, strong_password())
+                exchange = await prober.send_raw(request, op.key, op.path, "failed login")
+                if exchange is not None:
+                    bucket.append(exchange)
+        findings = judge_enumeration(unknown, wrong, (ghost, identity.username), oracle_context(ctx))
+        return finish(client, findings)
+
+
+class RateLimitingFamily:
+    name = "rate_limiting"
+
+    async def run(self, ctx: SecurityContext) -> FamilyReport:
+        reason = refusal(ctx)
+        op = ctx.api.operation(ctx.api.auth.login_operation or "")
+        if reason or op is None:
+            return FamilyReport(self.name, notes=[reason or "no login operation"])
+        client = ProbeClient(ctx, self.name, budget=min(ctx.budget_per_family, BURST + 6))
+        prober = Prober(ctx, client)
+        victim = await _throwaway_identity(prober)
+        notes = [] if victim else ["no throwaway user could be registered: the burst used an unknown user"]
+        name = (
+            victim.username
+            if victim
+            else unknown_username(ctx.auth.identity.username if ctx.auth.identity else "")
+        )
+        burst: list[Exchange] = []
+        for _ in range(BURST):
+            exchange = await prober.send_raw(
+                login_request(ctx, op, name, strong_password()), op.key, op.path, "burst"
+            )
+            if exchange is None:
+                break
+            burst.append(exchange)
+        after = None
+        if victim is not None:
+            after = await prober.send_raw(
+                login_request(ctx, op, name, victim.password), op.key, op.path, "real login"
+            )
+        context = oracle_context(ctx)
+        if victim is not None:
+            context = replace(context, secrets=(*context.secrets, victim.password))
+        return finish(client, judge_rate_limit(burst, after, context), notes)
+
+
+async def _throwaway_identity(prober: Prober) -> Credentials | None:
+    ctx = prober.ctx
+    if ctx.api.auth.register_operation is None:
+        return None
+
+    def record(exchange: Exchange) -> None:
+        prober.client.exchanges.append(exchange)
+        prober.client.sent += 1
+
+    auth = Authenticator(ctx.api, replace(ctx.target, credentials=()), ctx.transport, record=record)
+    session = await auth.login()
+    return auth.identity if session.registered and auth.identity is not None else None

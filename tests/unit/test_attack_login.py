@@ -1,0 +1,90 @@
+"""user_enumeration, rate_limiting, resource_exhaustion and business-flow oracles."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from tests.fakes import json_response
+
+from assay.domain.exchanges import Exchange, RecordedRequest, RecordedResponse
+from assay.domain.json import Json
+from assay.domain.operations import Operation
+from assay.oracles.base import OracleContext
+from assay.security.attacks.business import REPEATS, is_business_flow, judge_repeats
+from assay.security.attacks.exhaustion import filler, judge_growth, judge_page_size
+from assay.security.attacks.login import judge_enumeration, judge_rate_limit
+
+CTX = OracleContext()
+
+
+def ex(
+    status: int, body: Json = None, seconds: float = 0.01, headers: dict[str, str] | None = None
+) -> Exchange:
+    response: RecordedResponse = replace(json_response(status, body, headers), elapsed_seconds=seconds)
+    return Exchange(RecordedRequest("POST", "http://t/login"), response, path_template="/login")
+
+
+def test_enumeration_by_status_message_and_timing() -> None:
+    names = ("ghost", "alice")
+    status = judge_enumeration([ex(404, {"d": "x"})] * 4, [ex(401, {"d": "x"})] * 4, names, CTX)
+    assert status and status[0].category == "user_enumeration" and "status" in status[0].title
+    msg = judge_enumeration(
+        [ex(401, {"d": "no user ghost"})] * 4, [ex(401, {"d": "wrong password"})] * 4, names, CTX
+    )
+    assert msg and "message" in msg[0].title
+    timing = judge_enumeration(
+        [ex(401, {"d": "bad"}, s) for s in (0.01, 0.02, 0.015, 0.012)],
+        [ex(401, {"d": "bad"}, s) for s in (0.21, 0.25, 0.22, 0.3)],
+        names,
+        CTX,
+    )
+    assert timing and timing[0].severity == "low"
+
+
+def test_identical_answers_and_echoed_usernames_are_quiet() -> None:
+    names = ("ghost", "alice")
+    same = judge_enumeration(
+        [ex(401, {"d": "bad credentials"})] * 4, [ex(401, {"d": "bad credentials"})] * 4, names, CTX
+    )
+    echoed = judge_enumeration(
+        [ex(401, {"d": "login ghost failed"})] * 4, [ex(401, {"d": "login alice failed"})] * 4, names, CTX
+    )
+    noisy = judge_enumeration(
+        [ex(401, {}, s) for s in (0.01, 0.3, 0.02, 0.2)],
+        [ex(401, {}, s) for s in (0.25, 0.02, 0.2, 0.03)],
+        names,
+        CTX,
+    )
+    assert same == echoed == noisy == []
+
+
+def test_rate_limit_finding_and_the_signs_of_a_limit() -> None:
+    burst = [ex(401, {"d": "bad"}) for _ in range(30)]
+    assert judge_rate_limit(burst, ex(200, {}), CTX)[0].category == "rate_limiting"
+    assert judge_rate_limit([*burst[:20], ex(429, {})], None, CTX) == []
+    assert judge_rate_limit([*burst[:20], ex(401, {}, headers={"Retry-After": "30"})], None, CTX) == []
+    assert judge_rate_limit([*burst[:20], ex(401, {"d": "Account locked"})], None, CTX) == []
+    assert judge_rate_limit(burst, ex(401, {}), CTX) == []  # the real password is refused: locked out
+    assert judge_rate_limit(burst[:5], None, CTX) == []  # too few attempts to say
+
+
+def test_growth_super_linear_vs_linear() -> None:
+    points = [(12, ex(422, {}, 0.002)), (16, ex(422, {}, 0.03)), (24, ex(422, {}, 2.5))]
+    assert judge_growth(points, ex(422, {}, 2.4), "body text", CTX)[0].category == "resource_exhaustion"
+    assert judge_growth(points, ex(422, {}, 0.05), "body text", CTX) == []  # not confirmed
+    linear = [(1024, ex(200, {}, 0.3)), (16384, ex(200, {}, 1.5))]
+    assert judge_growth(linear, ex(200, {}, 1.5), "body text", CTX) == []
+
+
+def test_page_size_and_filler() -> None:
+    assert judge_page_size(ex(200, [], 0.01), ex(200, [], 2.0), ex(200, [], 2.1), "limit", CTX)
+    assert judge_page_size(ex(200, [], 0.01), ex(422, {}, 2.0), ex(422, {}, 2.0), "limit", CTX) == []
+    assert filler(r"^(\d+)+$") == "0" and filler(r"^([a-z]+)*$") == "a" and filler(None) == "a"
+
+
+def test_business_flow_repeats() -> None:
+    op = Operation("POST", "/coupons/redeem")
+    assert is_business_flow(op) and not is_business_flow(Operation("GET", "/coupons"))
+    ok = [ex(200, {}) for _ in range(REPEATS)]
+    assert judge_repeats(op, ok, CTX)[0].severity == "medium"
+    assert judge_repeats(op, [*ok[:1], ex(409, {})], CTX) == []
