@@ -59,11 +59,17 @@ def default_out_dir() -> Path:
 @app.command()
 def run(
     url: Annotated[str, typer.Argument(help="Base URL of the API or web app under test.")],
-    spec: Annotated[str | None, typer.Option(help="OpenAPI/Swagger file or URL (discovered if omitted).")] = None,
-    login: Annotated[list[str] | None, typer.Option(help="USER:PASSWORD or ROLE=USER:PASSWORD; repeatable.")] = None,
+    spec: Annotated[
+        str | None, typer.Option(help="OpenAPI/Swagger file or URL (discovered if omitted).")
+    ] = None,
+    login: Annotated[
+        list[str] | None, typer.Option(help="USER:PASSWORD or ROLE=USER:PASSWORD; repeatable.")
+    ] = None,
     instruction: Annotated[str | None, typer.Option(help="What to focus on, in plain words.")] = None,
     budget: Annotated[float, typer.Option(help="Seconds the execution may take.")] = 60.0,
-    out: Annotated[Path | None, typer.Option(help="Output folder (default ./assay-out/<timestamp>/).")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Output folder (default ./assay-out/<timestamp>/).")
+    ] = None,
     allow_host: Annotated[list[str] | None, typer.Option(help="Mark a host as a test system.")] = None,
     execute: Annotated[bool, typer.Option(help="Execute scenarios against the target.")] = True,
 ) -> None:

@@ -47,7 +47,9 @@ class _Stage:
     failure: str | None = None  # a non-fatal stop the stage reports (the target died mid-run)
 
     def progress(self, fraction: float, message: str, counters: dict[str, int]) -> None:
-        self.queue.put_nowait(AgentProgress(self.agent, min(max(fraction, 0.0), 1.0), message, dict(counters)))
+        self.queue.put_nowait(
+            AgentProgress(self.agent, min(max(fraction, 0.0), 1.0), message, dict(counters))
+        )
 
 
 StageFn = Callable[[_Stage], Awaitable[None]]

@@ -58,7 +58,7 @@ def _handle(conn: socket.socket, respond: Responder | None, held: list[socket.so
     try:
         conn.settimeout(5)
         data = conn.recv(65536).decode("latin-1")
-        method, path = (data.split(" ") + ["", ""])[:2]
+        method, path = ([*data.split(" "), "", ""])[:2]
         answer = respond(method, path.split("?")[0])
         if answer is None:
             # SO_LINGER 0 turns close() into a TCP reset, as a crashing worker does.

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from tests.apps.misbehaving import http_response, raw_server, spec_with
 
 pytestmark = pytest.mark.e2e

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from gherkin.parser import Parser
+from tests.apps.servers import Target, running
 
 from assay.demo.faults import PLANTED_FAULTS
-from tests.apps.servers import Target, running
 
 pytestmark = pytest.mark.e2e
 ARTIFACTS = ("findings.json", "report.md", "analysis.json", "junit.xml", "observation.json")

@@ -76,9 +76,10 @@ def test_inline_payloads_and_the_exactly_one_of_rules(tmp_path: Path) -> None:
             "/analysis", json={"requirements_result": req, "observation_result": inline_obs}
         )
         no_analysis = api.client.post("/evolution", json={"workflow_id": obs})
-    for bad in (both, neither, half, no_analysis):
+    for bad in (both, neither, half):
         assert bad.status_code == 400, bad.text
         assert bad.json()["code"] == "MISSING_INPUT"
+    assert no_analysis.status_code == 409 and no_analysis.json()["code"] == "MISSING_STAGE"
     assert full.status_code == 202
 
 

@@ -25,7 +25,7 @@ def test_remote_target_is_read_only_until_marked_as_test_system() -> None:
     target = Target(base_url="https://staging.example.com")
     policy = SafetyPolicy.for_target(target)
     policy.check("GET", "https://staging.example.com/api/items")
-    with pytest.raises(SafetyError, match="--allow-host staging.example.com"):
+    with pytest.raises(SafetyError, match=r"--allow-host staging\.example\.com"):
         policy.check("POST", "https://staging.example.com/api/items")
     marked = SafetyPolicy.for_target(Target(base_url=target.base_url, allowed_hosts=("staging.example.com",)))
     marked.check("POST", "https://staging.example.com/api/items")

@@ -12,6 +12,7 @@ Never raises for target trouble: a dead target is reported in ``AnalysisOutcome.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -32,6 +33,8 @@ from assay.oracles.base import OracleContext, path_of
 from assay.oracles.merge import mark_flaky, merge_findings
 from assay.oracles.registry import judge_all
 from assay.ports import CancelToken, HttpTransport
+from assay.security.base import FamilyReport, SecurityContext, run_families
+from assay.security.registry import default_families
 
 # Categories an oracle decides from one exchange: replaying that exchange tells real from flaky.
 REPLAYABLE = frozenset(
@@ -115,17 +118,39 @@ async def _execute_and_judge(
         cancel=cancel,
         on_run=lambda run: report_progress.scenario_done(run, transport.requests_sent - sent_before),
     )
+    families = await _security(api, target, transport, requirements, auth, report, report_progress, cancel)
     exchanges = [*auth_exchanges, *report.exchanges]
     secrets = tuple(auth.secrets) if auth else tuple(c.password for c in target.credentials)
     report_progress(0.88, "judging the recorded exchanges")
-    findings = await _findings(exchanges, api, target, transport, report, planned, secrets)
+    findings = await _findings(exchanges, api, target, transport, report, planned, secrets, families)
+    exchanges.extend(e for r in families for e in r.exchanges)
     report_progress.counters["findings"] = len(findings)
     report_progress.counters["requests"] = transport.requests_sent - sent_before
     result = _final_result(
-        planned, requirements, api, report, findings, transport.requests_sent - sent_before
+        planned, requirements, api, report, findings, transport.requests_sent - sent_before, families
     )
     report_progress(1.0, f"executed {len(report.runs)} scenarios, {len(findings)} findings")
     return AnalysisOutcome(result, exchanges, findings, report.target_failure, secrets)
+
+
+async def _security(
+    api: ApiModel | None,
+    target: Target,
+    transport: HttpTransport,
+    requirements: RequirementsResult,
+    auth: Authenticator | None,
+    report: ExecutionReport,
+    report_progress: _Progress,
+    cancel: CancelToken | None,
+) -> list[FamilyReport]:
+    """Run the security families after the scenarios, within a second time budget of the same size."""
+    if api is None or auth is None or report.target_failure or report.cancelled:
+        return []
+    report_progress(0.86, "security checks: identities, authorization, attacks")
+    recipes = {r.name: r for r in requirements.recipes}
+    deadline = time.monotonic() + target.budget_seconds
+    ctx = SecurityContext(api, target, transport, recipes, auth, deadline, cancel)
+    return await run_families(ctx, default_families())
 
 
 def _groups(planned: AnalysisResult, scenarios: Sequence[Scenario]) -> list[list[Scenario]]:
@@ -144,6 +169,7 @@ async def _findings(
     report: ExecutionReport,
     planned: AnalysisResult,
     secrets: tuple[str, ...],
+    families: Sequence[FamilyReport] = (),
 ) -> list[Finding]:
     context = OracleContext(
         latency_budget_seconds=target.latency_budget_seconds,
@@ -154,7 +180,7 @@ async def _findings(
     judged = judge_all(exchanges, api, context)
     can_replay = report.target_failure is None and not report.cancelled
     checked = await _check_flaky(judged, exchanges, transport) if can_replay else judged
-    return merge_findings(checked, secrets)
+    return merge_findings([*checked, *(f for r in families for f in r.findings)], secrets)
 
 
 async def _check_flaky(
@@ -219,6 +245,7 @@ def _final_result(
     report: ExecutionReport,
     findings: Sequence[Finding],
     requests: int,
+    families: Sequence[FamilyReport] = (),
 ) -> AnalysisResult:
     executed = [r for r in report.runs if r.status in {"passed", "failed", "error"}]
     flaky = {f.scenario_id for f in findings if f.flaky and f.scenario_id}
@@ -241,4 +268,5 @@ def _final_result(
         runs=tuple(report.runs),
         requests_sent=requests,
         budget_exhausted=report.budget_exhausted,
+        family_requests={r.family: r.requests for r in families},
     )

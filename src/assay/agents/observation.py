@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -73,10 +74,8 @@ async def _reachable(target: Target, transport: HttpTransport) -> None:
     TargetUnreachable and TargetTimeout propagate (exit 2 in the CLI); a dropped connection or
     any status, even a 5xx, means something answers and observation goes on.
     """
-    try:
+    with contextlib.suppress(ConnectionDropped):
         await transport.send(RecordedRequest("GET", target.base_url), timeout=REACH_TIMEOUT)
-    except ConnectionDropped:
-        pass
 
 
 async def _find_spec(target: Target, transport: HttpTransport) -> _Found:

@@ -121,3 +121,4 @@ class AnalysisResult:
     runs: tuple[ScenarioRun, ...] = field(default=())
     requests_sent: int = 0
     budget_exhausted: bool = False
+    family_requests: dict[str, int] = field(default_factory=dict)  # security family -> requests sent

@@ -25,6 +25,10 @@ ScenarioKind = Literal[
     "list_read",
     "not_found",
     "invalid_credentials",
+    "ui_navigation",
+    "ui_console",
+    "ui_accessibility",
+    "ui_action",
 ]
 AuthMode = Literal["user", "none", "malformed"]
 Intent = Literal["valid", "invalid", "no_auth", "variant", "setup", "probe", "replay"]
@@ -76,6 +80,44 @@ class Step:
     text: str
 
 
+UiActionKind = Literal[
+    "goto",
+    "click",
+    "fill",
+    "check",
+    "select",
+    "expect_visible",
+    "expect_text",
+    "expect_no_text",
+    "expect_url",
+    "expect_status",
+    "expect_no_console_errors",
+    "expect_accessible_names",
+    "expect_field_invalid",
+    "expect_hidden",
+    "expect_message",
+    "expect_outcome",
+]
+
+
+@dataclass(frozen=True)
+class UiStep:
+    """One browser step of a UI scenario.
+
+    ``locator`` is Playwright Python code relative to ``page`` (``page.get_by_role("button",
+    name="Save")``); ``fingerprint`` describes the element so a moved one can be found again
+    (role, name, text, attributes, neighbours). ``value`` is what to type or select, the URL
+    path for ``goto``, or the expected text / status for an assertion. ``${env:NAME}`` in a
+    value is read from the environment (credentials).
+    """
+
+    action: UiActionKind
+    locator: str = ""
+    value: str = ""
+    fingerprint: JsonObject = field(default_factory=dict)
+    description: str = ""
+
+
 @dataclass(frozen=True)
 class ResourceRecipe:
     """How to create one resource for a fixture: the create action and the variables it yields.
@@ -104,6 +146,7 @@ class Scenario:
     data: JsonObject = field(default_factory=dict)
     severity: int = 5  # 1-10, the impact if this scenario fails (RPN's S)
     description: str = ""
+    ui_steps: tuple[UiStep, ...] = ()  # browser steps of a UI scenario (empty for HTTP ones)
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from assay.security.attacks import attack_families
+from assay.security.authz import authz_families
 from assay.security.base import SecurityFamily
 
 
 def default_families() -> list[SecurityFamily]:
     families: list[SecurityFamily] = []
+    families.extend(authz_families())
+    families.extend(attack_families())
     return families

@@ -1,0 +1,161 @@
+"""Between the API's Pydantic models and the service's dataclasses, in both directions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+from assay.api.result_models import (
+    AnalysisResultModel,
+    EvolutionResultModel,
+    ObservationResult,
+    RequirementsResultModel,
+    ScenarioModel,
+)
+from assay.api.schemas import (
+    AgentProgress,
+    AnalysisRequest,
+    EvolutionRequest,
+    GenerateTestsRequest,
+    LoginCredentials,
+    ObservationRequest,
+    RequirementsRequest,
+    TestCaseLastResult,
+    TestCaseResponse,
+    WorkflowResultsResponse,
+    WorkflowStatusResponse,
+)
+from assay.codec import to_json
+from assay.domain.json import JsonObject, as_object
+from assay.domain.scenarios import Scenario
+from assay.domain.target import Credentials
+from assay.service_model import StoredTestCase, WorkflowKind, WorkflowRecord
+from assay.services import StartRequest, WorkflowResults
+
+M = TypeVar("M", bound=BaseModel)
+Trigger = GenerateTestsRequest | ObservationRequest | RequirementsRequest | AnalysisRequest | EvolutionRequest
+
+
+def parse_time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+
+
+def status_response(record: WorkflowRecord) -> WorkflowStatusResponse:
+    progress = {
+        name: AgentProgress.model_validate(
+            {
+                **vars(state),
+                "started_at": parse_time(state.started_at),
+                "completed_at": parse_time(state.completed_at),
+            }
+        )
+        for name, state in record.agents.items()
+    }
+    return WorkflowStatusResponse(
+        workflow_id=record.id,
+        status=record.status,
+        current_agent=record.current_agent,
+        progress=progress,
+        total_progress=min(1.0, max(0.0, record.total_progress)),
+        started_at=parse_time(record.started_at) or datetime.now(UTC),
+        estimated_completion=parse_time(record.estimated_completion),
+        error=record.error,
+    )
+
+
+def results_response(results: WorkflowResults) -> WorkflowResultsResponse:
+    record, run = results.record, results.run
+    started = parse_time(record.started_at) or datetime.now(UTC)
+    completed = parse_time(record.completed_at) or datetime.now(UTC)
+    requirements = None
+    if run.requirements is not None:
+        data = as_object(to_json(run.requirements))
+        data["coverage_metrics"] = data.pop("coverage", None)
+        requirements = RequirementsResultModel.model_validate(data)
+    return WorkflowResultsResponse(
+        workflow_id=record.id,
+        status="completed"
+        if record.status == "completed"
+        else record.status
+        if record.status == "cancelled"
+        else "failed",
+        test_case_ids=results.test_case_ids,
+        test_count=len(results.test_case_ids),
+        observation_result=_model(ObservationResult, run.observation),
+        requirements_result=requirements,
+        analysis_result=_model(AnalysisResultModel, run.analysis),
+        evolution_result=_model(EvolutionResultModel, run.evolution),
+        completed_at=completed,
+        total_duration_seconds=max(0.0, (completed - started).total_seconds()),
+    )
+
+
+def _model(cls: type[M], value: object) -> M | None:
+    return None if value is None else cls.model_validate(to_json(value))
+
+
+def inline(model: BaseModel | None, *, rename_coverage: bool = False) -> JsonObject | None:
+    """A request's inline result as codec JSON (the domain's field names)."""
+    if model is None:
+        return None
+    data: JsonObject = model.model_dump(mode="json", by_alias=True)
+    if rename_coverage:
+        data["coverage"] = data.pop("coverage_metrics", None)
+    return data
+
+
+def credentials(login: LoginCredentials | None) -> tuple[Credentials, ...]:
+    if login is None:
+        return ()
+    return (Credentials(username=login.username or login.email or "", password=login.password),)
+
+
+def start_request(body: Trigger) -> StartRequest:
+    if isinstance(body, GenerateTestsRequest | ObservationRequest):
+        extra: tuple[str, ...] = ()
+        if isinstance(body, GenerateTestsRequest) and body.gmail_credentials is not None:
+            extra = (body.gmail_credentials.password,)
+        kind: WorkflowKind = "generate-tests" if isinstance(body, GenerateTestsRequest) else "observation"
+        return StartRequest(
+            kind=kind,
+            url=body.url,
+            instruction=body.user_instruction,
+            depth=body.depth,
+            credentials=credentials(body.login_credentials),
+            extra_secrets=extra,
+        )
+    return StartRequest(
+        kind=_chained_kind(body),
+        instruction=body.user_instruction,
+        credentials=credentials(body.login_credentials) if isinstance(body, EvolutionRequest) else (),
+        source_workflow_id=body.workflow_id,
+        observation=inline(body.observation_result),
+        requirements=inline(getattr(body, "requirements_result", None), rename_coverage=True),
+        analysis=inline(getattr(body, "analysis_result", None)),
+    )
+
+
+def _chained_kind(body: Trigger) -> WorkflowKind:
+    if isinstance(body, RequirementsRequest):
+        return "requirements"
+    return "analysis" if isinstance(body, AnalysisRequest) else "evolution"
+
+
+def test_case_response(stored: StoredTestCase, scenario: Scenario | None) -> TestCaseResponse:
+    case = stored.case
+    last = TestCaseLastResult.model_validate(stored.last_result) if stored.last_result else None
+    return TestCaseResponse(
+        id=stored.id,
+        workflow_id=stored.workflow_id,
+        scenario_id=case.scenario_id,
+        name=case.name,
+        file=case.file,
+        framework=case.framework,
+        code=case.code,
+        finding_ids=list(case.finding_ids),
+        scenario=_model(ScenarioModel, scenario),
+        last_result=last,
+        created_at=parse_time(stored.created_at) or datetime.now(UTC),
+    )

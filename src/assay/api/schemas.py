@@ -1,0 +1,214 @@
+"""The HTTP API's models, field by field as the API v2 spec (seed 002) writes them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.config import JsonDict
+from pydantic.json_schema import SkipJsonSchema
+
+from assay.api.result_models import (
+    AnalysisResultModel,
+    EvolutionResultModel,
+    FindingModel,
+    Int,
+    ObservationResult,
+    RequirementsResultModel,
+    RowId,
+    ScenarioModel,
+)
+from assay.domain.evolution import Framework
+
+PORT = r"(:([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?"
+AgentLiteral = Literal["observation", "requirements", "analysis", "evolution"]
+URL_FIELD = Field(
+    description="Target URL (absolute http or https).",
+    pattern=r"^[hH][tT][tT][pP][sS]?://[A-Za-z0-9._~-]+" + PORT + r"(/[^\n\r\u2028\u2029]*)?$",
+    max_length=2048,
+    examples=["http://127.0.0.1:8000/"],
+)
+DEPTH_FIELD = Field(default=1, ge=1, le=3, description="Crawl depth: 1 page, 2 links, 3 deep crawl.")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class OneOfRequest(Strict):
+    """A chained trigger: its alternative inputs may be left out, but not sent as null."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_null_inputs(cls, data: object) -> object:
+        if isinstance(data, dict):
+            for name in ("workflow_id", "observation_result", "requirements_result", "analysis_result"):
+                if name in data and data[name] is None:
+                    raise ValueError(f"`{name}` must not be null; leave it out instead")
+        return data
+
+
+class LoginCredentials(Strict):
+    """Website login; give ``username`` or ``email``. Never stored in clear, never returned."""
+
+    username: str | None = None
+    email: str | None = None
+    password: str
+
+
+class GmailCredentials(Strict):
+    """Gmail login for OTP mails (e.g. an app password). Held in memory only."""
+
+    email: str
+    password: str
+
+
+class GenerateTestsRequest(Strict):
+    url: str = URL_FIELD
+    user_instruction: str | None = None
+    depth: Int = DEPTH_FIELD
+    login_credentials: LoginCredentials | None = None
+    gmail_credentials: GmailCredentials | None = None
+
+
+class ObservationRequest(Strict):
+    url: str = URL_FIELD
+    user_instruction: str | None = None
+    depth: Int = DEPTH_FIELD
+    login_credentials: LoginCredentials | None = None
+
+
+def _one_of(*groups: list[str]) -> JsonDict:
+    # Inside allOf, so generated clients still get a typed request model.
+    return {"allOf": [{"oneOf": [{"required": list(g)} for g in groups]}]}
+
+
+class RequirementsRequest(OneOfRequest):
+    """Exactly one of ``workflow_id`` or ``observation_result``."""
+
+    model_config = ConfigDict(
+        extra="forbid", strict=True, json_schema_extra=_one_of(["workflow_id"], ["observation_result"])
+    )
+
+    workflow_id: str | SkipJsonSchema[None] = Field(
+        default=None, min_length=1, description="A completed observation workflow."
+    )
+    observation_result: ObservationResult | SkipJsonSchema[None] = None
+    user_instruction: str | None = None
+
+
+class AnalysisRequest(OneOfRequest):
+    """``workflow_id`` (with prior results), or both ``requirements_result`` and ``observation_result``."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        json_schema_extra=_one_of(["workflow_id"], ["requirements_result", "observation_result"]),
+    )
+
+    workflow_id: str | SkipJsonSchema[None] = Field(default=None, min_length=1)
+    requirements_result: RequirementsResultModel | SkipJsonSchema[None] = None
+    observation_result: ObservationResult | SkipJsonSchema[None] = None
+    user_instruction: str | None = None
+
+
+class EvolutionRequest(OneOfRequest):
+    """``workflow_id``, or all of ``analysis_result``, ``requirements_result``, ``observation_result``."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        json_schema_extra=_one_of(
+            ["workflow_id"], ["analysis_result", "requirements_result", "observation_result"]
+        ),
+    )
+
+    workflow_id: str | SkipJsonSchema[None] = Field(default=None, min_length=1)
+    analysis_result: AnalysisResultModel | SkipJsonSchema[None] = None
+    requirements_result: RequirementsResultModel | SkipJsonSchema[None] = None
+    observation_result: ObservationResult | SkipJsonSchema[None] = None
+    user_instruction: str | None = None
+    login_credentials: LoginCredentials | None = None
+
+
+class ImproveTestsRequest(Strict):
+    test_case_ids: list[RowId] = Field(min_length=1, max_length=500)
+    user_instruction: str | None = None
+    max_iterations: Int = Field(default=5, ge=1, le=20)
+
+
+class AgentProgress(BaseModel):
+    agent: AgentLiteral
+    status: Literal["pending", "running", "completed", "failed"]
+    progress: float = Field(ge=0.0, le=1.0)
+    message: str | None
+    started_at: datetime | None
+    completed_at: datetime | None
+    duration_seconds: float | None
+    confidence: float | None
+    elements_found: int | None
+    scenarios_generated: int | None
+    scenarios_executed: int | None
+    tests_generated: int | None
+
+
+class WorkflowStatusResponse(BaseModel):
+    workflow_id: str = Field(description="Unique workflow identifier (UUID).")
+    status: Literal["pending", "running", "completed", "failed", "cancelled"]
+    current_agent: AgentLiteral | None
+    progress: dict[str, AgentProgress]
+    total_progress: float = Field(ge=0.0, le=1.0)
+    started_at: datetime
+    estimated_completion: datetime | None
+    error: str | None
+
+
+class WorkflowResultsResponse(BaseModel):
+    workflow_id: str
+    status: Literal["completed", "failed", "cancelled"]
+    test_case_ids: list[int]
+    test_count: int
+    observation_result: ObservationResult | None
+    requirements_result: RequirementsResultModel | None
+    analysis_result: AnalysisResultModel | None
+    evolution_result: EvolutionResultModel | None
+    completed_at: datetime
+    total_duration_seconds: float
+
+
+class WorkflowErrorResponse(BaseModel):
+    error: str = Field(description="Human-readable error message.")
+    code: str = Field(description="Machine-readable code, e.g. INVALID_URL, NOT_FOUND, MISSING_INPUT.")
+    workflow_id: str | None
+    timestamp: datetime
+
+
+class TestCaseLastResult(BaseModel):
+    status: str
+    detail: str | None = None
+    checked_at: datetime | None = None
+
+
+class TestCaseResponse(BaseModel):
+    id: int
+    workflow_id: str
+    scenario_id: str
+    name: str
+    file: str
+    framework: Framework
+    code: str
+    finding_ids: list[str]
+    scenario: ScenarioModel | None
+    last_result: TestCaseLastResult | None
+    created_at: datetime
+
+
+class FindingsDocument(BaseModel):
+    """findings.json (see FINDINGS.md): stable keys, secrets never present."""
+
+    assay_version: str
+    target: str
+    started_at: str
+    finished_at: str
+    findings: list[FindingModel]

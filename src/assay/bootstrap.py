@@ -1,0 +1,93 @@
+"""The composition root: reads Settings once and wires adapters to ports."""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from types import TracebackType
+
+from fastapi import FastAPI
+
+from assay.adapters.events import InMemoryEventBus
+from assay.adapters.runner import InProcessRunner
+from assay.adapters.store import SqlStore, make_engine, migrate
+from assay.domain.exchanges import RecordedRequest, RecordedResponse
+from assay.domain.target import Target
+from assay.errors import SafetyError
+from assay.ports import HttpTransport
+from assay.service_model import PipelineFn, TransportFactory
+from assay.services import WorkflowService
+from assay.settings import Settings
+from assay.target_policy import TargetPolicy
+
+
+class NullTransport:
+    """For stages that need no network (inline inputs without a target URL)."""
+
+    requests_sent = 0
+
+    async def send(self, request: RecordedRequest, *, timeout: float | None = None) -> RecordedResponse:
+        raise SafetyError("this workflow has no target URL; give observation_result.target to execute")
+
+    async def __aenter__(self) -> NullTransport:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        return None
+
+
+def default_transport(target: Target) -> AbstractAsyncContextManager[HttpTransport]:
+    """The real transport, confined to the target's host by its safety policy."""
+    if not target.base_url:
+        return NullTransport()
+    from assay.execution.transport import HttpxTransport, SafetyPolicy
+
+    return HttpxTransport(SafetyPolicy.for_target(target))
+
+
+def default_pipeline() -> PipelineFn:
+    from assay.pipeline import run
+
+    return run
+
+
+def build_service(
+    settings: Settings | None = None,
+    *,
+    pipeline: PipelineFn | None = None,
+    transport_factory: TransportFactory | None = None,
+    policy: TargetPolicy | None = None,
+) -> WorkflowService:
+    """The workflow service on the configured store; recovers workflows a stopped server left."""
+    settings = settings or Settings()
+    engine = make_engine(settings.resolved_database_url())
+    if settings.run_migrations:
+        migrate(engine)
+    service = WorkflowService(
+        store=SqlStore(engine),
+        bus=InMemoryEventBus(),
+        runner=InProcessRunner(),
+        pipeline=pipeline or default_pipeline(),
+        transport_factory=transport_factory or default_transport,
+        policy=policy or TargetPolicy(tuple(settings.allowed_targets), settings.allow_metadata_targets),
+        realtime_execution=settings.enable_analysis_realtime_execution,
+        cancel_grace_seconds=settings.cancel_grace_seconds,
+    )
+    service.recover()
+    return service
+
+
+def build_app(
+    settings: Settings | None = None,
+    *,
+    pipeline: PipelineFn | None = None,
+    transport_factory: TransportFactory | None = None,
+    policy: TargetPolicy | None = None,
+) -> FastAPI:
+    """The HTTP API over a freshly built service."""
+    from assay.api.app import create_app
+
+    settings = settings or Settings()
+    service = build_service(settings, pipeline=pipeline, transport_factory=transport_factory, policy=policy)
+    return create_app(service, api_keys=settings.api_keys)

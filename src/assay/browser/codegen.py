@@ -1,0 +1,164 @@
+# ruff: noqa: E501
+"""Evolution for web apps (pure): UI scenarios -> a standalone pytest + Playwright (sync) suite.
+
+Locators are the role/label code the observer verified; credentials come from the environment
+(ASSAY_USERNAME, ASSAY_PASSWORD), the target from ASSAY_BASE_URL. The conftest launches
+Debian's Chromium (or $ASSAY_CHROMIUM_PATH, else Playwright's own), keeps a signed-in storage
+state per session, and saves a trace for every failing test.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+
+from assay.domain.scenarios import Scenario, UiStep
+
+CONFTEST = '''"""Fixtures for the generated UI tests: Chromium, a signed-in storage state, traces on failure."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+BASE_URL = os.environ.get("ASSAY_BASE_URL", {base_url!r}).rstrip("/")
+LOGIN_PATH = {login_path!r}
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _executable():
+    configured = os.environ.get("ASSAY_CHROMIUM_PATH")
+    return configured or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=_executable(), headless=True, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def storage_state(browser, tmp_path_factory):
+    """Sign in once with ASSAY_USERNAME / ASSAY_PASSWORD; None when there is no login."""
+    if not LOGIN_PATH or "ASSAY_USERNAME" not in os.environ:
+        return None
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(BASE_URL + LOGIN_PATH)
+    password = page.locator("input[type=password]").first
+    form = page.locator("form", has=password).first
+    form.locator("input[type=email], input[type=text], input:not([type])").first.fill(os.environ["ASSAY_USERNAME"])
+    password.fill(os.environ["ASSAY_PASSWORD"])
+    password.press("Enter")
+    page.wait_for_load_state("load")
+    path = tmp_path_factory.mktemp("state") / "state.json"
+    context.storage_state(path=str(path))
+    context.close()
+    return str(path)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    item.rep_failed = outcome.get_result().failed or getattr(item, "rep_failed", False)
+
+
+def _page(browser, request, state):
+    context = browser.new_context(storage_state=state)
+    context.tracing.start(screenshots=True, snapshots=True)
+    page = context.new_page()
+    yield page
+    if getattr(request.node, "rep_failed", False):
+        Path("traces").mkdir(exist_ok=True)
+        context.tracing.stop(path=f"traces/{{request.node.name}}.zip")
+    else:
+        context.tracing.stop()
+    context.close()
+
+
+@pytest.fixture
+def page(browser, storage_state, request):
+    yield from _page(browser, request, storage_state)
+
+
+@pytest.fixture
+def signed_out_page(browser, request):
+    yield from _page(browser, request, None)
+'''
+
+
+def _value(raw: str) -> str:
+    match = re.fullmatch(r"\$\{env:([A-Z0-9_]+)\}", raw)
+    return f"os.environ[{match.group(1)!r}]" if match else json.dumps(raw, ensure_ascii=False)
+
+
+def step_code(step: UiStep) -> list[str]:
+    """Python lines for one step (the page fixture is ``page``)."""
+    loc, value = step.locator, _value(step.value)
+    lines = {
+        "goto": [f"page.goto(BASE_URL + {value})"],
+        "click": [f"{loc}.click()", 'page.wait_for_load_state("load")'],
+        "fill": [f"{loc}.fill({value})"],
+        "check": [f"{loc}.check()"],
+        "select": [f"{loc}.select_option(index={step.value if step.value.isdigit() else '0'})"],
+        "expect_text": [f"expect(page.get_by_text({value}).first).to_be_visible()"],
+        "expect_visible": [f"expect({loc}.first).to_be_visible()"],
+        "expect_hidden": [f"expect({loc}).to_be_hidden()"],
+        "expect_message": [f"expect(page.locator({_MESSAGE_SELECTOR!r}).first).to_be_visible()"],
+        "expect_outcome": ["assert not server_errors, server_errors"],
+        "expect_field_invalid": [f'assert {loc}.evaluate("e => !e.validity.valid")'],
+        "expect_status": [f"assert page.request.get(BASE_URL + {value}).ok, {value}"],
+        "expect_no_console_errors": ["assert not console_errors, console_errors"],
+        "expect_accessible_names": [f"assert page.evaluate({_UNNAMED_JS!r}) == []"],
+        "expect_url": [f"assert page.url.endswith({value})"],
+    }
+    return lines.get(step.action, [f"# unsupported step: {step.action}"])
+
+
+_MESSAGE_SELECTOR = "[role=alert], [role=status]:not(:empty), .error, .errorlist, .alert"
+_UNNAMED_JS = (
+    "() => Array.from(document.querySelectorAll('button, input:not([type=hidden]), select, textarea, img'))"
+    ".filter(e => e.tagName === 'IMG' ? !e.hasAttribute('alt') : !(e.labels && e.labels.length) && "
+    "!e.getAttribute('aria-label') && !(e.innerText || e.value || '').trim()).map(e => e.outerHTML.slice(0, 80))"
+)
+
+
+def test_name(scenario: Scenario) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "_", f"{scenario.id} {scenario.title}".lower()).strip("_")
+    return f"test_{slug[:80]}"
+
+
+def test_function(scenario: Scenario) -> str:
+    fixture = "signed_out_page" if "signed-out" in scenario.tags else "page"
+    body = [
+        f'"""{scenario.title}"""',
+        *(["page = signed_out_page"] if fixture != "page" else []),
+        "console_errors, server_errors = [], []",
+        'page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)',
+        'page.on("pageerror", lambda e: console_errors.append(str(e)))',
+        'page.on("response", lambda r: server_errors.append(r.status) if r.status >= 500 else None)',
+    ]
+    for step in scenario.ui_steps:
+        body.append(f"# {step.description or step.action}")
+        body.extend(step_code(step))
+    indented = "\n".join(f"    {line}" for line in body)
+    return f"def {test_name(scenario)}({fixture}):\n{indented}\n"
+
+
+def build_ui_suite(scenarios: Sequence[Scenario], base_url: str, login_path: str = "") -> dict[str, str]:
+    """Suite files: conftest.py and test_ui.py (path in the suite -> content)."""
+    header = (
+        '"""UI tests generated by assay from the observed pages."""\n\nimport os\n\n'
+        "from playwright.sync_api import expect\n\nfrom conftest import BASE_URL\n\n"
+    )
+    tests = "\n\n".join(test_function(s) for s in scenarios if s.ui_steps)
+    return {
+        "conftest.py": CONFTEST.format(base_url=base_url.rstrip("/"), login_path=login_path),
+        "test_ui.py": header + "\n" + tests,
+    }

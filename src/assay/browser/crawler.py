@@ -1,0 +1,320 @@
+"""Crawl one origin in headless Chromium, level by level, pages in parallel browser contexts.
+
+Depth 1 is the start page, 2 adds the pages it links to, 3 one level more; bounded by
+``max_pages`` and ``budget_seconds``. Links to "log out" are never followed, so a signed-in
+crawl stays signed in. After the pages: every same-origin link is checked for its status, and
+(on test systems only) each form is submitted and each standalone button clicked once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TypeVar
+from urllib.parse import urldefrag, urlsplit
+
+from playwright.async_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Request,
+    Response,
+    async_playwright,
+)
+
+from assay.browser.extract import PageExtract, extract_page, path_of, purpose
+from assay.browser.facts import ActionProbe, LinkCheck, PageFacts
+from assay.browser.launcher import launch
+from assay.browser.login import LoginOutcome, sign_in
+from assay.browser.probes import probe_button, probe_form
+from assay.browser.values import LOGOUT
+from assay.domain.json import as_list, as_object, as_str
+from assay.domain.target import Credentials
+
+T = TypeVar("T")
+R = TypeVar("R")
+_IGNORED_RESOURCES = ("/favicon.ico",)
+
+
+@dataclass(frozen=True)
+class CrawlConfig:
+    depth: int = 1
+    max_pages: int = 25
+    budget_seconds: float = 45.0
+    contexts: int = 2
+    probe_actions: bool = False  # submit forms and click buttons: only on test systems
+    max_links_checked: int = 80
+    max_probes: int = 30
+    max_elements: int = 80
+    screenshots: Path | None = None
+    credentials: Credentials | None = None
+
+
+@dataclass
+class PageVisit:
+    facts: PageFacts
+    extract: PageExtract
+
+
+@dataclass
+class CrawlResult:
+    start_url: str
+    visits: list[PageVisit] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    login: LoginOutcome | None = None
+    elapsed: float = 0.0
+
+    @property
+    def pages(self) -> list[PageFacts]:
+        return [v.facts for v in self.visits]
+
+
+async def crawl(start_url: str, config: CrawlConfig) -> CrawlResult:
+    """Launch Chromium (see :mod:`assay.browser.launcher`) and crawl ``start_url``."""
+    async with async_playwright() as playwright:
+        browser = await launch(playwright)
+        try:
+            return await crawl_with(browser, start_url, config)
+        finally:
+            await browser.close()
+
+
+async def crawl_with(browser: Browser, start_url: str, config: CrawlConfig) -> CrawlResult:
+    """Crawl with an already launched browser."""
+    started = time.monotonic()
+    deadline = started + config.budget_seconds
+    result = CrawlResult(start_url)
+    if config.credentials is not None:
+        result.login = await sign_in(browser, start_url, config.credentials)
+        result.notes.append(result.login.note)
+    state = result.login.state if result.login else None
+    contexts = [await browser.new_context(storage_state=state) for _ in range(max(1, config.contexts))]
+    try:
+        await _crawl_levels(contexts, start_url, config, deadline, result)
+        await _check_links(contexts[0], result, config, deadline)
+        if config.probe_actions and time.monotonic() < deadline:
+            await _probe_actions(contexts, result, config)
+    finally:
+        for context in contexts:
+            await context.close()
+    result.elapsed = time.monotonic() - started
+    return result
+
+
+async def _pool(
+    contexts: Sequence[BrowserContext],
+    items: Sequence[T],
+    work: Callable[[BrowserContext, T], Awaitable[R]],
+    deadline: float,
+) -> list[R]:
+    """Run ``work`` over ``items`` with one worker per context; stop taking items past the deadline."""
+    queue: asyncio.Queue[T] = asyncio.Queue()
+    for item in items:
+        queue.put_nowait(item)
+    results: list[R] = []
+
+    async def worker(context: BrowserContext) -> None:
+        while not queue.empty() and time.monotonic() < deadline:
+            results.append(await work(context, queue.get_nowait()))
+
+    await asyncio.gather(*(worker(c) for c in contexts))
+    return results
+
+
+async def _crawl_levels(
+    contexts: list[BrowserContext], start_url: str, config: CrawlConfig, deadline: float, result: CrawlResult
+) -> None:
+    origin = _origin(start_url)
+    seen = {urldefrag(start_url).url}
+    level = [urldefrag(start_url).url]
+    visited_paths: set[str] = set()
+    for depth in range(1, max(1, min(config.depth, 3)) + 1):
+        batch = level[: max(0, config.max_pages - len(result.visits))]
+
+        async def visit(context: BrowserContext, url: str, depth: int = depth) -> PageVisit | None:
+            return await _visit(context, url, depth, config)
+
+        for page_visit in await _pool(contexts, batch, visit, deadline):
+            if page_visit is not None and page_visit.facts.path not in visited_paths:
+                visited_paths.add(page_visit.facts.path)
+                result.visits.append(page_visit)
+        level = _next_level(result.visits, depth, origin, seen)
+        if not level or time.monotonic() >= deadline or len(result.visits) >= config.max_pages:
+            if level and time.monotonic() >= deadline:
+                result.notes.append(f"crawl stopped at its time budget ({config.budget_seconds:.0f} s)")
+            break
+
+
+def _next_level(visits: list[PageVisit], depth: int, origin: str, seen: set[str]) -> list[str]:
+    found: list[str] = []
+    for page_visit in visits:
+        if page_visit.facts.depth != depth:
+            continue
+        for href, text in page_visit.extract.links:
+            url = urldefrag(href).url
+            if _origin(url) != origin or url in seen or LOGOUT.search(f"{href} {text}"):
+                continue
+            seen.add(url)
+            found.append(url)
+    return found
+
+
+async def _visit(context: BrowserContext, url: str, depth: int, config: CrawlConfig) -> PageVisit | None:
+    page = await context.new_page()
+    console: list[str] = []
+    failed: list[str] = []
+    _listen(page, console, failed)
+    try:
+        response = await page.goto(url, wait_until="load", timeout=15000)
+        path = path_of(page.url)
+        extract = await extract_page(page, path, config.max_elements)
+        title = await page.title()
+        shot = await _screenshot(page, config.screenshots, f"page-{path}")
+    except Exception as exc:  # a page that cannot load is a link check's business
+        failed.append(f"GET {path_of(url)} -> {str(exc).splitlines()[0][:120]}")
+        return None
+    finally:
+        await page.close()
+    facts = PageFacts(
+        path=path,
+        url=url,
+        status=response.status if response else 0,
+        title=title,
+        purpose=purpose(title, extract.text, extract.structure, path),
+        depth=depth,
+        console_errors=tuple(dict.fromkeys(console)),
+        failed_requests=tuple(dict.fromkeys(failed)),
+        unnamed_controls=tuple(extract.unnamed),
+        images_without_alt=tuple(extract.images_without_alt),
+        screenshot=shot,
+    )
+    return PageVisit(facts, extract)
+
+
+def _listen(page: Page, console: list[str], failed: list[str]) -> None:
+    def on_console(message: ConsoleMessage) -> None:
+        where = as_str(message.location.get("url")) if message.location else ""
+        if message.type == "error" and not where.endswith(_IGNORED_RESOURCES):
+            console.append(message.text[:300])
+
+    def on_response(response: Response) -> None:
+        document = response.request.resource_type == "document"
+        if response.status >= 400 and not document and not path_of(response.url).endswith(_IGNORED_RESOURCES):
+            failed.append(f"{response.request.method} {path_of(response.url)} -> {response.status}")
+
+    def on_failed(request: Request) -> None:
+        failed.append(f"{request.method} {path_of(request.url)} -> {request.failure or 'failed'}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: console.append(f"uncaught {error.name}: {error.message}"[:300]))
+    page.on("response", on_response)
+    page.on("requestfailed", on_failed)
+
+
+async def _check_links(
+    context: BrowserContext, result: CrawlResult, config: CrawlConfig, deadline: float
+) -> None:
+    """Give every page its same-origin links with the status each target answers."""
+    origin = _origin(result.start_url)
+    known = {v.facts.path: v.facts.status for v in result.visits}
+    statuses: dict[str, int] = {}
+    for page_visit in result.visits:
+        for href, text in page_visit.extract.links:
+            path = path_of(urldefrag(href).url)
+            if _origin(href) != origin or LOGOUT.search(f"{href} {text}") or path in known:
+                continue
+            if (
+                path not in statuses
+                and len(statuses) < config.max_links_checked
+                and time.monotonic() < deadline
+            ):
+                statuses[path] = await _status(context, urldefrag(href).url)
+    for i, page_visit in enumerate(result.visits):
+        checks = {
+            path_of(urldefrag(href).url): LinkCheck(page_visit.facts.path, path_of(href), text, status)
+            for href, text in page_visit.extract.links
+            if (status := statuses.get(path_of(urldefrag(href).url), known.get(path_of(href), -1))) >= 0
+        }
+        result.visits[i].facts = replace(page_visit.facts, links=tuple(checks.values()))
+
+
+async def _status(context: BrowserContext, url: str) -> int:
+    try:
+        response = await context.request.get(url, max_redirects=5, timeout=10000)
+    except Exception:
+        return 0
+    status = response.status
+    await response.dispose()
+    return status
+
+
+_Job = tuple[int, Callable[[BrowserContext], Awaitable[ActionProbe | None]]]
+
+
+async def _probe_actions(contexts: list[BrowserContext], result: CrawlResult, config: CrawlConfig) -> None:
+    jobs: list[_Job] = []
+    for i, page_visit in enumerate(result.visits):
+        for job in _jobs_for(page_visit, config.screenshots):
+            jobs.append((i, job))
+    deadline = time.monotonic() + max(10.0, config.budget_seconds / 2)
+
+    async def run(context: BrowserContext, job: _Job) -> tuple[int, ActionProbe | None]:
+        return job[0], await job[1](context)
+
+    for i, probe in await _pool(contexts, jobs[: config.max_probes], run, deadline):
+        if probe is not None:
+            facts = result.visits[i].facts
+            result.visits[i].facts = replace(facts, actions=(*facts.actions, probe))
+
+
+def _jobs_for(
+    page_visit: PageVisit, shots: Path | None
+) -> list[Callable[[BrowserContext], Awaitable[ActionProbe | None]]]:
+    facts, jobs = page_visit.facts, []
+    forms = [as_object(f) for f in as_list(page_visit.extract.structure.get("forms"))]
+    for index, form in enumerate(forms[:4]):
+        submit, action = as_str(form.get("submit")), as_str(form.get("action"))
+        if not LOGOUT.search(f"{submit} {action}"):
+            jobs.append(_bind_form(facts, index, submit, shots))
+    buttons = [
+        e
+        for e in page_visit.extract.elements
+        if e.role == "button" and e.tag == "button" and not as_str(e.fingerprint.get("form"))
+    ]
+    for element in buttons[:4]:
+        jobs.append(_bind_button(facts, element.locator, element.name, shots))
+    return jobs
+
+
+def _bind_form(
+    facts: PageFacts, index: int, submit: str, shots: Path | None
+) -> Callable[[BrowserContext], Awaitable[ActionProbe | None]]:
+    return lambda context: probe_form(context, facts.url, facts.path, index, submit, shots)
+
+
+def _bind_button(
+    facts: PageFacts, locator: str, name: str, shots: Path | None
+) -> Callable[[BrowserContext], Awaitable[ActionProbe | None]]:
+    async def run(context: BrowserContext) -> ActionProbe | None:
+        probe = await probe_button(context, facts.url, facts.path, locator, name, shots)
+        return replace(probe, locator=locator) if probe else None
+
+    return run
+
+
+async def _screenshot(page: Page, shots: Path | None, label: str) -> str:
+    if shots is None:
+        return ""
+    shots.mkdir(parents=True, exist_ok=True)
+    name = "".join(c if c.isalnum() else "-" for c in label).strip("-")[:80] + ".png"
+    await page.screenshot(path=str(shots / name))
+    return str(shots / name)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()

@@ -1,0 +1,77 @@
+"""Turn a crawl into the Observation's ``ui_elements``, ``page_structure`` and ``page_context``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from assay.browser.crawler import CrawlConfig, CrawlResult, crawl
+from assay.browser.facts import PageFacts
+from assay.codec import from_json, to_json
+from assay.domain.json import Json, JsonObject, as_list, as_object
+from assay.domain.observation import Observation, UiElement
+from assay.domain.target import Target
+
+SNAPSHOT_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class WebObservation:
+    ui_elements: tuple[UiElement, ...]
+    page_structure: JsonObject
+    page_context: JsonObject
+    notes: tuple[str, ...]
+
+
+def config_for(target: Target, screenshots: Path | None = None, contexts: int = 2) -> CrawlConfig:
+    """The crawl a target asks for: its depth and budget; actions only on test systems."""
+    return CrawlConfig(
+        depth=max(1, min(target.depth, 3)),
+        budget_seconds=max(15.0, target.budget_seconds / 2),
+        contexts=contexts,
+        probe_actions=target.is_test_system,
+        screenshots=screenshots,
+        credentials=target.credentials[0] if target.credentials else None,
+    )
+
+
+async def observe_web(target: Target, start_url: str, screenshots: Path | None = None) -> WebObservation:
+    """Crawl ``start_url`` in Chromium. Raises NoBrowserFound when there is no browser."""
+    return summarise(await crawl(start_url, config_for(target, screenshots)))
+
+
+def summarise(result: CrawlResult) -> WebObservation:
+    elements: dict[tuple[str, str], UiElement] = {}
+    for visit in result.visits:
+        for element in visit.extract.elements:
+            elements.setdefault((element.page, element.locator), element)
+    structure: list[Json] = [
+        {"path": v.facts.path, **v.extract.structure, "snapshot": v.extract.text[:SNAPSHOT_CHARS]}
+        for v in result.visits
+    ]
+    pages = result.pages
+    first = pages[0] if pages else None
+    context: JsonObject = {
+        "url": result.start_url,
+        "title": first.title if first else "",
+        "purpose": first.purpose if first else "",
+        "console_errors": sum(len(p.console_errors) for p in pages),
+        "failed_requests": sum(len(p.failed_requests) for p in pages),
+        "accessibility_problems": sum(len(p.unnamed_controls) + len(p.images_without_alt) for p in pages),
+        "login": {
+            "signed_in": bool(result.login and result.login.signed_in),
+            "path": result.login.login_path if result.login else "",
+        },
+        "crawl_seconds": round(result.elapsed, 2),
+        "pages": [to_json(p) for p in pages],
+    }
+    notes = (
+        *result.notes,
+        f"crawled {len(pages)} pages in {result.elapsed:.1f} s: {len(elements)} UI elements",
+    )
+    return WebObservation(tuple(elements.values()), {"pages": structure}, context, notes)
+
+
+def page_facts(observation: Observation) -> list[PageFacts]:
+    """The recorded pages of an observation (for the UI oracles and scenarios)."""
+    return [from_json(PageFacts, as_object(p)) for p in as_list(observation.page_context.get("pages"))]

@@ -1,0 +1,191 @@
+"""Try a page's actions in a fresh page: submit each form, click each standalone button.
+
+What follows each action is recorded as an :class:`ActionProbe` for the UI oracles: the 5xx
+answers it caused, whether anything visible changed, and which message appeared.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from playwright.async_api import BrowserContext, Locator, Page, Response
+
+from assay.browser.facts import ActionProbe, ProbeKind
+from assay.browser.locators import resolve
+from assay.browser.page_script import MESSAGES, VISIBLE_TEXT
+from assay.browser.values import DANGEROUS, sample_value
+from assay.domain.json import as_list, as_str
+
+WRONG_USER = "assay-nobody@example.com"
+WRONG_PASSWORD = "wrong-password-assay"
+SETTLE_MS = 2500
+
+
+class _Recorder:
+    def __init__(self, page: Page) -> None:
+        self.statuses: list[int] = []
+        self.document_status = 0
+        page.on("response", self._on_response)
+
+    def _on_response(self, response: Response) -> None:
+        if response.status >= 500:
+            self.statuses.append(response.status)
+        if response.request.resource_type == "document":
+            self.document_status = response.status
+
+
+async def settle(page: Page) -> None:
+    with contextlib.suppress(Exception):
+        await page.wait_for_load_state("networkidle", timeout=SETTLE_MS)
+
+
+async def _texts(page: Page) -> tuple[str, list[str]]:
+    try:
+        text = as_str(await page.evaluate(VISIBLE_TEXT))
+        messages = [as_str(m) for m in as_list(await page.evaluate(MESSAGES))]
+    except Exception:  # the page navigated mid-read
+        return "", []
+    return text, messages
+
+
+async def _fill_form(form: Locator, kind: ProbeKind) -> list[str]:
+    steps: list[str] = []
+    fields = form.locator("input:visible, select:visible, textarea:visible")
+    for i in range(min(await fields.count(), 30)):
+        field = fields.nth(i)
+        tag = await field.evaluate("e => e.tagName.toLowerCase()")
+        kind_attr = ((await field.get_attribute("type")) or "text").lower()
+        name = (await field.get_attribute("name")) or ""
+        if kind_attr in ("submit", "button", "reset", "image", "hidden", "file"):
+            continue
+        if kind_attr in ("checkbox", "radio"):
+            await field.check()
+            steps.append(f"check {name}")
+        elif tag == "select":
+            options = await field.locator("option").count()
+            await field.select_option(index=1 if options > 1 else 0)
+            steps.append(f"select an option of {name}")
+        else:
+            value = _probe_value(kind, kind_attr, name, await _constraints(field))
+            await field.fill(value)
+            steps.append(
+                f"fill {name or kind_attr} with {'<password>' if kind_attr == 'password' else value!r}"
+            )
+    return steps
+
+
+def _probe_value(kind: ProbeKind, input_type: str, name: str, constraints: dict[str, str]) -> str:
+    if kind == "wrong_password":
+        return WRONG_PASSWORD if input_type == "password" else WRONG_USER
+    return sample_value(input_type, name, dict(constraints))
+
+
+async def _constraints(field: Locator) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key in ("minlength", "maxlength", "min", "max"):
+        value = await field.get_attribute(key)
+        if value is not None:
+            out[key] = value
+    return out
+
+
+async def probe_form(
+    context: BrowserContext, url: str, path: str, index: int, submit_name: str, shots: Path | None
+) -> ActionProbe | None:
+    """Fill form ``index`` on ``url`` with sample values (a wrong login for a login form) and submit."""
+    page = await context.new_page()
+    try:
+        recorder = _Recorder(page)
+        await page.goto(url, wait_until="load")
+        form = page.locator("form").nth(index)
+        kind: ProbeKind = "wrong_password" if await form.locator("input[type=password]").count() else "submit"
+        steps = [f"open {path}", *await _fill_form(form, kind)]
+        before, messages_before = await _texts(page)
+        submit = form.locator("button[type=submit], button:not([type]), input[type=submit]").first
+        if await submit.count():
+            await submit.click(timeout=5000)
+        else:
+            await form.locator("input:visible").last.press("Enter")
+        steps.append(f"submit the form{f' with {submit_name!r}' if submit_name else ''}")
+        await settle(page)
+        return await _finish(page, recorder, path, kind, submit_name, steps, before, messages_before, shots)
+    except Exception:  # a page that breaks mid-probe is reported by the crawl itself
+        return None
+    finally:
+        await page.close()
+
+
+async def probe_button(
+    context: BrowserContext, url: str, path: str, locator: str, name: str, shots: Path | None
+) -> ActionProbe | None:
+    """Click one standalone button (never one named like delete/logout) and record what changed."""
+    if DANGEROUS.search(name):
+        return None
+    page = await context.new_page()
+    try:
+        recorder = _Recorder(page)
+        await page.goto(url, wait_until="load")
+        before, messages_before = await _texts(page)
+        await resolve(page, locator).click(timeout=5000)
+        await settle(page)
+        steps = [f"open {path}", f"click {name!r}"]
+        return await _finish(page, recorder, path, "click", name, steps, before, messages_before, shots)
+    except Exception:
+        return None
+    finally:
+        await page.close()
+
+
+async def _finish(
+    page: Page,
+    recorder: _Recorder,
+    path: str,
+    kind: ProbeKind,
+    element: str,
+    steps: list[str],
+    before: str,
+    messages_before: list[str],
+    shots: Path | None,
+) -> ActionProbe:
+    after, messages = await _texts(page)
+    new_messages = [m for m in messages if m not in messages_before]
+    old_lines = {line.strip() for line in before.splitlines()}
+    new_lines = [
+        line.strip() for line in after.splitlines() if line.strip() and line.strip() not in old_lines
+    ]
+    url_before = path
+    shot = await _screenshot(page, shots, f"{kind}-{path}-{element}")
+    return ActionProbe(
+        page=path,
+        kind=kind,
+        element=element,
+        locator="",
+        steps=tuple(steps),
+        url_before=url_before,
+        url_after=_path(page.url),
+        status=recorder.document_status,
+        server_statuses=tuple(recorder.statuses),
+        changed=bool(new_lines) or _path(page.url) != url_before,
+        message=(new_messages or new_lines or [""])[0][:200],
+        form_still_shown=await page.locator("form").count() > 0,
+        screenshot=shot,
+    )
+
+
+def _path(url: str) -> str:
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+async def _screenshot(page: Page, shots: Path | None, label: str) -> str:
+    if shots is None:
+        return ""
+    name = "".join(c if c.isalnum() else "-" for c in label).strip("-")[:80] + ".png"
+    target = shots / name
+    try:
+        await page.screenshot(path=str(target), full_page=False)
+    except Exception:
+        return ""
+    return str(target)

@@ -1,0 +1,137 @@
+"""Concurrency: the same create sent N times at once.
+
+First the create is sent twice in a row with the same body: when the second is refused (409,
+400 or 422) the body holds a field the server keeps unique. Then a fresh body is sent N times
+at once (``asyncio.gather``, N ≤ 10). More than one success is a duplicate the server's own
+rule forbids (a check-then-insert race); any 5xx in the burst is a ``server_error`` under
+concurrency. A server that never refuses the sequential duplicate is not judged on duplicates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assay.domain.findings import Category, Finding
+from assay.domain.json import Json
+from assay.execution.placeholders import UNIQUE, new_unique
+from assay.oracles.base import Draft, OracleContext
+from assay.security.authz.common import Step, create, finding, ok, one_per_route, send_as
+from assay.security.base import FamilyReport, ProbeClient, SecurityContext
+from assay.security.identities import Identity, IdentityPool
+
+# FINDINGS.md has no race category yet; duplicates under concurrency are a lost-write anomaly.
+RACE_CATEGORY: Category = "lost_update"
+BURST = 8
+MAX_RESOURCES = 6
+UNIQUE_REFUSALS = frozenset({400, 409, 422})
+
+
+@dataclass(frozen=True)
+class RaceTrial:
+    first: Step
+    duplicate: Step
+    burst: tuple[Step, ...]
+
+
+def _route(step: Step) -> str:
+    return f"{step.exchange.request.method.upper()} {step.exchange.path_template or ''}"
+
+
+def _duplicates(trial: RaceTrial) -> Draft | None:
+    successes = sum(1 for s in trial.burst if ok(s))
+    enforced = ok(trial.first) and trial.duplicate.exchange.status in UNIQUE_REFUSALS
+    if not enforced or successes <= 1:
+        return None
+    route = _route(trial.first)
+    return Draft(
+        category=RACE_CATEGORY,
+        severity="high",
+        title=f"{route} creates duplicates under concurrent requests",
+        detail=(
+            f"Sent twice in a row, the same body is refused the second time "
+            f"({trial.duplicate.exchange.status}: a unique field); sent {len(trial.burst)} times at once, "
+            f"{successes} copies were created."
+        ),
+        recommendation=(
+            f"Enforce the uniqueness `{route}` checks with a unique index (or a transaction with the "
+            "right isolation) and map the constraint violation to 409."
+        ),
+        impact="Double bookings, duplicate accounts or payments when two clients act at the same moment.",
+        extra={"created_at_once": successes, "sent_at_once": len(trial.burst)},
+    )
+
+
+def _errors(trial: RaceTrial) -> Draft | None:
+    failed = [s for s in trial.burst if (s.exchange.status or 0) >= 500]
+    if not failed or not ok(trial.first):
+        return None
+    route = _route(trial.first)
+    return Draft(
+        category="server_error",
+        severity="high",
+        title=f"{route} answers {failed[0].exchange.status} under concurrent requests",
+        detail=f"Sent {len(trial.burst)} times at once, {len(failed)} answered 5xx; alone it answers 2xx.",
+        recommendation=f"Look for shared state or lock/transaction errors in `{route}` under concurrency.",
+        impact="Clients fail at random under load.",
+    )
+
+
+def judge(trials: Sequence[RaceTrial], context: OracleContext) -> list[Finding]:
+    """Duplicates the server's own uniqueness forbids, and 5xx answers under concurrency."""
+    found: list[Finding] = []
+    for trial in trials:
+        steps = [trial.first, trial.duplicate, *trial.burst]
+        duplicates = _duplicates(trial)
+        if duplicates is not None:
+            key = next(s for s in trial.burst if ok(s))
+            found.append(finding(duplicates, key, steps, context))
+        errors = _errors(trial)
+        if errors is not None:
+            key = next(s for s in trial.burst if (s.exchange.status or 0) >= 500)
+            found.append(finding(errors, key, steps, context))
+    return one_per_route(found)
+
+
+class Concurrency:
+    name = "concurrency"
+
+    def __init__(self, pool: IdentityPool | None = None, burst: int = BURST) -> None:
+        self.pool = pool or IdentityPool()
+        self.burst = max(2, min(burst, 10))
+
+    async def run(self, ctx: SecurityContext) -> FamilyReport:
+        report = FamilyReport(self.name)
+        pool = await self.pool.all(ctx)
+        who = pool[0] if pool else Identity("anonymous (no credentials)", "anonymous")
+        client = ProbeClient(ctx, self.name)
+        trials: list[RaceTrial] = []
+        for name in [n for n, r in ctx.recipes.items() if r.action.request.has_body][:MAX_RESOURCES]:
+            if client.budget - client.sent < self.burst + 4:
+                break
+            trial = await self._trial(client, ctx, who, name)
+            trials.extend([trial] if trial is not None else [])
+        report.findings = judge(trials, OracleContext(secrets=self.pool.secrets()))
+        report.exchanges, report.requests = client.exchanges, client.sent
+        return report
+
+    async def _trial(
+        self, client: ProbeClient, ctx: SecurityContext, who: Identity, name: str
+    ) -> RaceTrial | None:
+        recipe = ctx.recipes[name]
+        parents: dict[str, Json] = {}
+        for required in recipe.requires:
+            made = await create(client, ctx, who, required)
+            parents.update(made.scope if made else {})
+        spec = recipe.action.request
+        fixed = {**parents, UNIQUE: new_unique()}
+        first = await send_as(client, ctx, who, spec, fixed, f"create a {name}", "setup")
+        again = await send_as(client, ctx, who, spec, fixed, f"create the same {name} again")
+        if first is None or again is None or not ok(first):
+            return None
+        fresh = {**parents, UNIQUE: new_unique()}  # one new body, the same for every copy
+        action = f"create a {name} at once"
+        sends = [send_as(client, ctx, who, spec, fresh, action) for _ in range(self.burst)]
+        burst = [s for s in await asyncio.gather(*sends) if s is not None]
+        return RaceTrial(first, again, tuple(burst))

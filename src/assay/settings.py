@@ -1,0 +1,68 @@
+"""Server settings: the one place environment variables are read (prefix ``ASSAY_``).
+
+``ENABLE_ANALYSIS_REALTIME_EXECUTION`` keeps the unprefixed name the API spec gives it;
+``ASSAY_ENABLE_ANALYSIS_REALTIME_EXECUTION`` works too. List settings take a JSON array or
+a comma-separated string (``ASSAY_ALLOWED_TARGETS=127.0.0.1,*.example.test,10.0.0.0/8``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DATA_DIR = Path(".assay")
+
+
+class Settings(BaseSettings):
+    """Everything the server can be told; built only in ``assay.bootstrap``."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSAY_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy URL; empty means a SQLite file in data_dir "
+        "(postgresql+psycopg://user@host/db for PostgreSQL).",
+    )
+    data_dir: Path = Field(default=DEFAULT_DATA_DIR, description="Where the SQLite file lives.")
+    enable_analysis_realtime_execution: bool = Field(
+        default=True,
+        validation_alias=AliasChoices(
+            "ENABLE_ANALYSIS_REALTIME_EXECUTION", "ASSAY_ENABLE_ANALYSIS_REALTIME_EXECUTION"
+        ),
+        description="AnalysisAgent executes critical scenarios for scoring (spec §3.1).",
+    )
+    allowed_targets: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Hosts, wildcards (*.example.com) and CIDRs a workflow may target; empty = any.",
+    )
+    allow_metadata_targets: bool = Field(
+        default=False, description="Allow cloud metadata addresses (169.254.169.254, ...) as targets."
+    )
+    api_keys: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="When set, every /api/v2 call needs X-API-Key or a Bearer key."
+    )
+    run_migrations: bool = Field(default=True, description="Upgrade the database schema at start.")
+    cancel_grace_seconds: float = Field(
+        default=5.0, description="How long a cancelled workflow may take to stop at its next step."
+    )
+
+    @field_validator("allowed_targets", "api_keys", mode="before")
+    @classmethod
+    def _split_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                import json
+
+                return json.loads(text)
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return value
+
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to ``sqlite:///<data_dir>/assay.db``."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'assay.db').resolve()}"

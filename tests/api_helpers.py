@@ -1,0 +1,214 @@
+"""A fake pipeline and a served API for the API and store tests (no network beyond 127.0.0.1)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from assay.bootstrap import build_app, build_service
+from assay.domain.analysis import (
+    AnalysisResult,
+    BusinessValue,
+    ExecutionStrategy,
+    ExecutionSuccess,
+    ExecutionTime,
+    FinalPriority,
+    RiskScore,
+    RoiScore,
+    ScenarioDependency,
+)
+from assay.domain.events import (
+    AGENTS,
+    AgentCompleted,
+    AgentName,
+    AgentProgress,
+    AgentStarted,
+    Event,
+    WorkflowCompleted,
+    WorkflowFailed,
+)
+from assay.domain.evolution import EvolutionResult, TestCase
+from assay.domain.findings import Finding
+from assay.domain.observation import Observation, UiElement
+from assay.domain.run import RunResult
+from assay.domain.scenarios import (
+    Action,
+    CoverageItem,
+    CoverageMetrics,
+    Expectation,
+    RequestSpec,
+    RequirementsResult,
+    Scenario,
+    Step,
+)
+from assay.domain.target import Target
+from assay.ports import CancelToken, HttpTransport
+from assay.settings import Settings
+from assay.target_policy import TargetPolicy
+from assay.workflow_job import utcnow
+
+
+def observation(target: str) -> Observation:
+    element = UiElement(page="/", role="button", name="Login", locator="#login")
+    return Observation(
+        target=target, kind="web", ui_elements=(element,), page_context={"title": "Home"}, confidence=0.9
+    )
+
+
+def requirements() -> RequirementsResult:
+    action = Action("list", RequestSpec("GET /items", "GET", "/items"), Expectation(statuses=(200,)))
+    scenario = Scenario(
+        "SC-API-001",
+        "Items",
+        "List items",
+        "list_read",
+        ("@smoke",),
+        ("GET /items",),
+        (Step("When", "I list items"),),
+        (action,),
+    )
+    coverage = CoverageMetrics(1, 1, {"list_read": 1}, (CoverageItem("GET /items"),), ())
+    return RequirementsResult((scenario,), (), {"user": "alice"}, coverage)
+
+
+def analysis() -> AnalysisResult:
+    sid = "SC-API-001"
+    return AnalysisResult(
+        risk_scores=(RiskScore(sid, 8, 5, 3, 120, "critical"),),
+        business_values=(BusinessValue(sid, 0.5, 0.5, 0.1, 0.4),),
+        roi_scores=(RoiScore(sid, 2.0, 0.8, 0.4),),
+        execution_times=(ExecutionTime(sid, 0.2, "fast"),),
+        dependencies=(ScenarioDependency(sid, (), 1, True),),
+        final_prioritization=(FinalPriority(sid, 0.9, 1, "critical", 1),),
+        execution_strategy=ExecutionStrategy((sid,), ((sid,),), 0.2, 0.2),
+        execution_success=(ExecutionSuccess(sid, 1.0, 1, 1, "tier1", "high"),),
+    )
+
+
+def evolution(secret_hint: str = "") -> EvolutionResult:
+    code = (
+        f"def test_list_items(client):\n    assert client.get('/items').status_code == 200  # {secret_hint}\n"
+    )
+    cases = (
+        TestCase("SC-API-001", "test_list_items", "test_items.py", "pytest-httpx", code),
+        TestCase("SC-API-001", "test_list_items_again", "test_items.py", "pytest-httpx", code),
+    )
+    return EvolutionResult(cases, files={"test_items.py": code, "conftest.py": "import pytest\n"})
+
+
+@dataclass
+class FakePipeline:
+    """Follows assay.pipeline.run's contract with canned outputs; ``gate`` holds it mid-stage."""
+
+    fail_at: AgentName | None = None
+    gate: threading.Event | None = None
+    step_delay: float = 0.0
+    cooperative: bool = True  # False: ignores the cancel token while held at the gate
+    calls: list[tuple[str, tuple[AgentName, ...], bool]] = field(default_factory=list)
+
+    async def __call__(
+        self,
+        target: Target,
+        transport: HttpTransport,
+        result: RunResult,
+        *,
+        stages: Sequence[AgentName] = AGENTS,
+        realtime_execution: bool = True,
+        cancel: CancelToken | None = None,
+    ) -> AsyncIterator[Event]:
+        self.calls.append((target.base_url, tuple(stages), realtime_execution))
+        for agent in stages:
+            yield AgentStarted(agent, utcnow())
+            for step in range(3):
+                if cancel is not None and cancel.cancelled:
+                    yield WorkflowFailed(utcnow(), "cancelled")
+                    return
+                await self._wait(cancel)
+                yield AgentProgress(agent, (step + 1) / 3, f"{agent} step {step + 1}")
+            if agent == self.fail_at:
+                result.error = f"{agent} broke"
+                yield WorkflowFailed(utcnow(), f"{agent} broke")
+                return
+            self._fill(agent, target, result)
+            yield AgentCompleted(agent, utcnow(), 0.01, **_counts(agent))
+        yield WorkflowCompleted(utcnow())
+
+    async def _wait(self, cancel: CancelToken | None) -> None:
+        if self.step_delay:
+            await asyncio.sleep(self.step_delay)
+        while self.gate is not None and not self.gate.is_set():
+            if self.cooperative and cancel is not None and cancel.cancelled:
+                return
+            await asyncio.sleep(0.01)
+
+    def _fill(self, agent: AgentName, target: Target, result: RunResult) -> None:
+        if agent == "observation":
+            result.observation = observation(target.base_url)
+        elif agent == "requirements":
+            result.requirements = requirements()
+        elif agent == "analysis":
+            result.analysis = analysis()
+            result.findings.append(
+                Finding("server_error", "critical", "GET", "/items", "500", "boom", id="F-0001")
+            )
+        else:
+            hint = target.credentials[0].password if target.credentials else ""
+            result.evolution = evolution(hint)
+
+
+def _counts(agent: AgentName) -> dict[str, int]:
+    return {
+        "observation": {"elements_found": 1},
+        "requirements": {"scenarios_generated": 1},
+        "analysis": {"scenarios_executed": 1},
+        "evolution": {"tests_generated": 2},
+    }[agent]
+
+
+def settings_for(tmp: Path, **values: object) -> Settings:
+    return Settings(database_url=f"sqlite:///{tmp / 'assay.db'}", **values)  # type: ignore[arg-type]
+
+
+@dataclass
+class Api:
+    base: str
+    client: httpx.Client
+
+    def wait(self, workflow_id: str, timeout: float = 10.0) -> dict[str, object]:
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            body: dict[str, object] = self.client.get(f"/workflows/{workflow_id}").json()
+            if body["status"] in {"completed", "failed", "cancelled"} or time.monotonic() > deadline:
+                return body
+            time.sleep(0.02)
+
+
+@contextmanager
+def served(
+    settings: Settings,
+    pipeline: FakePipeline | None = None,
+    policy: TargetPolicy | None = None,
+    **app_options: object,
+) -> Iterator[Api]:
+    from assay.demo.server import serve_in_thread
+
+    app = build_app(
+        settings, pipeline=pipeline or FakePipeline(), policy=policy or TargetPolicy(resolve=False)
+    )
+    server = serve_in_thread(app)
+    try:
+        with httpx.Client(base_url=f"{server.base_url}/api/v2", timeout=10, **app_options) as client:  # type: ignore[arg-type]
+            yield Api(server.base_url, client)
+    finally:
+        server.stop()
+
+
+__all__ = ["FakePipeline", "build_service", "served", "settings_for"]

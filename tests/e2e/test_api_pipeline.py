@@ -1,0 +1,98 @@
+"""The spec's flows 7.1 and 7.2 over HTTP, real pipeline, against the demo target on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from tests.api_helpers import settings_for
+
+from assay.bootstrap import build_app
+from assay.demo.app import create_app
+from assay.demo.server import RunningServer, serve_in_thread
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def demo() -> Iterator[RunningServer]:
+    with serve_in_thread(create_app(), log_level="critical") as server:
+        yield server
+
+
+@pytest.fixture()
+def api(tmp_path: Path) -> Iterator[httpx.Client]:
+    app = build_app(settings_for(tmp_path, allowed_targets="127.0.0.1"))
+    with (
+        serve_in_thread(app) as server,
+        httpx.Client(base_url=f"{server.base_url}/api/v2", timeout=30) as client,
+    ):
+        yield client
+
+
+def wait(client: httpx.Client, workflow_id: str, timeout: float = 240.0) -> dict[str, object]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        body: dict[str, object] = client.get(f"/workflows/{workflow_id}").json()
+        if body["status"] in {"completed", "failed", "cancelled"}:
+            return body
+        time.sleep(0.2)
+    raise AssertionError(f"workflow {workflow_id} did not finish in {timeout}s")
+
+
+def sse_events(client: httpx.Client, workflow_id: str) -> list[tuple[str, dict[str, object]]]:
+    events, name = [], ""
+    with client.stream("GET", f"/workflows/{workflow_id}/stream") as response:
+        for line in response.iter_lines():
+            if line.startswith("event: "):
+                name = line[7:]
+            elif line.startswith("data: "):
+                events.append((name, json.loads(line[6:])))
+    return events
+
+
+def test_7_1_one_call_generates_tests_and_streams_progress(demo: RunningServer, api: httpx.Client) -> None:
+    started = api.post("/generate-tests", json={"url": demo.base_url + "/", "user_instruction": "items"})
+    assert started.status_code == 202, started.text
+    workflow_id = started.json()["workflow_id"]
+    events = sse_events(api, workflow_id)  # live from the start, ends when the workflow does
+    status = wait(api, workflow_id)
+    assert status["status"] == "completed", status["error"]
+    names = [n for n, _ in events]
+    assert names[0] == "agent_started" and names[-1] == "workflow_completed"
+    assert [d["agent"] for n, d in events if n == "agent_completed"] == [
+        "observation",
+        "requirements",
+        "analysis",
+        "evolution",
+    ]
+    results = api.get(f"/workflows/{workflow_id}/results").json()
+    assert results["test_count"] > 0 and len(results["test_case_ids"]) == results["test_count"]
+    assert results["analysis_result"]["execution_success"], "real-time execution is on by default"
+    assert results["requirements_result"]["scenarios"]
+    case = api.get(f"/test-cases/{results['test_case_ids'][0]}").json()
+    assert case["code"].lstrip().startswith(("def ", "async def ", "@"))
+    findings = api.get(f"/workflows/{workflow_id}/findings").json()
+    assert findings["findings"], "the demo target has known faults"
+    assert api.get(f"/workflows/{workflow_id}/suite").headers["content-type"] == "application/zip"
+
+
+def test_7_2_stages_chained_by_workflow_id(demo: RunningServer, api: httpx.Client) -> None:
+    previous = api.post("/observation", json={"url": demo.base_url + "/"}).json()["workflow_id"]
+    assert wait(api, previous)["status"] == "completed"
+    for stage in ("requirements", "analysis", "evolution"):
+        response = api.post(f"/{stage}", json={"workflow_id": previous})
+        assert response.status_code == 202, response.text
+        current = response.json()["workflow_id"]
+        assert current != previous
+        status = wait(api, current)
+        assert status["status"] == "completed", (stage, status["error"])
+        previous = current
+    results = api.get(f"/workflows/{previous}/results").json()
+    assert results["observation_result"]["target"] == demo.base_url + "/"
+    assert results["analysis_result"]["final_prioritization"]
+    assert results["test_count"] > 0

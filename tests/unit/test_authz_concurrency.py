@@ -1,0 +1,32 @@
+"""Concurrency: duplicates the server's own uniqueness forbids, and 5xx answers under a burst."""
+
+from __future__ import annotations
+
+from tests.unit.test_authz_support import CTX, step
+
+from assay.domain.json import Json
+from assay.security.authz.concurrency import RACE_CATEGORY, RaceTrial, judge
+
+
+def race(duplicate: int, *burst: int) -> RaceTrial:
+    body: Json = {"email": "a@example.com"}
+    return RaceTrial(
+        step("POST", "/accounts", 201, {"id": 1}, request_body=body),
+        step("POST", "/accounts", duplicate, {"detail": "taken"}, request_body=body),
+        tuple(step("POST", "/accounts", s, {"id": 2}, request_body=body) for s in burst),
+    )
+
+
+def test_several_creates_at_once_despite_a_unique_field_are_a_finding() -> None:
+    [finding] = judge([race(409, 201, 201, 409, 409)], CTX)
+    assert finding.category == RACE_CATEGORY and finding.path == "/accounts"
+    assert finding.evidence["created_at_once"] == 2
+
+
+def test_one_winner_or_no_uniqueness_is_quiet() -> None:
+    assert judge([race(409, 201, 409, 409), race(201, 201, 201, 201)], CTX) == []
+
+
+def test_5xx_under_concurrency_is_a_server_error() -> None:
+    [finding] = judge([race(201, 201, 500, 201)], CTX)
+    assert finding.category == "server_error" and "500" in finding.title
