@@ -54,3 +54,20 @@ def test_a_clean_spec_and_no_spec_are_quiet() -> None:
     api = api_model(operation("GET", "/v1/events"))
     assert spec_quality.judge([exchange("GET", "/v1/events", 200, [])], api, CTX) == []
     assert spec_quality.judge([], None, CTX) == []
+
+
+def test_an_issue_running_through_the_spec_is_one_spec_wide_finding() -> None:
+    paths = [f"/v1/thing{i}" for i in range(7)]
+    issues = tuple(SpecIssue("missing_operation_id", f"GET {p}: no operationId", f"GET {p}") for p in paths)
+    rare = SpecIssue("placeholder_schema", "GET /v1/thing0 returns TODOSchema", "GET /v1/thing0")
+    api = api_model(*(operation("GET", p) for p in paths), issues=(*issues, rare))
+    findings = spec_quality.judge([], api, CTX)
+    by_key = {(f.method, f.path): f for f in findings}
+    # Seven operations without operationId: one finding naming all seven, not seven findings.
+    assert set(by_key) == {(SPEC_WIDE, SPEC_WIDE), ("GET", "/v1/thing0")}
+    wide = by_key[(SPEC_WIDE, SPEC_WIDE)]
+    assert wide.title == "The spec: no operationId (7 operations)"
+    listed = wide.evidence["operations_by_kind"]
+    assert isinstance(listed, dict) and len(listed["missing_operation_id"]) == 7  # type: ignore[arg-type]
+    # The rare issue stays attached to its own operation.
+    assert by_key[("GET", "/v1/thing0")].title.endswith("placeholder schema")

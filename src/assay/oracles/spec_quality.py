@@ -1,8 +1,10 @@
 """spec_quality: weaknesses of the spec itself, from the model's ``spec_issues``.
 
-One finding per operation (all its issues together), so a spec with twenty untyped
-operations reads as twenty clear items rather than sixty. Issues that belong to no operation
-become one spec-wide finding; statuses that valid requests got but the spec never mentions
+One finding per operation (all its issues together). A kind of issue that runs through the
+spec (``WIDESPREAD`` operations or more, like httpbin's 70 operations without an operationId)
+is one spec-wide finding listing the operations instead: a report with eighty near-identical
+items buries the real faults, which is the noise we promised not to make. Issues that belong to
+no operation join that spec-wide finding; statuses that valid requests got but the spec never mentions
 are one spec-wide ``info`` note, deliberately not one finding each.
 """
 
@@ -20,6 +22,7 @@ from assay.oracles.base import VALID_INTENTS, OracleContext, operation_of
 
 # Findings about the spec as a whole carry this in place of a method and a path.
 SPEC_WIDE = "*"
+WIDESPREAD = 5  # operations sharing one kind of issue before it is reported once, spec-wide
 
 _SEVERITY: dict[str, Severity] = {
     "untyped_response": "low",
@@ -68,6 +71,38 @@ def _route_of(issue: SpecIssue, api: ApiModel) -> tuple[str, str]:
         if path:
             return method.upper(), path
     return SPEC_WIDE, SPEC_WIDE
+
+
+def _routes(api: ApiModel) -> dict[tuple[str, str], list[SpecIssue]]:
+    """Issues grouped by where they are reported: their operation, or the spec as a whole."""
+    ops_per_kind: dict[str, set[str]] = {}
+    for issue in api.spec_issues:
+        ops_per_kind.setdefault(issue.kind, set()).add(issue.operation or "")
+    grouped: dict[tuple[str, str], list[SpecIssue]] = {}
+    for issue in api.spec_issues:
+        widespread = len(ops_per_kind[issue.kind]) >= WIDESPREAD
+        route = (SPEC_WIDE, SPEC_WIDE) if widespread else _route_of(issue, api)
+        grouped.setdefault(route, []).append(issue)
+    return grouped
+
+
+def _spec_wide_finding(issues: list[SpecIssue], secrets: Sequence[str]) -> Finding:
+    """One finding for the issues that run through the spec, counted per kind."""
+    per_kind: dict[str, list[SpecIssue]] = {}
+    for issue in issues:
+        per_kind.setdefault(issue.kind, []).append(issue)
+    finding = _issue_finding((SPEC_WIDE, SPEC_WIDE), issues, secrets)
+    parts = [f"{_SHORT[k]} ({len(v)} operations)" if len(v) > 1 else _SHORT[k] for k, v in per_kind.items()]
+    affected: JsonObject = {k: [i.operation or SPEC_WIDE for i in v] for k, v in per_kind.items()}
+    details = [
+        f"{_SHORT[k]}: {len(v)} of the spec's issues, e.g. {v[0].message}" for k, v in per_kind.items()
+    ]
+    return replace(
+        finding,
+        title="The spec: " + ", ".join(parts),
+        detail=redact_text(" ".join(d.rstrip(".") + "." for d in details), secrets),
+        evidence={**finding.evidence, "issues": [], "operations_by_kind": affected},
+    )
 
 
 def _issue_finding(route: tuple[str, str], issues: list[SpecIssue], secrets: Sequence[str]) -> Finding:
@@ -132,10 +167,12 @@ def judge(exchanges: Sequence[Exchange], api: ApiModel | None, context: OracleCo
     """Spec issues as findings (one per operation), plus one note on undocumented statuses."""
     if api is None:
         return []
-    grouped: dict[tuple[str, str], list[SpecIssue]] = {}
-    for issue in api.spec_issues:
-        grouped.setdefault(_route_of(issue, api), []).append(issue)
-    findings = [_issue_finding(route, issues, context.secrets) for route, issues in grouped.items()]
+    findings = [
+        _spec_wide_finding(issues, context.secrets)
+        if route == (SPEC_WIDE, SPEC_WIDE)
+        else _issue_finding(route, issues, context.secrets)
+        for route, issues in _routes(api).items()
+    ]
     observed = _observed_finding(exchanges, api)
     if observed is not None:
         if any(f.dedup_key == observed.dedup_key for f in findings):
