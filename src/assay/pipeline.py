@@ -88,16 +88,24 @@ async def run(
 async def _drive(stage: _Stage, body: StageFn) -> AsyncIterator[Event]:
     """Run one stage as a task, relaying its progress events while it works."""
     task = asyncio.create_task(_guarded(stage, body))
-    while True:
-        getter = asyncio.create_task(stage.queue.get())
-        done, _ = await asyncio.wait({task, getter}, return_when=asyncio.FIRST_COMPLETED)
-        if getter in done:
-            yield getter.result()
-            continue
-        getter.cancel()
-        while not stage.queue.empty():
-            yield stage.queue.get_nowait()
-        return
+    getter: asyncio.Task[Event] | None = None
+    try:
+        while True:
+            getter = asyncio.create_task(stage.queue.get())
+            done, _ = await asyncio.wait({task, getter}, return_when=asyncio.FIRST_COMPLETED)
+            if getter in done:
+                yield getter.result()
+                continue
+            getter.cancel()
+            while not stage.queue.empty():
+                yield stage.queue.get_nowait()
+            return
+    finally:
+        # A consumer that stops listening (a hard cancel, a closed stream) must not leave the
+        # stage running in the background, still sending traffic to the target.
+        for pending in (task, getter):
+            if pending is not None and not pending.done():
+                pending.cancel()
 
 
 async def _guarded(stage: _Stage, body: StageFn) -> None:

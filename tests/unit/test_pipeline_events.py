@@ -1,0 +1,81 @@
+"""The pipeline's event stream: order of events, failures as events, and no orphaned stages."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from tests.fakes import FakeTransport, json_response
+
+from assay import pipeline
+from assay.domain.events import (
+    AgentCompleted,
+    AgentProgress,
+    AgentStarted,
+    WorkflowCompleted,
+    WorkflowFailed,
+)
+from assay.domain.exchanges import RecordedRequest, RecordedResponse
+from assay.domain.run import RunResult
+from assay.domain.target import Target
+
+SPEC = {
+    "openapi": "3.0.3",
+    "info": {"title": "t", "version": "1"},
+    "paths": {"/items": {"get": {"operationId": "list", "responses": {"200": {"description": "ok"}}}}},
+}
+
+
+def _answers(request: RecordedRequest) -> RecordedResponse:
+    if request.url.endswith("/openapi.json"):
+        return json_response(200, SPEC)
+    return json_response(200, [])
+
+
+async def test_all_four_agents_then_completed() -> None:
+    result = RunResult(target="http://127.0.0.1:9", started_at="t")
+    events = [e async for e in pipeline.run(Target("http://127.0.0.1:9"), FakeTransport(_answers), result)]
+    started = [e.agent for e in events if isinstance(e, AgentStarted)]
+    completed = [e.agent for e in events if isinstance(e, AgentCompleted)]
+    assert started == completed == ["observation", "requirements", "analysis", "evolution"]
+    assert isinstance(events[-1], WorkflowCompleted)
+    assert result.evolution is not None and result.error is None
+
+
+async def test_a_stage_failure_is_an_event_and_keeps_earlier_results() -> None:
+    def broken(request: RecordedRequest) -> RecordedResponse:
+        return json_response(200, {"not": "a spec"}) if "openapi" not in request.url else _answers(request)
+
+    # A given spec file that does not exist fails observation: an event, not an exception.
+    target = Target("http://127.0.0.1:9", spec_location="/nonexistent/spec.json")
+    result = RunResult(target=target.base_url, started_at="t")
+    events = [e async for e in pipeline.run(target, FakeTransport(broken), result)]
+    assert isinstance(events[-1], WorkflowFailed) and "observation" in events[-1].error
+    assert result.error == events[-1].error and result.requirements is None
+
+
+async def test_closing_the_stream_cancels_the_running_stage() -> None:
+    gate = asyncio.Event()
+
+    class Hanging(FakeTransport):
+        async def send(self, request: RecordedRequest, *, timeout: float | None = None) -> RecordedResponse:
+            self.requests.append(request)
+            await gate.wait()  # never set: the stage hangs until cancelled
+            return json_response(200, {})
+
+    transport = Hanging(_answers)
+    result = RunResult(target="http://127.0.0.1:9", started_at="t")
+    stream = pipeline.run(Target("http://127.0.0.1:9"), transport, result)
+    assert isinstance(await stream.__anext__(), AgentStarted)
+    assert isinstance(await stream.__anext__(), AgentProgress)  # the stage task is running now
+    await asyncio.sleep(0.05)
+    assert transport.requests  # and hangs inside its first request
+    await stream.aclose()
+    await asyncio.sleep(0.05)
+    leftovers = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    assert not [t for t in leftovers if not t.done()], leftovers
+
+
+@pytest.fixture(autouse=True)
+def _no_browser(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSAY_CHROMIUM_PATH", "/nonexistent")
