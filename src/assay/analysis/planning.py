@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from assay.analysis.risk import (
     ADMIN_WORDS,
@@ -253,12 +254,4 @@ def refine(
     risks = [refine_with_outcome(r, passed.get(r.scenario_id)) for r in result.risk_scores]
     fresh = assemble(requirements, api, risks)
     # The strategy that was actually executed stays as it was planned.
-    return AnalysisResult(
-        risk_scores=fresh.risk_scores,
-        business_values=fresh.business_values,
-        roi_scores=fresh.roi_scores,
-        execution_times=fresh.execution_times,
-        dependencies=result.dependencies,
-        final_prioritization=fresh.final_prioritization,
-        execution_strategy=result.execution_strategy,
-    )
+    return replace(fresh, dependencies=result.dependencies, execution_strategy=result.execution_strategy)
