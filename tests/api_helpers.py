@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
+import os
 import threading
+import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -171,8 +174,61 @@ def _counts(agent: AgentName) -> dict[str, int]:
     }[agent]
 
 
+# ASSAY_DATABASE_URL=postgresql+psycopg://... in the test run's environment runs every API test
+# against that PostgreSQL: each test gets a throwaway schema, dropped when the run ends.
+TEST_DATABASE = os.environ.get("ASSAY_DATABASE_URL", "")
+_SCHEMAS: list[str] = []
+
+
+def on_postgres() -> bool:
+    return TEST_DATABASE.startswith("postgresql")
+
+
+def database_url_for(tmp: Path) -> str:
+    """A fresh, empty database for one test: a SQLite file in ``tmp``, or a new PostgreSQL schema."""
+    if not on_postgres():
+        return f"sqlite:///{tmp / 'assay.db'}"
+    from sqlalchemy import create_engine, text
+
+    schema = f"assay_api_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(TEST_DATABASE)
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    if not _SCHEMAS:
+        atexit.register(_drop_schemas)
+    _SCHEMAS.append(schema)
+    separator = "&" if "?" in TEST_DATABASE else "?"
+    return f"{TEST_DATABASE}{separator}options=-csearch_path%3D{schema}"
+
+
+def _drop_schemas() -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(TEST_DATABASE)
+    with engine.begin() as conn:
+        for schema in _SCHEMAS:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    engine.dispose()
+
+
+def stored_bytes(settings: Settings, tmp: Path) -> bytes:
+    """Everything the store holds, as bytes: to check that no secret was written."""
+    if not on_postgres():
+        return b"".join(p.read_bytes() for p in tmp.glob("assay.db*"))
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(settings.database_url)
+    chunks: list[str] = []
+    with engine.connect() as conn:
+        for table in inspect(conn).get_table_names():
+            chunks += [str(row) for row in conn.execute(text(f'SELECT * FROM "{table}"'))]
+    engine.dispose()
+    return "\n".join(chunks).encode()
+
+
 def settings_for(tmp: Path, **values: object) -> Settings:
-    return Settings(database_url=f"sqlite:///{tmp / 'assay.db'}", **values)  # type: ignore[arg-type]
+    return Settings(database_url=database_url_for(tmp), **values)  # type: ignore[arg-type]
 
 
 @dataclass
@@ -211,4 +267,4 @@ def served(
         server.stop()
 
 
-__all__ = ["FakePipeline", "build_service", "served", "settings_for"]
+__all__ = ["FakePipeline", "build_service", "database_url_for", "served", "settings_for", "stored_bytes"]

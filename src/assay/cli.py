@@ -22,6 +22,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="Automated QA
 err = Console(stderr=True)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+DEMO_DEPTH = 3
 
 
 def parse_login(value: str) -> Credentials:
@@ -43,6 +44,21 @@ def credentials_from(logins: list[str]) -> tuple[Credentials, ...]:
     if not found and os.environ.get("ASSAY_USERNAME"):
         found.append(Credentials(os.environ["ASSAY_USERNAME"], os.environ.get("ASSAY_PASSWORD", "")))
     return tuple(found)
+
+
+def wfc_credentials(path: Path | None) -> tuple[Credentials, ...]:
+    """The users of a WFC auth file (``--auth-wfc``); a missing or malformed file is a usage error."""
+    if path is None:
+        return ()
+    from assay.security.identities import load_wfc_auth
+
+    try:
+        found = load_wfc_auth(path)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"--auth-wfc {path}: {exc}") from exc
+    if not found:
+        raise UsageError(f"--auth-wfc {path}: no user with a username and password in its 'auth' list")
+    return found
 
 
 def check_url(url: str) -> str:
@@ -72,12 +88,23 @@ def run(
     ] = None,
     allow_host: Annotated[list[str] | None, typer.Option(help="Mark a host as a test system.")] = None,
     execute: Annotated[bool, typer.Option(help="Execute scenarios against the target.")] = True,
+    auth_wfc: Annotated[
+        Path | None, typer.Option(help="Web Fuzzing Commons auth file (YAML/JSON/TOML) naming more users.")
+    ] = None,
+    destructive: Annotated[
+        bool, typer.Option(help="Let security checks change or delete objects assay did not create.")
+    ] = False,
+    depth: Annotated[
+        int, typer.Option(min=1, max=3, help="Crawl depth of web pages: 1 this page, 2 its links, 3 deeper.")
+    ] = 1,
 ) -> None:
     """Observe URL, write scenarios, analyse and execute them, generate a pytest suite and a report."""
     try:
         target = Target(
-            base_url=check_url(url), spec_location=spec, credentials=credentials_from(login or []),
+            base_url=check_url(url), spec_location=spec,
+            credentials=credentials_from(login or []) + wfc_credentials(auth_wfc),
             instruction=instruction, budget_seconds=budget, allowed_hosts=tuple(allow_host or ()),
+            destructive=destructive, depth=depth,
         )  # fmt: skip
         if budget <= 0:
             raise UsageError("--budget must be a positive number of seconds")
@@ -92,14 +119,15 @@ def demo(
     out: Annotated[Path | None, typer.Option(help="Output folder.")] = None,
     budget: Annotated[float, typer.Option(help="Seconds the execution may take.")] = 60.0,
 ) -> None:
-    """Start the bundled demo API (with deliberate faults) on 127.0.0.1 and run assay on it."""
+    """Start the bundled demo (an API and a web UI, with deliberate faults) on 127.0.0.1; run assay."""
     from assay.demo.app import create_app
     from assay.demo.server import serve_in_thread
 
     server = serve_in_thread(create_app())
     try:
         err.print(f"[bold]demo target[/] running at {server.base_url} (planted faults: see assay/demo)")
-        target = Target(base_url=server.base_url, budget_seconds=budget)
+        # The home page links the web UI (/ui/), whose pages link each other: depth 3 reaches them all.
+        target = Target(base_url=server.base_url, budget_seconds=budget, depth=DEMO_DEPTH)
         result = _execute(target, out or default_out_dir(), True)
     finally:
         server.stop()
@@ -121,7 +149,7 @@ def serve(
 def _execute(target: Target, out_dir: Path, execute: bool) -> RunResult:
     from assay.runner_cli import run_and_write
 
-    console = Console(stderr=True)
+    console = Console(stderr=True, soft_wrap=True)  # long finding lines stay whole in logs
     result = asyncio.run(run_and_write(target, out_dir, execute=execute, console=console))
     if result.observation is None and result.error:
         _die(result.error)

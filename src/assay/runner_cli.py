@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console
@@ -17,6 +18,7 @@ from assay.report.summary import summary_lines
 
 async def run_and_write(target: Target, out_dir: Path, *, execute: bool, console: Console) -> RunResult:
     result = RunResult(target=target.base_url, started_at=pipeline.now_iso())
+    target = replace(target, artifacts_dir=target.artifacts_dir or str(out_dir))  # screenshots go beside
     read_hosts = _spec_host(target)
     async with HttpxTransport(SafetyPolicy.for_target(target, read_hosts)) as transport:
         with ProgressView(console) as view:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
@@ -59,6 +61,33 @@ class StartRequest:
     analysis: JsonObject | None = None
 
 
+class RecordCache:
+    """Workflow records served from memory: the live ones this process runs (the job mutates them
+    in place, so they are always current) and recently read finished ones (which never change).
+
+    A workflow running in another process, or evicted, is read from the store instead.
+    """
+
+    def __init__(self, size: int = 4096) -> None:
+        self._records: OrderedDict[str, WorkflowRecord] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, workflow_id: str) -> WorkflowRecord | None:
+        with self._lock:
+            record = self._records.get(workflow_id)
+            if record is not None:
+                self._records.move_to_end(workflow_id)
+            return record
+
+    def put(self, record: WorkflowRecord) -> None:
+        with self._lock:
+            self._records[record.id] = record
+            self._records.move_to_end(record.id)
+            while len(self._records) > self._size:
+                self._records.popitem(last=False)
+
+
 @dataclass(frozen=True)
 class WorkflowResults:
     record: WorkflowRecord
@@ -88,6 +117,7 @@ class WorkflowService:
         self.realtime_execution = realtime_execution
         self.cancel_grace_seconds = cancel_grace_seconds
         self.deps = JobDeps(store=store, bus=bus, pipeline=pipeline, transport_factory=transport_factory)
+        self.records = RecordCache()
 
     async def start(self, request: StartRequest) -> WorkflowRecord:
         """Create a workflow, queue its job, and return its handle (status ``pending``)."""
@@ -100,15 +130,32 @@ class WorkflowService:
     async def launch(self, job: WorkflowJob) -> WorkflowRecord:
         """Persist a new workflow with its (pre-filled) run and queue its job."""
         await asyncio.to_thread(self._persist_new, job.record, job.run)
+        self.records.put(job.record)
         self.bus.open(job.record.id)
         self.runner.submit(job.record.id, job)
         return job.record
 
     def status(self, workflow_id: str) -> WorkflowRecord:
-        record = self.store.get(workflow_id)
+        """The workflow's record: from memory when this process runs it or it has finished."""
+        record = self.records.get(workflow_id)
+        if record is not None:
+            return record
+        # No id holds a NUL (ids are UUIDs), and PostgreSQL refuses one even in a query.
+        record = self.store.get(workflow_id) if "\x00" not in workflow_id else None
         if record is None:
             raise NotFound(f"No workflow {workflow_id!r}; start one with a POST and use the id it returns.")
+        if record.finished:
+            self.records.put(record)
         return record
+
+    async def status_async(self, workflow_id: str) -> WorkflowRecord:
+        """``status`` for the event loop: the store, when needed, is read in a worker thread."""
+        record = self.records.get(workflow_id)
+        return record if record is not None else await asyncio.to_thread(self.status, workflow_id)
+
+    def recent(self, limit: int = 50) -> list[WorkflowRecord]:
+        """The newest workflows first; live ones as they are now."""
+        return [self.records.get(r.id) or r for r in self.store.recent(limit)]
 
     def results(self, workflow_id: str) -> WorkflowResults:
         """Results of a finished workflow; NotReady while it is pending or running."""
@@ -122,7 +169,7 @@ class WorkflowService:
 
     async def cancel(self, workflow_id: str) -> WorkflowRecord:
         """Stop a workflow at its next step; returns its final status (``cancelled``)."""
-        record = await asyncio.to_thread(self.status, workflow_id)
+        record = await self.status_async(workflow_id)
         if record.status in {"completed", "failed"}:
             raise AlreadyFinished(f"Workflow {workflow_id} already {record.status}; nothing to cancel.")
         if record.status == "cancelled":
@@ -132,11 +179,12 @@ class WorkflowService:
         else:  # no live job (another process, or lost): mark it here
             finish_record(record, "cancelled", "Workflow cancelled on request.")
             await asyncio.to_thread(self.store.save, record)
-        return await asyncio.to_thread(self.status, workflow_id)
+            self.records.put(record)
+        return await self.status_async(workflow_id)
 
     async def stream(self, workflow_id: str, after: int = 0) -> AsyncIterator[StoredEvent]:
         """The workflow's events after ``after`` (Last-Event-ID), then live ones until it ends."""
-        await asyncio.to_thread(self.status, workflow_id)
+        await self.status_async(workflow_id)
         live = self.bus.subscribe(workflow_id, after)
         if live is not None:
             async for event in live:

@@ -150,10 +150,24 @@ def start_todo_app() -> Target:
     return Target("todolist-fastapi", server, "/openapi.json")
 
 
+def start_django_admin() -> Target:
+    from tests.apps.webapps import start_django
+
+    return Target("django-admin", start_django(), "")
+
+
+def start_datasette() -> Target:
+    from tests.apps.webapps import start_datasette as start
+
+    return Target("datasette", start(), "")
+
+
 STARTERS: dict[str, Callable[[], Target]] = {
     "demo": start_demo,
     "httpbin": start_httpbin,
     "todolist-fastapi": start_todo_app,
+    "django-admin": start_django_admin,  # web apps (no spec): see tests/apps/webapps.py
+    "datasette": start_datasette,
 }
 
 

@@ -20,9 +20,13 @@ from assay.target_policy import TargetPolicy
 
 pytestmark = pytest.mark.e2e
 BIN = Path(sys.executable).parent
-# DELETE /workflows/{id} cancels, as the spec defines it: the workflow and its partial results stay
-# readable afterwards (issue 6). schemathesis' use_after_free check assumes DELETE removes the
-# resource, which is not this API's contract, so that single check is left out.
+# use_after_free (ST301) is the one check left out, because it contradicts the contract rather than
+# finding a fault: DELETE /workflows/{id} is the spec's "Cancel workflow" (§1.3, §4.4), the only
+# DELETE of the API. It answers 200 with the final status `cancelled`, and the workflow, its partial
+# results, report and findings stay readable (issue 6: "partial results stay readable"). ST301 reads
+# a 2xx DELETE as "the resource is gone" and fails any later 2xx/3xx GET under /workflows/{id}.
+# Satisfying it would need a 404 after cancel (losing the partial results) or a non-2xx DELETE (a
+# redirect in place of the spec's status body); neither is the spec. See docs/api.md.
 EXCLUDED_CHECKS = "use_after_free"
 
 
@@ -37,7 +41,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
 
 
 @pytest.mark.skipif(shutil.which("st", path=str(BIN)) is None, reason="schemathesis is not installed")
-@pytest.mark.xfail(reason="schemathesis reports a failure on our own API: open in issue 6", strict=False)
 def test_schemathesis_finds_nothing(server: RunningServer, tmp_path: Path) -> None:
     command = [
         str(BIN / "st"),
@@ -50,8 +53,10 @@ def test_schemathesis_finds_nothing(server: RunningServer, tmp_path: Path) -> No
         "--max-examples",
         "25",
         "--no-color",
+        # One worker: with two, hypothesis parses lambda sources on two threads at once and CPython
+        # 3.11's ast module fails ("AST constructor recursion depth mismatch"), a tool error, not ours.
         "--workers",
-        "2",
+        "1",
     ]
     result = subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=tmp_path)
     assert result.returncode == 0, result.stdout[-6000:]

@@ -18,8 +18,10 @@ from assay.demo.server import RunningServer, serve_in_thread
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def demo() -> Iterator[RunningServer]:
+    # A fresh demo per test: a run leaves state behind (users, notes, failed-login windows of 60 s,
+    # the planted race and lost-update rows), and a later test must not depend on how fast it ran.
     with serve_in_thread(create_app(), log_level="critical") as server:
         yield server
 
@@ -29,7 +31,7 @@ def api(tmp_path: Path) -> Iterator[httpx.Client]:
     app = build_app(settings_for(tmp_path, allowed_targets="127.0.0.1"))
     with (
         serve_in_thread(app) as server,
-        httpx.Client(base_url=f"{server.base_url}/api/v2", timeout=30) as client,
+        httpx.Client(base_url=f"{server.base_url}/api/v2", timeout=60) as client,
     ):
         yield client
 
@@ -63,6 +65,7 @@ def test_7_1_one_call_generates_tests_and_streams_progress(demo: RunningServer, 
     status = wait(api, workflow_id)
     assert status["status"] == "completed", status["error"]
     names = [n for n, _ in events]
+    assert names.count("agent_completed") == 4, names
     assert names[0] == "agent_started" and names[-1] == "workflow_completed"
     assert [d["agent"] for n, d in events if n == "agent_completed"] == [
         "observation",

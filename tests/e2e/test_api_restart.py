@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from tests.api_helpers import database_url_for
 
 from assay.demo.app import create_app
 from assay.demo.server import RunningServer, serve_in_thread
@@ -27,8 +28,8 @@ def free_port() -> int:
         return port
 
 
-def start_server(port: int, database: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "ASSAY_DATABASE_URL": f"sqlite:///{database}", "ASSAY_ALLOWED_TARGETS": "127.0.0.1"}
+def start_server(port: int, database: str) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "ASSAY_DATABASE_URL": database, "ASSAY_ALLOWED_TARGETS": "127.0.0.1"}
     code = f"from assay.api.server import serve; serve('127.0.0.1', {port})"
     process = subprocess.Popen(
         [sys.executable, "-c", code], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -63,7 +64,7 @@ def wait_for(
 
 
 def test_sigkill_mid_workflow_then_restart(demo: RunningServer, tmp_path: Path) -> None:
-    port, database = free_port(), tmp_path / "assay.db"
+    port, database = free_port(), database_url_for(tmp_path)
     base = f"http://127.0.0.1:{port}/api/v2"
     server = start_server(port, database)
     try:

@@ -49,8 +49,16 @@ def test_invalid_spec_file(tmp_path: Path) -> None:
 
 def test_dangling_ref(tmp_path: Path) -> None:
     spec = tmp_path / "spec.json"
-    op = {"get": {"responses": {"200": {"description": "ok", "content": {"application/json": {
-        "schema": {"$ref": "#/components/schemas/Nowhere"}}}}}}}
+    op = {
+        "get": {
+            "responses": {
+                "200": {
+                    "description": "ok",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Nowhere"}}},
+                }
+            }
+        }
+    }
     spec.write_text(spec_with({"/things": op}))
     with raw_server(lambda m, p: http_response(200, "[]")) as url:
         assert_clean_error(assay("run", url, "--spec", str(spec), "--out", str(tmp_path / "o")), "Nowhere")

@@ -12,7 +12,7 @@ import pytest
 from gherkin.parser import Parser
 from tests.apps.servers import Target, running
 
-from assay.demo.faults import PLANTED_FAULTS
+from assay.demo.faults import ALL_PLANTED_FAULTS
 
 pytestmark = pytest.mark.e2e
 ARTIFACTS = ("findings.json", "report.md", "analysis.json", "junit.xml", "observation.json")
@@ -55,13 +55,15 @@ def check_artifacts(out: Path) -> dict[str, object]:
 
 def test_demo_finds_every_planted_fault_and_nothing_else(tmp_path: Path) -> None:
     with running("demo") as target:
-        proc = run_assay(target.base_url, tmp_path)
+        proc = run_assay(target.base_url, tmp_path, "--depth", "3")  # / -> /ui/ -> its pages
     assert proc.returncode == 1, proc.stderr  # the demo has critical faults
     doc = check_artifacts(tmp_path)
     findings = doc["findings"]
     assert isinstance(findings, list)
     found = {(f["category"], f["method"], f["path"]) for f in findings}
-    assert found == {p.key for p in PLANTED_FAULTS}
+    assert found == {p.key for p in ALL_PLANTED_FAULTS}  # the API's and the web UI's
+    assert list((tmp_path / "screenshots").glob("*.png"))
+    assert (tmp_path / "tests" / "ui" / "test_ui.py").is_file()
     # The generated suite on a fresh server: healthy tests pass, each finding's tests fail.
     with running("demo") as fresh:
         outcomes = run_suite(tmp_path, fresh.base_url)
@@ -77,9 +79,9 @@ def test_demo_finds_every_planted_fault_and_nothing_else(tmp_path: Path) -> None
 
 
 def _scenario_of(test_name: str) -> str:
-    """test_sc_api_030_login_... -> SC-API-030"""
+    """test_sc_api_030_login_... -> SC-API-030, test_sc_ui_004_... -> SC-UI-004"""
     parts = test_name.split("_")
-    return f"SC-API-{parts[3]}"
+    return f"SC-{parts[2].upper()}-{parts[3]}"
 
 
 @pytest.mark.parametrize("name", ["httpbin", "todolist-fastapi"])

@@ -279,7 +279,7 @@ def test_each_family_finds_its_planted_fault(reports: list[FamilyReport]) -> Non
     assert ("mass_assignment", "POST", "/notes") in _found(reports, "mass_assignment")
     assert _found(reports, "stale_resource") == {("stale_resource", "DELETE", "/notes/{item_id}")}
     assert _found(reports, "lost_update") == {("lost_update", "PATCH", "/notes/{item_id}")}
-    assert _found(reports, "concurrency") == {("lost_update", "POST", "/notes")}
+    assert _found(reports, "concurrency") == {("race_condition", "POST", "/notes")}
 
 
 def test_correct_twins_and_public_operations_stay_quiet(reports: list[FamilyReport]) -> None:

@@ -135,3 +135,19 @@ def test_a_restart_marks_interrupted_workflows_failed(tmp_path: Path) -> None:
     assert after.status == "failed" and after.error and "server stopped" in after.error
     assert "observation" in after.error and after.agents["observation"].status == "failed"
     assert second.store.events_after("wf-1", 0)[-1].event == "workflow_failed"
+
+
+def test_values_postgresql_cannot_store_are_handled_on_every_backend(tmp_path: Path) -> None:
+    # Found by schemathesis against PostgreSQL: NUL characters and ids beyond 32 bits were 500s.
+    with served(settings_for(tmp_path)) as api:
+        nul = api.client.post("/observation", json={"url": TARGET, "user_instruction": "a\u0000b"})
+        status = api.wait(nul.json()["workflow_id"])
+        events = api.client.get(f"/workflows/{status['workflow_id']}/stream", params={"after": 2**31 - 1})
+        nul_id = api.client.get("/workflows/a%00b")
+        biggest = api.client.get(f"/test-cases/{2**31 - 1}")
+        too_big = api.client.get(f"/test-cases/{2**31}")
+        improve = api.client.post("/improve-tests", json={"test_case_ids": [2**31]})
+    assert nul.status_code == 202 and status["status"] == "completed"
+    assert events.status_code == 200
+    assert nul_id.status_code == 404 and biggest.status_code == 404
+    assert too_big.status_code == 400 and improve.status_code == 400

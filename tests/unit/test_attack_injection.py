@@ -115,3 +115,17 @@ def test_signatures_name_the_interpreter() -> None:
     tb = 'Traceback (most recent call last):\n  File "app.py", line 3\n  import pymysql'
     assert interpreter_error(tb) == ("SQL", "pymysql")
     assert interpreter_error("Bad request: field name must be a string") is None
+
+
+def test_query_string_text_is_probed_before_body_and_path_text() -> None:
+    from assay.domain.operations import Operation, Parameter, RequestBody
+    from assay.security.attacks.injection import injection_priority
+
+    search = Operation("GET", "/search", parameters=(Parameter("q", "query", schema={"type": "string"}),))
+    body = RequestBody("application/json", {"type": "object", "properties": {"name": {"type": "string"}}})
+    create = Operation("POST", "/items", request_body=body)
+    by_path = Operation(
+        "GET", "/items/{slug}", parameters=(Parameter("slug", "path", schema={"type": "string"}),)
+    )
+    ops = [by_path, create, search]
+    assert [o.path for o in sorted(ops, key=injection_priority)] == ["/search", "/items", "/items/{slug}"]

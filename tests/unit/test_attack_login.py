@@ -86,5 +86,6 @@ def test_business_flow_repeats() -> None:
     op = Operation("POST", "/coupons/redeem")
     assert is_business_flow(op) and not is_business_flow(Operation("GET", "/coupons"))
     ok = [ex(200, {}) for _ in range(REPEATS)]
-    assert judge_repeats(op, ok, CTX)[0].severity == "medium"
+    [repeated] = judge_repeats(op, ok, CTX)
+    assert repeated.severity == "medium" and repeated.category == "business_flow"
     assert judge_repeats(op, [*ok[:1], ex(409, {})], CTX) == []

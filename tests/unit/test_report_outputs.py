@@ -153,3 +153,19 @@ def test_write_artifacts(tmp_path: Path) -> None:
 def test_write_artifacts_of_an_empty_run(tmp_path: Path) -> None:
     paths = write_artifacts(RunResult(target="http://x", started_at="t"), tmp_path)
     assert {p.name for p in paths} == {"findings.json", "report.md", "junit.xml"}
+
+
+def test_family_request_counts_in_the_summary_and_the_report() -> None:
+    from dataclasses import replace
+
+    from assay.report.summary import summary_lines
+
+    run = run_result()
+    assert run.analysis is not None
+    assert "Security Checks" not in render_markdown(run)  # no family ran: no section
+    run.analysis = replace(run.analysis, family_requests={"injection": 40, "cors": 9, "ssrf": 0})
+    lines = summary_lines(run)
+    assert "security: 49 requests by family:" in lines and "  injection 40, cors 9, ssrf 0" in lines
+    report = render_markdown(run)
+    assert "## Security Checks" in report
+    assert "| injection | 40 |" in report and "| **total** | **49** |" in report

@@ -131,9 +131,7 @@ def test_trailing_slash_variants_only_for_collections(seed: RequirementsResult) 
 
 
 def test_a_required_fields_only_body_keeps_optional_objects_reduced(seed: RequirementsResult) -> None:
-    lean = [
-        s for s in of_kind(seed, "happy_path", f"POST {P}/agent-kits/") if "only the fields" in s.title
-    ]
+    lean = [s for s in of_kind(seed, "happy_path", f"POST {P}/agent-kits/") if "only the fields" in s.title]
     assert len(lean) == 1
     body = lean[0].actions[0].request.body
     # description is optional and dropped; inside config only the required field stays.

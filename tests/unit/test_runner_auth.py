@@ -103,6 +103,35 @@ def test_register_then_login_without_credentials() -> None:
     assert session.registered and session.headers == {"Authorization": "Bearer fresh"}
 
 
+def test_a_registered_user_refreshes_by_logging_in_again_not_by_registering() -> None:
+    flow = AuthFlow(
+        kind="bearer",
+        login_operation="POST /auth/login",
+        register_operation="POST /auth/register",
+        username_field="email",
+        register_fields=("email",),
+    )
+    tokens = iter(("first", "second"))
+
+    def handler(request: RecordedRequest) -> RecordedResponse:
+        if request.url.endswith("/register"):
+            return json_response(201, {"id": 1})
+        return json_response(200, {"access_token": next(tokens)})
+
+    transport = FakeTransport(handler)
+    auth = Authenticator(api(flow), ANON, transport)
+    asyncio.run(auth.login())
+    refreshed = asyncio.run(auth.refresh())
+    register, login, relogin = transport.requests
+    assert register.url.endswith("/register") and relogin.url.endswith("/login")
+    assert relogin.body == login.body  # the same user, the same password
+    assert refreshed is not None and refreshed.headers == {"Authorization": "Bearer second"}
+    assert auth.identity is not None and login.body == {
+        "email": auth.identity.username,
+        "password": auth.identity.password,
+    }
+
+
 def test_no_credentials_no_register_gives_anonymous_session_with_note() -> None:
     session = asyncio.run(
         Authenticator(api(BEARER), ANON, FakeTransport(lambda r: json_response(200, {}))).login()

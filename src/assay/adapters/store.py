@@ -68,6 +68,11 @@ class SqlStore:
             row = s.get(WorkflowRow, workflow_id)
             return _record_from(row.record) if row is not None else None
 
+    def recent(self, limit: int) -> list[WorkflowRecord]:
+        with self._session() as s:
+            query = select(WorkflowRow.record).order_by(WorkflowRow.started_at.desc()).limit(limit)
+            return [_record_from(r) for r in s.scalars(query)]
+
     def unfinished(self) -> list[WorkflowRecord]:
         with self._session() as s:
             rows = s.scalars(select(WorkflowRow).where(WorkflowRow.status.in_(("pending", "running"))))
@@ -124,11 +129,14 @@ class SqlStore:
             row = s.get(TestCaseRow, case_id)
             if row is None:
                 return
-            row.code, row.finding_ids, row.last_result = case.code, list(case.finding_ids), last_result
+            row.code, row.finding_ids = _no_nul(case.code), list(case.finding_ids)  # type: ignore[assignment]
+            row.last_result = _no_nul(last_result)
 
     def append_event(self, workflow_id: str, event: StoredEvent) -> None:
         with self._session.begin() as s:
-            s.add(EventRow(workflow_id=workflow_id, seq=event.seq, event=event.event, data=event.data))
+            s.add(
+                EventRow(workflow_id=workflow_id, seq=event.seq, event=event.event, data=_no_nul(event.data))
+            )
 
     def events_after(self, workflow_id: str, seq: int) -> list[StoredEvent]:
         with self._session() as s:
@@ -136,15 +144,33 @@ class SqlStore:
             return [StoredEvent(r.seq, r.event, r.data) for r in s.scalars(query.order_by(EventRow.seq))]
 
 
+def _no_nul(value: object) -> object:
+    """``value`` with every NUL character replaced by U+FFFD: PostgreSQL stores none in text or
+    jsonb, and SQLite does the same so both backends give back the same data."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {_no_nul(k): _no_nul(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_no_nul(v) for v in value]
+    return value
+
+
+def _columns(values: dict[str, Any]) -> dict[str, Any]:
+    return {key: _no_nul(value) for key, value in values.items()}
+
+
 def _record_columns(record: WorkflowRecord) -> dict[str, Any]:
-    return {
-        "kind": record.kind,
-        "status": record.status,
-        "target": record.target,
-        "started_at": record.started_at,
-        "completed_at": record.completed_at,
-        "record": dataclasses.asdict(record),
-    }
+    return _columns(
+        {
+            "kind": record.kind,
+            "status": record.status,
+            "target": record.target,
+            "started_at": record.started_at,
+            "completed_at": record.completed_at,
+            "record": dataclasses.asdict(record),
+        }
+    )
 
 
 def _record_from(data: dict[str, Any]) -> WorkflowRecord:
@@ -156,18 +182,20 @@ def _record_from(data: dict[str, Any]) -> WorkflowRecord:
 
 
 def _run_columns(run: RunResult) -> dict[str, Any]:
-    return {
-        "target": run.target,
-        "started_at": run.started_at,
-        "finished_at": run.finished_at,
-        "error": run.error,
-        "cancelled": run.cancelled,
-        "observation": to_json(run.observation) if run.observation is not None else None,
-        "requirements": to_json(run.requirements) if run.requirements is not None else None,
-        "analysis": to_json(run.analysis) if run.analysis is not None else None,
-        "evolution": to_json(run.evolution) if run.evolution is not None else None,
-        "findings": [to_json(f) for f in run.findings],
-    }
+    return _columns(
+        {
+            "target": run.target,
+            "started_at": run.started_at,
+            "finished_at": run.finished_at,
+            "error": run.error,
+            "cancelled": run.cancelled,
+            "observation": to_json(run.observation) if run.observation is not None else None,
+            "requirements": to_json(run.requirements) if run.requirements is not None else None,
+            "analysis": to_json(run.analysis) if run.analysis is not None else None,
+            "evolution": to_json(run.evolution) if run.evolution is not None else None,
+            "findings": [to_json(f) for f in run.findings],
+        }
+    )
 
 
 def _run_from(row: ResultRow) -> RunResult:
@@ -184,18 +212,19 @@ def _run_from(row: ResultRow) -> RunResult:
 
 
 def _case_row(workflow_id: str, case: TestCase, scenario: Scenario | None) -> TestCaseRow:
-    return TestCaseRow(
-        workflow_id=workflow_id,
-        scenario_id=case.scenario_id,
-        name=case.name,
-        file=case.file,
-        framework=case.framework,
-        code=case.code,
-        finding_ids=list(case.finding_ids),
-        last_result=None,
-        scenario=to_json(scenario) if scenario is not None else None,
-        created_at=utcnow(),
-    )
+    values: dict[str, Any] = {
+        "workflow_id": workflow_id,
+        "scenario_id": case.scenario_id,
+        "name": case.name,
+        "file": case.file,
+        "framework": case.framework,
+        "code": case.code,
+        "finding_ids": list(case.finding_ids),
+        "last_result": None,
+        "scenario": to_json(scenario) if scenario is not None else None,
+        "created_at": utcnow(),
+    }
+    return TestCaseRow(**_columns(values))
 
 
 MIGRATIONS = Path(__file__).parent / "migrations"

@@ -18,6 +18,8 @@ from dataclasses import dataclass, replace
 
 from assay.agents.progress import ProgressFn
 from assay.analysis.planning import plan, refine
+from assay.browser.stage import is_ui
+from assay.browser.ui_analysis import UiOutcome, analyse_ui, ui_findings
 from assay.domain.analysis import AnalysisResult, ExecutionSuccess, Reliability, ScenarioRun
 from assay.domain.exchanges import Exchange
 from assay.domain.findings import Finding
@@ -89,25 +91,25 @@ async def analyse(
     report_progress(0.1, f"planned {len(requirements.scenarios)} scenarios")
     if not execute or not requirements.scenarios:
         report_progress(1.0, "analysis complete (no execution)")
-        return AnalysisOutcome(result=planned, exchanges=[], findings=[])
-    return await _execute_and_judge(planned, requirements, api, target, transport, report_progress, cancel)
+        crawled = ui_findings(observation, [s for s in requirements.scenarios if is_ui(s)])
+        return AnalysisOutcome(result=planned, exchanges=[], findings=merge_findings(crawled, ()))
+    return await _execute_and_judge(
+        planned, requirements, observation, target, transport, report_progress, cancel
+    )
 
 
 async def _execute_and_judge(
     planned: AnalysisResult,
     requirements: RequirementsResult,
-    api: ApiModel | None,
+    observation: Observation,
     target: Target,
     transport: HttpTransport,
     report_progress: _Progress,
     cancel: CancelToken | None,
 ) -> AnalysisOutcome:
-    sent_before = transport.requests_sent
+    api, sent_before = observation.api, transport.requests_sent
     auth_exchanges: list[Exchange] = []
-    auth = Authenticator(api, target, transport, record=auth_exchanges.append) if api else None
-    if auth is not None and api is not None and api.auth.kind != "none":
-        report_progress(0.1, "authenticating")
-        await auth.login()
+    auth = await _authenticate(api, target, transport, auth_exchanges, report_progress)
     report = await execute(
         _groups(planned, requirements.scenarios),
         requirements.recipes,
@@ -118,19 +120,57 @@ async def _execute_and_judge(
         cancel=cancel,
         on_run=lambda run: report_progress.scenario_done(run, transport.requests_sent - sent_before),
     )
+    ui = await _ui(observation, planned, requirements, target, report_progress, cancel, report)
     families = await _security(api, target, transport, requirements, auth, report, report_progress, cancel)
     exchanges = [*auth_exchanges, *report.exchanges]
     secrets = tuple(auth.secrets) if auth else tuple(c.password for c in target.credentials)
     report_progress(0.88, "judging the recorded exchanges")
-    findings = await _findings(exchanges, api, target, transport, report, planned, secrets, families)
+    findings = await _findings(exchanges, api, target, transport, report, planned, secrets, families, ui)
     exchanges.extend(e for r in families for e in r.exchanges)
     report_progress.counters["findings"] = len(findings)
     report_progress.counters["requests"] = transport.requests_sent - sent_before
     result = _final_result(
-        planned, requirements, api, report, findings, transport.requests_sent - sent_before, families
+        planned, requirements, api, report, findings, transport.requests_sent - sent_before, families, ui
     )
     report_progress(1.0, f"executed {len(report.runs)} scenarios, {len(findings)} findings")
     return AnalysisOutcome(result, exchanges, findings, report.target_failure, secrets)
+
+
+async def _authenticate(
+    api: ApiModel | None,
+    target: Target,
+    transport: HttpTransport,
+    record: list[Exchange],
+    report_progress: _Progress,
+) -> Authenticator | None:
+    auth = Authenticator(api, target, transport, record=record.append) if api else None
+    if auth is not None and api is not None and api.auth.kind != "none":
+        report_progress(0.1, "authenticating")
+        await auth.login()
+    return auth
+
+
+async def _ui(
+    observation: Observation,
+    planned: AnalysisResult,
+    requirements: RequirementsResult,
+    target: Target,
+    report_progress: _Progress,
+    cancel: CancelToken | None,
+    report: ExecutionReport,
+) -> UiOutcome:
+    """Run the UI scenarios in Chromium (in the planned order) and judge the crawled pages."""
+    by_id = {s.id: s for s in requirements.scenarios if is_ui(s)}
+    order = [
+        by_id[sid] for group in planned.execution_strategy.parallel_groups for sid in group if sid in by_id
+    ]
+    if order and not (report.cancelled or report.target_failure):
+        report_progress(0.8, f"running {len(order)} UI scenarios in Chromium")
+    else:
+        order = []
+    return await analyse_ui(
+        observation, order, target, cancel=cancel, on_run=lambda run: report_progress.scenario_done(run, 0)
+    )
 
 
 async def _security(
@@ -149,14 +189,15 @@ async def _security(
     report_progress(0.86, "security checks: identities, authorization, attacks")
     recipes = {r.name: r for r in requirements.recipes}
     deadline = time.monotonic() + target.budget_seconds
-    ctx = SecurityContext(api, target, transport, recipes, auth, deadline, cancel)
+    ctx = SecurityContext(api, target, transport, recipes, auth, deadline, cancel, target.destructive)
     return await run_families(ctx, default_families())
 
 
 def _groups(planned: AnalysisResult, scenarios: Sequence[Scenario]) -> list[list[Scenario]]:
     by_id = {s.id: s for s in scenarios}
     groups = [
-        [by_id[sid] for sid in group if sid in by_id] for group in planned.execution_strategy.parallel_groups
+        [by_id[sid] for sid in group if sid in by_id and not is_ui(by_id[sid])]
+        for group in planned.execution_strategy.parallel_groups
     ]
     return [g for g in groups if g]
 
@@ -170,6 +211,7 @@ async def _findings(
     planned: AnalysisResult,
     secrets: tuple[str, ...],
     families: Sequence[FamilyReport] = (),
+    ui: UiOutcome | None = None,
 ) -> list[Finding]:
     context = OracleContext(
         latency_budget_seconds=target.latency_budget_seconds,
@@ -180,7 +222,8 @@ async def _findings(
     judged = judge_all(exchanges, api, context)
     can_replay = report.target_failure is None and not report.cancelled
     checked = await _check_flaky(judged, exchanges, transport) if can_replay else judged
-    return merge_findings([*checked, *(f for r in families for f in r.findings)], secrets)
+    crawled = ui.findings if ui else []
+    return merge_findings([*checked, *(f for r in families for f in r.findings), *crawled], secrets)
 
 
 async def _check_flaky(
@@ -246,8 +289,10 @@ def _final_result(
     findings: Sequence[Finding],
     requests: int,
     families: Sequence[FamilyReport] = (),
+    ui: UiOutcome | None = None,
 ) -> AnalysisResult:
     executed = [r for r in report.runs if r.status in {"passed", "failed", "error"}]
+    ui = ui or UiOutcome()
     flaky = {f.scenario_id for f in findings if f.flaky and f.scenario_id}
     success = tuple(
         ExecutionSuccess(
@@ -261,11 +306,12 @@ def _final_result(
         )
         for r in executed
     )
-    refined = refine(planned, requirements, api, {r.scenario_id: r.status == "passed" for r in executed})
+    outcomes = {r.scenario_id: r.status == "passed" for r in [*executed, *ui.runs] if r.status != "skipped"}
+    refined = refine(planned, requirements, api, outcomes)
     return replace(
         refined,
-        execution_success=success,
-        runs=tuple(report.runs),
+        execution_success=(*success, *ui.success),
+        runs=(*report.runs, *ui.runs),
         requests_sent=requests,
         budget_exhausted=report.budget_exhausted,
         family_requests={r.family: r.requests for r in families},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from assay.browser.stage import ui_suite, without_ui
 from assay.codegen.pytest_suite import build_suite
 from assay.domain.analysis import AnalysisResult
 from assay.domain.evolution import EvolutionResult, TestCase
@@ -19,9 +20,11 @@ def evolve(
     analysis: AnalysisResult | None,
     findings: Sequence[Finding],
 ) -> EvolutionResult:
-    """One pytest-httpx test per scenario; ``files`` holds the whole runnable suite."""
+    """One pytest-httpx test per HTTP scenario and one pytest-playwright test (under ``ui/``) per UI
+    scenario; ``files`` holds the whole runnable suite."""
     smoke = analysis.execution_strategy.smoke_tests if analysis else ()
-    requirements, calibration = calibrate(requirements, analysis, findings)
+    ui_files, ui_cases, ui_notes = ui_suite(observation, requirements, analysis, findings)
+    requirements, calibration = calibrate(without_ui(requirements), analysis, findings)
     suite = build_suite(requirements, observation.api, findings, observation.target, smoke_ids=set(smoke))
     cases = tuple(
         TestCase(
@@ -34,7 +37,7 @@ def evolve(
         )
         for test in suite.tests
     )
-    notes = (*suite.notes, *calibration)
+    notes = (*suite.notes, *calibration, *ui_notes)
     if observation.api is None:
         notes = (*notes, "no API model: authentication and response schemas were not generated")
-    return EvolutionResult(test_cases=cases, files=suite.files, notes=notes)
+    return EvolutionResult(test_cases=(*cases, *ui_cases), files={**suite.files, **ui_files}, notes=notes)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from assay.agents.progress import ProgressFn, report
+from assay.browser.stage import observe_pages
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
 from assay.domain.observation import Observation, ProbedEndpoint, TargetKind
 from assay.domain.operations import ApiModel
@@ -43,8 +44,12 @@ async def observe(
 
     A spec given in ``target.spec_location`` wins over discovery. Raises TargetUnreachable when the
     base URL cannot be reached, SpecNotFound/SpecParseError/SpecRefError for a given spec that
-    cannot be used. A target with no spec (an HTML app, say) is an Observation with a note.
+    cannot be used. A target that serves HTML is also crawled in Chromium when one is found.
     """
+    return await observe_pages(target, await _observe_http(target, transport, progress), progress)
+
+
+async def _observe_http(target: Target, transport: HttpTransport, progress: ProgressFn | None) -> Observation:
     sent_before = transport.requests_sent
     report(progress, 0.0, "checking that the target answers", requests=0)
     await _reachable(target, transport)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assay.browser.stage import with_ui_scenarios
 from assay.domain.observation import Observation
 from assay.domain.scenarios import RequirementsResult
 from assay.requirements import build_requirements
@@ -11,6 +12,7 @@ def generate(observation: Observation, instruction: str | None = None) -> Requir
     """Scenarios, resource recipes, test data and coverage for what was observed.
 
     ``instruction`` ("Focus on login and checkout") ranks matching scenarios first and tags them
-    ``@focus``; nothing is dropped. Pure: no request is sent.
+    ``@focus``; nothing is dropped. Observed pages add UI scenarios (``SC-UI-NNN``). Pure: no
+    request is sent.
     """
-    return build_requirements(observation, instruction)
+    return with_ui_scenarios(observation, build_requirements(observation, instruction), instruction)

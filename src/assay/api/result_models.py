@@ -20,6 +20,9 @@ from assay.domain.operations import AuthKind, HttpMethod, ParamLocation, SchemeK
 from assay.domain.scenarios import AuthMode, Intent, ScenarioKind, StepKeyword
 
 JsonMap = dict[str, JsonValue]
+PORT = r"(:([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?"
+# An absolute http(s) URL as assay.target_policy reads it: the schema admits only what the server accepts.
+URL_PATTERN = r"[hH][tT][tT][pP][sS]?://[A-Za-z0-9._~-]+" + PORT + r"(/[^\n\r\u2028\u2029]*)?"
 
 
 def _integral(value: object) -> object:
@@ -31,7 +34,9 @@ def _integral(value: object) -> object:
 
 # Strict models reject what JSON Schema rejects (``true`` for an integer, ``"1"`` for a number).
 Int = Annotated[int, BeforeValidator(_integral)]
-RowId = Annotated[int, Ge(1), Le(2**53), BeforeValidator(_integral)]
+# Stored ids and event numbers are 32-bit integers (PostgreSQL ``integer``): the schema says so.
+MAX_ID = 2**31 - 1
+RowId = Annotated[int, Ge(1), Le(MAX_ID), BeforeValidator(_integral)]
 
 
 class Model(BaseModel):
@@ -158,7 +163,12 @@ class UiElementModel(Model):
 class ObservationResult(Model):
     """ObservationAgent output: ``ui_elements``, ``page_structure``, ``page_context``, plus the API model."""
 
-    target: str = Field(default="", description="The URL that was observed.")
+    target: str = Field(
+        default="",
+        pattern=f"^({URL_PATTERN})?$",
+        max_length=2048,
+        description="The URL that was observed; empty when unknown (then nothing is executed).",
+    )
     kind: TargetKind = "unknown"
     api: ApiModelModel | None = None
     spec_location: str | None = None

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from assay.api import mapping
 from assay.api.artifacts import findings_document, html_report, markdown_report, suite_zip
 from assay.api.errors import ERROR_RESPONSES
+from assay.api.result_models import MAX_ID
 from assay.api.schemas import (
     AnalysisRequest,
     EvolutionRequest,
@@ -47,7 +48,8 @@ def _trigger_route(path: str, summary: str) -> Callable[[Callable[..., Any]], Ca
     )
 
 
-def service(request: Request) -> WorkflowService:
+async def service(request: Request) -> WorkflowService:
+    # async: a plain def dependency would cost every request a hop through the thread pool.
     svc: WorkflowService = request.app.state.service
     return svc
 
@@ -96,8 +98,9 @@ async def improve_tests(body: ImproveTestsRequest, svc: Service) -> WorkflowStat
 
 
 @router.get("/workflows/{workflow_id}", responses=ONLY_404, summary="Workflow status")
-def workflow_status(workflow_id: WorkflowId, svc: Service) -> WorkflowStatusResponse:
-    return mapping.status_response(svc.status(workflow_id))
+async def workflow_status(workflow_id: WorkflowId, svc: Service) -> WorkflowStatusResponse:
+    # On the loop: a live or finished workflow comes from memory, others from the store in a thread.
+    return mapping.status_response(await svc.status_async(workflow_id))
 
 
 @router.get(
@@ -179,6 +182,6 @@ def workflow_suite(workflow_id: WorkflowId, svc: Service) -> Response:
 
 
 @router.get("/test-cases/{test_case_id}", responses=ONLY_404, summary="One generated test case")
-def test_case(test_case_id: Annotated[int, Path(ge=0, le=2**62)], svc: Service) -> TestCaseResponse:
+def test_case(test_case_id: Annotated[int, Path(ge=0, le=MAX_ID)], svc: Service) -> TestCaseResponse:
     stored = svc.test_case(test_case_id)
     return mapping.test_case_response(stored, stored.scenario)

@@ -10,6 +10,7 @@ from pydantic.config import JsonDict
 from pydantic.json_schema import SkipJsonSchema
 
 from assay.api.result_models import (
+    URL_PATTERN,
     AnalysisResultModel,
     EvolutionResultModel,
     FindingModel,
@@ -21,11 +22,10 @@ from assay.api.result_models import (
 )
 from assay.domain.evolution import Framework
 
-PORT = r"(:([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?"
 AgentLiteral = Literal["observation", "requirements", "analysis", "evolution"]
 URL_FIELD = Field(
     description="Target URL (absolute http or https).",
-    pattern=r"^[hH][tT][tT][pP][sS]?://[A-Za-z0-9._~-]+" + PORT + r"(/[^\n\r\u2028\u2029]*)?$",
+    pattern=f"^{URL_PATTERN}$",
     max_length=2048,
     examples=["http://127.0.0.1:8000/"],
 )

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Header, Query
 from fastapi.responses import StreamingResponse
 
 from assay.api.errors import ERROR_RESPONSES
+from assay.api.result_models import MAX_ID
 from assay.api.routes import Service, WorkflowId
 from assay.service_model import StoredEvent
 
@@ -37,7 +38,7 @@ def parse_last_event_id(header: str | None, query: int | None) -> int:
     if query is not None:
         return query
     try:
-        return max(0, int((header or "0").strip()))
+        return min(MAX_ID, max(0, int((header or "0").strip())))
     except ValueError:
         return 0
 
@@ -83,9 +84,9 @@ async def workflow_stream(
     workflow_id: WorkflowId,
     svc: Service,
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", max_length=20)] = None,
-    after: Annotated[int | None, Query(ge=0, le=2**31, description="Resume after this event id.")] = None,
+    after: Annotated[int | None, Query(ge=0, le=MAX_ID, description="Resume after this event id.")] = None,
 ) -> StreamingResponse:
-    await asyncio.to_thread(svc.status, workflow_id)  # 404 before the stream starts
+    await svc.status_async(workflow_id)  # 404 before the stream starts
     events = svc.stream(workflow_id, parse_last_event_id(last_event_id, after))
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return StreamingResponse(sse_lines(events), media_type="text/event-stream", headers=headers)

@@ -97,7 +97,7 @@ async def crawl_with(browser: Browser, start_url: str, config: CrawlConfig) -> C
         await _crawl_levels(contexts, start_url, config, deadline, result)
         await _check_links(contexts[0], result, config, deadline)
         if config.probe_actions and time.monotonic() < deadline:
-            await _probe_actions(contexts, result, config)
+            await _probe_actions(contexts, result, config, deadline)
     finally:
         for context in contexts:
             await context.close()
@@ -255,12 +255,13 @@ async def _status(context: BrowserContext, url: str) -> int:
 _Job = tuple[int, Callable[[BrowserContext], Awaitable[ActionProbe | None]]]
 
 
-async def _probe_actions(contexts: list[BrowserContext], result: CrawlResult, config: CrawlConfig) -> None:
+async def _probe_actions(
+    contexts: list[BrowserContext], result: CrawlResult, config: CrawlConfig, deadline: float
+) -> None:
     jobs: list[_Job] = []
     for i, page_visit in enumerate(result.visits):
         for job in _jobs_for(page_visit, config.screenshots):
             jobs.append((i, job))
-    deadline = time.monotonic() + max(10.0, config.budget_seconds / 2)
 
     async def run(context: BrowserContext, job: _Job) -> tuple[int, ActionProbe | None]:
         return job[0], await job[1](context)

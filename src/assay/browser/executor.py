@@ -15,7 +15,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from playwright.async_api import Browser, Locator, Page, Response, StorageState, async_playwright
+from playwright.async_api import (
+    Browser,
+    ConsoleMessage,
+    Locator,
+    Page,
+    Response,
+    StorageState,
+    async_playwright,
+)
 
 from assay.browser import locators
 from assay.browser.extract import choose_locator, fingerprint
@@ -24,7 +32,7 @@ from assay.browser.launcher import launch
 from assay.browser.page_script import COLLECT, MESSAGES
 from assay.browser.probes import settle
 from assay.domain.analysis import ExecutionSuccess, Reliability, ScenarioRun, StepResult
-from assay.domain.json import as_list, as_object
+from assay.domain.json import as_list, as_object, as_str
 from assay.domain.scenarios import Scenario, UiStep
 from assay.domain.target import Credentials
 
@@ -64,6 +72,10 @@ class UiRun:
 
 class StepFailed(Exception):
     pass
+
+
+class MissingValue(StepFailed):
+    """A step needs an environment variable (a credential) that is not set: the run is blocked."""
 
 
 @dataclass
@@ -123,13 +135,13 @@ def _values(credentials: Credentials | None) -> dict[str, str]:
 
 async def _run(page: Page, state: _State) -> UiRun:
     started = time.monotonic()
-    page.on("console", lambda m: state.console.append(m.text) if m.type == "error" else None)
+    page.on("console", lambda m: _on_console(m, state))
     page.on("pageerror", lambda e: state.console.append(e.message))
     page.on("response", lambda r: _on_response(r, state))
     results: list[StepResult] = []
-    failed = False
+    failed: Exception | None = None
     for index, step in enumerate(state.scenario.ui_steps):
-        if failed:
+        if failed is not None:
             results.append(
                 StepResult(step.description or step.action, False, "not run: an earlier step failed")
             )
@@ -138,15 +150,24 @@ async def _run(page: Page, state: _State) -> UiRun:
             await _step(page, state, index, step)
             results.append(StepResult(step.description or step.action, True))
         except Exception as exc:  # a step failure is a result, never a crash of the run
-            failed = True
+            failed = exc
             results.append(StepResult(step.description or step.action, False, str(exc).splitlines()[0][:300]))
+    blocked = isinstance(failed, MissingValue)
     run = ScenarioRun(
         state.scenario.id,
-        "failed" if failed else "passed",
+        "blocked" if blocked else "failed" if failed else "passed",
         tuple(results),
         round(time.monotonic() - started, 3),
+        blocked_by=str(failed) if blocked else None,
     )
     return UiRun(run, _success(run, state), tuple(state.healed))
+
+
+def _on_console(message: ConsoleMessage, state: _State) -> None:
+    # The browser asks for /favicon.ico on its own; a missing one is no fault of the page.
+    where = as_str(message.location.get("url")) if message.location else ""
+    if message.type == "error" and not where.endswith("/favicon.ico"):
+        state.console.append(message.text)
 
 
 def _on_response(response: Response, state: _State) -> None:
@@ -180,7 +201,7 @@ def _value(raw: str, values: Mapping[str, str]) -> str:
     if raw.startswith("${env:") and raw.endswith("}"):
         name = raw[6:-1]
         if name not in values:
-            raise StepFailed(f"environment variable {name} is not set")
+            raise MissingValue(f"environment variable {name} is not set (give credentials with --login)")
         return values[name]
     return raw
 
@@ -267,7 +288,7 @@ async def _check(page: Page, state: _State, step: UiStep) -> tuple[bool, str]:
     if step.action == "expect_outcome":
         return not state.server_errors, f"the server answered {state.server_errors}"
     if step.action == "expect_field_invalid":
-        invalid = await locators.resolve(page, step.locator).evaluate("e => !e.validity.valid")
+        invalid = await _invalid(locators.resolve(page, step.locator), timeout)
         return bool(invalid) or await _message(page, 500), "the field was accepted"
     if step.action == "expect_status":
         response = await page.context.request.get(state.base_url + step.value, max_redirects=5)
@@ -281,6 +302,14 @@ async def _check(page: Page, state: _State, step: UiStep) -> tuple[bool, str]:
     if step.action == "expect_url":
         return page.url.endswith(step.value), f"the URL is {page.url}"
     return False, f"unknown step {step.action}"
+
+
+async def _invalid(field: Locator, timeout: int) -> bool:
+    """True when the field reports itself invalid; False when it is valid or gone (the form was sent)."""
+    try:
+        return bool(await field.evaluate("e => !e.validity.valid", timeout=timeout))
+    except Exception:
+        return False
 
 
 async def _visible(target: Locator, timeout: int) -> bool:

@@ -40,6 +40,7 @@ class ActionProbe:
     message: str = ""
     form_still_shown: bool = False
     screenshot: str = ""
+    dom_changed: bool = False  # the markup changed or a file was downloaded (feedback of another kind)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ def config_for(target: Target, screenshots: Path | None = None, contexts: int = 
     """The crawl a target asks for: its depth and budget; actions only on test systems."""
     return CrawlConfig(
         depth=max(1, min(target.depth, 3)),
-        budget_seconds=max(15.0, target.budget_seconds / 2),
+        budget_seconds=max(15.0, target.budget_seconds / 3),  # pages, link checks and probes
         contexts=contexts,
         probe_actions=target.is_test_system,
         screenshots=screenshots,

@@ -118,6 +118,10 @@ def server_error(probe: ActionProbe) -> list[Finding]:
 def silent_failure(probe: ActionProbe) -> list[Finding]:
     if probe.changed or probe.message or probe.server_statuses or probe.status >= 400:
         return []
+    # A re-rendered login form differs in its markup (a fresh CSRF token), so only the visible
+    # text counts for a wrong password; for other actions any change of the markup is an answer.
+    if probe.kind != "wrong_password" and probe.dom_changed:
+        return []
     if probe.kind == "wrong_password":
         title = f"A wrong password on {probe.page} shows no error message"
         detail = "Signing in with a wrong password re-shows the form with no message: users cannot tell why."

@@ -15,10 +15,12 @@ COLLECT = r"""
     return r.width > 0 && r.height > 0 && st.visibility !== 'hidden' && st.display !== 'none';
   };
   const byId = (id) => id ? document.getElementById(id) : null;
+  // A label's name includes the alt text of its images (Django's search box: <label><img alt="Search">).
+  const labelText = (l) => clean(l.innerText + ' ' + Array.from(l.querySelectorAll('img[alt]')).map((i) => i.getAttribute('alt')).join(' '));
   const labelOf = (el) => {
     if (el.id) { const l = document.querySelector('label[for="' + CSS.escape(el.id) + '"]');
-      if (l) return clean(l.innerText); }
-    const w = el.closest('label'); if (w) return clean(w.innerText);
+      if (l) return labelText(l); }
+    const w = el.closest('label'); if (w) return labelText(w);
     return '';
   };
   const roleOf = (el) => {
@@ -131,3 +133,10 @@ MESSAGES = r"""
 """
 
 VISIBLE_TEXT = "() => document.body ? document.body.innerText.slice(0, 20000) : ''"
+
+# A digest of the page's markup: tells "nothing happened" from a change the visible text misses
+# (a sidebar collapsed, a class toggled). Typed values are properties, not markup, so they do not count.
+DOM_DIGEST = r"""
+() => { const s = document.body ? document.body.innerHTML : ''; let h = 0;
+  for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0; return h + ':' + s.length; }
+"""

@@ -14,20 +14,33 @@ from playwright.async_api import BrowserContext, Locator, Page, Response
 
 from assay.browser.facts import ActionProbe, ProbeKind
 from assay.browser.locators import resolve
-from assay.browser.page_script import MESSAGES, VISIBLE_TEXT
+from assay.browser.page_script import DOM_DIGEST, MESSAGES, VISIBLE_TEXT
 from assay.browser.values import DANGEROUS, sample_value
 from assay.domain.json import as_list, as_str
 
 WRONG_USER = "assay-nobody@example.com"
 WRONG_PASSWORD = "wrong-password-assay"
 SETTLE_MS = 2500
+ACTION_TIMEOUT_MS = 3000
 
 
 class _Recorder:
     def __init__(self, page: Page) -> None:
         self.statuses: list[int] = []
         self.document_status = 0
+        self.downloaded = False
+        self.digest = ""
         page.on("response", self._on_response)
+        page.on("download", self._on_download)
+
+    def _on_download(self, _: object) -> None:
+        self.downloaded = True
+
+    async def remember(self, page: Page) -> None:
+        self.digest = await _digest(page)
+
+    async def dom_changed(self, page: Page) -> bool:
+        return self.downloaded or await _digest(page) != self.digest
 
     def _on_response(self, response: Response) -> None:
         if response.status >= 500:
@@ -39,6 +52,13 @@ class _Recorder:
 async def settle(page: Page) -> None:
     with contextlib.suppress(Exception):
         await page.wait_for_load_state("networkidle", timeout=SETTLE_MS)
+
+
+async def _digest(page: Page) -> str:
+    try:
+        return as_str(await page.evaluate(DOM_DIGEST))
+    except Exception:  # the page navigated mid-read
+        return ""
 
 
 async def _texts(page: Page) -> tuple[str, list[str]]:
@@ -96,6 +116,7 @@ async def probe_form(
 ) -> ActionProbe | None:
     """Fill form ``index`` on ``url`` with sample values (a wrong login for a login form) and submit."""
     page = await context.new_page()
+    page.set_default_timeout(ACTION_TIMEOUT_MS)  # a field that cannot be filled must not stall the crawl
     try:
         recorder = _Recorder(page)
         await page.goto(url, wait_until="load")
@@ -103,6 +124,7 @@ async def probe_form(
         kind: ProbeKind = "wrong_password" if await form.locator("input[type=password]").count() else "submit"
         steps = [f"open {path}", *await _fill_form(form, kind)]
         before, messages_before = await _texts(page)
+        await recorder.remember(page)
         submit = form.locator("button[type=submit], button:not([type]), input[type=submit]").first
         if await submit.count():
             await submit.click(timeout=5000)
@@ -124,10 +146,12 @@ async def probe_button(
     if DANGEROUS.search(name):
         return None
     page = await context.new_page()
+    page.set_default_timeout(ACTION_TIMEOUT_MS)  # a field that cannot be filled must not stall the crawl
     try:
         recorder = _Recorder(page)
         await page.goto(url, wait_until="load")
         before, messages_before = await _texts(page)
+        await recorder.remember(page)
         await resolve(page, locator).click(timeout=5000)
         await settle(page)
         steps = [f"open {path}", f"click {name!r}"]
@@ -171,6 +195,7 @@ async def _finish(
         message=(new_messages or new_lines or [""])[0][:200],
         form_still_shown=await page.locator("form").count() > 0,
         screenshot=shot,
+        dom_changed=await recorder.dom_changed(page),
     )
 
 

@@ -74,6 +74,8 @@ def _login_parts(elements: list[UiElement]) -> tuple[UiElement, UiElement, UiEle
         return None
     form = password.fingerprint.get("form")
     same = [e for e in elements if e.fingerprint.get("form") == form]
+    if sum(1 for e in same if e.input_type == "password") != 1:
+        return None  # two password fields: a sign-up or password-change form, not a login
     user = next((e for e in same if e.role in ("textbox", "") and e.input_type != "password"), None)
     submit = next((e for e in same if e.role == "button"), None)
     return (user, password, submit) if user and submit else None
@@ -147,6 +149,11 @@ def _fill(
     return steps
 
 
+def _empty(field: UiElement) -> str | None:
+    """ "" to clear a text field that may come pre-filled (a default value); None for other controls."""
+    return None if field.role in ("checkbox", "radio") or field.tag == "select" else ""
+
+
 def _forms(page: PageFacts, elements: list[UiElement]) -> list[Scenario]:
     if _login_parts(elements) is not None:
         return []
@@ -154,47 +161,29 @@ def _forms(page: PageFacts, elements: list[UiElement]) -> list[Scenario]:
     for fields, submit in _form_fields(elements).values():
         if submit is None or not fields or DANGEROUS.search(submit.name):
             continue
-        start = UiStep("goto", value=page.path, description=f'I open "{page.path}"')
-        done = UiStep(
-            "expect_outcome", description="the page answers without a server error and shows a result"
+        out.extend(_form_scenarios(page.path, fields, submit))
+    return out
+
+
+def _form_scenarios(path: str, fields: list[UiElement], submit: UiElement) -> list[Scenario]:
+    """Valid values, each required field left empty, and each declared length limit."""
+    start = UiStep("goto", value=path, description=f'I open "{path}"')
+    done = UiStep("expect_outcome", description="the page answers without a server error and shows a result")
+    name = submit.name or "the form"
+    valid = [start, *_fill(fields), _act("click", submit), done]
+    out = [_scenario("happy_path", path, f'Submit "{name}" with valid values', valid, 7)]
+    for field in (f for f in fields if f.required):
+        invalid = UiStep(
+            "expect_field_invalid", field.locator, description=f'"{field.name}" is reported missing'
         )
-        name = submit.name or "the form"
-        out.append(
-            _scenario(
-                "happy_path",
-                page.path,
-                f'Submit "{name}" with valid values',
-                [start, *_fill(fields), _act("click", submit), done],
-                7,
-            )
-        )
-        for field in (f for f in fields if f.required):
-            invalid = UiStep(
-                "expect_field_invalid", field.locator, description=f'"{field.name}" is reported missing'
-            )
-            out.append(
-                _scenario(
-                    "missing_required",
-                    page.path,
-                    f'Submit "{name}" without "{field.name}"',
-                    [start, *_fill(fields, skip=field), _act("click", submit), invalid],
-                    5,
-                )
-            )
-        for field in fields:
-            for label, length, accepted in boundary_lengths(field.constraints):
-                check = (
-                    done
-                    if accepted
-                    else UiStep("expect_field_invalid", field.locator, description="rejected")
-                )
-                steps = [
-                    start,
-                    *_fill(fields, skip=field, override="x" * length),
-                    _act("click", submit),
-                    check,
-                ]
-                out.append(_scenario("boundary", page.path, f'"{field.name}" with {label}', steps, 4))
+        steps = [start, *_fill(fields, skip=field, override=_empty(field)), _act("click", submit), invalid]
+        out.append(_scenario("missing_required", path, f'Submit "{name}" without "{field.name}"', steps, 5))
+    for field in fields:
+        for label, length, accepted in boundary_lengths(field.constraints):
+            rejected = UiStep("expect_field_invalid", field.locator, description="rejected")
+            steps = [start, *_fill(fields, skip=field, override="x" * length), _act("click", submit)]
+            steps.append(done if accepted else rejected)
+            out.append(_scenario("boundary", path, f'"{field.name}" with {label}', steps, 4))
     return out
 
 

@@ -1,8 +1,8 @@
 """The demo target: a small "agent platform" API with a few deliberate faults.
 
-`create_app()` builds a fresh app with its own in-memory state. The faults it plants are
-listed in `assay.demo.faults.PLANTED_FAULTS`; everything else is meant to be healthy, so a
-finding outside that list is a false positive of assay.
+`create_app()` builds a fresh app with its own in-memory state, and its web UI under /ui/. The
+faults it plants are listed in `assay.demo.faults.PLANTED_FAULTS` (the web UI's in `UI_FAULTS`);
+everything else is meant to be healthy, so a finding outside those lists is a false positive.
 
 No ``from __future__ import annotations`` here: FastAPI reads the parameter annotations.
 """
@@ -19,10 +19,13 @@ from fastapi.routing import APIRoute
 from fastapi.security import OAuth2PasswordBearer
 
 from assay.demo import routes
+from assay.demo.attack_routes import attack_routers
+from assay.demo.authz_routes import AuthzState, authz_routers
 from assay.demo.models import ErrorResponse, Health, RegisterRequest, Token, User
 from assay.demo.pages import docs_page, home_page
 from assay.demo.spec import LOGIN_REQUEST_BODY, LOGIN_RESPONSES, build_openapi
 from assay.demo.store import DemoStore
+from assay.demo.webui import add_web_ui
 from assay.domain.json import as_object
 
 LOGIN_PATH = "/api/v1/auth/login"
@@ -198,7 +201,11 @@ def create_app(store: DemoStore | None = None) -> FastAPI:
     app.include_router(routes.agent_kits_router(state, current_user))
     app.include_router(routes.chat_router(state, current_user))
     app.include_router(routes.analytics_router(state, current_user))
+    security = AuthzState()  # notes, members, tags: the security families' planted faults
+    for router in [*authz_routers(state, security, current_user), *attack_routers(security, current_user)]:
+        app.include_router(router)
     app.include_router(_site_router(app))
+    add_web_ui(app)
     app.add_exception_handler(routes.ModelProviderError, _model_provider_failed)
     app.middleware("http")(_allow_header_completer(app))
     return app

@@ -27,6 +27,82 @@ class PlantedFault:
         return (self.category, self.method.upper(), self.path)
 
 
+# One per security family (demo/authz_routes.py, demo/attack_routes.py, the JWT key in store.py).
+SECURITY_FAULTS: tuple[PlantedFault, ...] = (
+    PlantedFault(
+        "broken_object_authorization",
+        "GET",
+        "/api/v1/notes/{note_id}",
+        "Any logged-in user reads any other user's note by its id.",
+    ),
+    PlantedFault(
+        "broken_function_authorization",
+        "GET",
+        "/api/v1/admin/stats",
+        "The admin statistics are served to every logged-in user, not only administrators.",
+    ),
+    PlantedFault(
+        "mass_assignment",
+        "POST",
+        "/api/v1/members/",
+        "The create keeps an undeclared `is_admin: true` sent by the client.",
+    ),
+    PlantedFault(
+        "missing_authentication",
+        "GET",
+        "/api/v1/notes/{note_id}/export",
+        "Documented as secured, the export serves the note without checking the token.",
+    ),
+    PlantedFault(
+        "stale_resource",
+        "DELETE",
+        "/api/v1/notes/{note_id}",
+        "Deleting a note answers 204 but the note is still served.",
+    ),
+    PlantedFault(
+        "lost_update",
+        "PATCH",
+        "/api/v1/notes/{note_id}",
+        "A PATCH answers with the new title but only the body is stored.",
+    ),
+    PlantedFault(
+        "race_condition",
+        "POST",
+        "/api/v1/tags/",
+        "Tag names are unique per user, checked before the insert: concurrent creates make duplicates.",
+    ),
+    PlantedFault(
+        "injection",
+        "GET",
+        "/api/v1/search/notes",
+        "The search term is formatted into SQLite SQL; a quote answers 500 with the database error.",
+    ),
+    PlantedFault(
+        "ssrf",
+        "POST",
+        "/api/v1/imports/",
+        "The import fetches any URL the client names, loopback included.",
+    ),
+    PlantedFault(
+        "broken_authentication",
+        "GET",
+        "/api/v1/users/me",
+        "Bearer tokens are HS256 JWTs signed with the key `changeme`: anyone can forge one.",
+    ),
+    PlantedFault(
+        "business_flow",
+        "POST",
+        "/api/v1/coupons/redeem",
+        "The same coupon code can be redeemed again and again.",
+    ),
+    PlantedFault(
+        "information_disclosure",
+        "GET",
+        "/debug",
+        "An unlisted /debug page answers with the app's settings to anyone.",
+    ),
+)
+
 PLANTED_FAULTS: tuple[PlantedFault, ...] = (
     PlantedFault(
         "status_code",
@@ -76,9 +152,23 @@ PLANTED_FAULTS: tuple[PlantedFault, ...] = (
         "/api/v1/datasets/{dataset_id}/preview",
         "The 200 response is the placeholder `TODOSchema` (no properties): clients get Dict[str, Any].",
     ),
+    *SECURITY_FAULTS,
 )
 
 
-def planted_keys() -> frozenset[tuple[str, str, str]]:
-    """The (category, METHOD, path) keys of every planted fault."""
-    return frozenset(fault.key for fault in PLANTED_FAULTS)
+# The web UI's faults (see assay.demo.webui): found by the browser side, so kept apart from the API's.
+UI_FAULTS: tuple[PlantedFault, ...] = (
+    PlantedFault("ui_broken_link", "GET", "/ui/items/99", "/ui/items links 'Archived item' to a 404 page."),
+    PlantedFault("ui_console_error", "GET", "/ui/reports", "The reports page throws a TypeError on load."),
+    PlantedFault("ui_server_error", "POST", "/ui/contact", "Submitting the contact form answers 500."),
+    PlantedFault(
+        "ui_accessibility", "GET", "/ui/search", "A search box, an icon button and an image have no name."
+    ),
+    PlantedFault("ui_silent_failure", "POST", "/ui/login", "A wrong password re-shows the form silently."),
+)
+ALL_PLANTED_FAULTS = PLANTED_FAULTS + UI_FAULTS
+
+
+def planted_keys(*, ui: bool = False) -> frozenset[tuple[str, str, str]]:
+    """The (category, METHOD, path) keys of every planted API fault (and the web UI's, with ``ui``)."""
+    return frozenset(fault.key for fault in (ALL_PLANTED_FAULTS if ui else PLANTED_FAULTS))

@@ -30,7 +30,8 @@ def home_page(title: str) -> str:
         "<p>A small agent platform: projects, datasets, agent kits and chat sessions.</p>\n"
         '<ul>\n<li><a href="/docs">API documentation</a></li>\n'
         f'<li><a href="{SPEC_URL}">OpenAPI document</a></li>\n'
-        '<li><a href="/api/v1/health">Health</a></li>\n</ul>\n</main>'
+        '<li><a href="/api/v1/health">Health</a></li>\n'
+        '<li><a href="/ui/">Web shop (the web UI)</a></li>\n</ul>\n</main>'
     )
     return _page(title, body)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import json
 import secrets
 import threading
 import time
@@ -19,6 +21,10 @@ from assay.demo.models import AgentKit, ChatSession, Dataset, Project, RecordVal
 
 T = TypeVar("T", bound=BaseModel)
 
+# The planted broken_authentication: tokens are HS256 JWTs signed with a key from every
+# weak-secret list. The check itself is strict (alg pinned, signature and expiry verified).
+JWT_KEY = b"changeme"
+JWT_LIFETIME_S = 3600
 LOGIN_FAILURE_LIMIT = 10
 LOGIN_FAILURE_WINDOW_S = 60.0
 _HASH_ROUNDS = 2_000
@@ -26,6 +32,37 @@ _HASH_ROUNDS = 2_000
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def mint_token(user_id: UUID) -> str:
+    header = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+    claims = {"sub": str(user_id), "jti": secrets.token_urlsafe(8), "exp": int(time.time()) + JWT_LIFETIME_S}
+    signing_input = f"{header}.{_b64(json.dumps(claims).encode())}"
+    signature = hmac.new(JWT_KEY, signing_input.encode(), hashlib.sha256).digest()
+    return f"{signing_input}.{_b64(signature)}"
+
+
+def token_subject(token: str) -> UUID | None:
+    """The user id a well-signed, unexpired HS256 token names; None for anything else."""
+    try:
+        header, claims, signature = token.split(".")
+        if json.loads(_unb64(header)).get("alg") != "HS256":
+            return None
+        expected = hmac.new(JWT_KEY, f"{header}.{claims}".encode(), hashlib.sha256).digest()
+        payload = json.loads(_unb64(claims))
+        if not hmac.compare_digest(expected, _unb64(signature)) or payload.get("exp", 0) < time.time():
+            return None
+        return UUID(str(payload.get("sub")))
+    except (ValueError, TypeError, AttributeError):
+        return None
 
 
 def _hash_password(password: str, salt: bytes) -> bytes:
@@ -88,7 +125,6 @@ class DemoStore:
 
     lock: threading.RLock = field(default_factory=threading.RLock)
     _accounts: dict[str, _Account] = field(default_factory=dict)
-    _tokens: dict[str, UUID] = field(default_factory=dict)
     _users: dict[UUID, User] = field(default_factory=dict)
     _failures: dict[str, list[float]] = field(default_factory=dict)
     records: dict[UUID, list[dict[str, RecordValue]]] = field(default_factory=dict)
@@ -130,14 +166,11 @@ class DemoStore:
             with self.lock:
                 self._failures.setdefault(username.lower(), []).append(time.monotonic())
             return None
-        token = secrets.token_urlsafe(32)
-        with self.lock:
-            self._tokens[token] = account.user.id
-        return token
+        return mint_token(account.user.id)
 
     def user_for_token(self, token: str) -> User | None:
+        user_id = token_subject(token)
         with self.lock:
-            user_id = self._tokens.get(token)
             return self._users.get(user_id) if user_id is not None else None
 
     def user_count(self) -> int:

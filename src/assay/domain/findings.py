@@ -33,6 +33,8 @@ Category = Literal[
     "rate_limiting",
     "stale_resource",
     "lost_update",
+    "race_condition",
+    "business_flow",
     "slow_response",
     "ui_broken_link",
     "ui_console_error",

@@ -27,7 +27,9 @@ class Target:
     budget_seconds: float = 60.0
     depth: int = 1
     allowed_hosts: tuple[str, ...] = ()
+    destructive: bool = False  # security checks may change or delete objects assay did not create
     latency_budget_seconds: float = 1.0
+    artifacts_dir: str | None = None  # where screenshots go (the run's output folder); None: a temp dir
 
     @property
     def host(self) -> str:

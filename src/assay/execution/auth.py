@@ -200,7 +200,8 @@ class Authenticator:
         if creds is None:
             creds = await self._register()
             registered = creds is not None
-            self.identity = creds
+            # From now on this is the user we log in as: a refresh logs in again, never re-registers.
+            self._creds = self.identity = creds
         if creds is None:
             return AuthSession(notes=("no credentials given and no public registration to create a user",))
         if flow.login_operation is None:

@@ -25,6 +25,7 @@ from assay.report.markdown_sections import (
     redirects_section,
     running_section,
     schema_section,
+    security_section,
     spec_quality_section,
 )
 
@@ -235,6 +236,7 @@ def render_markdown(run: RunResult) -> str:
         endpoint_section(run),
         spec_quality_section(run),
         coverage_section(run),
+        security_section(run),
         recommendations_section(run),
         running_section(run),
     ]

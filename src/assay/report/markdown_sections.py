@@ -131,6 +131,17 @@ def recommendations_section(run: RunResult) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+def security_section(run: RunResult) -> str:
+    """How many requests each security family sent (each is bounded by its own budget)."""
+    counts = run.analysis.family_requests if run.analysis is not None else {}
+    if not counts:
+        return ""
+    lines = ["## Security Checks", "", "| family | requests |", "|---|---:|"]
+    lines += [f"| {family} | {n} |" for family, n in counts.items()]
+    lines += [f"| **total** | **{sum(counts.values())}** |", ""]
+    return "\n".join(lines)
+
+
 def running_section(run: RunResult) -> str:
     """How to run the generated suite against this or another environment."""
     if run.evolution is None or not run.evolution.files:

@@ -8,6 +8,15 @@ from assay.domain.findings import SEVERITY_ORDER
 from assay.domain.run import RunResult
 
 
+def _family_lines(counts: dict[str, int]) -> list[str]:
+    """The security families' requests, a few per line: ``security: 120 requests (injection 40, ...)``."""
+    if not counts:
+        return []
+    parts = [f"{family} {n}" for family, n in counts.items()]
+    rows = [", ".join(parts[i : i + 6]) for i in range(0, len(parts), 6)]
+    return [f"security: {sum(counts.values())} requests by family:", *(f"  {row}" for row in rows)]
+
+
 def summary_lines(run: RunResult) -> list[str]:
     lines: list[str] = []
     obs = run.observation
@@ -29,6 +38,7 @@ def summary_lines(run: RunResult) -> list[str]:
             f"analysis: {len(runs)} scenarios executed, {passed} passed ({rate}); "
             f"{run.analysis.requests_sent} requests"
         )
+        lines.extend(_family_lines(run.analysis.family_requests))
     if run.evolution is not None:
         lines.append(f"evolution: {len(run.evolution.test_cases)} tests generated")
     counts = Counter(f.severity for f in run.findings)

@@ -101,18 +101,8 @@ async def login_as(ctx: SecurityContext, creds: Credentials | None) -> Identity 
     if not session.authenticated:
         return None
     role = creds.role if creds else "user"
-    if creds is None and auth.identity is not None:
-        auth = _relogin_as(ctx, auth, auth.identity)
     label = label_for(session.username, role, session.registered)
     return Identity(label, role, auth, None, session.registered)
-
-
-def _relogin_as(ctx: SecurityContext, auth: Authenticator, creds: Credentials) -> Authenticator:
-    """An Authenticator for a user we registered that refreshes by logging in, not registering again."""
-    again = Authenticator(ctx.api, replace(ctx.target, credentials=(creds,)), ctx.transport)
-    again.session = auth.session
-    again.secrets.extend(s for s in auth.secrets if s not in again.secrets)
-    return again
 
 
 def can_register(ctx: SecurityContext) -> bool:
@@ -204,7 +194,10 @@ def _read_document(path: Path) -> JsonObject:
         return as_object(_json(tomllib.loads(text)))
     if path.suffix.lower() == ".json":
         return as_object(_json(json.loads(text)))
-    return as_object(_json(yaml.safe_load(text)))
+    try:
+        return as_object(_json(yaml.safe_load(text)))
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path}: not valid YAML ({exc})") from exc
 
 
 def _json(value: object) -> Json:

@@ -2,7 +2,7 @@
 
 When the spec makes such a flow visible, the same valid request is sent repeatedly; if every
 repeat keeps succeeding, nothing stops a client from applying the benefit again and again.
-Reported under ``rate_limiting`` (no category fits better yet) as a "verify" finding.
+Reported under ``business_flow`` (see docs/findings-categories.md) as a "verify" finding.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def judge_repeats(op: Operation, repeats: Sequence[Exchange], context: OracleCon
         return []
     words = " ".join((op.path, op.operation_id or "", op.summary))
     draft = Draft(
-        category="rate_limiting",
+        category="business_flow",
         severity="medium" if _VALUABLE.search(words) else "low",
         title=f"{route(repeats[0])} can be repeated without limit (verify)",
         detail=(

@@ -223,6 +223,13 @@ def _path(exchange: Exchange) -> str:
 # --------------------------------------------------------------------------- the family
 
 
+def injection_priority(op: Operation) -> int:
+    """Within the budget, query-string text first (search and filter terms reach queries most),
+    then body text, then the rest; the spec's order is kept within each group (sorting is stable)."""
+    locations = {s.location for s in string_slots(op)}
+    return 0 if "query" in locations else 1 if "body" in locations else 2
+
+
 @dataclass
 class _Plan:
     op: Operation
@@ -251,7 +258,7 @@ class InjectionFamily:
 
     async def _plans(self, prober: Prober) -> list[_Plan]:
         plans: list[_Plan] = []
-        for op in prober.ctx.api.operations:
+        for op in sorted(prober.ctx.api.operations, key=injection_priority):
             fields = string_slots(op)[:SLOTS_PER_OPERATION]
             if not fields or not prober.allowed(op) or prober.client.exhausted:
                 continue

@@ -24,6 +24,7 @@ from assay.oracles.base import Draft, OracleContext, own_id
 from assay.requirements import naming
 from assay.requirements.reqspec import request_for
 from assay.security.authz.common import (
+    PoolFamily,
     Step,
     body_of,
     create,
@@ -33,10 +34,11 @@ from assay.security.authz.common import (
     object_view,
     ok,
     one_per_route,
+    route_of,
     send_as,
 )
 from assay.security.base import FamilyReport, ProbeClient, SecurityContext
-from assay.security.identities import Identity, IdentityPool
+from assay.security.identities import Identity
 
 _ADMIN = re.compile(
     r"(^|[^a-z])(admin|administration|staff|superuser|roles?|permissions?|internal|manage)", re.I
@@ -115,7 +117,7 @@ def judge_functions(trials: Sequence[FunctionTrial], context: OracleContext) -> 
             continue
         if trial.higher is None and not _STRONG.search(lower.exchange.path_template or ""):
             continue  # with one role only the path's own word says the function is privileged
-        route = f"{lower.exchange.request.method.upper()} {lower.exchange.path_template or ''}"
+        route = route_of(lower)
         detail = f"{lower.actor} called `{route}` and got {lower.exchange.status}, although {trial.reason}."
         steps = [s for s in (trial.higher, lower) if s is not None]
         found.append(finding(_draft(lower, f"A lower role can call {route}", detail), lower, steps, context))
@@ -128,7 +130,7 @@ def judge_raises(trials: Sequence[RaiseTrial], context: OracleContext) -> list[F
         gained = sorted(set(privileged(body_of(trial.after))) - set(privileged(body_of(trial.before))))
         if not ok(trial.write) or trial.after is None or not ok(trial.after) or not gained:
             continue
-        route = f"{trial.write.exchange.request.method.upper()} {trial.write.exchange.path_template or ''}"
+        route = route_of(trial.write)
         shows = ", ".join(gained)
         detail = f"{trial.write.actor} asked `{route}` for a role and its own account now shows {shows}."
         draft = _draft(trial.write, f"A user can raise their own role through {route}", detail, "critical")
@@ -146,29 +148,22 @@ def judge(
 # --------------------------------------------------------------------------- the family
 
 
-class BrokenFunctionAuthorization:
+class BrokenFunctionAuthorization(PoolFamily):
     name = "broken_function_authorization"
 
-    def __init__(self, pool: IdentityPool | None = None) -> None:
-        self.pool = pool or IdentityPool()
-
     async def run(self, ctx: SecurityContext) -> FamilyReport:
-        report = FamilyReport(self.name)
         client = ProbeClient(ctx, self.name)
         roles = await self.pool.roles(ctx)
         lower = roles[1] if roles else next(iter(await self.pool.registered(ctx, 1)), None)
         if lower is None:
-            report.notes.append("needs a lower-role identity: allow registration or give --login user=U:P")
-            return report
+            return self.skipped("needs a lower-role identity: allow registration or give --login user=U:P")
         higher = roles[0] if roles else None
         functions = await _admin_reads(client, ctx, higher, lower)
         if higher is not None:
             functions += await _restricted_writes(client, ctx, higher, lower)
         own = lower if lower.registered else next(iter(await self.pool.registered(ctx, 1)), None)
         raises = await _raises(client, ctx, own) if own is not None else []
-        report.findings = judge(functions, raises, OracleContext(secrets=self.pool.secrets()))
-        report.exchanges, report.requests = client.exchanges, client.sent
-        return report
+        return self.report(client, judge(functions, raises, self.oracle_context()))
 
 
 async def _admin_reads(

@@ -22,6 +22,7 @@ from assay.requirements import naming
 from assay.requirements.reqspec import request_for
 from assay.security.authz.common import (
     Created,
+    PoolFamily,
     Step,
     body_of,
     create,
@@ -33,11 +34,12 @@ from assay.security.authz.common import (
     one_per_route,
     owner_fields,
     refused,
+    route_of,
     send_as,
     spec_body_properties,
 )
 from assay.security.base import FamilyReport, ProbeClient, SecurityContext
-from assay.security.identities import Identity, IdentityPool
+from assay.security.identities import Identity
 
 _USER_COLLECTIONS = frozenset({"users", "user", "accounts", "account", "profiles", "profile", "members"})
 
@@ -95,7 +97,7 @@ def _shows_object(step: Step, object_id: str) -> bool:
 def _draft(step: Step, owner: str, why: str) -> Draft:
     method = step.exchange.request.method.upper()
     verb = {"GET": "read", "DELETE": "delete"}.get(method, "change")
-    route = f"{method} {step.exchange.path_template or ''}"
+    route = route_of(step)
     return Draft(
         category="broken_object_authorization",
         severity="high" if method == "GET" else "critical",
@@ -156,26 +158,19 @@ def judge(
 # --------------------------------------------------------------------------- the family
 
 
-class BrokenObjectAuthorization:
+class BrokenObjectAuthorization(PoolFamily):
     name = "broken_object_authorization"
 
-    def __init__(self, pool: IdentityPool | None = None) -> None:
-        self.pool = pool or IdentityPool()
-
     async def run(self, ctx: SecurityContext) -> FamilyReport:
-        report = FamilyReport(self.name)
         peers = await self.pool.peers(ctx)
         if peers is None:
-            report.notes.append(
+            return self.skipped(
                 "needs two users of the same role: give a second --login or allow registration"
             )
-            return report
         client = ProbeClient(ctx, self.name)
         objects = [t for t in [await _object_trial(client, ctx, *peers, r) for r in ctx.recipes] if t]
         profiles = await _profile_trials(client, ctx, peers)
-        report.findings = judge(objects, profiles, OracleContext(secrets=self.pool.secrets()))
-        report.exchanges, report.requests = client.exchanges, client.sent
-        return report
+        return self.report(client, judge(objects, profiles, self.oracle_context()))
 
 
 async def _object_trial(

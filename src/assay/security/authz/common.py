@@ -23,8 +23,8 @@ from assay.oracles.base import Draft, OracleContext, build
 from assay.requirements import naming
 from assay.requirements.datagen import properties, resolve
 from assay.requirements.reqspec import path_params_for, request_for
-from assay.security.base import ProbeClient, SecurityContext
-from assay.security.identities import Identity
+from assay.security.base import FamilyReport, ProbeClient, SecurityContext
+from assay.security.identities import Identity, IdentityPool, anonymous
 
 OWNER_KEYS = re.compile(
     r"^(owner|owner_?id|user_?id|created_?by|author|author_?id|account_?id|tenant_?id|customer_?id"
@@ -56,6 +56,11 @@ def body_of(step: Step | None) -> Json:
         return None
     response = step.exchange.response
     return response.json if response.is_json else (response.text or None)
+
+
+def route_of(step: Step) -> str:
+    """``METHOD /path/{template}`` of the step's request."""
+    return f"{step.exchange.request.method.upper()} {step.exchange.path_template or ''}"
 
 
 def sequence_of(steps: Sequence[Step], secrets: Sequence[str]) -> list[Json]:
@@ -110,6 +115,32 @@ def object_view(body: Json) -> JsonObject:
         inner = body.get("data")
         return inner if isinstance(inner, dict) and "id" in inner else body
     return {}
+
+
+# --------------------------------------------------------------------------- the families' frame
+
+
+class PoolFamily:
+    """An authorization family: acts through the run's shared identity pool, judges, reports."""
+
+    name = ""
+
+    def __init__(self, pool: IdentityPool | None = None) -> None:
+        self.pool = pool or IdentityPool()
+
+    async def primary(self, ctx: SecurityContext) -> Identity:
+        """The first identity of the pool (the run's logged-in user), or anonymous without one."""
+        pool = await self.pool.all(ctx)
+        return pool[0] if pool else anonymous()
+
+    def oracle_context(self) -> OracleContext:
+        return OracleContext(secrets=self.pool.secrets())
+
+    def report(self, client: ProbeClient, findings: Sequence[Finding]) -> FamilyReport:
+        return FamilyReport(self.name, client.exchanges, list(findings), client.sent)
+
+    def skipped(self, why: str) -> FamilyReport:
+        return FamilyReport(self.name, notes=[why])
 
 
 # --------------------------------------------------------------------------- acting as someone

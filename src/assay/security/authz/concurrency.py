@@ -17,12 +17,21 @@ from assay.domain.findings import Category, Finding
 from assay.domain.json import Json
 from assay.execution.placeholders import UNIQUE, new_unique
 from assay.oracles.base import Draft, OracleContext
-from assay.security.authz.common import Step, create, finding, ok, one_per_route, send_as
+from assay.security.authz.common import (
+    PoolFamily,
+    Step,
+    create,
+    finding,
+    ok,
+    one_per_route,
+    route_of,
+    send_as,
+)
 from assay.security.base import FamilyReport, ProbeClient, SecurityContext
 from assay.security.identities import Identity, IdentityPool
 
-# FINDINGS.md has no race category yet; duplicates under concurrency are a lost-write anomaly.
-RACE_CATEGORY: Category = "lost_update"
+# Added to the categories by us (docs/findings-categories.md): a race is not a lost update.
+RACE_CATEGORY: Category = "race_condition"
 BURST = 8
 MAX_RESOURCES = 6
 UNIQUE_REFUSALS = frozenset({400, 409, 422})
@@ -35,16 +44,12 @@ class RaceTrial:
     burst: tuple[Step, ...]
 
 
-def _route(step: Step) -> str:
-    return f"{step.exchange.request.method.upper()} {step.exchange.path_template or ''}"
-
-
 def _duplicates(trial: RaceTrial) -> Draft | None:
     successes = sum(1 for s in trial.burst if ok(s))
     enforced = ok(trial.first) and trial.duplicate.exchange.status in UNIQUE_REFUSALS
     if not enforced or successes <= 1:
         return None
-    route = _route(trial.first)
+    route = route_of(trial.first)
     return Draft(
         category=RACE_CATEGORY,
         severity="high",
@@ -67,7 +72,7 @@ def _errors(trial: RaceTrial) -> Draft | None:
     failed = [s for s in trial.burst if (s.exchange.status or 0) >= 500]
     if not failed or not ok(trial.first):
         return None
-    route = _route(trial.first)
+    route = route_of(trial.first)
     return Draft(
         category="server_error",
         severity="high",
@@ -94,27 +99,34 @@ def judge(trials: Sequence[RaceTrial], context: OracleContext) -> list[Finding]:
     return one_per_route(found)
 
 
-class Concurrency:
+def race_candidates(ctx: SecurityContext) -> list[str]:
+    """Creates with a body; those whose spec documents a 409 (a unique field) first."""
+    with_body = [n for n, r in ctx.recipes.items() if r.action.request.has_body]
+
+    def documents_conflict(name: str) -> bool:
+        op = ctx.api.operation(ctx.recipes[name].action.request.operation)
+        return op is not None and "409" in op.documented_statuses()
+
+    return sorted(with_body, key=lambda n: not documents_conflict(n))
+
+
+class Concurrency(PoolFamily):
     name = "concurrency"
 
     def __init__(self, pool: IdentityPool | None = None, burst: int = BURST) -> None:
-        self.pool = pool or IdentityPool()
+        super().__init__(pool)
         self.burst = max(2, min(burst, 10))
 
     async def run(self, ctx: SecurityContext) -> FamilyReport:
-        report = FamilyReport(self.name)
-        pool = await self.pool.all(ctx)
-        who = pool[0] if pool else Identity("anonymous (no credentials)", "anonymous")
+        who = await self.primary(ctx)
         client = ProbeClient(ctx, self.name)
         trials: list[RaceTrial] = []
-        for name in [n for n, r in ctx.recipes.items() if r.action.request.has_body][:MAX_RESOURCES]:
+        for name in race_candidates(ctx)[:MAX_RESOURCES]:
             if client.budget - client.sent < self.burst + 4:
                 break
             trial = await self._trial(client, ctx, who, name)
             trials.extend([trial] if trial is not None else [])
-        report.findings = judge(trials, OracleContext(secrets=self.pool.secrets()))
-        report.exchanges, report.requests = client.exchanges, client.sent
-        return report
+        return self.report(client, judge(trials, self.oracle_context()))
 
     async def _trial(
         self, client: ProbeClient, ctx: SecurityContext, who: Identity, name: str

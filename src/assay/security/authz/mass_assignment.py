@@ -22,6 +22,7 @@ from assay.oracles.base import Draft, OracleContext
 from assay.requirements.datagen import properties, resolve
 from assay.security.authz.common import (
     Created,
+    PoolFamily,
     Step,
     body_of,
     create,
@@ -32,11 +33,12 @@ from assay.security.authz.common import (
     object_view,
     ok,
     one_per_route,
+    route_of,
     send_as,
     spec_body_properties,
 )
 from assay.security.base import FamilyReport, ProbeClient, SecurityContext
-from assay.security.identities import Identity, IdentityPool
+from assay.security.identities import Identity
 
 FORBIDDEN = ("id", "tenant_id", "owner_id", "is_admin", "admin", "role")
 MAX_RESOURCES = 8
@@ -74,8 +76,7 @@ def persisted(trial: MassTrial) -> dict[str, Json]:
 
 
 def _draft(trial: MassTrial, kept: Mapping[str, Json]) -> Draft:
-    request = trial.write.exchange.request
-    route = f"{request.method.upper()} {trial.write.exchange.path_template or ''}"
+    route = route_of(trial.write)
     fields = ", ".join(f"`{k}`" for k in sorted(kept))
     how = "read back" if trial.read is not None and ok(trial.read) else "echoed by the write's own answer"
     privilege = {"is_admin", "admin", "role", "tenant_id", "owner_id"} & set(kept)
@@ -149,23 +150,16 @@ def injections(op: Operation | None, baseline: JsonObject) -> JsonObject:
     }
 
 
-class MassAssignment:
+class MassAssignment(PoolFamily):
     name = "mass_assignment"
 
-    def __init__(self, pool: IdentityPool | None = None) -> None:
-        self.pool = pool or IdentityPool()
-
     async def run(self, ctx: SecurityContext) -> FamilyReport:
-        report = FamilyReport(self.name)
-        pool = await self.pool.all(ctx)
-        who = pool[0] if pool else Identity("anonymous (no credentials)", "anonymous")
+        who = await self.primary(ctx)
         client = ProbeClient(ctx, self.name)
         trials: list[MassTrial] = []
         for recipe in [r for r in ctx.recipes.values() if r.action.request.has_body][:MAX_RESOURCES]:
             trials.extend(await _trials(client, ctx, who, recipe))
-        report.findings = judge(trials, OracleContext(secrets=self.pool.secrets()))
-        report.exchanges, report.requests = client.exchanges, client.sent
-        return report
+        return self.report(client, judge(trials, self.oracle_context()))
 
 
 async def _read(client: ProbeClient, ctx: SecurityContext, made: Created) -> Step | None:

@@ -23,6 +23,7 @@ from assay.requirements import naming
 from assay.requirements.reqspec import needed_recipes, path_params_for, request_for, unresolved_params
 from assay.security.authz.common import (
     Created,
+    PoolFamily,
     Step,
     body_of,
     create,
@@ -33,7 +34,7 @@ from assay.security.authz.common import (
     send_as,
 )
 from assay.security.base import FamilyReport, ProbeClient, SecurityContext
-from assay.security.identities import Identity, IdentityPool, anonymous, malformed
+from assay.security.identities import Identity, anonymous, malformed
 
 _PUBLIC_WORDS = frozenset({"forgot", "reset", "verify", "contact", "feedback", "csrf", "captcha", "callback"})
 _ME_WORDS = frozenset({"me", "self", "profile", "account", "whoami", "current"})
@@ -182,24 +183,16 @@ def _order(op: Operation) -> tuple[int, str]:
     return rank.get(op.method, 4), op.path
 
 
-class MissingAuthentication:
+class MissingAuthentication(PoolFamily):
     name = "missing_authentication"
 
-    def __init__(self, pool: IdentityPool | None = None) -> None:
-        self.pool = pool or IdentityPool()
-
     async def run(self, ctx: SecurityContext) -> FamilyReport:
-        report = FamilyReport(self.name)
         pool = await self.pool.all(ctx)
         if ctx.api.auth.kind == "none" or not pool:
-            report.notes.append("no authenticated identity: nothing to compare an anonymous answer with")
-            return report
+            return self.skipped("no authenticated identity: nothing to compare an anonymous answer with")
         client = ProbeClient(ctx, self.name)
         trials = await self._trials(client, ctx, pool[0])
-        context = OracleContext(secrets=self.pool.secrets())
-        report.findings = judge(trials, ctx.api, context)
-        report.exchanges, report.requests = client.exchanges, client.sent
-        return report
+        return self.report(client, judge(trials, ctx.api, self.oracle_context()))
 
     async def _trials(self, client: ProbeClient, ctx: SecurityContext, user: Identity) -> list[AuthTrial]:
         made: dict[str, Created | None] = {}

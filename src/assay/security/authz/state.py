@@ -23,6 +23,7 @@ from assay.requirements.datagen import resolve
 from assay.security.authz.common import (
     OWNER_KEYS,
     Created,
+    PoolFamily,
     Step,
     body_of,
     create,
@@ -36,7 +37,7 @@ from assay.security.authz.common import (
     spec_body_properties,
 )
 from assay.security.base import FamilyReport, ProbeClient, SecurityContext
-from assay.security.identities import Identity, IdentityPool
+from assay.security.identities import Identity
 
 _GONE_STATES = frozenset({"deleted", "archived", "removed", "inactive", "trashed", "disabled"})
 MAX_CHANGED = 3
@@ -140,24 +141,12 @@ async def _read(
     return await send_as(client, ctx, made.owner, spec, made.scope, what)
 
 
-class _StateFamily:
-    name = ""
-
-    def __init__(self, pool: IdentityPool | None = None) -> None:
-        self.pool = pool or IdentityPool()
-
-    async def _who(self, ctx: SecurityContext) -> Identity:
-        pool = await self.pool.all(ctx)
-        return pool[0] if pool else Identity("anonymous (no credentials)", "anonymous")
-
-
-class StaleResource(_StateFamily):
+class StaleResource(PoolFamily):
     name = "stale_resource"
 
     async def run(self, ctx: SecurityContext) -> FamilyReport:
-        report = FamilyReport(self.name)
         client = ProbeClient(ctx, self.name)
-        who = await self._who(ctx)
+        who = await self.primary(ctx)
         trials: list[StaleTrial] = []
         for recipe in ctx.recipes.values():
             ops = item_operations(ctx.api, recipe)
@@ -172,9 +161,7 @@ class StaleResource(_StateFamily):
                 reads.append(await _read(client, ctx, made, ops["GET"], "read again after delete"))
             if delete is not None:
                 trials.append(StaleTrial(made.step, delete, tuple(r for r in reads if r is not None)))
-        report.findings = judge_stale(trials, OracleContext(secrets=self.pool.secrets()))
-        report.exchanges, report.requests = client.exchanges, client.sent
-        return report
+        return self.report(client, judge_stale(trials, self.oracle_context()))
 
 
 def changed_values(op: Operation, original: JsonObject) -> JsonObject:
@@ -218,13 +205,12 @@ def _new_value(name: str, schema: JsonObject, old: Json) -> Json:
     return None if too_long or (isinstance(min_len, int) and len(value) < min_len) else value
 
 
-class LostUpdate(_StateFamily):
+class LostUpdate(PoolFamily):
     name = "lost_update"
 
     async def run(self, ctx: SecurityContext) -> FamilyReport:
-        report = FamilyReport(self.name)
         client = ProbeClient(ctx, self.name)
-        who = await self._who(ctx)
+        who = await self.primary(ctx)
         trials: list[LostTrial] = []
         for recipe in ctx.recipes.values():
             ops = item_operations(ctx.api, recipe)
@@ -232,9 +218,7 @@ class LostUpdate(_StateFamily):
                 if method in ops and "GET" in ops and not client.exhausted:
                     trial = await _lost_trial(client, ctx, who, recipe.name, ops[method], ops["GET"])
                     trials.extend([trial] if trial is not None else [])
-        report.findings = judge_lost(trials, OracleContext(secrets=self.pool.secrets()))
-        report.exchanges, report.requests = client.exchanges, client.sent
-        return report
+        return self.report(client, judge_lost(trials, self.oracle_context()))
 
 
 async def _lost_trial(

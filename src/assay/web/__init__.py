@@ -1,0 +1,1 @@
+"""The dashboard: server-rendered pages over the same workflow service as /api/v2."""

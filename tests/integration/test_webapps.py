@@ -1,0 +1,112 @@
+"""assay on real web apps from PyPI, in real Chromium: Django's admin (signed in) and datasette.
+
+Each run crawls, writes UI scenarios (whose .feature files parse), executes them and emits a
+pytest-playwright suite, which then runs standalone against the same healthy app.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from gherkin.parser import Parser
+from tests.apps.servers import Target, running
+from tests.apps.webapps import ADMIN
+
+from assay.browser.launcher import browser_available
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(not browser_available(), reason="no Chromium: apt-get install -y chromium"),
+]
+JsonDoc = dict[str, object]
+
+
+@pytest.fixture(scope="module")
+def django_admin() -> Iterator[Target]:
+    with running("django-admin") as target:
+        yield target
+
+
+@pytest.fixture(scope="module")
+def datasette() -> Iterator[Target]:
+    with running("datasette") as target:
+        yield target
+
+
+def assay(url: str, out: Path, *extra: str) -> None:
+    cmd = [sys.executable, "-m", "assay", "run", url, "--out", str(out), "--depth", "2", "--budget", "40"]
+    proc = subprocess.run([*cmd, *extra], capture_output=True, text=True, timeout=240)
+    assert proc.returncode in (0, 1) and "Traceback" not in proc.stderr, proc.stderr
+
+
+def load(out: Path, name: str) -> JsonDoc:
+    doc: JsonDoc = json.loads((out / name).read_text())
+    return doc
+
+
+def ui_suite(out: Path, base_url: str, env: dict[str, str]) -> dict[str, str]:
+    """Run tests/ui of the generated suite; each test's outcome by name."""
+    junit = out / "ui-junit.xml"
+    subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={junit}", "tests/ui"],
+        cwd=out, capture_output=True, text=True, timeout=300, env={**os.environ, **env, "BASE_URL": base_url},
+    )  # fmt: skip
+    outcomes = {}
+    for case in ET.parse(junit).iter("testcase"):
+        bad = case.find("failure") is not None or case.find("error") is not None
+        outcomes[case.get("name", "")] = "failed" if bad else "skipped" if case.find("skipped") else "passed"
+    return outcomes
+
+
+def check_run(out: Path) -> tuple[list[JsonDoc], list[JsonDoc]]:
+    """The UI runs and the findings, after checking the scenarios and the suite were written."""
+    for feature in (out / "scenarios").glob("web-ui*.feature"):
+        Parser().parse(feature.read_text())
+    assert list((out / "scenarios").glob("web-ui*.feature"))
+    assert (out / "tests" / "ui" / "test_ui.py").is_file()
+    runs = load(out, "analysis.json")["analysis"]["runs"]  # type: ignore[index]
+    findings = load(out, "findings.json")["findings"]
+    ui_runs = [r for r in runs if r["scenario_id"].startswith("SC-UI-")]
+    assert sum(1 for r in ui_runs if r["status"] == "passed") >= 5
+    return ui_runs, findings  # type: ignore[return-value]
+
+
+def test_django_admin_signed_in_crawl_scenarios_and_a_passing_suite(
+    django_admin: Target, tmp_path: Path
+) -> None:
+    assay(django_admin.base_url + "/admin/", tmp_path, "--login", f"{ADMIN[0]}:{ADMIN[1]}")
+    context = load(tmp_path, "observation.json")["page_context"]
+    assert context["login"] == {"signed_in": True, "path": "/admin/login/?next=/admin/"}  # type: ignore[index]
+    paths = {p["path"] for p in context["pages"]}  # type: ignore[index]
+    assert {"/admin/", "/admin/catalog/product/", "/admin/catalog/product/add/"} <= paths
+    _, findings = check_run(tmp_path)
+    assert findings == []  # a healthy admin: nothing to report
+    env = {"ASSAY_USERNAME": ADMIN[0], "ASSAY_PASSWORD": ADMIN[1]}
+    outcomes = ui_suite(tmp_path, django_admin.base_url, env)
+    assert outcomes and "failed" not in outcomes.values(), outcomes
+    assert sum(1 for s in outcomes.values() if s == "passed") >= 5
+
+
+def test_datasette_crawl_scenarios_and_a_suite_failing_only_on_real_findings(
+    datasette: Target, tmp_path: Path
+) -> None:
+    assay(datasette.base_url + "/", tmp_path)
+    _, findings = check_run(tmp_path)
+    # Real: datasette 0.65's SQL editor <textarea> and its filter <select>s/<input> carry no label,
+    # aria-label or title, so a screen reader announces them without a name.
+    assert {(f["category"], f["path"]) for f in findings} <= {
+        ("ui_accessibility", "/plans"),
+        ("ui_accessibility", "/plans/plans"),
+    }
+    outcomes = ui_suite(tmp_path, datasette.base_url, {})
+    failed = {name for name, state in outcomes.items() if state == "failed"}
+    assert all("has_an_accessible_name" in name for name in failed), failed
+    assert len(failed) == len(findings)
+    assert sum(1 for s in outcomes.values() if s == "passed") >= 5
