@@ -138,7 +138,7 @@ def _trailing_slash(ctx: Context, op: Operation) -> Draft:
     other = "without" if variant == "strip_slash" else "with"
     return make_draft(
         kind="trailing_slash",
-        title=f"{op.path} answers {other} its trailing slash",
+        title=f"{op.method} {op.path} answers {other} its trailing slash",
         feature=naming.feature_of(op),
         ops=[op],
         actions=[Action(f"{other} trailing slash", spec, expect)],
