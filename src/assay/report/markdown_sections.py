@@ -72,9 +72,10 @@ def spec_quality_section(run: RunResult) -> str:
         return ""
     lines = ["## Spec Quality", ""]
     lines += [f"- **{f.title}** (`{operation_of(f)}`): {f.detail}" for f in findings]
-    lines += [
-        f"- `{i.kind}`" + (f" (`{i.operation}`)" if i.operation else "") + f": {i.message}" for i in issues
-    ]
+    if not findings:  # the spec_quality findings already carry every issue; never say it twice
+        lines += [
+            f"- `{i.kind}`" + (f" (`{i.operation}`)" if i.operation else "") + f": {i.message}" for i in issues
+        ]
     return "\n".join(lines) + "\n"
 
 
