@@ -11,7 +11,7 @@ from assay.adapters.events import InMemoryEventBus
 from assay.adapters.runner import InProcessRunner
 from assay.adapters.store import SqlStore, make_engine, migrate
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
-from assay.domain.target import Target
+from assay.domain.target import MailServer, Target
 from assay.errors import SafetyError
 from assay.ports import HttpTransport
 from assay.service_model import PipelineFn, TransportFactory
@@ -73,6 +73,7 @@ def build_service(
         policy=policy or TargetPolicy(tuple(settings.allowed_targets), settings.allow_metadata_targets),
         realtime_execution=settings.enable_analysis_realtime_execution,
         cancel_grace_seconds=settings.cancel_grace_seconds,
+        mail_server=MailServer(settings.imap_host, settings.imap_port, settings.imap_ssl),
     )
     service.recover()
     return service

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -15,7 +16,7 @@ from rich.console import Console
 
 from assay.domain.findings import SEVERITY_ORDER
 from assay.domain.run import RunResult
-from assay.domain.target import Credentials, Target
+from assay.domain.target import Credentials, MailAccount, Target
 from assay.errors import AssayError, InvalidUrl, UsageError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Automated QA for web apps and HTTP APIs.")
@@ -46,6 +47,45 @@ def credentials_from(logins: list[str]) -> tuple[Credentials, ...]:
     return tuple(found)
 
 
+def parse_mail_login(value: str) -> MailAccount:
+    """``EMAIL:APP_PASSWORD``; the IMAP server from ASSAY_IMAP_HOST / _PORT / _SSL, else the domain's."""
+    address, sep, password = value.partition(":")
+    if not sep or "@" not in address:
+        raise UsageError("--mail-login takes EMAIL:APP_PASSWORD (e.g. a Gmail app password)")
+    ssl = os.environ.get("ASSAY_IMAP_SSL", "1").strip().lower() not in {"0", "false", "no", "off"}
+    try:
+        port = int(os.environ.get("ASSAY_IMAP_PORT") or 0)
+    except ValueError as exc:
+        raise UsageError("ASSAY_IMAP_PORT must be a port number") from exc
+    return MailAccount(address, password, os.environ.get("ASSAY_IMAP_HOST", ""), port, ssl)
+
+
+def with_second_factor(
+    found: tuple[Credentials, ...], mail_login: str | None, totp_secret: str | None
+) -> tuple[Credentials, ...]:
+    """The first login with its second step's sources: --mail-login / ASSAY_MAIL_LOGIN (a mailbox
+    receiving one-time codes) and --totp-secret / ASSAY_TOTP_SECRET."""
+    mail_value = mail_login or os.environ.get("ASSAY_MAIL_LOGIN", "")
+    secret = totp_secret or os.environ.get("ASSAY_TOTP_SECRET", "")
+    if not mail_value and not secret:
+        return found
+    if not found:
+        raise UsageError("--mail-login and --totp-secret complete a login: give --login too")
+    if secret:
+        _check_totp(secret)
+    mail = parse_mail_login(mail_value) if mail_value else None
+    return (replace(found[0], totp_secret=secret or None, mail=mail), *found[1:])
+
+
+def _check_totp(secret: str) -> None:
+    from assay.browser.otp import totp_code
+
+    try:
+        totp_code(secret)
+    except ValueError as exc:  # binascii.Error included
+        raise UsageError("--totp-secret must be the base32 secret shown when 2FA was set up") from exc
+
+
 def wfc_credentials(path: Path | None) -> tuple[Credentials, ...]:
     """The users of a WFC auth file (``--auth-wfc``); a missing or malformed file is a usage error."""
     if path is None:
@@ -72,20 +112,30 @@ def default_out_dir() -> Path:
     return Path("assay-out") / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
+SpecOption = Annotated[str | None, typer.Option(help="OpenAPI/Swagger file or URL (discovered if omitted).")]
+LoginOption = Annotated[
+    list[str] | None, typer.Option(help="USER:PASSWORD or ROLE=USER:PASSWORD; repeatable.")
+]
+OutOption = Annotated[Path | None, typer.Option(help="Output folder (default ./assay-out/<timestamp>/).")]
+MailLoginOption = Annotated[
+    str | None,
+    typer.Option(
+        help="EMAIL:APP_PASSWORD of the mailbox receiving one-time login codes (or ASSAY_MAIL_LOGIN)."
+    ),
+]
+TotpSecretOption = Annotated[
+    str | None, typer.Option(help="Base32 TOTP secret of the login's second step (or ASSAY_TOTP_SECRET).")
+]
+
+
 @app.command()
 def run(
     url: Annotated[str, typer.Argument(help="Base URL of the API or web app under test.")],
-    spec: Annotated[
-        str | None, typer.Option(help="OpenAPI/Swagger file or URL (discovered if omitted).")
-    ] = None,
-    login: Annotated[
-        list[str] | None, typer.Option(help="USER:PASSWORD or ROLE=USER:PASSWORD; repeatable.")
-    ] = None,
+    spec: SpecOption = None,
+    login: LoginOption = None,
     instruction: Annotated[str | None, typer.Option(help="What to focus on, in plain words.")] = None,
     budget: Annotated[float, typer.Option(help="Seconds the execution may take.")] = 60.0,
-    out: Annotated[
-        Path | None, typer.Option(help="Output folder (default ./assay-out/<timestamp>/).")
-    ] = None,
+    out: OutOption = None,
     allow_host: Annotated[list[str] | None, typer.Option(help="Mark a host as a test system.")] = None,
     execute: Annotated[bool, typer.Option(help="Execute scenarios against the target.")] = True,
     auth_wfc: Annotated[
@@ -97,14 +147,18 @@ def run(
     depth: Annotated[
         int, typer.Option(min=1, max=3, help="Crawl depth of web pages: 1 this page, 2 its links, 3 deeper.")
     ] = 1,
+    mail_login: MailLoginOption = None,
+    totp_secret: TotpSecretOption = None,
 ) -> None:
     """Observe URL, write scenarios, analyse and execute them, generate a pytest suite and a report."""
     try:
+        logins = with_second_factor(
+            credentials_from(login or []) + wfc_credentials(auth_wfc), mail_login, totp_secret
+        )
         target = Target(
-            base_url=check_url(url), spec_location=spec,
-            credentials=credentials_from(login or []) + wfc_credentials(auth_wfc),
-            instruction=instruction, budget_seconds=budget, allowed_hosts=tuple(allow_host or ()),
-            destructive=destructive, depth=depth,
+            base_url=check_url(url), spec_location=spec, credentials=logins, instruction=instruction,
+            budget_seconds=budget, allowed_hosts=tuple(allow_host or ()), destructive=destructive,
+            depth=depth,
         )  # fmt: skip
         if budget <= 0:
             raise UsageError("--budget must be a positive number of seconds")

@@ -65,7 +65,7 @@ async def run(
     cancel: CancelToken | None = None,
 ) -> AsyncIterator[Event]:
     """Run ``stages`` in order against ``target``; yields events, fills ``result``."""
-    result.secrets = tuple({*result.secrets, *(c.password for c in target.credentials if c.password)})
+    result.secrets = tuple({*result.secrets, *(s for c in target.credentials for s in c.secrets)})
     bodies = _stage_bodies(target, transport, result, realtime_execution, cancel)
     for agent in stages:
         if cancel is not None and cancel.cancelled:

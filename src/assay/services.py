@@ -16,7 +16,7 @@ from assay.domain.json import JsonObject
 from assay.domain.observation import Observation
 from assay.domain.run import RunResult
 from assay.domain.scenarios import RequirementsResult
-from assay.domain.target import Credentials, Target
+from assay.domain.target import Credentials, MailServer, Target
 from assay.errors import MissingInput, NotFound, NotReady, UsageError
 from assay.service_model import (
     AgentState,
@@ -109,6 +109,7 @@ class WorkflowService:
         policy: TargetPolicy,
         realtime_execution: bool = True,
         cancel_grace_seconds: float = 5.0,
+        mail_server: MailServer | None = None,
     ) -> None:
         self.store = store
         self.bus = bus
@@ -116,6 +117,7 @@ class WorkflowService:
         self.policy = policy
         self.realtime_execution = realtime_execution
         self.cancel_grace_seconds = cancel_grace_seconds
+        self.mail_server = mail_server or MailServer()
         self.deps = JobDeps(store=store, bus=bus, pipeline=pipeline, transport_factory=transport_factory)
         self.records = RecordCache()
 
@@ -244,11 +246,11 @@ class WorkflowService:
             run = self._chained_run(request)
             if run.target and "analysis" in STAGES[request.kind] and self.realtime_execution:
                 self.policy.check(run.target)
-        secrets = tuple(c.password for c in request.credentials) + request.extra_secrets
+        secrets = tuple(s for c in request.credentials for s in c.secrets) + request.extra_secrets
         run.secrets = tuple(s for s in secrets if s)
         target = Target(
             base_url=run.target,
-            credentials=request.credentials,
+            credentials=tuple(self.mail_server.serve(c) for c in request.credentials),
             instruction=request.instruction,
             depth=request.depth,
         )

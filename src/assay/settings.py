@@ -45,6 +45,13 @@ class Settings(BaseSettings):
         default_factory=list, description="When set, every /api/v2 call needs X-API-Key or a Bearer key."
     )
     run_migrations: bool = Field(default=True, description="Upgrade the database schema at start.")
+    imap_host: str = Field(
+        default="",
+        description="IMAP server for the mailbox given as gmail_credentials (one-time login codes); "
+        "empty: from the address (gmail.com: imap.gmail.com). Contacted only when a mailbox is given.",
+    )
+    imap_port: int = Field(default=0, description="IMAP port; 0: 993 over SSL, 143 without.")
+    imap_ssl: bool = Field(default=True, description="IMAP over SSL (ASSAY_IMAP_SSL=0: plain, for tests).")
     cancel_grace_seconds: float = Field(
         default=5.0, description="How long a cancelled workflow may take to stop at its next step."
     )

@@ -124,10 +124,10 @@ def test_a_failing_stage_fails_the_workflow_and_keeps_partial_results(tmp_path: 
 
 
 def test_secrets_are_never_returned_stored_or_streamed(tmp_path: Path) -> None:
-    secret, gmail = "pa55-W0rd-xyz", "gmail-app-secret-123"
+    secret, gmail, totp = "pa55-W0rd-xyz", "gmail-app-secret-123", "JBSWY3DPEHPK3PXPQRST"
     body = {
         "url": TARGET,
-        "login_credentials": {"username": "alice", "password": secret},
+        "login_credentials": {"username": "alice", "password": secret, "totp_secret": totp},
         "gmail_credentials": {"email": "a@gmail.test", "password": gmail},
     }
     settings = settings_for(tmp_path)
@@ -144,5 +144,7 @@ def test_secrets_are_never_returned_stored_or_streamed(tmp_path: Path) -> None:
     database = stored_bytes(settings, tmp_path)
     assert b"alice" in database  # the store was really read (the user name is not a secret)
     for text in texts:
-        assert secret not in text and gmail not in text
-    assert secret.encode() not in database and gmail.encode() not in database
+        assert secret not in text and gmail not in text and totp not in text
+    assert (
+        secret.encode() not in database and gmail.encode() not in database and totp.encode() not in database
+    )

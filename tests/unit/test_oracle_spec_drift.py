@@ -113,7 +113,10 @@ def test_rejections_about_our_data_or_our_own_request_are_quiet() -> None:
         },
         request_body={"name": 5},
     )
-    assert spec_drift.judge([duplicate, omitted, wrong_type], API, CTX) == []
+    made_up_code = exchange(
+        "POST", KITS, 400, {"detail": "Invalid or expired reset code"}, request_body={"name": "k"}
+    )
+    assert spec_drift.judge([duplicate, omitted, wrong_type, made_up_code], API, CTX) == []
 
 
 def test_invalid_no_auth_expected_and_undocumented_are_quiet() -> None:

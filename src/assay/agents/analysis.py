@@ -123,7 +123,8 @@ async def _execute_and_judge(
     ui = await _ui(observation, planned, requirements, target, report_progress, cancel, report)
     families = await _security(api, target, transport, requirements, auth, report, report_progress, cancel)
     exchanges = [*auth_exchanges, *report.exchanges]
-    secrets = tuple(auth.secrets) if auth else tuple(c.password for c in target.credentials)
+    own = tuple(s for c in target.credentials for s in c.secrets)
+    secrets = (*auth.secrets, *own) if auth else own
     report_progress(0.88, "judging the recorded exchanges")
     findings = await _findings(exchanges, api, target, transport, report, planned, secrets, families, ui)
     exchanges.extend(e for r in families for e in r.exchanges)

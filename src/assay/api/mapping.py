@@ -19,6 +19,7 @@ from assay.api.schemas import (
     AnalysisRequest,
     EvolutionRequest,
     GenerateTestsRequest,
+    GmailCredentials,
     LoginCredentials,
     ObservationRequest,
     RequirementsRequest,
@@ -30,7 +31,7 @@ from assay.api.schemas import (
 from assay.codec import to_json
 from assay.domain.json import JsonObject, as_object
 from assay.domain.scenarios import Scenario
-from assay.domain.target import Credentials
+from assay.domain.target import Credentials, MailAccount
 from assay.service_model import StoredTestCase, WorkflowKind, WorkflowRecord
 from assay.services import StartRequest, WorkflowResults
 
@@ -106,24 +107,28 @@ def inline(model: BaseModel | None, *, rename_coverage: bool = False) -> JsonObj
     return data
 
 
-def credentials(login: LoginCredentials | None) -> tuple[Credentials, ...]:
+def credentials(
+    login: LoginCredentials | None, mail: GmailCredentials | None = None
+) -> tuple[Credentials, ...]:
+    """The website login, with its second step's TOTP secret and mailbox (for one-time codes)."""
     if login is None:
         return ()
-    return (Credentials(username=login.username or login.email or "", password=login.password),)
+    account = MailAccount(mail.email, mail.password) if mail is not None else None
+    name = login.username or login.email or ""
+    return (Credentials(name, login.password, totp_secret=login.totp_secret or None, mail=account),)
 
 
 def start_request(body: Trigger) -> StartRequest:
     if isinstance(body, GenerateTestsRequest | ObservationRequest):
-        extra: tuple[str, ...] = ()
-        if isinstance(body, GenerateTestsRequest) and body.gmail_credentials is not None:
-            extra = (body.gmail_credentials.password,)
+        mail = body.gmail_credentials if isinstance(body, GenerateTestsRequest) else None
+        extra = (mail.password,) if mail is not None else ()
         kind: WorkflowKind = "generate-tests" if isinstance(body, GenerateTestsRequest) else "observation"
         return StartRequest(
             kind=kind,
             url=body.url,
             instruction=body.user_instruction,
             depth=body.depth,
-            credentials=credentials(body.login_credentials),
+            credentials=credentials(body.login_credentials, mail),
             extra_secrets=extra,
         )
     return StartRequest(

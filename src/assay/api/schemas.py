@@ -55,10 +55,14 @@ class LoginCredentials(Strict):
     username: str | None = None
     email: str | None = None
     password: str
+    totp_secret: str | None = Field(
+        default=None, description="Base32 TOTP secret, when the login asks for an authenticator code."
+    )
 
 
 class GmailCredentials(Strict):
-    """Gmail login for OTP mails (e.g. an app password). Held in memory only."""
+    """Mailbox receiving the login's one-time codes (e.g. Gmail with an app password), read over
+    IMAP after the login form is sent. Held in memory only."""
 
     email: str
     password: str

@@ -4,7 +4,10 @@
 Locators are the role/label code the observer verified; credentials come from the environment
 (ASSAY_USERNAME, ASSAY_PASSWORD), the target from ASSAY_BASE_URL. The conftest launches
 Debian's Chromium (or $ASSAY_CHROMIUM_PATH, else Playwright's own), keeps a signed-in storage
-state per session, and saves a trace for every failing test.
+state per session, and saves a trace for every failing test. When the login asked for a
+one-time code, the suite gets otp_support.py (a verbatim copy of assay's, standard library
+only) and the sign-in fixture types a TOTP code from ASSAY_TOTP_SECRET or a code mailed to
+ASSAY_MAIL_LOGIN (EMAIL:APP_PASSWORD; ASSAY_IMAP_HOST, ASSAY_IMAP_PORT, ASSAY_IMAP_SSL).
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
+from assay.browser import otp_support
 from assay.browser.page_script import COLLECT, MESSAGES
 from assay.domain.scenarios import Scenario, UiStep
 
@@ -20,6 +25,7 @@ CONFTEST = '''"""Fixtures for the generated UI tests: Chromium, a signed-in stor
 
 import os
 import shutil
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -29,6 +35,7 @@ from playwright.sync_api import sync_playwright
 _URL = urlsplit(os.environ.get("ASSAY_BASE_URL") or os.environ.get("BASE_URL") or {base_url!r})
 BASE_URL = f"{{_URL.scheme}}://{{_URL.netloc}}"  # page paths are absolute: the origin is enough
 LOGIN_PATH = {login_path!r}
+SECOND_FACTOR = {second_factor!r}  # "totp" or "email": the login then asks for a one-time code
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -58,12 +65,23 @@ def storage_state(browser, tmp_path_factory):
     form = page.locator("form", has=password).first
     form.locator("input[type=email], input[type=text], input:not([type])").first.fill(os.environ["ASSAY_USERNAME"])
     password.fill(os.environ["ASSAY_PASSWORD"])
+    mark = _mail_mark() if SECOND_FACTOR else None
     password.press("Enter")
     page.wait_for_load_state("load")
+    if SECOND_FACTOR:
+        _pass_second_factor(page, mark)
     path = tmp_path_factory.mktemp("state") / "state.json"
     context.storage_state(path=str(path))
     context.close()
     return str(path)
+
+
+def _mail_mark():
+    return None
+
+
+def _pass_second_factor(page, mark):
+    pass
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -93,6 +111,59 @@ def page(browser, storage_state, request):
 @pytest.fixture
 def signed_out_page(browser, request):
     yield from _page(browser, request, None)
+'''
+
+
+_NO_OTP = """def _mail_mark():
+    return None
+
+
+def _pass_second_factor(page, mark):
+    pass
+"""
+SECOND_FACTOR_HELPERS = '''def _mailbox():
+    """The mailbox of ASSAY_MAIL_LOGIN (EMAIL:APP_PASSWORD); ASSAY_IMAP_HOST/PORT/SSL override."""
+    from otp_support import Mailbox
+
+    address, _, secret = os.environ["ASSAY_MAIL_LOGIN"].partition(":")
+    ssl = os.environ.get("ASSAY_IMAP_SSL", "1").lower() not in ("0", "false", "no")
+    port = int(os.environ.get("ASSAY_IMAP_PORT") or 0)
+    return Mailbox(address, secret, os.environ.get("ASSAY_IMAP_HOST", ""), port, ssl)
+
+
+def _mail_mark():
+    """Before the password is sent: where the mailbox ends (mails after it are new)."""
+    if os.environ.get("ASSAY_TOTP_SECRET") or not os.environ.get("ASSAY_MAIL_LOGIN"):
+        return None
+    from otp_support import mailbox_mark
+
+    return mailbox_mark(_mailbox())
+
+
+def _pass_second_factor(page, mark):
+    """Type the one-time code the page asks for: TOTP from ASSAY_TOTP_SECRET, else from the mail."""
+    from otp_support import FIELD_FACTS_SCRIPT, otp_field_index, totp_now, wait_for_code
+
+    index = otp_field_index(page.evaluate(FIELD_FACTS_SCRIPT))
+    if index is None:
+        return
+    secret = os.environ.get("ASSAY_TOTP_SECRET")
+    if not secret and mark is None:
+        pytest.skip("the login asks for a one-time code: set ASSAY_TOTP_SECRET or ASSAY_MAIL_LOGIN")
+    for attempt in range(2 if secret else 1):
+        if attempt:
+            time.sleep(30.5 - time.time() % 30)  # a code typed late in its window: retry in the next
+        code = totp_now(secret) if secret else wait_for_code(_mailbox(), mark)
+        if code is None:
+            pytest.fail("no mail with a one-time code arrived in ASSAY_MAIL_LOGIN's mailbox")
+        field = page.locator("input").nth(index)
+        field.fill(code)
+        field.press("Enter")
+        page.wait_for_load_state("load")
+        index = otp_field_index(page.evaluate(FIELD_FACTS_SCRIPT))
+        if index is None:
+            return
+    pytest.fail("the one-time code was refused")
 '''
 
 
@@ -202,8 +273,11 @@ def test_function(scenario: Scenario) -> str:
     return f"def {test_name(scenario)}({fixture}):\n{indented}\n"
 
 
-def build_ui_suite(scenarios: Sequence[Scenario], base_url: str, login_path: str = "") -> dict[str, str]:
-    """Suite files: conftest.py and test_ui.py (path in the suite -> content)."""
+def build_ui_suite(
+    scenarios: Sequence[Scenario], base_url: str, login_path: str = "", second_factor: str = ""
+) -> dict[str, str]:
+    """Suite files: conftest.py and test_ui.py (path in the suite -> content); with a
+    ``second_factor`` ("totp", "email") also otp_support.py, which the sign-in fixture uses."""
     header = (
         '"""UI tests generated by assay from the observed pages."""\n\nimport os\nimport time\n'
         "from urllib.parse import urlsplit\n\nimport pytest\nfrom playwright.sync_api import expect\n\n"
@@ -212,7 +286,16 @@ def build_ui_suite(scenarios: Sequence[Scenario], base_url: str, login_path: str
     )
     helpers = HELPERS.format(collect=COLLECT.strip(), messages=MESSAGES.strip())
     tests = "\n\n".join(test_function(s) for s in scenarios if s.ui_steps)
-    return {
-        "conftest.py": CONFTEST.format(base_url=base_url.rstrip("/"), login_path=login_path),
-        "test_ui.py": header + helpers + "\n\n" + tests,
-    }
+    conftest = CONFTEST.format(
+        base_url=base_url.rstrip("/"), login_path=login_path, second_factor=second_factor
+    )
+    files = {"conftest.py": conftest, "test_ui.py": header + helpers + "\n\n" + tests}
+    if second_factor:
+        files["conftest.py"] = conftest.replace(_NO_OTP, SECOND_FACTOR_HELPERS)
+        files["otp_support.py"] = otp_support_source()
+    return files
+
+
+def otp_support_source() -> str:
+    """The standalone one-time-code helper, as assay itself uses it."""
+    return Path(otp_support.__file__).read_text(encoding="utf-8")

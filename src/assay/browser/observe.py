@@ -61,6 +61,7 @@ def summarise(result: CrawlResult) -> WebObservation:
         "login": {
             "signed_in": bool(result.login and result.login.signed_in),
             "path": result.login.login_path if result.login else "",
+            "second_factor": result.login.second_factor if result.login else "",
         },
         "crawl_seconds": round(result.elapsed, 2),
         "pages": [to_json(p) for p in pages],

@@ -123,7 +123,8 @@ def ui_suite(
         if not executed or s.id in owners or _verified(runs.get(s.id), _page(s) in faulty)
     ]
     dropped = [s.id for s in scenarios if s not in kept]
-    files = build_ui_suite(kept, observation.target, login_path(observation))
+    second = as_str(as_object(observation.page_context.get("login")).get("second_factor"))
+    files = build_ui_suite(kept, observation.target, login_path(observation), second)
     cases = tuple(
         TestCase(s.id, test_name(s), f"{UI_SUITE_DIR}/test_ui.py", "pytest-playwright", test_function(s))
         for s in kept

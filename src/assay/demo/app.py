@@ -19,6 +19,7 @@ from fastapi.routing import APIRoute
 from fastapi.security import OAuth2PasswordBearer
 
 from assay.demo import routes
+from assay.demo.account_routes import account_routers
 from assay.demo.attack_routes import attack_routers
 from assay.demo.authz_routes import AuthzState, authz_routers
 from assay.demo.models import ErrorResponse, Health, RegisterRequest, Token, User
@@ -203,6 +204,8 @@ def create_app(store: DemoStore | None = None) -> FastAPI:
     app.include_router(routes.analytics_router(state, current_user))
     security = AuthzState()  # notes, members, tags: the security families' planted faults
     for router in [*authz_routers(state, security, current_user), *attack_routers(security, current_user)]:
+        app.include_router(router)
+    for router in account_routers(state, current_user):  # reset, directory, sessions, handles
         app.include_router(router)
     app.include_router(_site_router(app))
     add_web_ui(app)

@@ -27,7 +27,8 @@ class PlantedFault:
         return (self.category, self.method.upper(), self.path)
 
 
-# One per security family (demo/authz_routes.py, demo/attack_routes.py, the JWT key in store.py).
+# One per security family (demo/authz_routes.py, demo/attack_routes.py, demo/account_routes.py and
+# the JWT key in store.py).
 SECURITY_FAULTS: tuple[PlantedFault, ...] = (
     PlantedFault(
         "broken_object_authorization",
@@ -100,6 +101,36 @@ SECURITY_FAULTS: tuple[PlantedFault, ...] = (
         "GET",
         "/debug",
         "An unlisted /debug page answers with the app's settings to anyone.",
+    ),
+    PlantedFault(
+        "user_enumeration",
+        "POST",
+        "/api/v1/auth/password-reset",
+        "A password reset answers 202 for a registered email and 404 for an unknown one.",
+    ),
+    PlantedFault(
+        "rate_limiting",
+        "POST",
+        "/api/v1/auth/password-reset/confirm",
+        "Wrong reset codes are never counted: the six-digit code can be guessed at full speed.",
+    ),
+    PlantedFault(
+        "data_exposure",
+        "GET",
+        "/api/v1/users/",
+        "The team directory hands out every user's password hash.",
+    ),
+    PlantedFault(
+        "cors",
+        "GET",
+        "/api/v1/users/me/sessions",
+        "The sessions list reflects any Origin together with Access-Control-Allow-Credentials: true.",
+    ),
+    PlantedFault(
+        "resource_exhaustion",
+        "GET",
+        "/api/v1/handles/check",
+        "The handle is checked with a nested-quantifier regex: 25 characters keep a worker busy seconds.",
     ),
 )
 

@@ -127,6 +127,7 @@ class DemoStore:
     _accounts: dict[str, _Account] = field(default_factory=dict)
     _users: dict[UUID, User] = field(default_factory=dict)
     _failures: dict[str, list[float]] = field(default_factory=dict)
+    _reset_codes: dict[str, str] = field(default_factory=dict)
     records: dict[UUID, list[dict[str, RecordValue]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -172,6 +173,31 @@ class DemoStore:
         user_id = token_subject(token)
         with self.lock:
             return self._users.get(user_id) if user_id is not None else None
+
+    def request_reset(self, email: str) -> bool:
+        """A new reset code for a known email (a real app mails it); False when no account has it."""
+        with self.lock:
+            if email.lower() not in self._accounts:
+                return False
+            self._reset_codes[email.lower()] = f"{secrets.randbelow(10**6):06d}"
+            return True
+
+    def confirm_reset(self, email: str, code: str, new_password: str) -> bool:
+        """Set a new password when ``code`` is the pending one; wrong codes are never counted."""
+        with self.lock:
+            expected = self._reset_codes.get(email.lower())
+            account = self._accounts.get(email.lower())
+            if expected is None or account is None or not hmac.compare_digest(expected, code):
+                return False
+            del self._reset_codes[email.lower()]
+            account.salt = secrets.token_bytes(16)
+            account.password_hash = _hash_password(new_password, account.salt)
+            return True
+
+    def directory(self) -> list[tuple[User, str]]:
+        """Every user with the hex of their password hash."""
+        with self.lock:
+            return [(account.user, account.password_hash.hex()) for account in self._accounts.values()]
 
     def user_count(self) -> int:
         with self.lock:

@@ -3,17 +3,57 @@
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 
 @dataclass(frozen=True)
+class MailAccount:
+    """A mailbox assay may read one-time login codes from over IMAP (only when the user gave it).
+
+    ``host`` empty: derived from the address (gmail.com: imap.gmail.com); ``port`` 0: 993 over
+    SSL, 143 without. The password never appears in a repr, log or report.
+    """
+
+    address: str
+    password: str = field(repr=False)
+    host: str = ""
+    port: int = 0
+    ssl: bool = True
+
+
+@dataclass(frozen=True)
 class Credentials:
-    """A login given to assay. The password never appears in a repr, log or report."""
+    """A login given to assay, with what its second step may need (a TOTP secret, a mailbox
+    receiving one-time codes). No secret appears in a repr, log or report."""
 
     username: str
     password: str = field(repr=False)
     role: str = "user"
+    totp_secret: str | None = field(default=None, repr=False)
+    mail: MailAccount | None = field(default=None, repr=False)
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Every secret of this login, to redact from all outputs."""
+        found = (self.password, self.totp_secret or "", self.mail.password if self.mail else "")
+        return tuple(s for s in found if s)
+
+
+@dataclass(frozen=True)
+class MailServer:
+    """The configured IMAP server (ASSAY_IMAP_HOST, _PORT, _SSL) for mailboxes given without one."""
+
+    host: str = ""
+    port: int = 0
+    ssl: bool = True
+
+    def serve(self, credentials: Credentials) -> Credentials:
+        """``credentials`` with its mailbox on this server, unless the mailbox names its own host."""
+        mail = credentials.mail
+        if mail is None or mail.host or not (self.host or self.port or not self.ssl):
+            return credentials
+        return replace(credentials, mail=replace(mail, host=self.host, port=self.port, ssl=self.ssl))
 
 
 @dataclass(frozen=True)

@@ -43,10 +43,11 @@ _PARAM_LOCATIONS: dict[str, ParamLocation] = {
     "cookie": "cookie",
 }
 
-# Rejections about the data we sent, not about the contract.
+# Rejections about the data we sent, not about the contract (a made-up reset code or password too).
 _DATA_PROBLEM = re.compile(
     r"(?i)(not found|does not exist|doesn't exist|no such|already (exists|registered|taken|in use)"
-    r"|duplicate|conflict|unique)"
+    r"|duplicate|conflict|unique|(invalid|incorrect|wrong|expired) (or expired )?"
+    r"(reset |verification |one-time |confirmation )?(code|otp|token|password|credentials))"
 )
 _MESSAGE_PATTERNS = (
     re.compile(r"'([A-Za-z_][\w.\[\]-]*)' is a required property"),

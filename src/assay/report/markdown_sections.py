@@ -74,7 +74,8 @@ def spec_quality_section(run: RunResult) -> str:
     lines += [f"- **{f.title}** (`{operation_of(f)}`): {f.detail}" for f in findings]
     if not findings:  # the spec_quality findings already carry every issue; never say it twice
         lines += [
-            f"- `{i.kind}`" + (f" (`{i.operation}`)" if i.operation else "") + f": {i.message}" for i in issues
+            f"- `{i.kind}`" + (f" (`{i.operation}`)" if i.operation else "") + f": {i.message}"
+            for i in issues
         ]
     return "\n".join(lines) + "\n"
 

@@ -1,5 +1,8 @@
 """cors: Origin headers of an unrelated domain, a look-alike of the target, and ``null``.
 
+Sent to three parameterless GETs chosen by what a cross-site reader would want (see ``rank``):
+the current user's record and what hangs under it, then credentialed answers with user data.
+
 Only the response *headers* count: ``Access-Control-Allow-Origin`` equal to the origin sent
 together with ``Access-Control-Allow-Credentials: true``. A wildcard without credentials is
 fine, and an origin echoed in the body (httpbin's ``/headers``) is not CORS at all.
@@ -7,17 +10,33 @@ fine, and an origin echoed in the body (httpbin's ``/headers``) is not CORS at a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
 from assay.domain.exchanges import Exchange, RecordedRequest
 from assay.domain.findings import Finding, Severity
-from assay.domain.operations import AuthKind, Operation
+from assay.domain.json import JsonObject
+from assay.domain.operations import ApiModel, AuthKind, Operation
 from assay.oracles.base import Draft, OracleContext, group_by_route, route
+from assay.requirements.datagen import properties, resolve
 from assay.security.attacks.common import Prober, base_spec, finding, finish, oracle_context, refusal
 from assay.security.base import FamilyReport, ProbeClient, SecurityContext
+from assay.spec.graph import success_schema
 
 OPERATIONS = 3
+_USER_WORDS = (
+    "mail",
+    "phone",
+    "user",
+    "owner",
+    "account",
+    "session",
+    "token",
+    "fullname",
+    "address",
+    "balance",
+)
 
 
 def origins(host: str) -> tuple[str, ...]:
@@ -70,10 +89,49 @@ def judge_cors(
     return findings
 
 
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _schema_names(schema: JsonObject, depth: int = 0) -> set[str]:
+    """Property names anywhere in a (resolved) response schema, a few levels deep."""
+    if depth > 4:
+        return set()
+    resolved = resolve(schema)
+    names: set[str] = set()
+    for name, sub in properties(resolved).items():
+        names |= {_norm(name)} | _schema_names(sub, depth + 1)
+    items = resolved.get("items")
+    return names | (_schema_names(items, depth + 1) if isinstance(items, dict) else set())
+
+
+def user_data_score(op: Operation) -> int:
+    """How many fields of the documented answer look like a user's data (email, session, token...)."""
+    schema = success_schema(op)
+    names = _schema_names(schema) if schema is not None else set()
+    return sum(1 for name in names if any(word in name for word in _USER_WORDS))
+
+
+def rank(api: ApiModel) -> list[Operation]:
+    """Parameterless GETs, those worth the most to a cross-site reader first.
+
+    The current user's own record, then what hangs under it (``/users/me/sessions``), then
+    operations that need credentials, by how much user data their answers document; the spec's
+    order only breaks ties.
+    """
+    me = api.operation(api.auth.current_user_operation or "")
+    mine = me.path.rstrip("/") + "/" if me is not None else None
+    gets = [op for op in api.operations if op.method == "GET" and "{" not in op.path]
+
+    def key(op: Operation) -> tuple[bool, bool, bool, int]:
+        under_me = mine is not None and op.path.startswith(mine)
+        return (op is not me, not under_me, not op.requires_auth, -user_data_score(op))
+
+    return sorted(gets, key=key)
+
+
 def _targets(ctx: SecurityContext) -> list[Operation]:
-    me = ctx.api.operation(ctx.api.auth.current_user_operation or "")
-    gets = [op for op in ctx.api.operations if op.method == "GET" and "{" not in op.path and op is not me]
-    return ([me] if me else []) + gets[: OPERATIONS - (1 if me else 0)]
+    return rank(ctx.api)[:OPERATIONS]
 
 
 class CorsFamily:

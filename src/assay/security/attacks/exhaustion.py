@@ -3,7 +3,8 @@
 Regex-validated and free-text fields get ``c * n + "!"`` for growing ``n``: catastrophic
 backtracking makes the time grow far faster than the size. The ladder starts small (an
 exponential regex would hang on 1 KiB) and only moves on to 1k–16k when the short rungs stay
-fast. A finding needs more than 1 s twice and a time ratio far above the size ratio.
+fast. A finding needs more than 1 s twice and a time ratio far above the size ratio. The eight
+operations fed are chosen by risk (``rank_operations``), not by their place in the spec.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ HUGE_PAGE = 1_000_000
 PAGE_NAMES = frozenset({"limit", "pagesize", "perpage", "size", "count", "max", "top", "take", "pagelimit"})
 OPERATIONS = 8
 _CHARS = "a0A .-_@"
+_QUANTIFIER = r"(?:[+*]|\{\d+,\d*\})"
+_NESTED = re.compile(rf"\((?:[^()\\]|\\.)*?{_QUANTIFIER}(?:[^()\\]|\\.)*\){_QUANTIFIER}")
+_REPEATS = re.compile(_QUANTIFIER)
 
 
 def seconds(exchange: Exchange) -> float:
@@ -114,10 +118,36 @@ def judge_page_size(
     return [finding(draft, huge, context)]
 
 
+def pattern_risk(pattern: str | None) -> int:
+    """2 for a quantified group holding a quantifier (``(a+)*``: may backtrack exponentially), 1 for
+    any other repetition, 0 for a fixed pattern or none."""
+    if not pattern:
+        return 0
+    if _NESTED.search(pattern):
+        return 2
+    return 1 if _REPEATS.search(pattern) else 0
+
+
+def slot_risk(slot: Slot) -> int:
+    return pattern_risk(as_str(resolve(slot.schema).get("pattern")) or None)
+
+
 def text_slots(op: Operation) -> list[Slot]:
-    """Free-text fields, those with a ``pattern`` first."""
+    """Free-text fields, the riskiest ``pattern`` first, then any pattern, then plain text."""
     found = [s for s in string_slots(op) if s.location in {"query", "body"}]
-    return sorted(found, key=lambda s: "pattern" not in resolve(s.schema))
+    return sorted(found, key=lambda s: (-slot_risk(s), "pattern" not in resolve(s.schema)))
+
+
+def rank_operations(ops: Sequence[Operation]) -> list[Operation]:
+    """Operations worth feeding growing inputs, most promising first (the spec's order breaks ties):
+    backtracking-prone patterns, then page sizes, then any pattern, then plain free text."""
+    candidates = [op for op in ops if text_slots(op) or page_slots(op)]
+
+    def key(op: Operation) -> tuple[bool, bool, int]:
+        risk = max((slot_risk(s) for s in text_slots(op)), default=0)
+        return (risk < 2, not page_slots(op), -risk)
+
+    return sorted(candidates, key=key)
 
 
 def page_slots(op: Operation) -> list[Slot]:
@@ -145,7 +175,7 @@ class ResourceExhaustionFamily:
         client = ProbeClient(ctx, self.name, budget=min(ctx.budget_per_family, 60))
         prober = Prober(ctx, client)
         findings: list[Finding] = []
-        ops = [op for op in ctx.api.operations if (text_slots(op) or page_slots(op)) and prober.allowed(op)]
+        ops = [op for op in rank_operations(ctx.api.operations) if prober.allowed(op)]
         for op in ops[:OPERATIONS]:
             findings += await self._ladder(prober, op)
             findings += await self._page(prober, op)

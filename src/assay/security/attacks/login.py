@@ -1,10 +1,12 @@
-"""user_enumeration and rate_limiting: what the login (and password reset) operations give away.
+"""user_enumeration and rate_limiting: what the login and password-reset operations give away.
 
-Enumeration pairs an unknown user with the known user and a wrong password, interleaved, four
-times each: a consistent difference in status, message or timing tells an attacker which
-accounts exist. Rate limiting sends a bounded burst of failed logins (at most 30) for a user
-assay registered itself when it can (so no real account gets locked out) and looks for any
-sign of throttling: 429, Retry-After, a lockout message, or the real login refused afterwards.
+Every login-like, reset-code and reset-request operation of the spec is a target (see
+auth_targets; at most three per family). Enumeration pairs an unknown user with the known
+user and a wrong password or code, interleaved, four times each: a consistent difference in
+status, message or timing tells an attacker which accounts exist. Rate limiting sends a bounded
+burst of failed logins or codes (at most 30 per operation, stopping at the first sign of a limit)
+for a user assay registered itself when it can (so no real account gets locked out) and looks
+for any sign of throttling: 429, Retry-After, a lockout message, or the real login refused after.
 """
 
 from __future__ import annotations
@@ -17,15 +19,18 @@ from urllib.parse import urlencode
 
 from assay.domain.exchanges import Exchange, RecordedRequest
 from assay.domain.findings import Finding
+from assay.domain.json import Json
 from assay.domain.operations import Operation
 from assay.domain.target import Credentials
 from assay.execution.auth import Authenticator, strong_password
 from assay.execution.placeholders import join_url, new_unique
 from assay.oracles.base import Draft, OracleContext, route
+from assay.security.attacks.auth_targets import AuthTarget, attempt_spec, auth_targets, wrong_secret
 from assay.security.attacks.common import Prober, finding, finish, oracle_context, refusal
 from assay.security.base import FamilyReport, ProbeClient, SecurityContext
 
 ROUNDS = 4
+MAX_TARGETS = 3  # login-like and reset-like operations probed per family
 BURST = 30
 TIMING_GAP = 0.1
 _THROTTLED = re.compile(r"(?i)too many|rate limit|locked|lockout|try again later|temporarily blocked")
@@ -47,13 +52,17 @@ def _seconds(e: Exchange) -> float:
 
 
 def enumeration_signal(
-    unknown: Sequence[Exchange], wrong: Sequence[Exchange], names: Sequence[str]
+    unknown: Sequence[Exchange], wrong: Sequence[Exchange], names: Sequence[str], *, lookup: bool = False
 ) -> str | None:
-    """How unknown-user and wrong-password answers differ consistently ("status", "message", "timing")."""
+    """How unknown-user and known-user answers differ consistently ("status", "message", "timing").
+
+    For a login or a code check both sides failed, so a 2xx means something else is going on; for
+    a lookup (a password reset by email) a 2xx is the normal answer for an existing account.
+    """
     if not unknown or not wrong or any(e.response is None for e in (*unknown, *wrong)):
         return None
     statuses = [_status(e) for e in (*unknown, *wrong)]
-    if any(s // 100 == 2 or s == 429 for s in statuses):
+    if any(s == 429 or (s // 100 == 2 and not lookup) for s in statuses):
         return None
     unknown_status, wrong_status = {_status(e) for e in unknown}, {_status(e) for e in wrong}
     if len(unknown_status) == 1 and len(wrong_status) == 1 and unknown_status != wrong_status:
@@ -69,19 +78,24 @@ def enumeration_signal(
 
 
 def judge_enumeration(
-    unknown: Sequence[Exchange], wrong: Sequence[Exchange], names: Sequence[str], context: OracleContext
+    unknown: Sequence[Exchange],
+    wrong: Sequence[Exchange],
+    names: Sequence[str],
+    context: OracleContext,
+    *,
+    lookup: bool = False,
 ) -> list[Finding]:
     """A finding when the answers tell an existing user from an unknown one; pure."""
-    signal = enumeration_signal(unknown, wrong, names)
+    signal = enumeration_signal(unknown, wrong, names, lookup=lookup)
     if signal is None:
         return []
+    known = "an existing user" if lookup else "a wrong password"
     shown = {
-        "status": f"{_status(unknown[0])} for an unknown user, {_status(wrong[0])} for a wrong password",
-        "message": "different messages for an unknown user and for a wrong password",
+        "status": f"{_status(unknown[0])} for an unknown user, {_status(wrong[0])} for {known}",
+        "message": f"different messages for an unknown user and for {known}",
         "timing": (
             f"a consistent timing gap (median {median(_seconds(e) for e in unknown):.3f} s for an "
-            "unknown user, "
-            f"{median(_seconds(e) for e in wrong):.3f} s for a wrong password)"
+            f"unknown user, {median(_seconds(e) for e in wrong):.3f} s for {known})"
         ),
     }[signal]
     draft = Draft(
@@ -130,7 +144,7 @@ def judge_rate_limit(
             + ("; the real password still worked afterwards." if after is not None else ".")
         ),
         recommendation="Throttle failed attempts per account and per client: 429 with Retry-After.",
-        impact="Passwords can be guessed at full speed (credential stuffing, brute force).",
+        impact="Passwords or one-time codes can be guessed at full speed (brute force, credential stuffing).",
         extra={"attempts": len(answered)},
     )
     return [finding(draft, answered[-1], context, len(answered))]
@@ -148,6 +162,14 @@ def login_request(ctx: SecurityContext, op: Operation, username: str, password: 
     )
 
 
+def attempt_request(prober: Prober, target: AuthTarget, username: str, secret: Json) -> RecordedRequest:
+    """A failed attempt at ``target``: the auth flow's own login as it logs in, others from the spec."""
+    ctx = prober.ctx
+    if target.op.key == ctx.api.auth.login_operation and target.kind == "login":
+        return login_request(ctx, target.op, username, str(secret))
+    return prober.render(attempt_spec(target, username, secret), authed=False)
+
+
 def unknown_username(known: str) -> str:
     return f"nouser.{new_unique()}@example.com" if "@" in known else f"nouser_{new_unique()}"
 
@@ -157,23 +179,38 @@ class UserEnumerationFamily:
 
     async def run(self, ctx: SecurityContext) -> FamilyReport:
         reason = refusal(ctx)
-        op = ctx.api.operation(ctx.api.auth.login_operation or "")
         identity = ctx.auth.identity
-        if reason or op is None or identity is None:
-            return FamilyReport(self.name, notes=[reason or "needs a login operation and a known user"])
-        client = ProbeClient(ctx, self.name, budget=min(ctx.budget_per_family, 2 * ROUNDS))
-        prober = Prober(ctx, client)
-        ghost = unknown_username(identity.username)
-        unknown: list[Exchange] = []
-        wrong: list[Exchange] = []
-        for _ in range(ROUNDS):
-            for name, bucket in ((ghost, unknown), (identity.username, wrong)):
-                request = login_request(ctx, op, name, strong_password())
-                exchange = await prober.send_raw(request, op.key, op.path, "failed login")
-                if exchange is not None:
-                    bucket.append(exchange)
-        findings = judge_enumeration(unknown, wrong, (ghost, identity.username), oracle_context(ctx))
-        return finish(client, findings)
+        targets = auth_targets(ctx.api, frozenset({"login", "code", "lookup"}), MAX_TARGETS)
+        if identity is not None:
+            targets = [t for t in targets if "@" in identity.username or not t.user_is_email]
+        if reason or not targets or identity is None:
+            return FamilyReport(
+                self.name, notes=[reason or "needs a login or reset operation and a known user"]
+            )
+        budget = min(ctx.budget_per_family, 2 * ROUNDS * len(targets))
+        prober = Prober(ctx, ProbeClient(ctx, self.name, budget=budget))
+        findings: list[Finding] = []
+        for target in targets:
+            findings += await _pairs(prober, target, identity.username)
+        notes = [f"{len(targets)} operation(s) probed: " + ", ".join(t.op.key for t in targets)]
+        return finish(prober.client, findings, notes)
+
+
+async def _pairs(prober: Prober, target: AuthTarget, known: str) -> list[Finding]:
+    """Interleaved failed attempts for an unknown user and for ``known`` with a wrong secret."""
+    ghost = unknown_username(known)
+    unknown: list[Exchange] = []
+    wrong: list[Exchange] = []
+    op = target.op
+    for _ in range(ROUNDS):
+        for name, bucket in ((ghost, unknown), (known, wrong)):
+            request = attempt_request(prober, target, name, wrong_secret(target, strong_password()))
+            exchange = await prober.send_raw(request, op.key, op.path, f"failed {target.kind}")
+            if exchange is not None:
+                bucket.append(exchange)
+    lookup = target.kind == "lookup"
+    context = oracle_context(prober.ctx)
+    return judge_enumeration(unknown, wrong, (ghost, known), context, lookup=lookup)
 
 
 class RateLimitingFamily:
@@ -181,35 +218,46 @@ class RateLimitingFamily:
 
     async def run(self, ctx: SecurityContext) -> FamilyReport:
         reason = refusal(ctx)
-        op = ctx.api.operation(ctx.api.auth.login_operation or "")
-        if reason or op is None:
-            return FamilyReport(self.name, notes=[reason or "no login operation"])
-        client = ProbeClient(ctx, self.name, budget=min(ctx.budget_per_family, BURST + 6))
-        prober = Prober(ctx, client)
+        targets = auth_targets(ctx.api, frozenset({"login", "code"}), MAX_TARGETS)
+        if reason or not targets:
+            return FamilyReport(self.name, notes=[reason or "no login or reset-code operation"])
+        budget = min(ctx.budget_per_family, (BURST + 1) * len(targets) + 6)
+        prober = Prober(ctx, ProbeClient(ctx, self.name, budget=budget))
         victim = await _throwaway_identity(prober)
         notes = [] if victim else ["no throwaway user could be registered: the burst used an unknown user"]
-        name = (
-            victim.username
-            if victim
-            else unknown_username(ctx.auth.identity.username if ctx.auth.identity else "")
-        )
-        burst: list[Exchange] = []
-        for _ in range(BURST):
-            exchange = await prober.send_raw(
-                login_request(ctx, op, name, strong_password()), op.key, op.path, "burst"
-            )
-            if exchange is None:
-                break
-            burst.append(exchange)
-        after = None
-        if victim is not None:
-            after = await prober.send_raw(
-                login_request(ctx, op, name, victim.password), op.key, op.path, "real login"
-            )
-        context = oracle_context(ctx)
-        if victim is not None:
-            context = replace(context, secrets=(*context.secrets, victim.password))
-        return finish(client, judge_rate_limit(burst, after, context), notes)
+        known = ctx.auth.identity.username if ctx.auth.identity else ""
+        findings: list[Finding] = []
+        for target in targets:
+            if victim is None and target.user_is_email and "@" not in known:
+                continue
+            findings += await _burst(prober, target, victim, unknown_username(known))
+        notes.append(f"{len(targets)} operation(s) probed: " + ", ".join(t.op.key for t in targets))
+        return finish(prober.client, findings, notes)
+
+
+async def _burst(
+    prober: Prober, target: AuthTarget, victim: Credentials | None, stranger: str
+) -> list[Finding]:
+    """Up to ``BURST`` failed attempts (stopping at the first sign of a limit), then the real login."""
+    op = target.op
+    name = victim.username if victim else stranger
+    burst: list[Exchange] = []
+    for _ in range(BURST):
+        request = attempt_request(prober, target, name, wrong_secret(target, strong_password()))
+        exchange = await prober.send_raw(request, op.key, op.path, "burst")
+        if exchange is None:
+            break
+        burst.append(exchange)
+        if throttled(exchange):
+            return []  # a limit: nothing to report, and no need to go on
+    after = None
+    if victim is not None and target.kind == "login":
+        real = attempt_request(prober, target, name, victim.password)
+        after = await prober.send_raw(real, op.key, op.path, "real login")
+    context = oracle_context(prober.ctx)
+    if victim is not None:
+        context = replace(context, secrets=(*context.secrets, victim.password))
+    return judge_rate_limit(burst, after, context)
 
 
 async def _throwaway_identity(prober: Prober) -> Credentials | None:

@@ -1,0 +1,208 @@
+"""One-time codes for a login's second step: TOTP, or a code read from a mailbox over IMAP.
+
+Standard library only: assay copies this file verbatim into the Playwright suites it generates
+(as ``otp_support.py``), so they sign in the same way without assay installed.
+
+- :func:`is_otp_field` tells, from an input's facts (collected in the page by
+  :data:`FIELD_FACTS_SCRIPT`), whether it asks for a one-time code.
+- :func:`totp_now` is RFC 6238 (SHA-1, 6 digits, 30 s), as authenticator apps compute it.
+- :func:`mailbox_mark` notes where a mailbox ends before the login is submitted;
+  :func:`wait_for_code` then polls the messages that arrive after it for a 4-8 digit code
+  near a word like "code", "OTP" or "verification" (:func:`extract_code`), for a bounded time.
+"""
+
+from __future__ import annotations
+
+import base64
+import email
+import hashlib
+import hmac
+import html
+import imaplib
+import re
+import struct
+import time
+from dataclasses import dataclass, field
+from email.message import Message
+
+IMAP_HOSTS = {
+    "gmail.com": "imap.gmail.com",
+    "googlemail.com": "imap.gmail.com",
+    "outlook.com": "outlook.office365.com",
+    "hotmail.com": "outlook.office365.com",
+    "live.com": "outlook.office365.com",
+    "yahoo.com": "imap.mail.yahoo.com",
+    "icloud.com": "imap.mail.me.com",
+}
+_STRONG = re.compile(r"otp|one[\s_-]?time|2fa|two[\s_-]?factor|mfa|totp|passcode", re.IGNORECASE)
+_WEAK = re.compile(r"code|verif|token|pin\b|security", re.IGNORECASE)
+_NOT_OTP = re.compile(
+    r"zip|postal|post[\s_-]?code|promo|coupon|discount|voucher|country|area|csrf", re.IGNORECASE
+)
+_TEXT_TYPES = frozenset({"", "text", "number", "tel", "password"})
+_MAIL_WORDS = re.compile(
+    r"code|otp|one[\s-]?time|verif\w*|passcode|pin\b|2fa|security|log\s?in|sign\s?in|token", re.IGNORECASE
+)
+_CODE = re.compile(r"(?<![\d:/.,#-])(\d{4,8})(?![\d:/-]|[.,]\d)")
+_NEAR = 80  # characters between the word and the code
+
+# Facts of every visible input, in document order (index = position among all inputs).
+FIELD_FACTS_SCRIPT = """() => Array.from(document.querySelectorAll('input')).map((e, index) => {
+  const box = e.getBoundingClientRect();
+  const labels = Array.from(e.labels || []).map(l => l.innerText).join(' ');
+  return {index, visible: box.width > 0 && box.height > 0 && getComputedStyle(e).visibility !== 'hidden',
+    type: (e.getAttribute('type') || '').toLowerCase(), name: e.name || '', id: e.id || '',
+    label: labels + ' ' + (e.getAttribute('aria-label') || ''), placeholder: e.placeholder || '',
+    autocomplete: (e.getAttribute('autocomplete') || '').toLowerCase(),
+    inputmode: (e.getAttribute('inputmode') || '').toLowerCase(),
+    pattern: e.getAttribute('pattern') || '', maxlength: e.maxLength > 0 ? e.maxLength : 0};
+})"""
+
+
+def is_otp_field(facts: dict[str, object]) -> bool:
+    """True when an input asks for a one-time code: ``autocomplete=one-time-code``; or named or
+    labelled like otp / one-time / 2fa; or like code / verification / token and numeric
+    (inputmode, type or pattern) or limited to 4-8 characters."""
+    if not facts.get("visible", True) or str(facts.get("type", "")) not in _TEXT_TYPES:
+        return False
+    if facts.get("autocomplete") == "one-time-code":
+        return True
+    words = " ".join(str(facts.get(k, "")) for k in ("name", "id", "label", "placeholder"))
+    if _NOT_OTP.search(words):
+        return False
+    if _STRONG.search(words):
+        return True
+    maxlength = facts.get("maxlength", 0)
+    short = isinstance(maxlength, int) and 4 <= maxlength <= 8
+    numeric = facts.get("inputmode") == "numeric" or facts.get("type") in {"number", "tel"}
+    numeric = numeric or bool(re.search(r"\\d|\[0-9\]", str(facts.get("pattern", ""))))
+    return bool(_WEAK.search(words)) and (short or numeric)
+
+
+def otp_field_index(all_facts: list[dict[str, object]]) -> int | None:
+    """The ``index`` of the first input that asks for a one-time code, if any."""
+    for facts in all_facts:
+        index = facts.get("index")
+        if isinstance(index, int) and is_otp_field(facts):
+            return index
+    return None
+
+
+def totp_now(secret: str, at: float | None = None, digits: int = 6, period: int = 30) -> str:
+    """The TOTP code of a base32 ``secret`` (spaces and case ignored) at time ``at`` (now)."""
+    key = base64.b32decode(secret.replace(" ", "").upper() + "=" * (-len(secret.replace(" ", "")) % 8))
+    counter = int((time.time() if at is None else at) // period)
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return str(value % 10**digits).zfill(digits)
+
+
+def extract_code(text: str) -> str | None:
+    """The 4-8 digit code closest to a word like code / OTP / verification (within 80
+    characters); None when no such code is there. Dates, times and prices are skipped."""
+    words = [m.start() for m in _MAIL_WORDS.finditer(text)]
+    best: tuple[int, str] | None = None
+    for match in _CODE.finditer(text):
+        distances = [_gap(w, match.start(), match.end()) for w in words]
+        distance = min(distances, default=_NEAR + 1)
+        if distance <= _NEAR and (best is None or distance < best[0]):
+            best = (distance, match.group(1))
+    return best[1] if best else None
+
+
+def _gap(word: int, start: int, end: int) -> int:
+    """Characters between a word (starting at ``word``) and a code; a code after the word wins ties."""
+    return start - word if word <= start else word - end + 1
+
+
+def message_text(raw: bytes) -> str:
+    """Subject and text of a mail (HTML turned into text) as one string."""
+    message = email.message_from_bytes(raw)
+    parts = [str(message.get("Subject", ""))]
+    for part in message.walk() if message.is_multipart() else [message]:
+        kind = part.get_content_type()
+        if kind in {"text/plain", "text/html"}:
+            body = _decoded(part)
+            parts.append(_html_text(body) if kind == "text/html" else body)
+    return "\n".join(parts)
+
+
+def _decoded(part: Message) -> str:
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return ""
+    return payload.decode(part.get_content_charset() or "utf-8", errors="replace")
+
+
+def _html_text(body: str) -> str:
+    body = re.sub(r"(?is)<(style|script)\b.*?</\1>", " ", body)
+    return html.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+@dataclass(frozen=True)
+class Mailbox:
+    """Where the one-time codes arrive. ``host`` empty: from the address's domain (gmail.com:
+    imap.gmail.com); ``port`` 0: 993 over SSL, 143 without."""
+
+    address: str
+    password: str = field(repr=False)
+    host: str = ""
+    port: int = 0
+    ssl: bool = True
+    folder: str = "INBOX"
+
+    @property
+    def server(self) -> tuple[str, int]:
+        return self.host or imap_host_for(self.address), self.port or (993 if self.ssl else 143)
+
+
+def imap_host_for(address: str) -> str:
+    domain = address.rpartition("@")[2].lower()
+    return IMAP_HOSTS.get(domain, f"imap.{domain}")
+
+
+def _connect(box: Mailbox, timeout: float) -> imaplib.IMAP4:
+    host, port = box.server
+    client = imaplib.IMAP4_SSL(host, port, timeout=timeout) if box.ssl else imaplib.IMAP4(host, port, timeout)
+    client.login(box.address, box.password)
+    return client
+
+
+def mailbox_mark(box: Mailbox, timeout: float = 15.0) -> int:
+    """The UID the next message will get (messages from it on are new); 0 when unknown."""
+    client = _connect(box, timeout)
+    try:
+        typ, data = client.status(box.folder, "(UIDNEXT)")
+        found = re.search(rb"UIDNEXT (\d+)", data[0] if typ == "OK" and isinstance(data[0], bytes) else b"")
+        return int(found.group(1)) if found else 0
+    finally:
+        client.logout()
+
+
+def wait_for_code(box: Mailbox, mark: int, timeout: float = 60.0, poll: float = 2.0) -> str | None:
+    """Poll the messages from UID ``mark`` on, newest first, for a code; None after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        code = newest_code(box, mark)
+        if code is not None or time.monotonic() + poll > deadline:
+            return code
+        time.sleep(poll)
+
+
+def newest_code(box: Mailbox, mark: int, newest: int = 10) -> str | None:
+    """The code in the newest of the (at most ``newest``) messages with a UID from ``mark`` on."""
+    client = _connect(box, 15.0)
+    try:
+        client.select(box.folder, readonly=True)
+        typ, data = client.uid("SEARCH", f"UID {max(mark, 1)}:*")
+        uids = [int(u) for u in (data[0] or b"").split()] if typ == "OK" and data else []
+        for uid in sorted((u for u in uids if u >= mark), reverse=True)[:newest]:
+            typ, fetched = client.uid("FETCH", str(uid), "(BODY.PEEK[])")
+            raw = next((p[1] for p in fetched if isinstance(p, tuple)), b"") if typ == "OK" else b""
+            code = extract_code(message_text(raw)) if raw else None
+            if code is not None:
+                return code
+        return None
+    finally:
+        client.logout()
