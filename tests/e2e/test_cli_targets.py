@@ -67,8 +67,15 @@ def test_demo_finds_every_planted_fault_and_nothing_else(tmp_path: Path) -> None
     # The generated suite on a fresh server: healthy tests pass, each finding's tests fail.
     with running("demo") as fresh:
         outcomes = run_suite(tmp_path, fresh.base_url)
-    failed = {_scenario_of(name) for name, state in outcomes.items() if state == "failed"}
+    security = {name: state for name, state in outcomes.items() if name.startswith("test_f_")}
+    failed = {
+        _scenario_of(name) for name, state in outcomes.items() if state == "failed" and name not in security
+    }
     assert len(outcomes) > 50
+    # Each security finding with a test in tests/test_security.py fails on the fresh demo too.
+    tested = {f"test_{f['id'].lower().replace('-', '_')}_{f['category']}" for f in findings}
+    assert security and set(security) <= tested
+    assert all(state == "failed" for state in security.values()), security
     # Exactly the scenarios that failed during analysis fail again, and every finding's own
     # scenario is among them: the suite reproduces the faults and nothing else.
     analysis = json.loads((tmp_path / "analysis.json").read_text())["analysis"]

@@ -74,6 +74,16 @@ def test_template_output_and_shell_output_are_injection() -> None:
     assert judge_trial(trial(TEMPLATE, base49, json_response(200, {"total": 8633}))) is None
 
 
+def test_the_template_product_by_chance_inside_a_timestamp_or_uuid_is_not_injection() -> None:
+    # Seen on the demo: the probe's created_at happened to end in .486331, the baseline's did not.
+    base = json_response(200, {"created_at": "2026-11-23T02:10:00.123456Z"})
+    stamp = json_response(200, {"created_at": "2026-11-23T02:10:00.486331Z"})
+    uuid = json_response(200, {"id": "0b7d2c1e-8633-4f0a-9c1d-2f6e5a4b3c2d"})
+    longer = json_response(200, {"count": 186330})
+    for probe in (stamp, uuid, longer):
+        assert judge_trial(trial(TEMPLATE, base, probe)) is None
+
+
 def test_tautology_needs_more_rows_than_baseline_and_false_twin() -> None:
     rows: Json = [{"id": i} for i in range(5)]
     assert judge_trial(trial(TAUT, json_response(200, []), json_response(200, rows), twin=[])) is not None

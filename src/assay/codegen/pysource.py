@@ -104,7 +104,9 @@ STDLIB_IMPORTS = (
     ("base64", "import base64"),
     ("contextlib", "import contextlib"),
     ("os", "import os"),
+    ("re", "import re"),
     ("Iterator", "from collections.abc import Iterator"),
+    ("ThreadPoolExecutor", "from concurrent.futures import ThreadPoolExecutor"),
     ("CookieJar", "from http.cookiejar import CookieJar, DefaultCookiePolicy"),
     ("Any", "from typing import Any"),
 )
@@ -127,7 +129,7 @@ def import_block(source: str) -> str:
     """The import lines a generated module needs: only names its code uses (ruff-clean)."""
     code = re.sub(r'"""[\s\S]*?"""', "", source)
     used = set(re.findall(r"\b[A-Za-z_][A-Za-z0-9_]*\b", code))
-    stdlib = [line for name, line in STDLIB_IMPORTS if name in used]
+    stdlib = [line for name, line in STDLIB_IMPORTS if name in used and (name != "re" or "re." in code)]
     support = [name for name in SUPPORT_NAMES if re.search(rf"\b{name}\(", code)]
     lines = [*stdlib, "", "import httpx", "import pytest"] if stdlib else ["import httpx", "import pytest"]
     if support:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from assay.codegen.pysource import identifier
 from assay.codegen.suite_conftest import render_conftest
 from assay.codegen.suite_requests import RESERVED_FIXTURES, SuiteContext
+from assay.codegen.suite_security import SECURITY_FILE, render_security
 from assay.codegen.suite_support import SUPPORT_MODULE
 from assay.codegen.suite_tests import RenderedTest, SchemaTable, feature_file, render_module, render_test
 from assay.domain.findings import Finding
@@ -76,22 +77,35 @@ def build_suite(
         by_file.setdefault(file, []).append(test)
         features.setdefault(file, scenario.feature)
     title = api.title if api else ""
-    files = {
-        "conftest.py": render_conftest(requirements.recipes, ctx, base_url_hint, title),
-        "assay_support.py": SUPPORT_MODULE,
-    }
+    security = render_security(findings, requirements, ctx)
+    conftest = render_conftest(
+        requirements.recipes, ctx, base_url_hint, title, identities=security.needs_second_identity
+    )
+    files = {"conftest.py": conftest, "assay_support.py": SUPPORT_MODULE}
     for file, tests in by_file.items():
         files[file] = render_module(features[file], tests, tables[file])
-    tests_all = tuple(t for tests in by_file.values() for t in tests)
+    if security.source is not None:
+        files[SECURITY_FILE] = security.source
+    tests_all = (*(t for tests in by_file.values() for t in tests), *security.tests)
     files["pytest.ini"] = render_pytest_ini(tests_all)
     files["ruff.toml"] = RUFF_TOML
     files["README.md"] = render_readme(tests_all, findings, api, base_url_hint)
-    return Suite(files=dict(sorted(files.items())), tests=tests_all, notes=_notes(requirements, findings))
+    notes = (
+        *_notes(requirements, findings, {t for s in security.tests for t in s.finding_ids}),
+        *security.notes,
+    )
+    return Suite(files=dict(sorted(files.items())), tests=tests_all, notes=notes)
 
 
-def _notes(requirements: RequirementsResult, findings: Sequence[Finding]) -> tuple[str, ...]:
+def _notes(
+    requirements: RequirementsResult, findings: Sequence[Finding], covered: Collection[str]
+) -> tuple[str, ...]:
     ids = {s.id for s in requirements.scenarios}
-    loose = [f.id or f.title for f in findings if not f.scenario_id or f.scenario_id not in ids]
+    loose = [
+        f.id or f.title
+        for f in findings
+        if (not f.scenario_id or f.scenario_id not in ids) and not (f.id and f.id in covered)
+    ]
     if not loose:
         return ()
     return (f"{len(loose)} finding(s) have no scenario and so no regression test: {', '.join(loose)}",)

@@ -21,14 +21,20 @@ def credentials(client: httpx.Client) -> tuple[str, str]:
         return username, password
     if REGISTER_PATH is None:
         pytest.skip("this test needs a login: set ASSAY_USERNAME and ASSAY_PASSWORD")
+    return register_user(client, "ASSAY_USERNAME and ASSAY_PASSWORD")
+
+
+def register_user(client: httpx.Client, variables: str) -> tuple[str, str]:
+    """A fresh user registered through the API; the test is skipped when that fails."""
+    if REGISTER_PATH is None:
+        pytest.skip(f"this test needs a login: set {variables}")
     body = new_user(REGISTER_FIELDS, PASSWORD_FIELD)
     if REGISTER_FORMAT == "form":
         response = client.post(REGISTER_PATH, data=body)
     else:
         response = client.post(REGISTER_PATH, json=body)
     if not response.is_success:
-        reason = "could not register a test user; set ASSAY_USERNAME and ASSAY_PASSWORD. "
-        pytest.skip(reason + explain(response))
+        pytest.skip(f"could not register a test user; set {variables}. " + explain(response))
     emails = [value for name, value in body.items() if "mail" in name.lower()]
     login = body.get(USERNAME_FIELD) or next(iter(emails), "") or next(iter(body.values()))
     return login, body[PASSWORD_FIELD]
@@ -161,3 +167,64 @@ def auth_section(api: ApiModel | None) -> tuple[str, str]:
     parts = [_constants(api, flow), *helpers, FIXTURE_HEAD + BODIES[kind]]
     code = "\n\n\n".join(part.rstrip("\n") for part in parts)
     return auth_doc(flow, kind), code
+
+
+OTHER_IDENTITIES = """\
+def other_identity(
+    client: httpx.Client, user_var: str, password_var: str, register: bool
+) -> dict[str, str]:
+    \"\"\"The headers of another identity from the environment, else (if allowed) of a fresh user.\"\"\"
+    names = f"{user_var} and {password_var}"
+    username = os.environ.get(user_var, "")
+    password = os.environ.get(password_var, "")
+    if not (username and password):
+        if not register:
+            pytest.skip(f"this test needs that identity: set {names}")
+        username, password = register_user(client, names)
+    return login_headers(client, username, password)
+
+
+@pytest.fixture(scope="session")
+def second_auth_headers(client: httpx.Client) -> dict[str, str]:
+    \"\"\"A second user for cross-user tests: ASSAY_USERNAME_2 / ASSAY_PASSWORD_2, or registered.\"\"\"
+    return other_identity(client, "ASSAY_USERNAME_2", "ASSAY_PASSWORD_2", True)
+
+
+@pytest.fixture(scope="session")
+def admin_auth_headers(client: httpx.Client) -> dict[str, str]:
+    \"\"\"An administrator: ASSAY_ADMIN_USERNAME / ASSAY_ADMIN_PASSWORD (never registered).\"\"\"
+    return other_identity(client, "ASSAY_ADMIN_USERNAME", "ASSAY_ADMIN_PASSWORD", False)
+"""
+
+KEY_IDENTITIES = """\
+def other_identity(variable: str) -> dict[str, str]:
+    \"\"\"Another identity's credential from the environment.\"\"\"
+    value = os.environ.get(variable, "")
+    if not value:
+        pytest.skip(f"this test needs that identity: set {variable}")
+    return {HEADER_NAME: f"{TOKEN_PREFIX}{value}"}
+
+
+@pytest.fixture(scope="session")
+def second_auth_headers() -> dict[str, str]:
+    \"\"\"A second user for cross-user tests: {VAR}_2.\"\"\"
+    return other_identity("{VAR}_2")
+
+
+@pytest.fixture(scope="session")
+def admin_auth_headers() -> dict[str, str]:
+    \"\"\"An administrator: {VAR}_ADMIN.\"\"\"
+    return other_identity("{VAR}_ADMIN")
+"""
+
+
+def identities_section(api: ApiModel | None) -> str:
+    """``second_auth_headers`` and ``admin_auth_headers`` (for the security tests), or nothing."""
+    if api is None or api.auth.kind == "none":
+        return ""
+    kind = _kind(api.auth)
+    if kind in ("api_key", "bearer_env"):
+        return KEY_IDENTITIES.replace("{VAR}", "ASSAY_API_KEY" if kind == "api_key" else "ASSAY_TOKEN")
+    body = BODIES[kind].split("\n", 1)[1]
+    head = "def login_headers(client: httpx.Client, username: str, password: str) -> dict[str, str]:\n"
+    return head + '    """The headers that authenticate ``username``."""\n' + body + "\n\n" + OTHER_IDENTITIES

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from assay.codegen.pysource import comment, docstring, import_block, py_literal, py_str, signature
-from assay.codegen.suite_auth import auth_section
+from assay.codegen.suite_auth import auth_section, identities_section
 from assay.codegen.suite_requests import (
     SuiteContext,
     render_call,
@@ -67,6 +67,13 @@ def unique() -> str:
 '''
 
 
+IDENTITIES_DOC = """\
+The security tests act as other identities too (skipped when one cannot be had):
+    ASSAY_USERNAME_2 / ASSAY_PASSWORD_2          a second user (else one is registered, if possible)
+    ASSAY_ADMIN_USERNAME / ASSAY_ADMIN_PASSWORD  an administrator
+"""
+
+
 def api_prefix(api: ApiModel | None) -> str:
     """``base_path`` unless the operation paths already carry it."""
     if api is None or not api.base_path.strip("/"):
@@ -78,10 +85,18 @@ def api_prefix(api: ApiModel | None) -> str:
 
 
 def render_conftest(
-    recipes: Sequence[ResourceRecipe], ctx: SuiteContext, base_url_hint: str, title: str
+    recipes: Sequence[ResourceRecipe],
+    ctx: SuiteContext,
+    base_url_hint: str,
+    title: str,
+    *,
+    identities: bool = False,
 ) -> str:
-    """The whole ``conftest.py``."""
+    """The whole ``conftest.py``; ``identities`` adds the second user and the admin fixtures."""
     auth_doc, auth_code = auth_section(ctx.api)
+    others = identities_section(ctx.api) if identities else ""
+    if others:
+        auth_doc += IDENTITIES_DOC
     header = HEADER.format(
         title=f" for {comment(title)}" if title else "",
         hint=re.sub(r"[^A-Za-z0-9:/._\-\[\]]", "", base_url_hint) or "http://127.0.0.1:8000",
@@ -89,7 +104,7 @@ def render_conftest(
         prefix=py_str(api_prefix(ctx.api)),
         imports="{imports}",
     )
-    parts = [header, auth_code]
+    parts = [header, auth_code, *([others] if others else [])]
     parts += [render_recipe_fixture(recipe, ctx) for recipe in ordered_recipes(recipes)]
     text = "\n\n\n".join(part.rstrip("\n") for part in parts) + "\n"
     return text.replace("{imports}", import_block(text), 1)

@@ -81,10 +81,10 @@ def _value_expr(value: Json, indent: int, prefix: int) -> str:
     return f"substitute({literal}, variables)"
 
 
-def _headers_expr(request: RequestSpec, ctx: SuiteContext, indent: int) -> str | None:
+def _headers_expr(request: RequestSpec, ctx: SuiteContext, indent: int, auth_name: str) -> str | None:
     parts: list[str] = []
     if request.auth == "user" and ctx.needs_auth:
-        parts.append("**auth_headers")
+        parts.append(f"**{auth_name}")
     elif request.auth == "malformed":
         credential = f"Bearer {MALFORMED_TOKEN}" if ctx.header_name == "Authorization" else MALFORMED_TOKEN
         parts.append(f"{py_str(ctx.header_name)}: {py_str(credential)}")
@@ -93,8 +93,8 @@ def _headers_expr(request: RequestSpec, ctx: SuiteContext, indent: int) -> str |
         parts.append("**" + _value_expr(extra, indent, 30) if has_placeholder(extra) else _flat_items(extra))
     if not parts:
         return None
-    if parts == ["**auth_headers"]:
-        return "auth_headers"
+    if parts == [f"**{auth_name}"]:
+        return auth_name
     return "{" + ", ".join(parts) + "}"
 
 
@@ -131,13 +131,22 @@ def uses_variables(request: RequestSpec) -> bool:
     return bool(request.path_params) or "{" in path or any(has_placeholder(p) for p in pieces)
 
 
-def render_call(request: RequestSpec, ctx: SuiteContext, indent: int = 4, target: str = "response") -> str:
-    """``response = client.request(...)`` for one request, formatted one argument per line."""
+def render_call(
+    request: RequestSpec,
+    ctx: SuiteContext,
+    indent: int = 4,
+    target: str = "response",
+    auth_name: str = "auth_headers",
+) -> str:
+    """``response = client.request(...)`` for one request, formatted one argument per line.
+
+    ``auth_name`` is the variable holding the identity's headers (``second_auth_headers``...).
+    """
     pad = " " * (indent + 4)
     args = [py_str(request.method.upper()), _path_expr(request)]
     if request.query:
         args.append("params=" + _value_expr(dict(request.query), indent + 4, len("params=,")))
-    headers = _headers_expr(request, ctx, indent + 4)
+    headers = _headers_expr(request, ctx, indent + 4, auth_name)
     if headers:
         args.append(f"headers={headers}")
     body = _body_arg(request, indent + 4)

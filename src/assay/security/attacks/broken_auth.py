@@ -14,11 +14,11 @@ from assay.domain.exchanges import Exchange, RecordedRequest
 from assay.domain.findings import Finding
 from assay.domain.operations import Operation
 from assay.domain.scenarios import RequestSpec
-from assay.execution.auth import Authenticator, AuthSession
+from assay.execution.auth import AuthSession
 from assay.oracles.base import Draft, OracleContext, own_id
 from assay.security.attacks import jwt
-from assay.security.attacks.common import Prober, base_spec, finding, finish, oracle_context, refusal
-from assay.security.base import FamilyReport, ProbeClient, SecurityContext
+from assay.security.attacks.common import AttackFamily, Outcome, Prober, base_spec, finding, oracle_context
+from assay.security.base import SecurityContext
 
 _ME_WORDS = ("me", "self", "account", "profile")
 _RECOMMEND_JWT = (
@@ -125,25 +125,21 @@ def _with_token(request: RecordedRequest, name: str, old: str, new: str) -> Reco
     return replace(request, headers=headers)
 
 
-class BrokenAuthenticationFamily:
+class BrokenAuthenticationFamily(AttackFamily):
     name = "broken_authentication"
+    budget_cap = 20
 
-    async def run(self, ctx: SecurityContext) -> FamilyReport:
-        reason = refusal(ctx)
-        if reason:
-            return FamilyReport(self.name, notes=[reason])
-        client = ProbeClient(ctx, self.name, budget=min(ctx.budget_per_family, 20))
-        prober = Prober(ctx, client)
+    async def attack(self, ctx: SecurityContext, prober: Prober) -> Outcome:
         op = check_operation(ctx)
         if op is None:
-            return finish(client, [], ["no authenticated operation to check tokens against"])
+            return Outcome(notes=["no authenticated operation to check tokens against"])
         check = await self._check(prober, op)
         if check is None:
-            return finish(client, [], ["the check operation did not answer"])
+            return Outcome(notes=["the check operation did not answer"])
         notes: list[str] = []
         findings = await self._forgeries(prober, op, check, notes)
         findings += await self._deleted_user(prober, op, check, notes)
-        return finish(client, findings, notes)
+        return Outcome(findings, notes)
 
     async def _check(self, prober: Prober, op: Operation) -> AuthCheck | None:
         spec = base_spec(op)
@@ -218,14 +214,7 @@ class BrokenAuthenticationFamily:
 
 async def _throwaway(prober: Prober) -> AuthSession | None:
     """A user registered just for this check (so deleting it harms nobody), logged in."""
-    ctx = prober.ctx
-
-    def record(exchange: Exchange) -> None:
-        prober.client.exchanges.append(exchange)
-        prober.client.sent += 1
-
-    auth = Authenticator(ctx.api, replace(ctx.target, credentials=()), ctx.transport, record=record)
-    session = await auth.login()
+    _auth, session = await prober.throwaway()
     return session if session.registered and session.authenticated else None
 
 

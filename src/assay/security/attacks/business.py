@@ -15,8 +15,8 @@ from assay.domain.findings import Finding
 from assay.domain.operations import Operation
 from assay.oracles.base import Draft, OracleContext, route
 from assay.requirements.naming import is_auth_operation
-from assay.security.attacks.common import Prober, finding, finish, oracle_context, refusal
-from assay.security.base import FamilyReport, ProbeClient, SecurityContext
+from assay.security.attacks.common import AttackFamily, Outcome, Prober, finding, oracle_context
+from assay.security.base import SecurityContext
 
 REPEATS = 5
 _FLOW = re.compile(
@@ -53,15 +53,11 @@ def judge_repeats(op: Operation, repeats: Sequence[Exchange], context: OracleCon
     return [finding(draft, repeats[-1], context, len(repeats))]
 
 
-class BusinessFlowFamily:
+class BusinessFlowFamily(AttackFamily):
     name = "business_flow"
+    budget_cap = 30
 
-    async def run(self, ctx: SecurityContext) -> FamilyReport:
-        reason = refusal(ctx)
-        if reason:
-            return FamilyReport(self.name, notes=[reason])
-        client = ProbeClient(ctx, self.name, budget=min(ctx.budget_per_family, 30))
-        prober = Prober(ctx, client)
+    async def attack(self, ctx: SecurityContext, prober: Prober) -> Outcome:
         findings: list[Finding] = []
         flows = [
             op for op in ctx.api.operations if is_business_flow(op) and not is_auth_operation(ctx.api, op)
@@ -79,4 +75,4 @@ class BusinessFlowFamily:
                 if (exchange.status or 0) // 100 != 2:
                     break
             findings += judge_repeats(op, repeats, oracle_context(ctx))
-        return finish(client, findings, [f"{len(flows)} business flow(s) found"])
+        return Outcome(findings, [f"{len(flows)} business flow(s) found"])

@@ -7,6 +7,7 @@ probe is that baseline with one field changed, so an oracle can compare the two 
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
@@ -17,6 +18,7 @@ from assay.domain.findings import Finding
 from assay.domain.json import Json, JsonObject, as_object, as_str, dig
 from assay.domain.operations import Operation
 from assay.domain.scenarios import Intent, RequestSpec
+from assay.execution.auth import Authenticator, AuthSession
 from assay.execution.placeholders import UNIQUE, join_url, missing_placeholders, new_unique, render_request
 from assay.oracles.base import Draft, OracleContext, build
 from assay.requirements.datagen import main_type, properties, required_names, resolve, valid_body, value_for
@@ -234,6 +236,62 @@ class Prober:
             self.scope[f"{name}.id"] = created
             self.scope[f"{name}.{recipe.id_field}"] = created
         return f"{resource}.id" in self.scope
+
+    def record(self, exchange: Exchange) -> None:
+        """Keep and count an exchange sent past the client (a throwaway user's registration and login)."""
+        self.client.exchanges.append(exchange)
+        self.client.sent += 1
+
+    async def throwaway(self) -> tuple[Authenticator, AuthSession]:
+        """Log in as a fresh user registered just for this family (so harming it harms nobody).
+
+        Its traffic is recorded and counted as the family's own; check ``session.registered``.
+        """
+        ctx = self.ctx
+        auth = Authenticator(ctx.api, replace(ctx.target, credentials=()), ctx.transport, record=self.record)
+        return auth, await auth.login()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a family's attack found, and what it has to say about the run."""
+
+    findings: Sequence[Finding] = ()
+    notes: Sequence[str] = ()
+
+
+class AttackFamily(ABC):
+    """An attack family: refuses targets that are not test systems, sends through a budgeted Prober.
+
+    ``run`` (the SecurityFamily entry point) checks the target and the family's preconditions,
+    builds the ProbeClient with the family's budget and its Prober, awaits ``attack`` and turns
+    its Outcome into the report (with every exchange sent and a note when the budget ran out).
+    """
+
+    name: str = ""
+    budget_cap: int | None = None  # at most this many requests (never more than the run allows)
+
+    def cap(self, ctx: SecurityContext) -> int | None:
+        """The family's request cap for this run; a family whose cap depends on the API overrides it."""
+        return self.budget_cap
+
+    def unmet(self, ctx: SecurityContext) -> str | None:
+        """Why the family has nothing to probe on this API, or None when it may go ahead."""
+        return None
+
+    async def run(self, ctx: SecurityContext) -> FamilyReport:
+        reason = refusal(ctx) or self.unmet(ctx)
+        if reason:
+            return FamilyReport(self.name, notes=[reason])
+        cap = self.cap(ctx)
+        budget = ctx.budget_per_family if cap is None else min(ctx.budget_per_family, cap)
+        prober = Prober(ctx, ProbeClient(ctx, self.name, budget=budget))
+        outcome = await self.attack(ctx, prober)
+        return finish(prober.client, outcome.findings, outcome.notes)
+
+    @abstractmethod
+    async def attack(self, ctx: SecurityContext, prober: Prober) -> Outcome:
+        """Send the family's probes through ``prober`` and judge what came back."""
 
 
 def list_size(body: Json) -> int | None:

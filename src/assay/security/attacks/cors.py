@@ -20,8 +20,8 @@ from assay.domain.json import JsonObject
 from assay.domain.operations import ApiModel, AuthKind, Operation
 from assay.oracles.base import Draft, OracleContext, group_by_route, route
 from assay.requirements.datagen import properties, resolve
-from assay.security.attacks.common import Prober, base_spec, finding, finish, oracle_context, refusal
-from assay.security.base import FamilyReport, ProbeClient, SecurityContext
+from assay.security.attacks.common import AttackFamily, Outcome, Prober, base_spec, finding, oracle_context
+from assay.security.base import SecurityContext
 from assay.spec.graph import success_schema
 
 OPERATIONS = 3
@@ -134,15 +134,11 @@ def _targets(ctx: SecurityContext) -> list[Operation]:
     return rank(ctx.api)[:OPERATIONS]
 
 
-class CorsFamily:
+class CorsFamily(AttackFamily):
     name = "cors"
+    budget_cap = 12
 
-    async def run(self, ctx: SecurityContext) -> FamilyReport:
-        reason = refusal(ctx)
-        if reason:
-            return FamilyReport(self.name, notes=[reason])
-        client = ProbeClient(ctx, self.name, budget=min(ctx.budget_per_family, 12))
-        prober = Prober(ctx, client)
+    async def attack(self, ctx: SecurityContext, prober: Prober) -> Outcome:
         probes: list[tuple[str, Exchange]] = []
         for op in _targets(ctx):
             request = prober.render(base_spec(op))
@@ -152,7 +148,7 @@ class CorsFamily:
                 )
                 if sent is not None:
                     probes.append((origin, sent))
-        return finish(client, judge_cors(probes, ctx.api.auth.kind, oracle_context(ctx)))
+        return Outcome(judge_cors(probes, ctx.api.auth.kind, oracle_context(ctx)))
 
 
 def _with_origin(request: RecordedRequest, origin: str) -> RecordedRequest:

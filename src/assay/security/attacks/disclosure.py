@@ -18,17 +18,17 @@ from assay.domain.operations import ApiModel
 from assay.execution.placeholders import join_url, new_unique
 from assay.oracles.base import Draft, OracleContext, concrete_path, group_by_route, route
 from assay.security.attacks.common import (
+    AttackFamily,
+    Outcome,
     Prober,
     base_spec,
     finding,
-    finish,
     json_like_body,
     oracle_context,
-    refusal,
     site_url,
 )
 from assay.security.attacks.signatures import banners, stack_trace
-from assay.security.base import FamilyReport, ProbeClient, SecurityContext
+from assay.security.base import SecurityContext
 
 MALFORMED_JSON = '{"assay": '
 ERROR_PROBES = 5
@@ -168,15 +168,11 @@ def listed_paths(api: ApiModel) -> set[str]:
     }
 
 
-class InformationDisclosureFamily:
+class InformationDisclosureFamily(AttackFamily):
     name = "information_disclosure"
+    budget_cap = 30
 
-    async def run(self, ctx: SecurityContext) -> FamilyReport:
-        reason = refusal(ctx)
-        if reason:
-            return FamilyReport(self.name, notes=[reason])
-        client = ProbeClient(ctx, self.name, budget=min(ctx.budget_per_family, 30))
-        prober = Prober(ctx, client)
+    async def attack(self, ctx: SecurityContext, prober: Prober) -> Outcome:
         await self._get(prober, "/", "root")
         await self._provoke_errors(prober)
         not_found = await self._get(prober, f"/assay-{new_unique()}", "random nonexistent path")
@@ -188,8 +184,8 @@ class InformationDisclosureFamily:
                 if exchange is not None:
                     probes.append((item, exchange))
         context = oracle_context(ctx)
-        findings = judge_disclosure(client.exchanges, context) + judge_debug_paths(probes, not_found, context)
-        return finish(client, findings)
+        findings = judge_disclosure(prober.client.exchanges, context)
+        return Outcome(findings + judge_debug_paths(probes, not_found, context))
 
     async def _get(self, prober: Prober, path: str, action: str) -> Exchange | None:
         # Without credentials: what anyone on the network can reach.

@@ -20,17 +20,17 @@ from assay.domain.operations import Operation
 from assay.oracles.base import Draft, OracleContext, route
 from assay.requirements.datagen import main_type, resolve
 from assay.security.attacks.common import (
+    AttackFamily,
+    Outcome,
     Prober,
     Slot,
     finding,
-    finish,
     oracle_context,
-    refusal,
     slots,
     string_slots,
     with_value,
 )
-from assay.security.base import FamilyReport, ProbeClient, SecurityContext
+from assay.security.base import SecurityContext
 
 SHORT_LADDER = (12, 20, 24)
 FINE_LADDER = (25, 26, 27, 28)  # one character at a time: exponential time doubles per rung
@@ -165,21 +165,17 @@ class _Budget:
     operations: int = OPERATIONS
 
 
-class ResourceExhaustionFamily:
+class ResourceExhaustionFamily(AttackFamily):
     name = "resource_exhaustion"
+    budget_cap = 60
 
-    async def run(self, ctx: SecurityContext) -> FamilyReport:
-        reason = refusal(ctx)
-        if reason:
-            return FamilyReport(self.name, notes=[reason])
-        client = ProbeClient(ctx, self.name, budget=min(ctx.budget_per_family, 60))
-        prober = Prober(ctx, client)
+    async def attack(self, ctx: SecurityContext, prober: Prober) -> Outcome:
         findings: list[Finding] = []
         ops = [op for op in rank_operations(ctx.api.operations) if prober.allowed(op)]
         for op in ops[:OPERATIONS]:
             findings += await self._ladder(prober, op)
             findings += await self._page(prober, op)
-        return finish(client, findings, [f"{min(len(ops), OPERATIONS)} operation(s) fed growing inputs"])
+        return Outcome(findings, [f"{min(len(ops), OPERATIONS)} operation(s) fed growing inputs"])
 
     async def _ladder(self, prober: Prober, op: Operation) -> list[Finding]:
         fields = text_slots(op)[:1]

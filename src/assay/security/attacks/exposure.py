@@ -8,17 +8,18 @@ Values found are added to the redaction list, so the finding never repeats them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from assay.domain.exchanges import Exchange
 from assay.domain.findings import Finding
 from assay.domain.json import Json
 from assay.domain.operations import ApiModel
 from assay.oracles.base import Draft, OracleContext, group_by_route, is_action_path, path_of, route
-from assay.security.attacks.common import Prober, finding, finish, oracle_context, refusal
+from assay.security.attacks.common import AttackFamily, Outcome, Prober, finding, oracle_context
 from assay.security.attacks.signatures import HEX_DIGEST, secret_shape
-from assay.security.base import FamilyReport, ProbeClient, SecurityContext
+from assay.security.base import SecurityContext
 
 PASSWORD_KEYS = frozenset(
     {"password", "passwd", "pwd", "passwordhash", "hashedpassword", "passhash", "pwhash"}
@@ -42,6 +43,7 @@ _HASHY = re.compile(r"hash|digest|password|passwd|pwd")
 _AUTH_WORDS = re.compile(r"(?i)login|signin|sign-in|token|register|signup|auth|session|oauth|refresh")
 _MASKED = re.compile(r"^(?:\*+|x+|•+|\[?redacted\]?|\[?hidden\]?|null|none)$", re.IGNORECASE)
 _MAX_ITEMS = 2000
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -110,15 +112,22 @@ def leaks_in(exchange: Exchange, api: ApiModel | None) -> list[Leak]:
     return found
 
 
+def shown_per_route(
+    exchanges: Sequence[Exchange], found: Callable[[Exchange], list[T]]
+) -> Iterator[list[tuple[Exchange, list[T]]]]:
+    """For each route with answers in which ``found`` finds something: those answers, with what it found."""
+    for group in group_by_route(exchanges).values():
+        shown = [(e, items) for e in group if (items := found(e))]
+        if shown:
+            yield shown
+
+
 def judge_secrets(
     exchanges: Sequence[Exchange], api: ApiModel | None, context: OracleContext
 ) -> list[Finding]:
     """One finding per route whose successful answers carry secrets; pure."""
     findings: list[Finding] = []
-    for group in group_by_route(exchanges).values():
-        shown = [(e, leaks) for e in group if (leaks := leaks_in(e, api))]
-        if not shown:
-            continue
+    for shown in shown_per_route(exchanges, lambda e: leaks_in(e, api)):
         exchange, leaks = shown[0]
         kinds = sorted({leak.kind for leak in leaks})
         fields = sorted({leak.field for leak in leaks})[:10]
@@ -169,10 +178,7 @@ def judge_personal_data(
     """
     own = {o.lower() for o in own}
     findings: list[Finding] = []
-    for group in group_by_route(exchanges).values():
-        shown = [(e, c) for e in group if (c := others_contacts(e, own))]
-        if not shown:
-            continue
+    for shown in shown_per_route(exchanges, lambda e: others_contacts(e, own)):
         exchange, contacts = shown[0]
         draft = Draft(
             category="data_exposure",
@@ -196,15 +202,12 @@ def judge_personal_data(
 _ADMIN_ROLES = frozenset({"admin", "administrator", "superuser", "staff", "root"})
 
 
-class DataExposureFamily:
+class DataExposureFamily(AttackFamily):
     name = "data_exposure"
+    budget_cap = 40
 
-    async def run(self, ctx: SecurityContext) -> FamilyReport:
-        reason = refusal(ctx)
-        if reason:
-            return FamilyReport(self.name, notes=[reason])
-        client = ProbeClient(ctx, self.name, budget=min(ctx.budget_per_family, 40))
-        prober = Prober(ctx, client)
+    async def attack(self, ctx: SecurityContext, prober: Prober) -> Outcome:
+        client = prober.client
         for op in ctx.api.operations:
             if op.method == "GET" and not client.exhausted:
                 await prober.send(await prober.baseline_spec(op), "read")
@@ -214,7 +217,7 @@ class DataExposureFamily:
         if identity is not None and identity.role.lower() not in _ADMIN_ROLES:
             own = {identity.username, ctx.auth.session.username or ""} | _own_contacts(client.exchanges, ctx)
             findings += judge_personal_data(client.exchanges, own, context)
-        return finish(client, findings)
+        return Outcome(findings)
 
 
 def _own_contacts(exchanges: Sequence[Exchange], ctx: SecurityContext) -> set[str]:

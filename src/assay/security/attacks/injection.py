@@ -10,6 +10,7 @@ A payload merely reflected back (httpbin's ``/anything``) shows none of these.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -21,22 +22,25 @@ from assay.domain.operations import Operation
 from assay.domain.scenarios import RequestSpec
 from assay.oracles.base import Draft, OracleContext, group_by_route, route
 from assay.security.attacks.common import (
+    AttackFamily,
+    Outcome,
     Prober,
     Slot,
     finding,
-    finish,
     list_size,
     oracle_context,
-    refusal,
     slot_value,
     string_slots,
     with_value,
 )
 from assay.security.attacks.signatures import SHELL_OUTPUT, interpreter_error
-from assay.security.base import FamilyReport, ProbeClient, SecurityContext
+from assay.security.base import SecurityContext
 
 PayloadKind = Literal["break", "template", "shell", "tautology", "nosql", "sleep"]
 TEMPLATE_PRODUCT = "8633"  # 97*89: a number an ordinary answer is unlikely to hold by chance
+# ...as a token of its own: inside a timestamp (.486331), a longer number or a UUID group
+# (…-8633-…) it is chance, and a template finding on chance costs as much trust as a miss.
+TEMPLATE_SHOWN = re.compile(rf"(?<![\w.\-]){TEMPLATE_PRODUCT}(?![\w.\-])")
 DELAY_SECONDS = 3.0
 DELAY_THRESHOLD = 2.0
 SLOTS_PER_OPERATION = 2
@@ -119,8 +123,8 @@ def _output_verdict(trial: Trial) -> Verdict | None:
             return Verdict(probe, "output", f"the answer carries the output of `id` (`{shown.group(0)}`)")
         if (
             trial.payload.kind == "template"
-            and TEMPLATE_PRODUCT in text
-            and TEMPLATE_PRODUCT not in base_text
+            and TEMPLATE_SHOWN.search(text)
+            and not TEMPLATE_SHOWN.search(base_text)
         ):
             return Verdict(probe, "output", f"the answer holds {TEMPLATE_PRODUCT}, the value of 97*89")
     return None
@@ -238,15 +242,10 @@ class _Plan:
     slots: list[Slot]
 
 
-class InjectionFamily:
+class InjectionFamily(AttackFamily):
     name = "injection"
 
-    async def run(self, ctx: SecurityContext) -> FamilyReport:
-        reason = refusal(ctx)
-        if reason:
-            return FamilyReport(self.name, notes=[reason])
-        client = ProbeClient(ctx, self.name)
-        prober = Prober(ctx, client)
+    async def attack(self, ctx: SecurityContext, prober: Prober) -> Outcome:
         plans = await self._plans(prober)
         trials: list[Trial] = []
         for plan in plans:
@@ -254,7 +253,7 @@ class InjectionFamily:
         for plan in plans:
             trials += await self._timing(prober, plan)
         notes = [f"{len(plans)} operation(s), {len(trials)} payload trial(s)"]
-        return finish(client, judge_injection(trials, oracle_context(ctx)), notes)
+        return Outcome(judge_injection(trials, oracle_context(ctx)), notes)
 
     async def _plans(self, prober: Prober) -> list[_Plan]:
         plans: list[_Plan] = []

@@ -22,12 +22,12 @@ from assay.domain.findings import Finding
 from assay.domain.json import Json
 from assay.domain.operations import Operation
 from assay.domain.target import Credentials
-from assay.execution.auth import Authenticator, strong_password
+from assay.execution.auth import strong_password
 from assay.execution.placeholders import join_url, new_unique
 from assay.oracles.base import Draft, OracleContext, route
 from assay.security.attacks.auth_targets import AuthTarget, attempt_spec, auth_targets, wrong_secret
-from assay.security.attacks.common import Prober, finding, finish, oracle_context, refusal
-from assay.security.base import FamilyReport, ProbeClient, SecurityContext
+from assay.security.attacks.common import AttackFamily, Outcome, Prober, finding, oracle_context
+from assay.security.base import SecurityContext
 
 ROUNDS = 4
 MAX_TARGETS = 3  # login-like and reset-like operations probed per family
@@ -174,26 +174,35 @@ def unknown_username(known: str) -> str:
     return f"nouser.{new_unique()}@example.com" if "@" in known else f"nouser_{new_unique()}"
 
 
-class UserEnumerationFamily:
+def _probed(targets: Sequence[AuthTarget]) -> str:
+    return f"{len(targets)} operation(s) probed: " + ", ".join(t.op.key for t in targets)
+
+
+def enumeration_targets(ctx: SecurityContext) -> list[AuthTarget]:
+    """Login, code and lookup operations the known user can be named in; none without a known user."""
+    identity = ctx.auth.identity
+    if identity is None:
+        return []
+    targets = auth_targets(ctx.api, frozenset({"login", "code", "lookup"}), MAX_TARGETS)
+    return [t for t in targets if "@" in identity.username or not t.user_is_email]
+
+
+class UserEnumerationFamily(AttackFamily):
     name = "user_enumeration"
 
-    async def run(self, ctx: SecurityContext) -> FamilyReport:
-        reason = refusal(ctx)
-        identity = ctx.auth.identity
-        targets = auth_targets(ctx.api, frozenset({"login", "code", "lookup"}), MAX_TARGETS)
-        if identity is not None:
-            targets = [t for t in targets if "@" in identity.username or not t.user_is_email]
-        if reason or not targets or identity is None:
-            return FamilyReport(
-                self.name, notes=[reason or "needs a login or reset operation and a known user"]
-            )
-        budget = min(ctx.budget_per_family, 2 * ROUNDS * len(targets))
-        prober = Prober(ctx, ProbeClient(ctx, self.name, budget=budget))
+    def unmet(self, ctx: SecurityContext) -> str | None:
+        return None if enumeration_targets(ctx) else "needs a login or reset operation and a known user"
+
+    def cap(self, ctx: SecurityContext) -> int:
+        return 2 * ROUNDS * len(enumeration_targets(ctx))
+
+    async def attack(self, ctx: SecurityContext, prober: Prober) -> Outcome:
+        targets = enumeration_targets(ctx)
+        known = ctx.auth.identity.username if ctx.auth.identity else ""  # unmet() made sure of a user
         findings: list[Finding] = []
         for target in targets:
-            findings += await _pairs(prober, target, identity.username)
-        notes = [f"{len(targets)} operation(s) probed: " + ", ".join(t.op.key for t in targets)]
-        return finish(prober.client, findings, notes)
+            findings += await _pairs(prober, target, known)
+        return Outcome(findings, [_probed(targets)])
 
 
 async def _pairs(prober: Prober, target: AuthTarget, known: str) -> list[Finding]:
@@ -213,16 +222,21 @@ async def _pairs(prober: Prober, target: AuthTarget, known: str) -> list[Finding
     return judge_enumeration(unknown, wrong, (ghost, known), context, lookup=lookup)
 
 
-class RateLimitingFamily:
+def burst_targets(ctx: SecurityContext) -> list[AuthTarget]:
+    return auth_targets(ctx.api, frozenset({"login", "code"}), MAX_TARGETS)
+
+
+class RateLimitingFamily(AttackFamily):
     name = "rate_limiting"
 
-    async def run(self, ctx: SecurityContext) -> FamilyReport:
-        reason = refusal(ctx)
-        targets = auth_targets(ctx.api, frozenset({"login", "code"}), MAX_TARGETS)
-        if reason or not targets:
-            return FamilyReport(self.name, notes=[reason or "no login or reset-code operation"])
-        budget = min(ctx.budget_per_family, (BURST + 1) * len(targets) + 6)
-        prober = Prober(ctx, ProbeClient(ctx, self.name, budget=budget))
+    def unmet(self, ctx: SecurityContext) -> str | None:
+        return None if burst_targets(ctx) else "no login or reset-code operation"
+
+    def cap(self, ctx: SecurityContext) -> int:
+        return (BURST + 1) * len(burst_targets(ctx)) + 6
+
+    async def attack(self, ctx: SecurityContext, prober: Prober) -> Outcome:
+        targets = burst_targets(ctx)
         victim = await _throwaway_identity(prober)
         notes = [] if victim else ["no throwaway user could be registered: the burst used an unknown user"]
         known = ctx.auth.identity.username if ctx.auth.identity else ""
@@ -231,8 +245,8 @@ class RateLimitingFamily:
             if victim is None and target.user_is_email and "@" not in known:
                 continue
             findings += await _burst(prober, target, victim, unknown_username(known))
-        notes.append(f"{len(targets)} operation(s) probed: " + ", ".join(t.op.key for t in targets))
-        return finish(prober.client, findings, notes)
+        notes.append(_probed(targets))
+        return Outcome(findings, notes)
 
 
 async def _burst(
@@ -261,14 +275,7 @@ async def _burst(
 
 
 async def _throwaway_identity(prober: Prober) -> Credentials | None:
-    ctx = prober.ctx
-    if ctx.api.auth.register_operation is None:
+    if prober.ctx.api.auth.register_operation is None:
         return None
-
-    def record(exchange: Exchange) -> None:
-        prober.client.exchanges.append(exchange)
-        prober.client.sent += 1
-
-    auth = Authenticator(ctx.api, replace(ctx.target, credentials=()), ctx.transport, record=record)
-    session = await auth.login()
+    auth, session = await prober.throwaway()
     return auth.identity if session.registered and auth.identity is not None else None

@@ -17,17 +17,17 @@ from assay.domain.operations import Operation
 from assay.oracles.base import Draft, OracleContext, group_by_route, route
 from assay.requirements.datagen import resolve
 from assay.security.attacks.common import (
+    AttackFamily,
+    Outcome,
     Prober,
     Slot,
     finding,
-    finish,
     is_free_string,
     oracle_context,
-    refusal,
     slots,
     with_value,
 )
-from assay.security.base import FamilyReport, ProbeClient, SecurityContext
+from assay.security.base import SecurityContext
 from assay.security.canary import Canary, Hit
 
 URL_FORMATS = frozenset({"uri", "url", "iri", "uri-reference", "iri-reference"})
@@ -86,21 +86,16 @@ def judge_ssrf(
     return findings
 
 
-class SsrfFamily:
+class SsrfFamily(AttackFamily):
     name = "ssrf"
 
-    async def run(self, ctx: SecurityContext) -> FamilyReport:
-        reason = refusal(ctx)
-        if reason:
-            return FamilyReport(self.name, notes=[reason])
-        client = ProbeClient(ctx, self.name)
-        prober = Prober(ctx, client)
+    async def attack(self, ctx: SecurityContext, prober: Prober) -> Outcome:
         async with Canary() as canary:
             probes = await self._probe(prober, canary)
             await canary.wait_for({p.token for p in probes}, GRACE_SECONDS)
             hits = {p.token: canary.hits_for(p.token) for p in probes}
         notes = [f"{len(probes)} URL field(s) given the canary; {sum(1 for h in hits.values() if h)} hit"]
-        return finish(client, judge_ssrf(probes, hits, oracle_context(ctx)), notes)
+        return Outcome(judge_ssrf(probes, hits, oracle_context(ctx)), notes)
 
     async def _probe(self, prober: Prober, canary: Canary) -> list[SsrfProbe]:
         probes: list[SsrfProbe] = []
