@@ -5,6 +5,7 @@ from __future__ import annotations
 import json as jsonlib
 import time
 from dataclasses import dataclass
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from types import TracebackType
 from urllib.parse import urlencode, urlsplit
 
@@ -54,6 +55,11 @@ class HttpxTransport:
             verify=False,  # staging systems often use self-signed certificates
             limits=httpx.Limits(max_connections=max_connections),
             headers={"User-Agent": USER_AGENT},
+            # Never keep a cookie: each identity sends exactly the credentials it owns, so an
+            # "anonymous" request cannot carry a session cookie another request received.
+            cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
+            # Never route through a proxy from the environment: traffic goes to the target only.
+            trust_env=False,
         )
         self._sent = 0
 
