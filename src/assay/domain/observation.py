@@ -48,5 +48,8 @@ class Observation:
     page_structure: JsonObject = field(default_factory=dict)
     page_context: JsonObject = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    # What observation planned but could not do (pages that never settled, a crawl cut short, the
+    # browser failing): carried into RunResult.incomplete.
+    incomplete: tuple[str, ...] = ()
     confidence: float = 0.0
     requests_sent: int = 0

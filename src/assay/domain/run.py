@@ -25,4 +25,8 @@ class RunResult:
     exchanges: list[Exchange] = field(default_factory=list)
     error: str | None = None
     cancelled: bool = False
+    # What the run planned but could not do, one line each (every connection dropped, pages that
+    # never settled, a budget exhausted, a stage or family that crashed). Non-empty: the run is
+    # inconclusive, and the summary, report and exit code say so.
+    incomplete: list[str] = field(default_factory=list)
     secrets: tuple[str, ...] = field(default=(), repr=False)  # values to redact from every output

@@ -6,6 +6,8 @@ import ipaddress
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
+from assay.domain.ledger import Ledger
+
 
 @dataclass(frozen=True)
 class MailAccount:
@@ -70,6 +72,9 @@ class Target:
     destructive: bool = False  # security checks may change or delete objects assay did not create
     latency_budget_seconds: float = 1.0
     artifacts_dir: str | None = None  # where screenshots go (the run's output folder); None: a temp dir
+    # What this run created on the target (mutable, shared by every copy of this Target made with
+    # dataclasses.replace): the only objects destructive actions may touch without --destructive.
+    ledger: Ledger = field(default_factory=Ledger, compare=False, repr=False)
 
     @property
     def host(self) -> str:
