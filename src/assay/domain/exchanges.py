@@ -22,10 +22,13 @@ class RecordedRequest:
 class RecordedResponse:
     status: int
     headers: dict[str, str] = field(default_factory=dict)  # lower-cased names
-    text: str = ""  # capped at a few hundred KiB
+    text: str = ""  # at most execution.body.MAX_BODY_BYTES of it
     json: Json = None
     is_json: bool = False
     elapsed_seconds: float = 0.0
+    # The body was cut at the size cap (or its compression was corrupt): ``text`` is only its
+    # beginning, so a body that fails to parse or validate is no evidence against the target.
+    truncated: bool = False
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())

@@ -34,3 +34,16 @@ def dig(value: Json, dotted: str) -> Json:
         else:
             return None
     return current
+
+
+def json_depth(value: Json) -> int:
+    """How deeply arrays and objects nest (a scalar is 0), counted without recursion."""
+    deepest = 0
+    stack: list[tuple[Json, int]] = [(value, 0)]
+    while stack:
+        current, depth = stack.pop()
+        if isinstance(current, dict | list):
+            deepest = max(deepest, depth + 1)
+            children = current.values() if isinstance(current, dict) else current
+            stack.extend((child, depth + 1) for child in children)
+    return deepest

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json as jsonlib
 import time
 from dataclasses import dataclass
@@ -12,12 +13,16 @@ from urllib.parse import urlencode, urlsplit
 import httpx
 
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
-from assay.domain.json import Json
+from assay.domain.json import Json, json_depth
 from assay.domain.target import SAFE_METHODS, Target
 from assay.errors import ConnectionDropped, SafetyError, TargetTimeout, TargetUnreachable
+from assay.execution.body import BoundedBody
 
-# Large enough for real-world specs (which are parsed from this text); evidence is trimmed later.
-MAX_BODY_CHARS = 20_000_000
+# Only what assay can inflate within bounds (execution/body.py); a server may still ignore it.
+ACCEPT_ENCODING = "gzip, deflate"
+# Deeper JSON is not judged as JSON: the oracles walk documents recursively.
+MAX_JSON_DEPTH = 200
+_DROPPED = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
 USER_AGENT = "assay/0.4 (+automated QA; https://github.com/assay)"
 
 
@@ -45,23 +50,34 @@ class SafetyPolicy:
 
 
 class HttpxTransport:
-    """Implements ports.HttpTransport over an httpx.AsyncClient."""
+    """Implements ports.HttpTransport over an httpx.AsyncClient.
+
+    Bounded against any target: a body is streamed and cut at MAX_BODY_BYTES (on the wire and
+    inflated), and each request has a total deadline, so a target sending one byte every half
+    second cannot hold a request longer than its timeout. A connection dropped before the answer
+    is retried once on a fresh connection (a keep-alive connection the server closed while idle
+    is the client's race, not the server's fault) before it is an error at all.
+    """
 
     def __init__(self, policy: SafetyPolicy, *, default_timeout: float = 10.0, max_connections: int = 16):
         self._policy = policy
         self._default_timeout = default_timeout
-        self._client = httpx.AsyncClient(
+        self._client = self._new_client(max_connections)
+        self._sent = 0
+
+    @staticmethod
+    def _new_client(max_connections: int) -> httpx.AsyncClient:
+        return httpx.AsyncClient(
             follow_redirects=False,
             verify=False,  # staging systems often use self-signed certificates
             limits=httpx.Limits(max_connections=max_connections),
-            headers={"User-Agent": USER_AGENT},
+            headers={"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING},
             # Never keep a cookie: each identity sends exactly the credentials it owns, so an
             # "anonymous" request cannot carry a session cookie another request received.
             cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
             # Never route through a proxy from the environment: traffic goes to the target only.
             trust_env=False,
         )
-        self._sent = 0
 
     @property
     def requests_sent(self) -> int:
@@ -69,24 +85,45 @@ class HttpxTransport:
 
     async def send(self, request: RecordedRequest, *, timeout: float | None = None) -> RecordedResponse:
         self._policy.check(request.method, request.url)
-        self._sent += 1
         started = time.perf_counter()
         limit = timeout or self._default_timeout
         try:
-            response = await self._client.request(
-                request.method,
-                request.url,
-                headers=request.headers,
-                content=_encode_body(request),
-                timeout=limit,
-            )
-        except httpx.TimeoutException as exc:
+            async with asyncio.timeout(limit):
+                return await self._send_retrying(request, limit, started)
+        except (TimeoutError, httpx.TimeoutException) as exc:
             raise TargetTimeout(f"{request.method} {request.url}: no answer within {limit:g}s") from exc
         except httpx.ConnectError as exc:
             raise TargetUnreachable(f"cannot connect to {request.url}: {exc}") from exc
-        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
-            raise ConnectionDropped(f"{request.method} {request.url}: connection dropped ({exc})") from exc
-        return _record(response, time.perf_counter() - started)
+
+    async def _send_retrying(
+        self, request: RecordedRequest, limit: float, started: float
+    ) -> RecordedResponse:
+        try:
+            return await self._send_once(self._client, request, limit, started)
+        except _DROPPED:
+            pass  # possibly a pooled connection the server had closed: ask again on a new one
+        async with self._new_client(1) as fresh:
+            try:
+                return await self._send_once(fresh, request, limit, started)
+            except _DROPPED as exc:
+                raise ConnectionDropped(
+                    f"{request.method} {request.url}: connection dropped ({_reason(exc)}), "
+                    "also on a fresh connection"
+                ) from exc
+
+    async def _send_once(
+        self, client: httpx.AsyncClient, request: RecordedRequest, limit: float, started: float
+    ) -> RecordedResponse:
+        self._sent += 1
+        stream = client.stream(
+            request.method, request.url, headers=request.headers, content=_encode_body(request), timeout=limit
+        )
+        async with stream as response:
+            body = BoundedBody(response.headers.get("content-encoding", ""))
+            async for chunk in response.aiter_raw():
+                if not body.feed(chunk):
+                    break  # leaving the block closes the connection; the rest is never read
+        return _record(response, body, time.perf_counter() - started)
 
     async def aclose(self) -> None:
         await self._client.aclose()
@@ -100,6 +137,12 @@ class HttpxTransport:
         await self.aclose()
 
 
+def _reason(exc: Exception) -> str:
+    """The exception's type and message: never an empty "connection dropped ()"."""
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
 def _encode_body(request: RecordedRequest) -> bytes | None:
     if not request.has_body:
         return None
@@ -111,21 +154,29 @@ def _encode_body(request: RecordedRequest) -> bytes | None:
     return jsonlib.dumps(request.body).encode()
 
 
-def _record(response: httpx.Response, elapsed: float) -> RecordedResponse:
-    text = response.text[:MAX_BODY_CHARS]
+def _record(response: httpx.Response, body: BoundedBody, elapsed: float) -> RecordedResponse:
+    text = _decode(body.content, response)
     parsed: Json = None
     is_json = False
-    if "json" in response.headers.get("content-type", "") and text:
+    if "json" in response.headers.get("content-type", "") and text and not body.truncated:
         try:
             parsed = jsonlib.loads(text)
-            is_json = True
-        except ValueError:
+            is_json = json_depth(parsed) <= MAX_JSON_DEPTH
+        except (ValueError, RecursionError):
             pass  # a body that claims JSON and isn't is evidence for the oracles, not an error
     return RecordedResponse(
         status=response.status_code,
         headers={k.lower(): v for k, v in response.headers.items()},
         text=text,
-        json=parsed,
+        json=parsed if is_json else None,
         is_json=is_json,
         elapsed_seconds=elapsed,
+        truncated=body.truncated,
     )
+
+
+def _decode(content: bytes, response: httpx.Response) -> str:
+    try:
+        return content.decode(response.encoding or "utf-8", errors="replace")
+    except LookupError:
+        return content.decode("utf-8", errors="replace")

@@ -1,0 +1,96 @@
+"""HttpxTransport against hostile raw-socket targets: bounded bodies, total deadlines, fresh retries."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import resource
+
+import pytest
+from tests.apps.misbehaving import (
+    drip,
+    endless_body,
+    gzip_bomb,
+    http_response,
+    huge_body,
+    raw_server,
+)
+
+from assay.domain.exchanges import RecordedRequest, RecordedResponse
+from assay.domain.target import Target
+from assay.errors import ConnectionDropped, TargetTimeout
+from assay.execution.body import MAX_BODY_BYTES
+from assay.execution.transport import HttpxTransport, SafetyPolicy
+
+pytestmark = pytest.mark.integration
+
+
+def get(url: str, timeout: float = 30.0) -> tuple[RecordedResponse, int]:
+    """One GET through a fresh transport: the answer and how many requests went out."""
+
+    async def go() -> tuple[RecordedResponse, int]:
+        policy = SafetyPolicy.for_target(Target(base_url=url))
+        async with HttpxTransport(policy) as transport:
+            response = await transport.send(RecordedRequest("GET", url + "/x"), timeout=timeout)
+            return response, transport.requests_sent
+
+    return asyncio.run(go())
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@pytest.mark.parametrize("body", [endless_body, huge_body, gzip_bomb], ids=["endless", "1GB", "gzip-bomb"])
+def test_body_is_cut_at_the_cap(body: object) -> None:
+    with raw_server(lambda m, p: body()) as url:  # type: ignore[operator]
+        response, _ = get(url)
+    assert response.truncated
+    assert 0 < len(response.text.encode()) <= MAX_BODY_BYTES
+    assert not response.is_json  # the beginning of a body is no JSON to judge
+    assert peak_rss_mb() < 1024
+
+
+def test_small_gzip_body_is_inflated_and_parsed() -> None:
+    import gzip
+
+    payload = gzip.compress(b'{"ok": true}')
+    raw = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n"
+        + f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n".encode()
+        + payload
+    )
+    with raw_server(lambda m, p: raw) as url:
+        response, _ = get(url)
+    assert response.json == {"ok": True} and not response.truncated
+
+
+def test_one_byte_every_half_second_hits_the_total_deadline() -> None:
+    with raw_server(lambda m, p: drip()) as url, pytest.raises(TargetTimeout, match="within 2s"):
+        get(url, timeout=2.0)
+
+
+def test_a_drop_is_retried_on_a_fresh_connection_first() -> None:
+    calls = itertools.count()
+
+    def respond(method: str, path: str) -> bytes | None:
+        return None if next(calls) == 0 else http_response(200, '{"n": 1}')
+
+    with raw_server(respond) as url:
+        response, sent = get(url)
+    assert response.status == 200 and sent == 2
+
+
+def test_a_drop_on_the_fresh_connection_too_names_the_exception() -> None:
+    with raw_server(lambda m, p: None) as url, pytest.raises(ConnectionDropped) as caught:
+        get(url)
+    message = str(caught.value)
+    assert "also on a fresh connection" in message
+    assert "()" not in message and "Error" in message  # e.g. "(ReadError)" or "(RemoteProtocolError: ...)"
+
+
+def test_deeply_nested_json_is_not_judged_as_json() -> None:
+    deep = "[" * 5000 + "]" * 5000
+    with raw_server(lambda m, p: http_response(200, deep)) as url:
+        response, _ = get(url)
+    assert response.status == 200 and not response.is_json and response.json is None
