@@ -140,6 +140,10 @@ class HttpxTransport:
 def _reason(exc: Exception) -> str:
     """The exception's type and message: never an empty "connection dropped ()"."""
     text = str(exc).strip()
+    cause = exc.__cause__ or exc.__context__
+    while not text and cause is not None:  # httpx often wraps an OSError that says more
+        text = str(cause).strip()
+        cause = cause.__cause__ or cause.__context__
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 

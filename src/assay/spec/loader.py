@@ -9,16 +9,25 @@ from pathlib import Path
 import yaml
 
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
-from assay.domain.json import Json, JsonObject
+from assay.domain.json import Json, JsonObject, json_depth
 from assay.errors import SpecNotFound, SpecParseError
 from assay.ports import HttpTransport
+from assay.spec.yaml_bounded import YamlTooLarge, load_yaml
 
 SPEC_ACCEPT = "application/json, application/yaml;q=0.9, text/yaml;q=0.8, */*;q=0.5"
+# Bounds on what a spec may cost: the biggest public specs are a few MB and nest a few dozen deep.
+MAX_SPEC_BYTES = 20_000_000
+MAX_SPEC_DEPTH = 150
+SPEC_TIMEOUT = 20.0
 
 
 def parse_spec_text(text: str, source: str) -> JsonObject:
     """Parse ``text`` as JSON, else YAML, and check it is an OpenAPI 3.x or Swagger 2.0 document."""
+    if len(text) > MAX_SPEC_BYTES:
+        raise SpecParseError(f"spec at {source} is larger than {MAX_SPEC_BYTES // 1_000_000} MB")
     document = _parse_json_or_yaml(text, source)
+    if json_depth(document) > MAX_SPEC_DEPTH:
+        raise SpecParseError(f"spec at {source} nests deeper than {MAX_SPEC_DEPTH} levels")
     if not isinstance(document, dict):
         raise SpecParseError(f"spec at {source} is not an OpenAPI or Swagger document: not a map")
     spec_version(document, source)
@@ -58,7 +67,9 @@ def load_spec_file(path: str | Path, display: str | None = None) -> JsonObject:
     """Read and check a spec file; SpecNotFound when it cannot be read."""
     source = display or str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        with Path(path).open("rb") as file:
+            raw = file.read(MAX_SPEC_BYTES + 1)  # never more: the path may be a FIFO or /dev/zero
+        text = raw.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise SpecNotFound(f"spec file {source} cannot be read: {exc.__class__.__name__}") from exc
     return parse_spec_text(text, source)
@@ -81,7 +92,7 @@ async def load_spec(location: str, transport: HttpTransport) -> JsonObject:
     return load_spec_file(location)
 
 
-async def fetch(url: str, transport: HttpTransport, *, timeout: float = 10.0) -> RecordedResponse:
+async def fetch(url: str, transport: HttpTransport, *, timeout: float = SPEC_TIMEOUT) -> RecordedResponse:
     """One GET that asks for JSON or YAML."""
     request = RecordedRequest(method="GET", url=url, headers={"accept": SPEC_ACCEPT})
     return await transport.send(request, timeout=timeout)
@@ -89,6 +100,8 @@ async def fetch(url: str, transport: HttpTransport, *, timeout: float = 10.0) ->
 
 def document_from_response(response: RecordedResponse, source: str) -> JsonObject:
     """The checked spec a response carries; the parsed JSON is reused when the transport has it."""
+    if response.truncated:
+        raise SpecParseError(f"spec at {source} is larger than {MAX_SPEC_BYTES // 1_000_000} MB")
     if response.is_json and isinstance(response.json, dict):
         spec_version(response.json, source)
         return response.json
@@ -101,8 +114,14 @@ def _parse_json_or_yaml(text: str, source: str) -> Json:
         return parsed
     except json.JSONDecodeError as exc:
         json_error = exc
+    except RecursionError as exc:
+        raise SpecParseError(f"spec at {source} nests deeper than {MAX_SPEC_DEPTH} levels") from exc
     try:
-        loaded: object = yaml.safe_load(text)
+        loaded: object = load_yaml(text)
+    except YamlTooLarge as exc:
+        raise SpecParseError(f"spec at {source} is refused: {exc}") from exc
+    except RecursionError as exc:
+        raise SpecParseError(f"spec at {source} nests deeper than {MAX_SPEC_DEPTH} levels") from exc
     except yaml.YAMLError as exc:
         # Text that opens like JSON was meant as JSON: its error is the one that helps.
         problem = _json_problem(json_error) if text.lstrip()[:1] in "{[" else _yaml_problem(exc)
