@@ -17,12 +17,14 @@ from rich.console import Console
 from assay.domain.findings import SEVERITY_ORDER
 from assay.domain.run import RunResult
 from assay.domain.target import Credentials, MailAccount, Target
+from assay.domain.verdict import is_inconclusive
 from assay.errors import AssayError, InvalidUrl, UsageError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Automated QA for web apps and HTTP APIs.")
 err = Console(stderr=True)
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+# 3: no blocking finding, but the run could not test what it planned (see domain/verdict.py).
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INCONCLUSIVE = 0, 1, 2, 3
 DEMO_DEPTH = 3
 
 
@@ -214,7 +216,9 @@ def _exit_code(result: RunResult) -> int:
     if result.error and result.analysis is None:
         return EXIT_ERROR
     worst = max((SEVERITY_ORDER[f.severity] for f in result.findings), default=-1)
-    return EXIT_FINDINGS if worst >= SEVERITY_ORDER["high"] else EXIT_OK
+    if worst >= SEVERITY_ORDER["high"]:
+        return EXIT_FINDINGS
+    return EXIT_INCONCLUSIVE if is_inconclusive(result) else EXIT_OK
 
 
 def _die(message: str) -> None:

@@ -8,6 +8,7 @@ from assay.domain.analysis import ScenarioRun
 from assay.domain.findings import Finding
 from assay.domain.run import RunResult
 from assay.domain.scenarios import Scenario
+from assay.domain.verdict import coverage, incomplete_reasons, untested_line
 from assay.report.common import (
     by_severity,
     observed_status,
@@ -71,7 +72,7 @@ def verdict(run: RunResult) -> str:
             "No critical or high-severity issue was found; "
             "the findings below are about correctness and conventions."
         )
-    else:
+    elif not incomplete_reasons(run):
         parts.append("No issue was found in what was tested.")
     rest = len(run.findings) - len(urgent)
     if urgent and rest:
@@ -92,7 +93,24 @@ def executive_summary(run: RunResult) -> str:
         + ", ".join(f"{n} {sev}" for sev, n in counts.items())
         + f" ({len(run.findings)} in total)"
     )
-    return "\n\n".join([*lines, verdict(run)]) + "\n"
+    return "\n\n".join([*lines, *inconclusive_lines(run), verdict(run)]) + "\n"
+
+
+def inconclusive_lines(run: RunResult) -> list[str]:
+    """INCONCLUSIVE, why, and what was and was not tested; nothing when the run did what it planned."""
+    reasons = incomplete_reasons(run)
+    if not reasons:
+        return []
+    cov = coverage(run)
+    lines = [
+        "**Verdict**: ⚠️ INCONCLUSIVE. The run could not do everything it planned, so the absence "
+        "of a finding below is not an all-clear:\n\n" + "\n".join(f"- {r}" for r in reasons),
+        "**Tested**: " + "; ".join(cov.tested) + ".",
+    ]
+    untested = untested_line(cov)
+    if untested:
+        lines.append(f"**Not tested** (no answer from the target): {untested}.")
+    return lines
 
 
 def _scenarios(run: RunResult) -> dict[str, Scenario]:

@@ -6,6 +6,8 @@ from collections import Counter
 
 from assay.domain.findings import SEVERITY_ORDER
 from assay.domain.run import RunResult
+from assay.domain.verdict import coverage, cut_responses, incomplete_reasons, untested_line
+from assay.execution.body import MAX_BODY_BYTES
 
 
 def _family_lines(counts: dict[str, int]) -> list[str]:
@@ -47,4 +49,28 @@ def summary_lines(run: RunResult) -> list[str]:
     lines.append(f"findings: {len(run.findings)} ({listing})")
     for f in sorted(run.findings, key=lambda f: -SEVERITY_ORDER[f.severity])[:10]:
         lines.append(f"  [{f.severity}] {f.category}: {f.method} {f.path} — {f.title}")
+    return lines + limit_lines(run) + verdict_lines(run)
+
+
+def limit_lines(run: RunResult) -> list[str]:
+    """Bounds assay applied to what the target sent (a hostile target must not exhaust it)."""
+    cut = cut_responses(run.exchanges)
+    if not cut:
+        return []
+    cap = f"{MAX_BODY_BYTES // 1_000_000} MB"
+    return [f"limits: {cut} response(s) larger than {cap} were cut there and judged on their beginning"]
+
+
+def verdict_lines(run: RunResult) -> list[str]:
+    """INCONCLUSIVE with what was and was not tested, when the run could not do what it planned."""
+    reasons = incomplete_reasons(run)
+    if not reasons:
+        return []
+    cov = coverage(run)
+    lines = ["INCONCLUSIVE: the run could not do everything it planned, so no finding is no all-clear:"]
+    lines += [f"  - {reason}" for reason in reasons]
+    lines.append(f"tested: {'; '.join(cov.tested)}")
+    untested = untested_line(cov)
+    if untested:
+        lines.append(f"not tested (no answer): {untested}")
     return lines

@@ -1,0 +1,130 @@
+"""Whether "no issue was found" can be believed: what a run planned and could not do.
+
+A run against a target that drops every connection finds nothing because it tested nothing; that
+is INCONCLUSIVE, not clean. The rules read only the RunResult, so the CLI summary, report.md and
+the exit code agree on them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assay.domain.analysis import ScenarioRun
+from assay.domain.exchanges import Exchange
+from assay.domain.run import RunResult
+
+_NOT_RUN = "not run: "
+_LISTED = 8  # untested operations named before "and N more"
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What was tested and what was not, in the words the summary and the report print."""
+
+    tested: tuple[str, ...]
+    untested_operations: tuple[str, ...]
+
+
+def incomplete_reasons(run: RunResult) -> list[str]:
+    """One line per thing the run planned but could not do; empty when the run is conclusive."""
+    reasons = [*run.incomplete]
+    if run.observation is not None:
+        reasons.extend(run.observation.incomplete)
+    if run.cancelled:
+        reasons.append("the run was cancelled before it finished")
+    if run.error:
+        reasons.append(f"the run stopped early: {run.error}")
+    reasons.extend(_unanswered(run.exchanges))
+    reasons.extend(_not_run(run.analysis.runs if run.analysis else ()))
+    reasons.extend(_nothing_tested(run))
+    return list(dict.fromkeys(r.strip() for r in reasons if r.strip()))
+
+
+def is_inconclusive(run: RunResult) -> bool:
+    return bool(incomplete_reasons(run))
+
+
+def _refused(exchange: Exchange) -> bool:
+    """Requests assay's own safety policy stopped never reached the target: not the target's doing."""
+    return (exchange.error or "").startswith("refused")
+
+
+def _failure_kind(error: str) -> str:
+    text = error.lower()
+    if "timeout" in text or "no answer within" in text:
+        return "timed out"
+    if "cannot connect" in text or "unreachable" in text:
+        return "could not connect"
+    if "dropped" in text or "reset" in text or "closed" in text:
+        return "connection dropped"
+    return "failed"
+
+
+def _unanswered(exchanges: Sequence[Exchange]) -> list[str]:
+    """Most requests without an answer: the operations behind them were not really tested."""
+    sent = [e for e in exchanges if not _refused(e)]
+    failed = [e for e in sent if e.response is None]
+    if not failed or len(failed) * 2 <= len(sent):
+        return []
+    kinds = Counter(_failure_kind(e.error or "") for e in failed)
+    how = ", ".join(f"{n} {kind}" for kind, n in kinds.most_common())
+    share = f"any of the {len(sent)}" if len(failed) == len(sent) else f"{len(failed)} of the {len(sent)}"
+    return [f"no answer to {share} requests sent ({how}): what they were to test was not tested"]
+
+
+def _not_run(runs: Sequence[ScenarioRun]) -> list[str]:
+    """Scenarios skipped (budget, cancel, a dead target) or stopped by an error of assay's own."""
+    reasons: Counter[str] = Counter()
+    for r in runs:
+        if r.status == "skipped":
+            reasons[(r.blocked_by or "skipped").removeprefix(_NOT_RUN)] += 1
+        elif r.status == "error" and r.blocked_by:
+            reasons[r.blocked_by] += 1
+    return [f"{n} of {len(runs)} scenarios not run to the end: {why}" for why, n in reasons.most_common()]
+
+
+def _nothing_tested(run: RunResult) -> list[str]:
+    if run.error and run.analysis is None:
+        return []  # "stopped early" already says it
+    runs = run.analysis.runs if run.analysis else ()
+    executed = [r for r in runs if r.status in {"passed", "failed", "error"}]
+    if executed or any(e.response is not None for e in run.exchanges):
+        return []
+    obs = run.observation
+    found = obs is not None and bool((obs.api and obs.api.operations) or obs.probes or obs.ui_elements)
+    if not found:
+        return ["nothing to test was found: no operation, endpoint or page element"]
+    return ["nothing was tested: no scenario ran and no request got an answer"]
+
+
+def coverage(run: RunResult) -> Coverage:
+    """Counts of what was exercised, and the spec's operations that never got an answer."""
+    runs = run.analysis.runs if run.analysis else ()
+    executed = sum(1 for r in runs if r.status in {"passed", "failed", "error"})
+    answered = [e for e in run.exchanges if e.response is not None]
+    api = run.observation.api if run.observation else None
+    operations = [op.key for op in api.operations] if api else []
+    reached = {e.operation for e in answered if e.operation}
+    tested = [
+        f"{executed} of {len(runs)} scenarios executed",
+        f"{len(answered)} of {len(run.exchanges)} requests answered",
+    ]
+    if operations:
+        tested.append(f"{len(set(operations) & reached)} of {len(operations)} operations answered")
+    return Coverage(tuple(tested), tuple(op for op in operations if op not in reached))
+
+
+def untested_line(cov: Coverage) -> str:
+    """``GET /a, POST /b and 3 more``; empty when every operation was answered."""
+    ops = cov.untested_operations
+    if not ops:
+        return ""
+    more = f" and {len(ops) - _LISTED} more" if len(ops) > _LISTED else ""
+    return ", ".join(ops[:_LISTED]) + more
+
+
+def cut_responses(exchanges: Sequence[Exchange]) -> int:
+    """Responses cut at the body size cap: judged on their beginning only."""
+    return sum(1 for e in exchanges if e.response is not None and e.response.truncated)
