@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 from assay.domain.json import Json
 from assay.domain.scenarios import Expectation, Intent
 
+# What the transport adds to a "connection dropped" error once the drop repeated on a new
+# connection: the server, not a stale pooled connection (a keep-alive race), closed it.
+DROPPED_AGAIN = "also on a fresh connection"
+
 
 @dataclass(frozen=True)
 class RecordedRequest:
@@ -52,3 +56,8 @@ class Exchange:
     @property
     def status(self) -> int | None:
         return self.response.status if self.response else None
+
+    @property
+    def dropped_again(self) -> bool:
+        """No answer, and the drop repeated on a fresh connection (so it is no keep-alive race)."""
+        return self.response is None and (self.retried or DROPPED_AGAIN in (self.error or ""))

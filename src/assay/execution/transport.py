@@ -12,7 +12,7 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx
 
-from assay.domain.exchanges import RecordedRequest, RecordedResponse
+from assay.domain.exchanges import DROPPED_AGAIN, RecordedRequest, RecordedResponse
 from assay.domain.json import Json, json_depth
 from assay.domain.target import SAFE_METHODS, Target
 from assay.errors import ConnectionDropped, SafetyError, TargetTimeout, TargetUnreachable
@@ -107,8 +107,7 @@ class HttpxTransport:
                 return await self._send_once(fresh, request, limit, started)
             except _DROPPED as exc:
                 raise ConnectionDropped(
-                    f"{request.method} {request.url}: connection dropped ({_reason(exc)}), "
-                    "also on a fresh connection"
+                    f"{request.method} {request.url}: connection dropped ({_reason(exc)}), {DROPPED_AGAIN}"
                 ) from exc
 
     async def _send_once(

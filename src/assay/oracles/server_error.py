@@ -33,15 +33,26 @@ CORE_SCENARIO_SEVERITY = 8
 
 def _failed(exchange: Exchange) -> bool:
     if exchange.response is None:
-        return exchange.error is not None
+        if exchange.error is None or exchange.error.startswith("refused"):
+            return False  # assay's own safety policy stopped it: the target never saw it
+        # A single drop may be the client's keep-alive race; only one that repeats counts.
+        return _is_timeout(exchange) or exchange.dropped_again
     return exchange.response.status >= 500
 
 
 def _is_timeout(exchange: Exchange) -> bool:
-    return exchange.response is None and "timeout" in (exchange.error or "").lower()
+    text = (exchange.error or "").lower()
+    return exchange.response is None and ("timeout" in text or "no answer within" in text)
+
+
+def _is_drop(exchange: Exchange) -> bool:
+    return exchange.response is None and not _is_timeout(exchange)
 
 
 def _severity(exchange: Exchange, context: OracleContext) -> Severity:
+    if _is_drop(exchange):
+        # No answer and no server-side error to show: a proxy, a limit or a crash; at most medium.
+        return "medium"
     if exchange.intent in {"invalid", "probe"} and exchange.response is not None:
         # Bad input, or a value we had to guess, should have been a 4xx; the service still works.
         return "medium"
@@ -61,7 +72,7 @@ def _what(exchange: Exchange) -> str:
 def _describe(exchange: Exchange) -> str:
     if exchange.response is None:
         retried = " (also on a retry)" if exchange.retried else ""
-        return f"no answer: {exchange.error}{retried}"
+        return f"no answer: {exchange.error or 'connection dropped, no reason given'}{retried}"
     status = exchange.response.status
     return f"{status} {_REASONS.get(status, '')}".strip()
 
@@ -117,6 +128,12 @@ def _judge_route(
             f"`{route(worst)}` ({name}) failed on {share}: {summary}. "
             f"The evidence shows a {worst.intent} request."
         )
+        if all(_is_drop(e) for e in failures):
+            detail += (
+                " Only dropped connections were seen, no 5xx answer: the drop repeated on a fresh "
+                "connection (so it is not a stale keep-alive connection), but nothing shows a "
+                "server-side error, so it is rated at most medium; check the server log for a crash."
+            )
     impact = (
         "Clients get an error for a request the API documents as valid; the feature is unusable."
         if worst.intent != "invalid"
