@@ -112,7 +112,7 @@ def coverage(run: RunResult) -> Coverage:
         f"{len(answered)} of {len(run.exchanges)} requests answered",
     ]
     if operations:
-        tested.append(f"{len(set(operations) & reached)} of {len(operations)} operations answered")
+        tested.append(f"{len(set(operations) & reached)} of {len(operations)} operations got an answer")
     return Coverage(tuple(tested), tuple(op for op in operations if op not in reached))
 
 
