@@ -108,3 +108,18 @@ def test_coverage_names_the_operations_that_never_answered() -> None:
     assert untested_line(replace(cov, untested_operations=tuple(f"GET /{i}" for i in range(10)))).endswith(
         "GET /7 and 2 more"
     )
+
+
+def test_an_observation_whose_requests_got_no_answer_says_so() -> None:
+    log = (
+        "GET http://x/ -> ConnectionDropped: GET http://x/: connection dropped (ReadError)",
+        "GET http://x/openapi.json -> TargetTimeout: no answer within 20s",
+        "stopped: 3 transport errors in a row",
+        "probe GET http://x/api -> ConnectionDropped",
+        "probe GET http://x/health -> 404",
+    )
+    run = RunResult(target=BASE, started_at="t", observation=Observation(BASE, "unknown", discovery_log=log))
+    assert incomplete_reasons(run)[0] == (
+        "observation got no answer to 3 of its 4 requests (2 connection dropped, 1 timed out): "
+        "the target could not be read"
+    )

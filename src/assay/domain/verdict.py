@@ -7,6 +7,7 @@ the exit code agree on them.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,6 +17,14 @@ from assay.domain.exchanges import Exchange
 from assay.domain.run import RunResult
 
 _NOT_RUN = "not run: "
+# How discovery and probing log each request: "GET <url> -> 200 ..." or "-> ConnectionDropped: ...".
+_LOGGED = re.compile(r" -> (\d{3}\b|ConnectionDropped|TargetTimeout|TargetUnreachable|unreachable)")
+_LOGGED_KIND = {
+    "ConnectionDropped": "connection dropped",
+    "TargetTimeout": "timed out",
+    "TargetUnreachable": "could not connect",
+    "unreachable": "could not connect",
+}
 _LISTED = 8  # untested operations named before "and N more"
 
 
@@ -37,6 +46,7 @@ def incomplete_reasons(run: RunResult) -> list[str]:
     if run.error:
         reasons.append(f"the run stopped early: {run.error}")
     reasons.extend(_unanswered(run.exchanges))
+    reasons.extend(_observation_unanswered(run))
     reasons.extend(_not_run(run.analysis.runs if run.analysis else ()))
     reasons.extend(_nothing_tested(run))
     return list(dict.fromkeys(r.strip() for r in reasons if r.strip()))
@@ -72,6 +82,19 @@ def _unanswered(exchanges: Sequence[Exchange]) -> list[str]:
     how = ", ".join(f"{n} {kind}" for kind, n in kinds.most_common())
     share = f"any of the {len(sent)}" if len(failed) == len(sent) else f"{len(failed)} of the {len(sent)}"
     return [f"no answer to {share} requests sent ({how}): what they were to test was not tested"]
+
+
+def _observation_unanswered(run: RunResult) -> list[str]:
+    """Most of observation's requests (spec discovery, probes) without an answer."""
+    log = run.observation.discovery_log if run.observation else ()
+    outcomes = [m.group(1) for line in log if (m := _LOGGED.search(line))]
+    failed = Counter(_LOGGED_KIND[o] for o in outcomes if o in _LOGGED_KIND)
+    total, missing = len(outcomes), sum(failed.values())
+    if not missing or missing * 2 <= total:
+        return []
+    how = ", ".join(f"{n} {kind}" for kind, n in failed.most_common())
+    share = f"any of its {total}" if missing == total else f"{missing} of its {total}"
+    return [f"observation got no answer to {share} requests ({how}): the target could not be read"]
 
 
 def _not_run(runs: Sequence[ScenarioRun]) -> list[str]:
