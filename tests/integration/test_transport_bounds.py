@@ -20,7 +20,7 @@ from assay.domain.exchanges import RecordedRequest, RecordedResponse
 from assay.domain.target import Target
 from assay.errors import ConnectionDropped, TargetTimeout
 from assay.execution.body import MAX_BODY_BYTES
-from assay.execution.transport import HttpxTransport, SafetyPolicy
+from assay.execution.transport import EVIDENCE_BYTES, MAX_RETAINED_BYTES, HttpxTransport, SafetyPolicy
 
 pytestmark = pytest.mark.integration
 
@@ -46,7 +46,7 @@ def test_body_is_cut_at_the_cap(body: object) -> None:
     with raw_server(lambda m, p: body()) as url:  # type: ignore[operator]
         response, _ = get(url)
     assert response.truncated
-    assert 0 < len(response.text.encode()) <= MAX_BODY_BYTES
+    assert 0 < len(response.text.encode()) <= EVIDENCE_BYTES  # a cut body is evidence, never parsed
     assert not response.is_json  # the beginning of a body is no JSON to judge
     assert peak_rss_mb() < 1024
 
@@ -94,3 +94,18 @@ def test_deeply_nested_json_is_not_judged_as_json() -> None:
     with raw_server(lambda m, p: http_response(200, deep)) as url:
         response, _ = get(url)
     assert response.status == 200 and not response.is_json and response.json is None
+
+
+def test_a_spec_sized_body_is_kept_whole_until_the_run_has_kept_enough() -> None:
+    size = MAX_BODY_BYTES - 1000  # under the cap: a big spec must arrive whole
+    big = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n" + f"Content-Length: {size}\r\n\r\n".encode()
+    calls = MAX_RETAINED_BYTES // size + 2
+
+    async def go(url: str) -> list[RecordedResponse]:
+        async with HttpxTransport(SafetyPolicy.for_target(Target(base_url=url))) as transport:
+            return [await transport.send(RecordedRequest("GET", url), timeout=30) for _ in range(calls)]
+
+    with raw_server(lambda m, p: [big, b"x" * size]) as url:
+        answers = asyncio.run(go(url))
+    assert len(answers[0].text) == size and not answers[0].truncated
+    assert answers[-1].truncated and len(answers[-1].text) == EVIDENCE_BYTES

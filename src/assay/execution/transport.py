@@ -23,6 +23,11 @@ ACCEPT_ENCODING = "gzip, deflate"
 # Deeper JSON is not judged as JSON: the oracles walk documents recursively.
 MAX_JSON_DEPTH = 200
 _DROPPED = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
+# A cut body is only evidence (it is never parsed), so only its beginning is kept.
+EVIDENCE_BYTES = 256_000
+# Bodies larger than EVIDENCE_BYTES kept in full over the whole run: past it, a target answering
+# every request with megabytes cannot make assay hold them all (later big bodies are cut).
+MAX_RETAINED_BYTES = 100_000_000
 USER_AGENT = "assay/0.4 (+automated QA; https://github.com/assay)"
 
 
@@ -64,6 +69,7 @@ class HttpxTransport:
         self._default_timeout = default_timeout
         self._client = self._new_client(max_connections)
         self._sent = 0
+        self._retained = 0
 
     @staticmethod
     def _new_client(max_connections: int) -> httpx.AsyncClient:
@@ -122,7 +128,16 @@ class HttpxTransport:
             async for chunk in response.aiter_raw():
                 if not body.feed(chunk):
                     break  # leaving the block closes the connection; the rest is never read
-        return _record(response, body, time.perf_counter() - started)
+        content, cut = self._keep(body)
+        return _record(response, content, cut, time.perf_counter() - started)
+
+    def _keep(self, body: BoundedBody) -> tuple[bytes, bool]:
+        """What of the body to keep: all of it, or its beginning when it was cut or memory is spent."""
+        content, cut = body.content, body.truncated
+        if len(content) > EVIDENCE_BYTES and not cut:
+            cut = self._retained + len(content) > MAX_RETAINED_BYTES
+            self._retained += 0 if cut else len(content)
+        return (content[:EVIDENCE_BYTES], True) if cut else (content, False)
 
     async def aclose(self) -> None:
         await self._client.aclose()
@@ -157,11 +172,11 @@ def _encode_body(request: RecordedRequest) -> bytes | None:
     return jsonlib.dumps(request.body).encode()
 
 
-def _record(response: httpx.Response, body: BoundedBody, elapsed: float) -> RecordedResponse:
-    text = _decode(body.content, response)
+def _record(response: httpx.Response, content: bytes, cut: bool, elapsed: float) -> RecordedResponse:
+    text = _decode(content, response)
     parsed: Json = None
     is_json = False
-    if "json" in response.headers.get("content-type", "") and text and not body.truncated:
+    if "json" in response.headers.get("content-type", "") and text and not cut:
         try:
             parsed = jsonlib.loads(text)
             is_json = json_depth(parsed) <= MAX_JSON_DEPTH
@@ -174,7 +189,7 @@ def _record(response: httpx.Response, body: BoundedBody, elapsed: float) -> Reco
         json=parsed if is_json else None,
         is_json=is_json,
         elapsed_seconds=elapsed,
-        truncated=body.truncated,
+        truncated=cut,
     )
 
 
