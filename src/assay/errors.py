@@ -11,6 +11,7 @@ AssayError
  ├── SpecError               the API description could not be used
  │    ├── SpecNotFound
  │    ├── SpecParseError     not JSON/YAML, or not an OpenAPI/Swagger document
+ │    │    └── SpecTooLarge  refused before it could cost unbounded memory (size, aliases, depth)
  │    └── SpecRefError       a $ref points nowhere
  ├── SafetyError             a request would leave the allowed hosts or break a safety rule
  ├── NotFound / NotReady     service lookups
@@ -64,6 +65,10 @@ class SpecNotFound(SpecError):
 
 class SpecParseError(SpecError):
     code = "SPEC_INVALID"
+
+
+class SpecTooLarge(SpecParseError):
+    """Same code as SpecParseError: for an API client it is a spec that cannot be used."""
 
 
 class SpecRefError(SpecError):

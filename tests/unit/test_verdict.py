@@ -123,3 +123,11 @@ def test_an_observation_whose_requests_got_no_answer_says_so() -> None:
         "observation got no answer to 3 of its 4 requests (2 connection dropped, 1 timed out): "
         "the target could not be read"
     )
+
+
+def test_a_spec_refused_for_its_size_is_named() -> None:
+    url = "http://x/openapi.yaml"
+    line = f"GET {url} -> 200 application/yaml (refused: its aliases expand to more than 3 values)"
+    obs = Observation(BASE, "unknown", discovery_log=(line,))
+    reasons = incomplete_reasons(RunResult(target=BASE, started_at="t", observation=obs))
+    assert f"the spec at {url} was not read: its aliases expand to more than 3 values" in reasons

@@ -19,6 +19,7 @@ from assay.domain.run import RunResult
 _NOT_RUN = "not run: "
 # How discovery and probing log each request: "GET <url> -> 200 ..." or "-> ConnectionDropped: ...".
 _LOGGED = re.compile(r" -> (\d{3}\b|ConnectionDropped|TargetTimeout|TargetUnreachable|unreachable)")
+_REFUSED_SPEC = re.compile(r"^GET (\S+) -> .*\(refused: (.*)\)$")
 _LOGGED_KIND = {
     "ConnectionDropped": "connection dropped",
     "TargetTimeout": "timed out",
@@ -47,6 +48,7 @@ def incomplete_reasons(run: RunResult) -> list[str]:
         reasons.append(f"the run stopped early: {run.error}")
     reasons.extend(_unanswered(run.exchanges))
     reasons.extend(_observation_unanswered(run))
+    reasons.extend(_refused_specs(run))
     reasons.extend(_not_run(run.analysis.runs if run.analysis else ()))
     reasons.extend(_nothing_tested(run))
     return list(dict.fromkeys(r.strip() for r in reasons if r.strip()))
@@ -95,6 +97,14 @@ def _observation_unanswered(run: RunResult) -> list[str]:
     how = ", ".join(f"{n} {kind}" for kind, n in failed.most_common())
     share = f"any of its {total}" if missing == total else f"{missing} of its {total}"
     return [f"observation got no answer to {share} requests ({how}): the target could not be read"]
+
+
+def _refused_specs(run: RunResult) -> list[str]:
+    """A spec discovery found but refused to read (too large, alias bomb): its operations went untested."""
+    if run.observation is None or run.observation.api is not None:
+        return []
+    found = [m for line in run.observation.discovery_log if (m := _REFUSED_SPEC.search(line))]
+    return [f"the spec at {m.group(1)} was not read: {m.group(2)}" for m in found]
 
 
 def _not_run(runs: Sequence[ScenarioRun]) -> list[str]:

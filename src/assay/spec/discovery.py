@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 from assay.domain.exchanges import RecordedResponse
 from assay.domain.json import JsonObject
-from assay.errors import SafetyError, SpecParseError, TargetError, TargetUnreachable
+from assay.errors import SafetyError, SpecParseError, SpecTooLarge, TargetError, TargetUnreachable
 from assay.ports import HttpTransport
 from assay.spec.loader import document_from_response, fetch, spec_version
 
@@ -140,6 +140,9 @@ def _accept(found: Discovery, url: str, response: RecordedResponse) -> bool:
         return False
     try:
         document = document_from_response(response, url)
+    except SpecTooLarge as exc:
+        found.log[-1] += f" (refused: {exc})"
+        return False
     except SpecParseError:
         found.log[-1] += " (not an OpenAPI document)"
         return False

@@ -10,7 +10,7 @@ import yaml
 
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
 from assay.domain.json import Json, JsonObject, json_depth
-from assay.errors import SpecNotFound, SpecParseError
+from assay.errors import SpecNotFound, SpecParseError, SpecTooLarge
 from assay.ports import HttpTransport
 from assay.spec.yaml_bounded import YamlTooLarge, load_yaml
 
@@ -24,10 +24,10 @@ SPEC_TIMEOUT = 20.0
 def parse_spec_text(text: str, source: str) -> JsonObject:
     """Parse ``text`` as JSON, else YAML, and check it is an OpenAPI 3.x or Swagger 2.0 document."""
     if len(text) > MAX_SPEC_BYTES:
-        raise SpecParseError(f"spec at {source} is larger than {MAX_SPEC_BYTES // 1_000_000} MB")
+        raise SpecTooLarge(f"spec at {source} is larger than {MAX_SPEC_BYTES // 1_000_000} MB")
     document = _parse_json_or_yaml(text, source)
     if json_depth(document) > MAX_SPEC_DEPTH:
-        raise SpecParseError(f"spec at {source} nests deeper than {MAX_SPEC_DEPTH} levels")
+        raise SpecTooLarge(f"spec at {source} nests deeper than {MAX_SPEC_DEPTH} levels")
     if not isinstance(document, dict):
         raise SpecParseError(f"spec at {source} is not an OpenAPI or Swagger document: not a map")
     spec_version(document, source)
@@ -101,7 +101,7 @@ async def fetch(url: str, transport: HttpTransport, *, timeout: float = SPEC_TIM
 def document_from_response(response: RecordedResponse, source: str) -> JsonObject:
     """The checked spec a response carries; the parsed JSON is reused when the transport has it."""
     if response.truncated:
-        raise SpecParseError(f"spec at {source} is larger than {MAX_SPEC_BYTES // 1_000_000} MB")
+        raise SpecTooLarge(f"spec at {source} is larger than {MAX_SPEC_BYTES // 1_000_000} MB")
     if response.is_json and isinstance(response.json, dict):
         spec_version(response.json, source)
         return response.json
@@ -115,13 +115,13 @@ def _parse_json_or_yaml(text: str, source: str) -> Json:
     except json.JSONDecodeError as exc:
         json_error = exc
     except RecursionError as exc:
-        raise SpecParseError(f"spec at {source} nests deeper than {MAX_SPEC_DEPTH} levels") from exc
+        raise SpecTooLarge(f"spec at {source} nests deeper than {MAX_SPEC_DEPTH} levels") from exc
     try:
         loaded: object = load_yaml(text)
     except YamlTooLarge as exc:
-        raise SpecParseError(f"spec at {source} is refused: {exc}") from exc
+        raise SpecTooLarge(f"spec at {source} is refused: {exc}") from exc
     except RecursionError as exc:
-        raise SpecParseError(f"spec at {source} nests deeper than {MAX_SPEC_DEPTH} levels") from exc
+        raise SpecTooLarge(f"spec at {source} nests deeper than {MAX_SPEC_DEPTH} levels") from exc
     except yaml.YAMLError as exc:
         # Text that opens like JSON was meant as JSON: its error is the one that helps.
         problem = _json_problem(json_error) if text.lstrip()[:1] in "{[" else _yaml_problem(exc)
