@@ -110,9 +110,17 @@ def huge_body(size: int = 1_000_000_000) -> Iterator[bytes]:
         yield block
 
 
-@functools.cache
+_BOMB_LOCK = threading.Lock()
+
+
 def gzip_bomb_bytes(inflated: int = 1_000_000_000) -> bytes:
-    """About 1 MB of gzip that inflates to ``inflated`` bytes of spaces."""
+    """About 1 MB of gzip that inflates to ``inflated`` bytes; made once, however many ask at once."""
+    with _BOMB_LOCK:
+        return _make_bomb(inflated)
+
+
+@functools.cache
+def _make_bomb(inflated: int = 1_000_000_000) -> bytes:
     packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
     block = b" " * (1 << 20)
     parts = [packer.compress(block) for _ in range(inflated // len(block))]
