@@ -91,35 +91,34 @@ class HttpxTransport:
 
     async def send(self, request: RecordedRequest, *, timeout: float | None = None) -> RecordedResponse:
         self._policy.check(request.method, request.url)
-        started = time.perf_counter()
         limit = timeout or self._default_timeout
         try:
             async with asyncio.timeout(limit):
-                return await self._send_retrying(request, limit, started)
+                return await self._send_retrying(request, limit)
         except (TimeoutError, httpx.TimeoutException) as exc:
             raise TargetTimeout(f"{request.method} {request.url}: no answer within {limit:g}s") from exc
         except httpx.ConnectError as exc:
             raise TargetUnreachable(f"cannot connect to {request.url}: {exc}") from exc
 
-    async def _send_retrying(
-        self, request: RecordedRequest, limit: float, started: float
-    ) -> RecordedResponse:
+    async def _send_retrying(self, request: RecordedRequest, limit: float) -> RecordedResponse:
         try:
-            return await self._send_once(self._client, request, limit, started)
+            return await self._send_once(self._client, request, limit)
         except _DROPPED:
             pass  # possibly a pooled connection the server had closed: ask again on a new one
         async with self._new_client(1) as fresh:
             try:
-                return await self._send_once(fresh, request, limit, started)
+                return await self._send_once(fresh, request, limit)
             except _DROPPED as exc:
                 raise ConnectionDropped(
                     f"{request.method} {request.url}: connection dropped ({_reason(exc)}), {DROPPED_AGAIN}"
                 ) from exc
 
     async def _send_once(
-        self, client: httpx.AsyncClient, request: RecordedRequest, limit: float, started: float
+        self, client: httpx.AsyncClient, request: RecordedRequest, limit: float
     ) -> RecordedResponse:
+        """One attempt; its elapsed time is its own (timing oracles compare attempts, not retries)."""
         self._sent += 1
+        started = time.perf_counter()
         stream = client.stream(
             request.method, request.url, headers=request.headers, content=_encode_body(request), timeout=limit
         )
