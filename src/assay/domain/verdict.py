@@ -64,13 +64,13 @@ def _refused(exchange: Exchange) -> bool:
 
 
 def _failure_kind(error: str) -> str:
-    text = error.lower()
-    if "timeout" in text or "no answer within" in text:
+    text = error.lower()  # the transport's own wording first: a URL may hold any word
+    if "connection dropped" in text:
+        return "connection dropped"
+    if "no answer within" in text or "timeout" in text:
         return "timed out"
     if "cannot connect" in text or "unreachable" in text:
         return "could not connect"
-    if "dropped" in text or "reset" in text or "closed" in text:
-        return "connection dropped"
     return "failed"
 
 

@@ -42,7 +42,9 @@ def _failed(exchange: Exchange) -> bool:
 
 def _is_timeout(exchange: Exchange) -> bool:
     text = (exchange.error or "").lower()
-    return exchange.response is None and ("timeout" in text or "no answer within" in text)
+    if exchange.response is not None or "connection dropped" in text:
+        return False
+    return "no answer within" in text or "timeout" in text
 
 
 def _is_drop(exchange: Exchange) -> bool:
