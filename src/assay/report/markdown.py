@@ -103,8 +103,8 @@ def inconclusive_lines(run: RunResult) -> list[str]:
         return []
     cov = coverage(run)
     lines = [
-        "**Verdict**: ⚠️ INCONCLUSIVE. The run could not do everything it planned, so the absence "
-        "of a finding below is not an all-clear:\n\n" + "\n".join(f"- {r}" for r in reasons),
+        "**Verdict**: ⚠️ INCONCLUSIVE. The run could not do all it planned, so the findings below "
+        "are not the whole story (no finding does not mean no fault):\n\n" + "\n".join(f"- {r}" for r in reasons),
         "**Tested**: " + "; ".join(cov.tested) + ".",
     ]
     untested = untested_line(cov)

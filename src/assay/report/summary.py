@@ -67,7 +67,7 @@ def verdict_lines(run: RunResult) -> list[str]:
     if not reasons:
         return []
     cov = coverage(run)
-    lines = ["INCONCLUSIVE: the run could not do everything it planned, so no finding is no all-clear:"]
+    lines = ["INCONCLUSIVE: the run could not do all it planned; its findings are not the whole story:"]
     lines += [f"  - {reason}" for reason in reasons]
     lines.append(f"tested: {'; '.join(cov.tested)}")
     untested = untested_line(cov)
