@@ -102,9 +102,10 @@ def inconclusive_lines(run: RunResult) -> list[str]:
     if not reasons:
         return []
     cov = coverage(run)
+    why = "\n".join(f"- {r}" for r in reasons)
     lines = [
         "**Verdict**: ⚠️ INCONCLUSIVE. The run could not do all it planned, so the findings below "
-        "are not the whole story (no finding does not mean no fault):\n\n" + "\n".join(f"- {r}" for r in reasons),
+        f"are not the whole story (no finding does not mean no fault):\n\n{why}",
         "**Tested**: " + "; ".join(cov.tested) + ".",
     ]
     untested = untested_line(cov)
