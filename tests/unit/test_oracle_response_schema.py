@@ -146,3 +146,14 @@ def test_formats_checked_are_the_unambiguous_ones() -> None:
     stamp: JsonObject = {"type": "string", "format": "date-time"}
     assert validate(uuid, "not-a-uuid", "3.0.3")
     assert validate(stamp, "2024-01-01T10:00:00", "3.0.3") == []
+
+
+def test_a_body_cut_at_the_size_cap_is_not_judged() -> None:
+    from dataclasses import replace
+
+    api = api_model(operation("GET", "/things", {"200": LIST_SCHEMA}))
+    broken = exchange("GET", "/things", 200, text='{"items": [{"id": 1}, {"id"', content_type="application/json")
+    assert broken.response is not None
+    cut = replace(broken, response=replace(broken.response, truncated=True))
+    assert response_schema.judge([cut], api, CTX) == []
+    assert response_schema.judge([broken], api, CTX)  # the same text, whole, is a fault
