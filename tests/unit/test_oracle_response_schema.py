@@ -152,7 +152,8 @@ def test_a_body_cut_at_the_size_cap_is_not_judged() -> None:
     from dataclasses import replace
 
     api = api_model(operation("GET", "/things", {"200": LIST_SCHEMA}))
-    broken = exchange("GET", "/things", 200, text='{"items": [{"id": 1}, {"id"', content_type="application/json")
+    start = '{"items": [{"id": 1}, {"id"'
+    broken = exchange("GET", "/things", 200, text=start, content_type="application/json")
     assert broken.response is not None
     cut = replace(broken, response=replace(broken.response, truncated=True))
     assert response_schema.judge([cut], api, CTX) == []
