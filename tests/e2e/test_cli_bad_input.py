@@ -69,7 +69,7 @@ def test_html_without_spec_is_reported_not_crashed(tmp_path: Path) -> None:
     with raw_server(lambda m, p: http_response(200, page, "text/html")) as url:
         proc = assay("run", url, "--out", str(tmp_path), "--budget", "10")
     assert "Traceback" not in proc.stderr + proc.stdout
-    assert proc.returncode in (0, 1), proc.stderr
+    assert proc.returncode in (0, 1, 3), proc.stderr  # 3: inconclusive, not an error
     doc = json.loads((tmp_path / "findings.json").read_text())
     assert doc["target"] == url
     assert "no" in (tmp_path / "report.md").read_text().lower()

@@ -96,7 +96,7 @@ def test_third_party_targets(name: str, tmp_path: Path) -> None:
     with running(name) as target:
         proc = run_assay(target.base_url, tmp_path)
         assert "Traceback" not in proc.stderr
-        assert proc.returncode in (0, 1), proc.stderr
+        assert proc.returncode in (0, 1, 3), proc.stderr  # 3: inconclusive, not an error
         doc = check_artifacts(tmp_path)
     findings = doc["findings"]
     assert isinstance(findings, list)

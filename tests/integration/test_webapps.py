@@ -43,7 +43,7 @@ def datasette() -> Iterator[Target]:
 def assay(url: str, out: Path, *extra: str) -> None:
     cmd = [sys.executable, "-m", "assay", "run", url, "--out", str(out), "--depth", "2", "--budget", "40"]
     proc = subprocess.run([*cmd, *extra], capture_output=True, text=True, timeout=240)
-    assert proc.returncode in (0, 1) and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.returncode in (0, 1, 3) and "Traceback" not in proc.stderr, proc.stderr  # 3: inconclusive
 
 
 def load(out: Path, name: str) -> JsonDoc:
