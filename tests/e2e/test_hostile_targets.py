@@ -97,7 +97,7 @@ def test_huge_bodies_are_cut_and_said_so(body: Callable[[], Answer], tmp_path: P
     with raw_server(serving(body)) as url:
         ran = run_assay(tmp_path, url)
     assert_bounded(ran, tmp_path, 0, 1, 3)
-    one_line(ran.output, "limits:", "larger than 20 MB")
+    one_line(ran.output, "limits:", "cut at assay's body limits (20 MB each")
 
 
 def test_one_byte_every_half_second_ends_in_bounded_time(tmp_path: Path) -> None:

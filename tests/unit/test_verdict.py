@@ -131,3 +131,11 @@ def test_a_spec_refused_for_its_size_is_named() -> None:
     obs = Observation(BASE, "unknown", discovery_log=(line,))
     reasons = incomplete_reasons(RunResult(target=BASE, started_at="t", observation=obs))
     assert f"the spec at {url} was not read: its aliases expand to more than 3 values" in reasons
+
+
+def test_bodies_cut_at_the_limits_are_counted_in_the_summary_not_made_inconclusive() -> None:
+    cut = Exchange(RecordedRequest("GET", BASE + "/items/"), RecordedResponse(200, truncated=True))
+    run = quiet_run([cut, answered()])
+    assert incomplete_reasons(run) == []
+    [line] = [line for line in summary_lines(run) if line.startswith("limits:")]
+    assert line.startswith("limits: 1 response(s) cut at assay's body limits (20 MB each")

@@ -8,6 +8,7 @@ from assay.domain.findings import SEVERITY_ORDER
 from assay.domain.run import RunResult
 from assay.domain.verdict import coverage, cut_responses, incomplete_reasons, untested_line
 from assay.execution.body import MAX_BODY_BYTES
+from assay.execution.transport import MAX_RETAINED_BYTES
 
 
 def _family_lines(counts: dict[str, int]) -> list[str]:
@@ -57,8 +58,9 @@ def limit_lines(run: RunResult) -> list[str]:
     cut = cut_responses(run.exchanges)
     if not cut:
         return []
-    cap = f"{MAX_BODY_BYTES // 1_000_000} MB"
-    return [f"limits: {cut} response(s) larger than {cap} were cut there and judged on their beginning"]
+    each, per_run = MAX_BODY_BYTES // 1_000_000, MAX_RETAINED_BYTES // 1_000_000
+    caps = f"{each} MB each, {per_run} MB of big bodies per run"
+    return [f"limits: {cut} response(s) cut at assay's body limits ({caps}): kept as evidence, not judged"]
 
 
 def verdict_lines(run: RunResult) -> list[str]:
