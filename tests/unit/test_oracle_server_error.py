@@ -68,7 +68,7 @@ def test_a_drop_repeated_on_a_fresh_connection_is_at_most_medium_and_says_why() 
     [finding] = server_error.judge([dropped], API, CTX)
     assert finding.title == "Send chat message drops the connection"
     assert finding.severity == "medium"  # a valid write, but no server-side error to show
-    assert "ReadError" in finding.evidence["error"] and "()" not in finding.detail
+    assert "ReadError" in str(finding.evidence["error"]) and "()" not in finding.detail
     assert "at most medium" in finding.detail and "fresh connection" in finding.detail
 
 
