@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 from tests.apps.misbehaving import billion_laughs_yaml
-from tests.fakes import FakeTransport
+from tests.fakes import FakeTransport, text_response
 
-from assay.domain.exchanges import RecordedResponse
+from assay.domain.exchanges import RecordedRequest, RecordedResponse
 from assay.domain.json import dig
 from assay.errors import SpecParseError
+from assay.spec.discovery import discover_spec
 from assay.spec.loader import MAX_SPEC_BYTES, load_spec, load_spec_file, parse_spec_text
 from assay.spec.yaml_bounded import YamlTooLarge, load_yaml
 
@@ -74,3 +75,15 @@ def test_a_body_cut_by_the_transport_is_no_spec() -> None:
     transport = FakeTransport(lambda request: cut)
     with pytest.raises(SpecParseError, match="larger than"):
         asyncio.run(load_spec("http://api.test/openapi.json", transport))
+
+
+def test_discovery_logs_why_it_refused_a_spec_and_goes_on() -> None:
+    def answer(request: RecordedRequest) -> RecordedResponse:
+        if request.url.endswith("/openapi.json"):
+            return text_response(200, billion_laughs_yaml(), "application/yaml")
+        return text_response(404, "no")
+
+    found = asyncio.run(discover_spec("http://api.test", FakeTransport(answer)))
+    assert found.document is None
+    line = "GET http://api.test/openapi.json -> 200 application/yaml (refused: its aliases expand"
+    assert any(entry.startswith(line) for entry in found.log), found.log

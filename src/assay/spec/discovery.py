@@ -141,7 +141,7 @@ def _accept(found: Discovery, url: str, response: RecordedResponse) -> bool:
     try:
         document = document_from_response(response, url)
     except SpecTooLarge as exc:
-        found.log[-1] += f" (refused: {exc})"
+        found.log[-1] += f" (refused: {str(exc).removeprefix(f'spec at {url} is refused: ')})"
         return False
     except SpecParseError:
         found.log[-1] += " (not an OpenAPI document)"

@@ -24,10 +24,10 @@ SPEC_TIMEOUT = 20.0
 def parse_spec_text(text: str, source: str) -> JsonObject:
     """Parse ``text`` as JSON, else YAML, and check it is an OpenAPI 3.x or Swagger 2.0 document."""
     if len(text) > MAX_SPEC_BYTES:
-        raise SpecTooLarge(f"spec at {source} is larger than {MAX_SPEC_BYTES // 1_000_000} MB")
+        raise _refused(source, f"it is larger than {MAX_SPEC_BYTES // 1_000_000} MB")
     document = _parse_json_or_yaml(text, source)
     if json_depth(document) > MAX_SPEC_DEPTH:
-        raise SpecTooLarge(f"spec at {source} nests deeper than {MAX_SPEC_DEPTH} levels")
+        raise _refused(source, f"it nests deeper than {MAX_SPEC_DEPTH} levels")
     if not isinstance(document, dict):
         raise SpecParseError(f"spec at {source} is not an OpenAPI or Swagger document: not a map")
     spec_version(document, source)
@@ -101,7 +101,7 @@ async def fetch(url: str, transport: HttpTransport, *, timeout: float = SPEC_TIM
 def document_from_response(response: RecordedResponse, source: str) -> JsonObject:
     """The checked spec a response carries; the parsed JSON is reused when the transport has it."""
     if response.truncated:
-        raise SpecTooLarge(f"spec at {source} is larger than {MAX_SPEC_BYTES // 1_000_000} MB")
+        raise _refused(source, f"it is larger than {MAX_SPEC_BYTES // 1_000_000} MB")
     if response.is_json and isinstance(response.json, dict):
         spec_version(response.json, source)
         return response.json
@@ -115,13 +115,13 @@ def _parse_json_or_yaml(text: str, source: str) -> Json:
     except json.JSONDecodeError as exc:
         json_error = exc
     except RecursionError as exc:
-        raise SpecTooLarge(f"spec at {source} nests deeper than {MAX_SPEC_DEPTH} levels") from exc
+        raise _refused(source, f"it nests deeper than {MAX_SPEC_DEPTH} levels") from exc
     try:
         loaded: object = load_yaml(text)
     except YamlTooLarge as exc:
-        raise SpecTooLarge(f"spec at {source} is refused: {exc}") from exc
+        raise _refused(source, str(exc)) from exc
     except RecursionError as exc:
-        raise SpecTooLarge(f"spec at {source} nests deeper than {MAX_SPEC_DEPTH} levels") from exc
+        raise _refused(source, f"it nests deeper than {MAX_SPEC_DEPTH} levels") from exc
     except yaml.YAMLError as exc:
         # Text that opens like JSON was meant as JSON: its error is the one that helps.
         problem = _json_problem(json_error) if text.lstrip()[:1] in "{[" else _yaml_problem(exc)
@@ -130,6 +130,10 @@ def _parse_json_or_yaml(text: str, source: str) -> Json:
         # A bare scalar means YAML swallowed something that was never a document (HTML, prose).
         raise SpecParseError(f"spec at {source} is not valid JSON or YAML: line 1: not a map of keys")
     return to_json(loaded)
+
+
+def _refused(source: str, why: str) -> SpecTooLarge:
+    return SpecTooLarge(f"spec at {source} is refused: {why}")
 
 
 def _json_problem(exc: json.JSONDecodeError) -> str:
