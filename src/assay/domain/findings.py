@@ -8,6 +8,10 @@ from typing import Literal
 from assay.domain.json import JsonObject
 
 Severity = Literal["critical", "high", "medium", "low", "info"]
+# How a finding was established (FINDINGS.md): seen again on a fresh connection, a pair of requests
+# differing only in the probe, an out-of-band callback, measured times, or seen once only.
+Proof = Literal["reproduced", "differential", "canary", "timing", "flaky"]
+ANONYMOUS = "anonymous"  # the identity that carries no credential of any kind, cookies included
 SEVERITY_ORDER: dict[str, int] = {"critical": 4, "high": 3, "medium": 2, "low": 1, "info": 0}
 
 Category = Literal[
@@ -60,6 +64,10 @@ class Finding:
     id: str = ""  # "F-0001", given when findings are merged
     flaky: bool = False
     occurrences: int = 1
+    # None until settled: the producer may set it, else merging derives it from the category.
+    proof: Proof | None = None
+    # The role name of the identity that sent the request that showed it ("" until settled).
+    identity: str = ""
 
     @property
     def dedup_key(self) -> tuple[str, str, str]:
@@ -67,5 +75,6 @@ class Finding:
 
     @property
     def blocking(self) -> bool:
-        """High and critical findings make `assay run` exit 1."""
-        return SEVERITY_ORDER[self.severity] >= SEVERITY_ORDER["high"]
+        """High and critical findings make `assay run` exit 1, unless they did not reproduce."""
+        unproven = self.flaky or self.proof == "flaky"
+        return not unproven and SEVERITY_ORDER[self.severity] >= SEVERITY_ORDER["high"]

@@ -28,6 +28,7 @@ TOKEN_FIELDS = ("access_token", "token", "accessToken", "jwt", "id_token", "auth
 _COOKIE = re.compile(r"(?:^|,)\s*([^=;,\s]+)=([^;,]*)")
 _COOKIE_ATTRS = {"expires", "path", "domain", "max-age", "samesite", "httponly", "secure"}
 MALFORMED_TOKEN = "assay.malformed.token"
+MALFORMED_IDENTITY = "invalid token"  # the role name of requests sent with a garbled credential
 
 Recorder = Callable[[Exchange], None]
 

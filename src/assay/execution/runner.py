@@ -19,12 +19,13 @@ from dataclasses import dataclass, field, replace
 from assay.analysis.value import fixture_chain
 from assay.domain.analysis import RunStatus, ScenarioRun, StepResult
 from assay.domain.exchanges import Exchange, RecordedRequest
+from assay.domain.findings import ANONYMOUS
 from assay.domain.json import Json, dig
 from assay.domain.operations import ApiModel
 from assay.domain.scenarios import Action, RequestSpec, ResourceRecipe, Scenario
 from assay.domain.target import Target
 from assay.errors import ConnectionDropped, SafetyError, TargetTimeout, TargetUnreachable
-from assay.execution.auth import Authenticator, AuthSession
+from assay.execution.auth import MALFORMED_IDENTITY, Authenticator, AuthSession
 from assay.execution.placeholders import UNIQUE, missing_placeholders, new_unique, render_request
 from assay.ports import CancelToken, HttpTransport
 
@@ -205,6 +206,14 @@ class Runner:
             return AuthSession()
         return session.malformed if spec.auth == "malformed" else session
 
+    def _identity_for(self, spec: RequestSpec) -> str:
+        """The role name the request is sent as (findings name it, never the credential)."""
+        if spec.auth == "malformed":
+            return MALFORMED_IDENTITY
+        session = self._session_for(spec)
+        who = self._auth.identity if self._auth is not None else None
+        return (who.role if who else "user") if session.authenticated else ANONYMOUS
+
     def _render(self, spec: RequestSpec, scope: Mapping[str, Json]) -> RecordedRequest:
         session = self._session_for(spec)
         return render_request(
@@ -251,6 +260,7 @@ class Runner:
             action=meta.action,
             intent=spec.intent,
             expect=meta.expect_from.expect,
+            identity=self._identity_for(spec),
         )
         for attempt in (1, 2):
             retried = attempt == 2

@@ -14,7 +14,7 @@ from typing import Literal
 
 from assay.analysis.value import fixture_chain
 from assay.domain.exchanges import Exchange, RecordedRequest
-from assay.domain.findings import Finding
+from assay.domain.findings import ANONYMOUS, Finding
 from assay.domain.json import Json, JsonObject, as_object, as_str, dig
 from assay.domain.operations import Operation
 from assay.domain.scenarios import Intent, RequestSpec
@@ -176,7 +176,11 @@ class Prober:
         timeout: float = 10.0,
     ) -> Exchange | None:
         request = self.render(spec, authed=authed)
-        return await self.send_raw(request, spec.operation, spec.path, action, intent=intent, timeout=timeout)
+        who = self.ctx.auth.identity
+        role = (who.role if who else "user") if authed and self.ctx.auth.session.authenticated else ANONYMOUS
+        return await self.send_raw(
+            request, spec.operation, spec.path, action, intent=intent, timeout=timeout, identity=role
+        )
 
     async def send_raw(
         self,
@@ -187,9 +191,16 @@ class Prober:
         *,
         intent: Intent = "probe",
         timeout: float = 10.0,
+        identity: str | None = None,
     ) -> Exchange | None:
         return await self.client.send(
-            request, operation=operation, path_template=path, action=action, intent=intent, timeout=timeout
+            request,
+            operation=operation,
+            path_template=path,
+            action=action,
+            intent=intent,
+            timeout=timeout,
+            identity=identity,
         )
 
     def allowed(self, op: Operation) -> bool:

@@ -191,6 +191,7 @@ async def _send(
         path_template=spec.path,
         action=f"{who.label}: {action}",
         intent=intent,
+        identity=who.role,
     )
 
 
