@@ -86,7 +86,8 @@ async def analyse(
     if not execute or not requirements.scenarios:
         report_progress(1.0, "analysis complete (no execution)")
         crawled = ui_findings(observation, [s for s in requirements.scenarios if is_ui(s)])
-        return AnalysisOutcome(result=planned, exchanges=[], findings=merge_findings(crawled, ()))
+        merged = merge_findings(crawled, (), identity=browser_role(target))
+        return AnalysisOutcome(result=planned, exchanges=[], findings=merged)
     return await _execute_and_judge(
         planned, requirements, observation, target, transport, report_progress, cancel
     )
@@ -223,9 +224,13 @@ async def _findings(
     recorded = [*exchanges, *(e for r in families for e in r.exchanges)]
     checked = await check_flaky(judged, recorded, target, transport) if can_replay else judged
     exchanges.extend(e for e in recorded[len(exchanges) :] if e.intent == "replay")
-    browser_role = target.credentials[0].role if target.credentials else ANONYMOUS
-    crawled = [replace(f, identity=f.identity or browser_role) for f in (ui.findings if ui else [])]
+    crawled = [replace(f, identity=f.identity or browser_role(target)) for f in (ui.findings if ui else [])]
     return merge_findings([*checked, *crawled], secrets, identity=primary_role(auth))
+
+
+def browser_role(target: Target) -> str:
+    """Who the browser is: signed in with the first credentials when given, else nobody."""
+    return target.credentials[0].role if target.credentials else ANONYMOUS
 
 
 def primary_role(auth: Authenticator | None) -> str:

@@ -38,6 +38,9 @@ REPLAY_BUDGET_SECONDS = 90.0
 
 
 def replayable(finding: Finding) -> bool:
+    """A finding judged from one exchange, whose producer did not establish it another way."""
+    if finding.proof is not None:
+        return False  # differential, canary or timing: proven by its own pair or measurements
     if finding.category in REPLAYABLE:
         return True
     return finding.category in REPLAYABLE_READS and finding.method.upper() in {"GET", "HEAD"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -78,3 +79,29 @@ class Finding:
         """High and critical findings make `assay run` exit 1, unless they did not reproduce."""
         unproven = self.flaky or self.proof == "flaky"
         return not unproven and SEVERITY_ORDER[self.severity] >= SEVERITY_ORDER["high"]
+
+
+# How each category is established when its producer does not say. Single-exchange categories are
+# "reproduced" because analysis replays them (mark_flaky turns them "flaky" when the replay fails).
+PROOF_BY_CATEGORY: Mapping[str, Proof] = {
+    "injection": "differential",
+    "cors": "differential",
+    "user_enumeration": "differential",
+    "missing_authentication": "differential",  # the same request with and without credentials
+    "broken_function_authorization": "differential",  # the same request as two roles
+    "broken_object_authorization": "differential",  # the same request as owner and intruder
+    "broken_authentication": "differential",  # a crafted token against the real one
+    "mass_assignment": "differential",  # the object read back with and without the extra field
+    "stale_resource": "differential",  # the same read before and after the delete
+    "lost_update": "differential",  # the same read before and after the update
+    "business_flow": "differential",
+    "rate_limiting": "differential",
+    "ssrf": "canary",
+    "slow_response": "timing",
+    "resource_exhaustion": "timing",
+    "race_condition": "timing",
+}
+
+
+def default_proof(category: str) -> Proof:
+    return PROOF_BY_CATEGORY.get(category, "reproduced")

@@ -12,41 +12,16 @@ and out of the exit code.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 
 from assay.domain.exchanges import Exchange
-from assay.domain.findings import SEVERITY_ORDER, Category, Finding, Proof, Severity
+from assay.domain.findings import SEVERITY_ORDER, Category, Finding, Proof, Severity, default_proof
 from assay.domain.json import Json, JsonObject, as_object
 from assay.domain.redaction import redact_json, redact_text
 
 _RELATED_LIMIT = 10
 FLAKY_CEILING: Severity = "low"
-
-# How each category is established when its producer does not say. Single-exchange categories are
-# "reproduced" because analysis replays them (mark_flaky turns them "flaky" when the replay fails).
-PROOF_BY_CATEGORY: Mapping[str, Proof] = {
-    "injection": "differential",
-    "cors": "differential",
-    "user_enumeration": "differential",
-    "missing_authentication": "differential",  # the same request with and without credentials
-    "broken_function_authorization": "differential",  # the same request as two roles
-    "broken_object_authorization": "differential",  # the same request as owner and intruder
-    "broken_authentication": "differential",  # a crafted token against the real one
-    "mass_assignment": "differential",  # the object read back with and without the extra field
-    "stale_resource": "differential",  # the same read before and after the delete
-    "lost_update": "differential",  # the same read before and after the update
-    "business_flow": "differential",
-    "rate_limiting": "differential",
-    "ssrf": "canary",
-    "slow_response": "timing",
-    "resource_exhaustion": "timing",
-    "race_condition": "timing",
-}
-
-
-def default_proof(category: str) -> Proof:
-    return PROOF_BY_CATEGORY.get(category, "reproduced")
 
 
 def settle(finding: Finding, identity: str = "") -> Finding:
