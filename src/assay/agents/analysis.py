@@ -119,7 +119,8 @@ async def _execute_and_judge(
     ui = await _ui(observation, planned, requirements, target, report_progress, cancel, report)
     families = await _security(api, target, transport, requirements, auth, report, report_progress, cancel)
     exchanges = [*auth_exchanges, *report.exchanges]
-    own = tuple(s for c in target.credentials for s in c.secrets)
+    # The run's password for the accounts it registers is a secret like any given one.
+    own = (*(s for c in target.credentials for s in c.secrets), target.ledger.password)
     secrets = (*auth.secrets, *own) if auth else own
     report_progress(0.88, "judging the recorded exchanges")
     findings = await _findings(

@@ -29,6 +29,9 @@ _COOKIE = re.compile(r"(?:^|,)\s*([^=;,\s]+)=([^;,]*)")
 _COOKIE_ATTRS = {"expires", "path", "domain", "max-age", "samesite", "httponly", "secure"}
 MALFORMED_TOKEN = "assay.malformed.token"
 MALFORMED_IDENTITY = "invalid token"  # the role name of requests sent with a garbled credential
+# The scope name of the run's password for the accounts assay registers (``${new_password}``).
+NEW_PASSWORD = "new_password"
+_USER_FIELDS = ("username", "user_name", "login", "email", "user", "name")
 
 Recorder = Callable[[Exchange], None]
 
@@ -86,6 +89,21 @@ def parse_set_cookie(header: str | None) -> dict[str, str]:
 def strong_password() -> str:
     """A password any sane policy accepts: upper, lower, digit, symbol, 20 characters."""
     return "Aa1!" + secrets.token_urlsafe(12)[:16]
+
+
+def account_created(request: RecordedRequest, response: RecordedResponse | None, password: str) -> str | None:
+    """The user name of an account a request registered with the run's ``password``, if it did.
+
+    A 2xx answer to a body that carries the run's own password is an account assay created (a
+    registration, or a user made through an admin operation): it goes into the run's ledger.
+    """
+    body = request.body
+    if response is None or response.status // 100 != 2 or not isinstance(body, dict) or not password:
+        return None
+    if password not in (v for v in body.values() if isinstance(v, str)):
+        return None
+    lowered = {k.lower(): v for k, v in body.items()}
+    return next((as_str(lowered[f]) for f in _USER_FIELDS if as_str(lowered.get(f))), None)
 
 
 def sample_value(name: str, schema: JsonObject, unique: str) -> Json:
@@ -215,13 +233,16 @@ class Authenticator:
         op = self._api.operation(flow.register_operation or "")
         if op is None or op.requires_auth:
             return None
-        password = strong_password()
-        self.secrets.append(password)
+        # The run's own password, random per run: never a constant a generated test could copy.
+        password = self._target.ledger.password
+        if password not in self.secrets:
+            self.secrets.append(password)
         body = _register_body(self._api, new_unique(), password)
         response = await self._call(op, body, "json")
         if response is None or response.status // 100 != 2:
             return None
         username = as_str(body.get(flow.username_field)) or as_str(body.get("email"))
+        self._target.ledger.record("account", username, f"{op.method} {op.path}")
         return Credentials(username=username, password=password)
 
     async def _login(self, creds: Credentials) -> AuthSession:

@@ -25,7 +25,13 @@ from assay.domain.operations import ApiModel
 from assay.domain.scenarios import Action, RequestSpec, ResourceRecipe, Scenario
 from assay.domain.target import Target
 from assay.errors import ConnectionDropped, SafetyError, TargetTimeout, TargetUnreachable
-from assay.execution.auth import MALFORMED_IDENTITY, Authenticator, AuthSession
+from assay.execution.auth import (
+    MALFORMED_IDENTITY,
+    NEW_PASSWORD,
+    Authenticator,
+    AuthSession,
+    account_created,
+)
 from assay.execution.placeholders import UNIQUE, missing_placeholders, new_unique, render_request
 from assay.ports import CancelToken, HttpTransport
 
@@ -168,7 +174,10 @@ class Runner:
     def _identity_scope(self) -> dict[str, Json]:
         """``${auth.username}``/``${auth.password}``: the identity the run is signed in as."""
         who = self._auth.identity if self._auth is not None else None
-        return {"auth.username": who.username, "auth.password": who.password} if who else {}
+        scope: dict[str, Json] = {NEW_PASSWORD: self._target.ledger.password}
+        if who is not None:
+            scope.update({"auth.username": who.username, "auth.password": who.password})
+        return scope
 
     async def _fixtures(self, scenario: Scenario, scope: dict[str, Json]) -> str | None:
         """Create the scenario's fixtures into ``scope``; the reason it is blocked, or None."""
@@ -235,6 +244,9 @@ class Runner:
             self._auth_ok.add(spec.operation)
         if not (exchange.error or "").startswith("refused"):
             self.report.exchanges.append(exchange)
+        account = account_created(exchange.request, exchange.response, self._target.ledger.password)
+        if account is not None:
+            self._target.ledger.record("account", account, f"{spec.method} {spec.path}")
         return exchange
 
     async def _refresh(self, generation: int) -> bool:

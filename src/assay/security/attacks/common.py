@@ -18,7 +18,7 @@ from assay.domain.findings import ANONYMOUS, Finding
 from assay.domain.json import Json, JsonObject, as_object, as_str, dig
 from assay.domain.operations import Operation
 from assay.domain.scenarios import Intent, RequestSpec
-from assay.execution.auth import Authenticator, AuthSession
+from assay.execution.auth import NEW_PASSWORD, Authenticator, AuthSession
 from assay.execution.placeholders import UNIQUE, join_url, missing_placeholders, new_unique, render_request
 from assay.oracles.base import Draft, OracleContext, build
 from assay.requirements.datagen import main_type, properties, required_names, resolve, valid_body, value_for
@@ -152,7 +152,8 @@ class Prober:
     def __init__(self, ctx: SecurityContext, client: ProbeClient) -> None:
         self.ctx = ctx
         self.client = client
-        self.scope: dict[str, Json] = {}
+        # Accounts a probe creates get the run's own password (``${new_password}``).
+        self.scope: dict[str, Json] = {NEW_PASSWORD: ctx.target.ledger.password}
         self._failed: set[str] = set()
 
     def render(self, spec: RequestSpec, *, authed: bool = True) -> RecordedRequest:
