@@ -1,0 +1,114 @@
+"""Identities are clean: a login that sets a cookie never leaks onto an anonymous request.
+
+A real FastAPI app (tests/apps/cookie_app.py) records the credential headers of every request it
+receives. assay runs against it end to end with a username and password; the cookie session
+must work through the explicit Cookie header the Authenticator builds, and every request assay
+sent as ``anonymous`` must arrive without Cookie or Authorization, whatever cookies the login set.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from tests.apps.cookie_app import SESSION_COOKIE, USERNAME, Received, create_app
+
+from assay.demo.server import serve_in_thread
+from assay.domain.credentials import is_anonymous
+from assay.domain.exchanges import Exchange
+from assay.domain.findings import ANONYMOUS
+from assay.domain.json import as_object
+from assay.domain.run import RunResult
+from assay.domain.target import Credentials, Target
+from assay.runner_cli import run_and_write
+
+pytestmark = pytest.mark.integration
+
+PASSWORD = "Cookie-Pa55word-alice"
+
+
+def _key(method: str, target: str, body: bytes) -> tuple[str, str, bytes]:
+    return (method.upper(), target, body)
+
+
+def _exchange_key(exchange: Exchange) -> tuple[str, str, bytes]:
+    url = exchange.request.url.split("://", 1)[1]
+    target = "/" + url.split("/", 1)[1] if "/" in url else "/"
+    body = exchange.request.body
+    raw = body.encode() if isinstance(body, str) else b""
+    if not isinstance(body, str) and exchange.request.has_body:
+        raw = json.dumps(body).encode()  # as the transport encodes it
+    return _key(exchange.request.method, target, raw)
+
+
+def _without_credentials(received: list[Received]) -> Counter[tuple[str, str, bytes]]:
+    return Counter(_key(r.method, r.target, r.body) for r in received if not (r.cookie or r.authorization))
+
+
+Run = tuple[RunResult, list[Received], Path]
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[RunResult, list[Received], Path]:
+    app, recorder = create_app(PASSWORD)
+    server = serve_in_thread(app, log_level="critical")
+    out = tmp_path_factory.mktemp("cookie-run")
+    target = Target(
+        base_url=server.base_url,
+        spec_location=server.base_url + "/openapi.json",
+        credentials=(Credentials(USERNAME, PASSWORD),),
+        budget_seconds=120,
+    )
+    try:
+        console = Console(file=open(out / "console.log", "w"), force_terminal=False)  # noqa: SIM115
+        result = asyncio.run(run_and_write(target, out, execute=True, console=console))
+    finally:
+        server.stop()
+    return result, recorder.snapshot(), out
+
+
+def test_the_cookie_session_works_through_explicit_headers(
+    run: Run,
+) -> None:
+    result, received, _ = run
+    signed_in = [e for e in result.exchanges if e.request.url.endswith("/api/me") and e.status == 200]
+    assert signed_in, "the session cookie from the login was never accepted"
+    assert all(f"{SESSION_COOKIE}=" in e.request.headers.get("Cookie", "") for e in signed_in)
+    assert any(r.cookie and f"{SESSION_COOKIE}=" in r.cookie and r.target == "/api/me" for r in received)
+
+
+def test_anonymous_requests_arrive_without_any_credential(
+    run: Run,
+) -> None:
+    result, received, _ = run
+    anonymous = [e for e in result.exchanges if e.identity == ANONYMOUS and e.intent != "replay"]
+    assert len([e for e in anonymous if "/api/login" not in e.request.url]) >= 3
+    assert all(is_anonymous(e.request) for e in anonymous)
+    # What the server saw: at least as many credential-free copies of each request as assay sent
+    # anonymously. The signed-in copies of the same requests carry the cookie, so a cookie jar
+    # adding the session to "anonymous" requests would leave this count short.
+    arrived = _without_credentials(received)
+    wanted = Counter(_exchange_key(e) for e in anonymous)
+    short = {key: count for key, count in wanted.items() if arrived[key] < count}
+    assert not short, f"anonymous requests arrived with credentials: {short}"
+    refused = [e for e in anonymous if e.request.url.endswith("/api/me")]
+    assert refused and all(e.status == 401 for e in refused)
+
+
+def test_findings_name_their_identity_and_anonymous_ones_carry_nothing(
+    run: Run,
+) -> None:
+    result, _, out = run
+    assert result.findings
+    for finding in result.findings:
+        assert finding.identity and finding.proof, finding
+        if finding.identity == ANONYMOUS:
+            headers = as_object(as_object(finding.evidence.get("request")).get("headers"))
+            assert not {k.lower() for k in headers} & {"cookie", "authorization"}, finding
+    for path in out.rglob("*"):
+        if path.is_file() and path.suffix in {".json", ".md", ".py", ".xml", ".feature", ".log"}:
+            assert PASSWORD not in path.read_text(errors="replace"), path
