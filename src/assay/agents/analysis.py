@@ -168,9 +168,14 @@ async def _ui(
         report_progress(0.8, f"running {len(order)} UI scenarios in Chromium")
     else:
         order = []
-    return await analyse_ui(
+    outcome = await analyse_ui(
         observation, order, target, cancel=cancel, on_run=lambda run: report_progress.scenario_done(run, 0)
     )
+    # Browser workers finish in any order: results are kept in plan order.
+    rank = {s.id: index for index, s in enumerate(order)}
+    outcome.runs.sort(key=lambda run: rank.get(run.scenario_id, len(rank)))
+    outcome.success.sort(key=lambda s: rank.get(s.scenario_id, len(rank)))
+    return outcome
 
 
 async def _security(
