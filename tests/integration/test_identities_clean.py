@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
 
@@ -112,3 +116,32 @@ def test_findings_name_their_identity_and_anonymous_ones_carry_nothing(
     for path in out.rglob("*"):
         if path.is_file() and path.suffix in {".json", ".md", ".py", ".xml", ".feature", ".log"}:
             assert PASSWORD not in path.read_text(errors="replace"), path
+
+
+def test_the_generated_suite_keeps_anonymous_tests_anonymous(run: Run) -> None:
+    """The suite signs in once (session fixture) and its no-credential tests still go without."""
+    _, _, out = run
+    app, recorder = create_app(PASSWORD)
+    server = serve_in_thread(app, log_level="critical")
+    env = {**os.environ, "BASE_URL": server.base_url, "ASSAY_USERNAME": USERNAME, "ASSAY_PASSWORD": PASSWORD}
+    junit = out / "suite-junit.xml"
+    try:
+        subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={junit}", "tests"],
+            cwd=out, capture_output=True, text=True, timeout=300, env=env,
+        )  # fmt: skip
+    finally:
+        server.stop()
+    outcomes = {
+        case.get("name", ""): "failed"
+        if case.find("failure") is not None or case.find("error") is not None
+        else "ok"
+        for case in ET.parse(junit).iter("testcase")
+    }
+    anonymous = {n: s for n, s in outcomes.items() if "without_credentials" in n}
+    signed_in = {n: s for n, s in outcomes.items() if n.startswith("test_sc_api_") and "me_succeeds" in n}
+    assert anonymous and all(s == "ok" for s in anonymous.values()), anonymous
+    assert signed_in and all(s == "ok" for s in signed_in.values()), signed_in
+    received = recorder.snapshot()
+    assert any(r.target == "/api/me" and r.cookie for r in received)
+    assert any(r.target == "/api/me" and not (r.cookie or r.authorization) for r in received)
