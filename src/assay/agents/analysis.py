@@ -15,9 +15,10 @@ Never raises for target trouble: a dead target is reported in ``AnalysisOutcome.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from assay.agents.fresh_values import templates_by_operation
 from assay.agents.progress import ProgressFn
 from assay.agents.replay import check_flaky
 from assay.analysis.planning import plan, refine
@@ -28,7 +29,7 @@ from assay.domain.exchanges import Exchange
 from assay.domain.findings import ANONYMOUS, Finding
 from assay.domain.observation import Observation
 from assay.domain.operations import ApiModel
-from assay.domain.scenarios import RequirementsResult, Scenario
+from assay.domain.scenarios import RequestSpec, RequirementsResult, Scenario
 from assay.domain.target import Target
 from assay.execution.auth import Authenticator
 from assay.execution.runner import ExecutionReport, execute
@@ -124,8 +125,9 @@ async def _execute_and_judge(
     secrets = (*auth.secrets, *own) if auth else own
     report_progress(0.88, "judging the recorded exchanges")
     findings = await _findings(
-        exchanges, api, target, transport, report, planned, secrets, families, ui, auth
-    )
+        exchanges, api, target, transport, report, planned, secrets, families, ui, auth,
+        templates=templates_by_operation(requirements),
+    )  # fmt: skip
     exchanges.extend(e for r in families for e in r.exchanges)
     report_progress.counters["findings"] = len(findings)
     report_progress.counters["requests"] = transport.requests_sent - sent_before
@@ -218,6 +220,8 @@ async def _findings(
     families: Sequence[FamilyReport] = (),
     ui: UiOutcome | None = None,
     auth: Authenticator | None = None,
+    *,
+    templates: Mapping[str, Sequence[RequestSpec]] | None = None,
 ) -> list[Finding]:
     context = OracleContext(
         latency_budget_seconds=target.latency_budget_seconds,
@@ -228,7 +232,7 @@ async def _findings(
     judged = [*judge_all(exchanges, api, context), *(f for r in families for f in r.findings)]
     can_replay = report.target_failure is None and not report.cancelled
     recorded = [*exchanges, *(e for r in families for e in r.exchanges)]
-    checked = await check_flaky(judged, recorded, target, transport) if can_replay else judged
+    checked = await check_flaky(judged, recorded, target, transport, templates) if can_replay else judged
     exchanges.extend(e for e in recorded[len(exchanges) :] if e.intent == "replay")
     crawled = [replace(f, identity=f.identity or browser_role(target)) for f in (ui.findings if ui else [])]
     return merge_findings([*checked, *crawled], secrets, identity=primary_role(auth))

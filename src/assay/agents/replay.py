@@ -11,15 +11,18 @@ never blocking). Faults are checked in a fixed order, so the same run replays th
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
 
+from assay.agents.fresh_values import with_fresh_token
 from assay.domain.exchanges import Exchange
 from assay.domain.findings import Finding
 from assay.domain.json import JsonObject, dig
+from assay.domain.scenarios import RequestSpec
 from assay.domain.target import Target
 from assay.errors import SafetyError, TargetError
+from assay.execution.auth import account_created
 from assay.execution.transport import HttpxTransport, SafetyPolicy
 from assay.oracles.base import path_of
 from assay.oracles.merge import flaky_severity, mark_flaky, shown_key
@@ -98,10 +101,17 @@ def unproven(finding: Finding, why: str) -> Finding:
 class _Replayer:
     """Replays exchanges one at a time, each over a fresh client, within a count and time budget."""
 
-    def __init__(self, target: Target, transport: HttpTransport, exchanges: list[Exchange]) -> None:
+    def __init__(
+        self,
+        target: Target,
+        transport: HttpTransport,
+        exchanges: list[Exchange],
+        templates: Mapping[str, Sequence[RequestSpec]],
+    ) -> None:
         self._target = target
         self._transport = transport
         self._exchanges = exchanges  # replays are appended: they are evidence too
+        self._templates = templates
         self._done: dict[int, Exchange] = {}
         self._deadline = time.monotonic() + REPLAY_BUDGET_SECONDS
 
@@ -112,9 +122,15 @@ class _Replayer:
     async def replay(self, original: Exchange) -> Exchange:
         key = id(original)
         if key not in self._done:
+            again = with_fresh_token(original, self._templates)  # a create must not meet its twin
             async with fresh_transport(self._target, self._transport) as fresh:
-                self._done[key] = await replay_exchange(original, fresh)
-            self._exchanges.append(self._done[key])
+                self._done[key] = done = await replay_exchange(again, fresh)
+            self._exchanges.append(done)
+            account = account_created(done.request, done.response, self._target.ledger.password)
+            if account is not None:  # a replayed registration made one more account of ours
+                self._target.ledger.record(
+                    "account", account, f"replay of {done.request.method} {done.path_template}"
+                )
         return self._done[key]
 
 
@@ -141,9 +157,16 @@ async def _check_fault(group: list[Finding], replayer: _Replayer, exchanges: lis
 
 
 async def check_flaky(
-    findings: Sequence[Finding], exchanges: list[Exchange], target: Target, transport: HttpTransport
+    findings: Sequence[Finding],
+    exchanges: list[Exchange],
+    target: Target,
+    transport: HttpTransport,
+    templates: Mapping[str, Sequence[RequestSpec]] | None = None,
 ) -> list[Finding]:
-    """Replay each single-exchange fault (see the module docstring); replays join ``exchanges``."""
+    """Replay each single-exchange fault (see the module docstring); replays join ``exchanges``.
+
+    ``templates`` (operation -> request templates) let a replay send fresh ``${unique}`` values.
+    """
     groups: dict[tuple[str, str, str], list[Finding]] = {}
     others: list[Finding] = []
     for finding in findings:
@@ -151,7 +174,7 @@ async def check_flaky(
             groups.setdefault(finding.dedup_key, []).append(finding)
         else:
             others.append(finding)
-    replayer = _Replayer(target, transport, exchanges)
+    replayer = _Replayer(target, transport, exchanges, templates or {})
     checked: list[Finding] = []
     for key in sorted(groups):
         checked.extend(await _check_fault(sorted(groups[key], key=shown_key), replayer, exchanges))
