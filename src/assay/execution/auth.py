@@ -29,6 +29,7 @@ _COOKIE = re.compile(r"(?:^|,)\s*([^=;,\s]+)=([^;,]*)")
 _COOKIE_ATTRS = {"expires", "path", "domain", "max-age", "samesite", "httponly", "secure"}
 MALFORMED_TOKEN = "assay.malformed.token"
 MALFORMED_IDENTITY = "invalid token"  # the role name of requests sent with a garbled credential
+FORGED_IDENTITY = "forged token"  # ... and of requests with a token assay forged (alg none, weak key)
 # The scope name of the run's password for the accounts assay registers (``${new_password}``).
 NEW_PASSWORD = "new_password"
 _USER_FIELDS = ("username", "user_name", "login", "email", "user", "name")
