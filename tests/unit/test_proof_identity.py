@@ -10,9 +10,11 @@ from sample_run import run_result
 from tests.unit.test_oracle_base import exchange
 
 from assay.api.result_models import FindingModel
+from assay.codegen.suite_requests import SuiteContext
 from assay.domain.credentials import carried_credentials, identity_of, is_anonymous
 from assay.domain.exchanges import RecordedResponse
 from assay.domain.findings import ANONYMOUS, Finding, default_proof
+from assay.domain.operations import ApiModel, AuthFlow
 from assay.execution.auth import account_created
 from assay.oracles.base import Draft, OracleContext, build
 from assay.oracles.merge import merge_findings, settle
@@ -117,3 +119,14 @@ def test_an_account_is_what_a_2xx_answer_to_the_run_password_created() -> None:
     assert account_created(sent.request, created, "Run-pw-123") == "qa@example.com"
     assert account_created(sent.request, RecordedResponse(409), "Run-pw-123") is None
     assert account_created(sent.request, created, "another-password") is None
+
+
+def test_generated_malformed_credentials_take_the_api_s_own_form() -> None:
+    def ctx(flow: AuthFlow) -> SuiteContext:
+        return SuiteContext(ApiModel("t", "1", "3.1.0", "", (), auth=flow))
+
+    cookie = ctx(AuthFlow(kind="cookie", header_name="session")).malformed_credential()
+    assert cookie == ("Cookie", "session=assay-malformed-credential")
+    bearer = ctx(AuthFlow(kind="bearer", header_name="Authorization")).malformed_credential()
+    assert bearer == ("Authorization", "Bearer assay-malformed-credential")
+    assert ctx(AuthFlow(kind="api_key", header_name="X-Key")).malformed_credential()[0] == "X-Key"
