@@ -15,7 +15,7 @@ from assay.domain.credentials import carried_credentials, identity_of, is_anonym
 from assay.domain.exchanges import RecordedResponse
 from assay.domain.findings import ANONYMOUS, Finding, default_proof
 from assay.domain.operations import ApiModel, AuthFlow
-from assay.execution.auth import account_created
+from assay.execution.auth import AuthSession, account_created
 from assay.oracles.base import Draft, OracleContext, build
 from assay.oracles.merge import merge_findings, settle
 from assay.report.findings_doc import finding_json
@@ -130,3 +130,11 @@ def test_generated_malformed_credentials_take_the_api_s_own_form() -> None:
     bearer = ctx(AuthFlow(kind="bearer", header_name="Authorization")).malformed_credential()
     assert bearer == ("Authorization", "Bearer assay-malformed-credential")
     assert ctx(AuthFlow(kind="api_key", header_name="X-Key")).malformed_credential()[0] == "X-Key"
+
+
+def test_a_malformed_cookie_session_keeps_the_cookie_names() -> None:
+    session = AuthSession(headers={"Cookie": "session=abc; csrftoken=def"}, secrets=("abc", "def"))
+    assert session.malformed.headers == {
+        "Cookie": "session=assay.malformed.token; csrftoken=assay.malformed.token"
+    }
+    assert AuthSession().malformed.headers == {}  # anonymous stays anonymous

@@ -56,9 +56,17 @@ class AuthSession:
     @property
     def malformed(self) -> AuthSession:
         """The same session with a garbage credential in place of the real one."""
-        headers = {k: _garble(v) for k, v in self.headers.items()}
+        headers = {
+            k: _garble_cookie(v) if k.lower() == "cookie" else _garble(v) for k, v in self.headers.items()
+        }
         query = {k: MALFORMED_TOKEN for k in self.query}
         return AuthSession(headers=headers, query=query, username=self.username)
+
+
+def _garble_cookie(value: str) -> str:
+    """The same cookies with garbage values: a malformed session, not a header with no cookie."""
+    names = [part.split("=", 1)[0].strip() for part in value.split(";") if "=" in part]
+    return "; ".join(f"{name}={MALFORMED_TOKEN}" for name in names) or MALFORMED_TOKEN
 
 
 def _garble(value: str) -> str:
