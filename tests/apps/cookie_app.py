@@ -8,7 +8,8 @@ assay meant to send with what arrived.
 
 Operations: ``POST /api/login`` (JSON username/password; sets ``session``), ``GET /api/me``,
 ``GET|POST /api/notes``, ``GET /api/notes/{note_id}`` (all need the cookie) and
-``GET /api/status`` (public). Anonymous calls to protected operations answer 401.
+``GET /api/status`` (public). Anonymous calls to protected operations answer 401. ``/api/me``
+rotates the session id (a new Set-Cookie): a client keeping each identity's own jar follows it.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class Received:
 @dataclass
 class Recorder:
     received: list[Received] = field(default_factory=list)
+    rotated: set[str] = field(default_factory=set)  # session ids handed out by /api/me
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, item: Received) -> None:
@@ -88,8 +90,14 @@ def create_app(password: str) -> tuple[FastAPI, Recorder]:
         return {"username": USERNAME}
 
     @app.get("/api/me")
-    def me(request: Request) -> dict[str, str]:
-        return {"username": user_of(request)}
+    def me(request: Request, response: Response) -> dict[str, str]:
+        username = user_of(request)
+        # Rotates the session id, as many frameworks do (the old one stays valid: no races).
+        token = secrets.token_urlsafe(16)
+        sessions.add(token)
+        recorder.rotated.add(token)
+        response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax")
+        return {"username": username}
 
     @app.get("/api/notes")
     def list_notes(request: Request) -> list[dict[str, object]]:

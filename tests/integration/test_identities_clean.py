@@ -15,6 +15,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -53,11 +54,16 @@ def _without_credentials(received: list[Received]) -> Counter[tuple[str, str, by
     return Counter(_key(r.method, r.target, r.body) for r in received if not (r.cookie or r.authorization))
 
 
-Run = tuple[RunResult, list[Received], Path]
+@dataclass(frozen=True)
+class Run:
+    result: RunResult
+    received: list[Received]  # what the server saw
+    rotated: frozenset[str]  # the session ids it rotated to
+    out: Path
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[RunResult, list[Received], Path]:
+def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     app, recorder = create_app(PASSWORD)
     server = serve_in_thread(app, log_level="critical")
     out = tmp_path_factory.mktemp("cookie-run")
@@ -72,23 +78,25 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[RunResult, list[Recei
         result = asyncio.run(run_and_write(target, out, execute=True, console=console))
     finally:
         server.stop()
-    return result, recorder.snapshot(), out
+    return Run(result, recorder.snapshot(), frozenset(recorder.rotated), out)
 
 
 def test_the_cookie_session_works_through_explicit_headers(
     run: Run,
 ) -> None:
-    result, received, _ = run
+    result, received = run.result, run.received
     signed_in = [e for e in result.exchanges if e.request.url.endswith("/api/me") and e.status == 200]
     assert signed_in, "the session cookie from the login was never accepted"
     assert all(f"{SESSION_COOKIE}=" in e.request.headers.get("Cookie", "") for e in signed_in)
     assert any(r.cookie and f"{SESSION_COOKIE}=" in r.cookie and r.target == "/api/me" for r in received)
+    # The identity's own jar followed the rotated session id that /api/me handed out.
+    assert any(r.cookie and any(t in r.cookie for t in run.rotated) for r in received), "rotation lost"
 
 
 def test_anonymous_requests_arrive_without_any_credential(
     run: Run,
 ) -> None:
-    result, received, _ = run
+    result, received = run.result, run.received
     anonymous = [e for e in result.exchanges if e.identity == ANONYMOUS and e.intent != "replay"]
     assert len([e for e in anonymous if "/api/login" not in e.request.url]) >= 3
     assert all(is_anonymous(e.request) for e in anonymous)
@@ -106,7 +114,7 @@ def test_anonymous_requests_arrive_without_any_credential(
 def test_findings_name_their_identity_and_anonymous_ones_carry_nothing(
     run: Run,
 ) -> None:
-    result, _, out = run
+    result, out = run.result, run.out
     assert result.findings
     for finding in result.findings:
         assert finding.identity and finding.proof, finding
@@ -120,7 +128,7 @@ def test_findings_name_their_identity_and_anonymous_ones_carry_nothing(
 
 def test_the_generated_suite_keeps_anonymous_tests_anonymous(run: Run) -> None:
     """The suite signs in once (session fixture) and its no-credential tests still go without."""
-    _, _, out = run
+    out = run.out
     app, recorder = create_app(PASSWORD)
     server = serve_in_thread(app, log_level="critical")
     env = {**os.environ, "BASE_URL": server.base_url, "ASSAY_USERNAME": USERNAME, "ASSAY_PASSWORD": PASSWORD}

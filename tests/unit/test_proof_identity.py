@@ -15,7 +15,7 @@ from assay.domain.credentials import carried_credentials, identity_of, is_anonym
 from assay.domain.exchanges import RecordedResponse
 from assay.domain.findings import ANONYMOUS, Finding, default_proof
 from assay.domain.operations import ApiModel, AuthFlow
-from assay.execution.auth import AuthSession, account_created
+from assay.execution.auth import AuthSession, account_created, with_cookies
 from assay.oracles.base import Draft, OracleContext, build
 from assay.oracles.merge import merge_findings, settle
 from assay.report.findings_doc import finding_json
@@ -138,3 +138,14 @@ def test_a_malformed_cookie_session_keeps_the_cookie_names() -> None:
         "Cookie": "session=assay.malformed.token; csrftoken=assay.malformed.token"
     }
     assert AuthSession().malformed.headers == {}  # anonymous stays anonymous
+
+
+def test_each_cookie_session_keeps_its_own_jar() -> None:
+    session = AuthSession(headers={"Cookie": "session=old"}, secrets=("old",))
+    rotated = with_cookies(session, "session=new; Path=/; HttpOnly, csrftoken=abc12345; SameSite=Lax")
+    assert rotated.headers == {"Cookie": "session=new; csrftoken=abc12345"}
+    assert {"old", "new", "abc12345"} <= set(rotated.secrets)  # rotated values are redacted too
+    assert with_cookies(session, "session=; Max-Age=0") is session  # a cleared cookie is kept
+    assert with_cookies(AuthSession(), "session=new").headers == {}  # anonymous never gains one
+    bearer = AuthSession(headers={"Authorization": "Bearer t"})
+    assert with_cookies(bearer, "session=new") is bearer

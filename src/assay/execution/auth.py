@@ -95,6 +95,25 @@ def parse_set_cookie(header: str | None) -> dict[str, str]:
     return cookies
 
 
+def with_cookies(session: AuthSession, set_cookie: str | None) -> AuthSession:
+    """``session`` after an answer to it set cookies: its own jar, with rotated values replaced.
+
+    Only a cookie session has a jar (an anonymous or token session gains no cookie this way); a
+    cookie cleared by the server (empty value) is kept, so a later 401 says the session ended.
+    """
+    jar_header = session.headers.get("Cookie")
+    fresh = {k: v for k, v in parse_set_cookie(set_cookie).items() if v}
+    if jar_header is None or not fresh:
+        return session
+    jar = dict(part.strip().split("=", 1) for part in jar_header.split(";") if "=" in part)
+    merged = {**jar, **fresh}
+    if merged == jar:
+        return session
+    headers = {**session.headers, "Cookie": "; ".join(f"{k}={v}" for k, v in merged.items())}
+    added = tuple(v for v in fresh.values() if v not in session.secrets)
+    return replace(session, headers=headers, secrets=(*session.secrets, *added))
+
+
 def strong_password() -> str:
     """A password any sane policy accepts: upper, lower, digit, symbol, 20 characters."""
     return "Aa1!" + secrets.token_urlsafe(12)[:16]
@@ -190,6 +209,13 @@ class Authenticator:
             self.session = await self._login_flow()
         self.secrets.extend(s for s in self.session.secrets if s not in self.secrets)
         return self.session
+
+    def absorb(self, response: RecordedResponse | None) -> None:
+        """Keep the cookies an answer to this session set (a rotated session id), as a browser would."""
+        updated = with_cookies(self.session, response.header("set-cookie") if response else None)
+        if updated is not self.session:
+            self.secrets.extend(s for s in updated.secrets if s not in self.secrets)
+            self.session = updated
 
     async def refresh(self) -> AuthSession | None:
         """Log in again after a 401 on an operation that worked before; None when out of retries."""

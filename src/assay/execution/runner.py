@@ -242,6 +242,8 @@ class Runner:
             exchange = await self._send(self._render(spec, scope), spec, meta)
         if exchange.status is not None and exchange.status not in {401, 403} and spec.auth == "user":
             self._auth_ok.add(spec.operation)
+        if spec.auth == "user" and self._auth is not None:
+            self._auth.absorb(exchange.response)  # the identity's own jar; never the anonymous one
         if not (exchange.error or "").startswith("refused"):
             self.report.exchanges.append(exchange)
         account = account_created(exchange.request, exchange.response, self._target.ledger.password)

@@ -179,9 +179,12 @@ class Prober:
         request = self.render(spec, authed=authed)
         who = self.ctx.auth.identity
         role = (who.role if who else "user") if authed and self.ctx.auth.session.authenticated else ANONYMOUS
-        return await self.send_raw(
+        exchange = await self.send_raw(
             request, spec.operation, spec.path, action, intent=intent, timeout=timeout, identity=role
         )
+        if authed and exchange is not None:
+            self.ctx.auth.absorb(exchange.response)
+        return exchange
 
     async def send_raw(
         self,

@@ -167,6 +167,10 @@ async def send_as(
         exchange = await _send(client, ctx, who, spec, scope, action, intent)
     if exchange is not None and exchange.status not in {None, 401} and who.session.authenticated:
         who.worked = True
+    if exchange is not None and who.auth is not None:
+        who.auth.absorb(exchange.response)  # each identity keeps its own cookies
+        if who.sink is not None:
+            who.sink.extend(s for s in who.secrets if s not in who.sink)
     return Step(who.label, exchange) if exchange is not None else None
 
 
