@@ -74,3 +74,27 @@ def test_a_fault_of_a_reused_connection_is_flaky(base_url: str) -> None:
 
 def test_a_real_fault_reproduces_on_a_fresh_connection(base_url: str) -> None:
     assert asyncio.run(_judged_twice(base_url, "/broken")) == ("high", "reproduced", "")
+
+
+def test_a_target_that_stopped_answering_gets_three_replays_then_none() -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _PerConnection)
+    base_url = f"http://127.0.0.1:{server.server_address[1]}"
+    server.server_close()  # nothing listens there any more: every replay is refused
+    target = Target(base_url)
+    exchanges: list[Exchange] = []
+    findings = []
+    for number in range(5):
+        path = f"/gone/{number}"
+        sent = Exchange(RecordedRequest("GET", base_url + path), None, error="refused", path_template=path)
+        exchanges.append(sent)
+        findings.append(
+            build(Draft("missing_endpoint", "medium", f"{path} is missing", "d"), sent, OracleContext())
+        )
+
+    async def replay() -> list[str]:
+        async with HttpxTransport(SafetyPolicy.for_target(target)) as transport:
+            checked = await check_flaky(findings, exchanges, target, transport)
+        return [f.proof or "" for f in checked]
+
+    assert asyncio.run(replay()) == ["flaky"] * 5
+    assert sum(1 for e in exchanges if e.intent == "replay") == 3  # counted in replays, not seconds
