@@ -96,13 +96,15 @@ def test_reproduces_per_category() -> None:
     assert not reproduces(ok, dropped, "broken_object_authorization")
 
 
-def test_mark_flaky_lowers_severity_when_the_replay_is_clean() -> None:
+def test_mark_flaky_caps_severity_at_low_when_the_replay_is_clean() -> None:
     finding = _finding(severity="critical")
     clean = exchange("GET", "/items", 200, [])
     flaky = mark_flaky(finding, clean)
-    assert flaky.flaky and flaky.severity == "high"
+    assert flaky.flaky and flaky.severity == "low" and flaky.proof == "flaky"
+    assert not flaky.blocking and finding.blocking
     assert flaky.evidence["replay_status"] == 200
-    assert mark_flaky(finding, exchange("GET", "/items", 503, {})) == finding
+    again = mark_flaky(finding, exchange("GET", "/items", 503, {}))
+    assert again == replace(finding, proof="reproduced") and again.blocking
     assert mark_flaky(finding, None) == finding
     original = exchange("GET", "/items", 500, {})
     assert mark_flaky(finding, clean, original).flaky

@@ -7,7 +7,8 @@ from itertools import count
 
 from tests.fakes import FakeTransport, json_response
 
-from assay.agents.analysis import analyse, trigger_of
+from assay.agents.analysis import analyse
+from assay.agents.replay import trigger_of
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
 from assay.domain.observation import Observation
 from assay.domain.operations import ApiModel, Operation, ResponseSpec

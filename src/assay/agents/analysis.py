@@ -3,8 +3,10 @@
 1. Plan (pure): RPN, business value, ROI, time, dependencies, order and strategy.
 2. Execute (when asked): authenticate, run the strategy's groups in order, critical first,
    within the time budget.
-3. Judge: the oracles read the recorded exchanges; each finding judged from a single exchange
-   is replayed once, and one that does not reproduce is marked flaky; then findings are merged.
+3. Judge: the oracles read the recorded exchanges (in plan order, whatever order concurrent
+   scenarios finished in); each finding judged from a single exchange is replayed alone on a
+   fresh connection (see ``replay.py``), and one that does not reproduce is ``flaky``; then
+   findings are merged, each with its proof and the identity that showed it.
 4. Refine: risk scores of executed scenarios are updated from what actually happened.
 
 Never raises for target trouble: a dead target is reported in ``AnalysisOutcome.target_failure``.
@@ -13,37 +15,30 @@ Never raises for target trouble: a dead target is reported in ``AnalysisOutcome.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from assay.agents.fresh_values import templates_by_operation
 from assay.agents.progress import ProgressFn
+from assay.agents.replay import check_flaky
 from assay.analysis.planning import plan, refine
 from assay.browser.stage import is_ui
 from assay.browser.ui_analysis import UiOutcome, analyse_ui, ui_findings
 from assay.domain.analysis import AnalysisResult, ExecutionSuccess, Reliability, ScenarioRun
 from assay.domain.exchanges import Exchange
-from assay.domain.findings import Finding
-from assay.domain.json import dig
+from assay.domain.findings import ANONYMOUS, Finding
 from assay.domain.observation import Observation
 from assay.domain.operations import ApiModel
-from assay.domain.scenarios import RequirementsResult, Scenario
+from assay.domain.scenarios import RequestSpec, RequirementsResult, Scenario
 from assay.domain.target import Target
-from assay.errors import SafetyError, TargetError
 from assay.execution.auth import Authenticator
 from assay.execution.runner import ExecutionReport, execute
-from assay.oracles.base import OracleContext, path_of
-from assay.oracles.merge import mark_flaky, merge_findings
+from assay.oracles.base import OracleContext
+from assay.oracles.merge import merge_findings
 from assay.oracles.registry import judge_all
 from assay.ports import CancelToken, HttpTransport
 from assay.security.base import FamilyReport, SecurityContext, run_families
 from assay.security.registry import default_families
-
-# Categories an oracle decides from one exchange: replaying that exchange tells real from flaky.
-REPLAYABLE = frozenset(
-    {"server_error", "missing_endpoint", "spec_drift", "response_schema", "status_code", "redirect"}
-)
-MAX_REPLAYS = 25
-REPLAY_TIMEOUT = 10.0
 
 
 @dataclass
@@ -92,7 +87,8 @@ async def analyse(
     if not execute or not requirements.scenarios:
         report_progress(1.0, "analysis complete (no execution)")
         crawled = ui_findings(observation, [s for s in requirements.scenarios if is_ui(s)])
-        return AnalysisOutcome(result=planned, exchanges=[], findings=merge_findings(crawled, ()))
+        merged = merge_findings(crawled, (), identity=browser_role(target))
+        return AnalysisOutcome(result=planned, exchanges=[], findings=merged)
     return await _execute_and_judge(
         planned, requirements, observation, target, transport, report_progress, cancel
     )
@@ -120,13 +116,18 @@ async def _execute_and_judge(
         cancel=cancel,
         on_run=lambda run: report_progress.scenario_done(run, transport.requests_sent - sent_before),
     )
+    in_plan_order(report, requirements.scenarios)
     ui = await _ui(observation, planned, requirements, target, report_progress, cancel, report)
     families = await _security(api, target, transport, requirements, auth, report, report_progress, cancel)
     exchanges = [*auth_exchanges, *report.exchanges]
-    own = tuple(s for c in target.credentials for s in c.secrets)
+    # The run's password for the accounts it registers is a secret like any given one.
+    own = (*(s for c in target.credentials for s in c.secrets), target.ledger.password)
     secrets = (*auth.secrets, *own) if auth else own
     report_progress(0.88, "judging the recorded exchanges")
-    findings = await _findings(exchanges, api, target, transport, report, planned, secrets, families, ui)
+    findings = await _findings(
+        exchanges, api, target, transport, report, planned, secrets, families, ui, auth,
+        templates=templates_by_operation(requirements),
+    )  # fmt: skip
     exchanges.extend(e for r in families for e in r.exchanges)
     report_progress.counters["findings"] = len(findings)
     report_progress.counters["requests"] = transport.requests_sent - sent_before
@@ -169,9 +170,14 @@ async def _ui(
         report_progress(0.8, f"running {len(order)} UI scenarios in Chromium")
     else:
         order = []
-    return await analyse_ui(
+    outcome = await analyse_ui(
         observation, order, target, cancel=cancel, on_run=lambda run: report_progress.scenario_done(run, 0)
     )
+    # Browser workers finish in any order: results are kept in plan order.
+    rank = {s.id: index for index, s in enumerate(order)}
+    outcome.runs.sort(key=lambda run: rank.get(run.scenario_id, len(rank)))
+    outcome.success.sort(key=lambda s: rank.get(s.scenario_id, len(rank)))
+    return outcome
 
 
 async def _security(
@@ -213,6 +219,9 @@ async def _findings(
     secrets: tuple[str, ...],
     families: Sequence[FamilyReport] = (),
     ui: UiOutcome | None = None,
+    auth: Authenticator | None = None,
+    *,
+    templates: Mapping[str, Sequence[RequestSpec]] | None = None,
 ) -> list[Finding]:
     context = OracleContext(
         latency_budget_seconds=target.latency_budget_seconds,
@@ -220,59 +229,35 @@ async def _findings(
         scenario_severities={r.scenario_id: r.severity for r in planned.risk_scores},
         known_ids=frozenset(report.created_ids),
     )
-    judged = judge_all(exchanges, api, context)
+    judged = [*judge_all(exchanges, api, context), *(f for r in families for f in r.findings)]
     can_replay = report.target_failure is None and not report.cancelled
-    checked = await _check_flaky(judged, exchanges, transport) if can_replay else judged
-    crawled = ui.findings if ui else []
-    return merge_findings([*checked, *(f for r in families for f in r.findings), *crawled], secrets)
+    recorded = [*exchanges, *(e for r in families for e in r.exchanges)]
+    checked = await check_flaky(judged, recorded, target, transport, templates) if can_replay else judged
+    exchanges.extend(e for e in recorded[len(exchanges) :] if e.intent == "replay")
+    crawled = [replace(f, identity=f.identity or browser_role(target)) for f in (ui.findings if ui else [])]
+    return merge_findings([*checked, *crawled], secrets, identity=primary_role(auth))
 
 
-async def _check_flaky(
-    findings: list[Finding], exchanges: list[Exchange], transport: HttpTransport
-) -> list[Finding]:
-    """Replay each single-exchange finding's request once; not reproduced -> flaky."""
-    checked: list[Finding] = []
-    replays: dict[int, Exchange] = {}  # one replay per original exchange, shared by its findings
-    for finding in findings:
-        original = trigger_of(finding, exchanges) if finding.category in REPLAYABLE else None
-        if original is None or (id(original) not in replays and len(replays) >= MAX_REPLAYS):
-            checked.append(finding)
-            continue
-        if id(original) not in replays:
-            replays[id(original)] = await replay_exchange(original, transport)
-            exchanges.append(replays[id(original)])
-        checked.append(mark_flaky(finding, replays[id(original)], original))
-    return checked
+def browser_role(target: Target) -> str:
+    """Who the browser is: signed in with the first credentials when given, else nobody."""
+    return target.credentials[0].role if target.credentials else ANONYMOUS
 
 
-def trigger_of(finding: Finding, exchanges: Sequence[Exchange]) -> Exchange | None:
-    """The recorded exchange a finding was judged from: same route and scenario, same answer."""
-    candidates = [
-        e
-        for e in exchanges
-        if e.request.method.upper() == finding.method.upper()
-        and path_of(e) == finding.path
-        and e.intent != "replay"
-        and (finding.scenario_id is None or e.scenario_id == finding.scenario_id)
-    ]
-    status = dig(finding.evidence, "response.status")
-    for exchange in candidates:
-        if isinstance(status, int) and exchange.status == status:
-            return exchange
-        if status is None and exchange.response is None and exchange.error:
-            return exchange
-    return candidates[0] if candidates else None
+def primary_role(auth: Authenticator | None) -> str:
+    """The role of the run's own identity: the one the scenarios are sent as."""
+    if auth is None or not auth.session.authenticated:
+        return ANONYMOUS
+    return auth.identity.role if auth.identity is not None else "user"
 
 
-async def replay_exchange(original: Exchange, transport: HttpTransport) -> Exchange:
-    """Send the original request again, recorded as a ``replay`` exchange."""
-    try:
-        response = await transport.send(original.request, timeout=REPLAY_TIMEOUT)
-    except (TargetError, SafetyError) as exc:
-        return replace(
-            original, response=None, error=str(exc) or type(exc).__name__, intent="replay", retried=False
-        )
-    return replace(original, response=response, error=None, intent="replay", retried=False)
+def in_plan_order(report: ExecutionReport, scenarios: Sequence[Scenario]) -> None:
+    """Put runs and exchanges in plan order: concurrent scenarios finish in any order.
+
+    The sort is stable, so each scenario's own requests keep the order they were sent in.
+    """
+    rank = {s.id: index for index, s in enumerate(scenarios)}
+    report.runs.sort(key=lambda run: rank.get(run.scenario_id, len(rank)))
+    report.exchanges.sort(key=lambda e: rank.get(e.scenario_id or "", -1))
 
 
 def _reliability(run: ScenarioRun, exchanges: Sequence[Exchange], flaky: set[str]) -> Reliability:

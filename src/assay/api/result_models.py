@@ -14,7 +14,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, JsonValue
 
 from assay.domain.analysis import Priority, Reliability, RunStatus
 from assay.domain.evolution import Framework
-from assay.domain.findings import Category, Severity
+from assay.domain.findings import Category, Proof, Severity
 from assay.domain.observation import TargetKind
 from assay.domain.operations import AuthKind, HttpMethod, ParamLocation, SchemeKind
 from assay.domain.scenarios import AuthMode, Intent, ScenarioKind, StepKeyword
@@ -394,5 +394,7 @@ class FindingModel(Model):
     scenario_id: str | None = None
     recommendation: str = ""
     impact: str = ""
+    proof: Proof = "reproduced"
+    identity: str = "user"
     flaky: bool = False
     occurrences: Int = 1

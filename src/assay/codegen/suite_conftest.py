@@ -23,6 +23,7 @@ HEADER = '''\
 
 Everything comes from the environment; nothing secret is written in this suite:
     BASE_URL          the API under test, e.g. {hint} (required)
+    ASSAY_NEW_PASSWORD  the password of accounts the tests register (optional: random otherwise)
 {auth_doc}"""
 
 from __future__ import annotations

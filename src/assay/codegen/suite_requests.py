@@ -50,6 +50,15 @@ class SuiteContext:
     def header_name(self) -> str:
         return self.api.auth.header_name if self.api else "Authorization"
 
+    def malformed_credential(self) -> tuple[str, str]:
+        """The header that carries a garbage credential where the API expects its own."""
+        if self.api is not None and self.api.auth.kind == "cookie":
+            # A cookie session's credential is a cookie: a header named after it would be no credential.
+            return "Cookie", f"{self.header_name or 'session'}={MALFORMED_TOKEN}"
+        if self.header_name == "Authorization":
+            return "Authorization", f"Bearer {MALFORMED_TOKEN}"
+        return self.header_name, MALFORMED_TOKEN
+
 
 def has_placeholder(value: Json) -> bool:
     return bool(PLACEHOLDER.search(json.dumps(value)))
@@ -86,8 +95,8 @@ def _headers_expr(request: RequestSpec, ctx: SuiteContext, indent: int, auth_nam
     if request.auth == "user" and ctx.needs_auth:
         parts.append(f"**{auth_name}")
     elif request.auth == "malformed":
-        credential = f"Bearer {MALFORMED_TOKEN}" if ctx.header_name == "Authorization" else MALFORMED_TOKEN
-        parts.append(f"{py_str(ctx.header_name)}: {py_str(credential)}")
+        name, credential = ctx.malformed_credential()
+        parts.append(f"{py_str(name)}: {py_str(credential)}")
     if request.headers:
         extra: Json = dict(request.headers)
         parts.append("**" + _value_expr(extra, indent, 30) if has_placeholder(extra) else _flat_items(extra))

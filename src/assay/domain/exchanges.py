@@ -52,6 +52,7 @@ class Exchange:
     intent: Intent = "valid"
     expect: Expectation | None = None
     retried: bool = False  # a dropped connection was retried once
+    identity: str | None = None  # the role name of who sent it ("anonymous": no credential), if known
 
     @property
     def status(self) -> int | None:

@@ -9,6 +9,7 @@ without their query.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -25,11 +26,21 @@ class Created:
     path: str = ""  # where it can be read back, when known
 
 
+def fresh_password() -> str:
+    """A password any sane policy accepts: upper, lower, digit, symbol; 16 characters, random."""
+    return "Aa1!" + secrets.token_urlsafe(9)[:12]
+
+
 @dataclass
 class Ledger:
-    """Mutable, shared by every stage of one run (a run makes one, and only one)."""
+    """Mutable, shared by every stage of one run (a run makes one, and only one).
+
+    ``password`` is the run's own: every account assay registers in this run gets it (a fresh
+    random value per run, never a constant), and it is redacted from every output.
+    """
 
     entries: list[Created] = field(default_factory=list)
+    password: str = field(default_factory=fresh_password, repr=False)
 
     def record(self, kind: CreatedKind, key: str, via: str, path: str = "") -> None:
         item = Created(kind, str(key), via, path)

@@ -28,6 +28,11 @@ TOKEN_FIELDS = ("access_token", "token", "accessToken", "jwt", "id_token", "auth
 _COOKIE = re.compile(r"(?:^|,)\s*([^=;,\s]+)=([^;,]*)")
 _COOKIE_ATTRS = {"expires", "path", "domain", "max-age", "samesite", "httponly", "secure"}
 MALFORMED_TOKEN = "assay.malformed.token"
+MALFORMED_IDENTITY = "invalid token"  # the role name of requests sent with a garbled credential
+FORGED_IDENTITY = "forged token"  # ... and of requests with a token assay forged (alg none, weak key)
+# The scope name of the run's password for the accounts assay registers (``${new_password}``).
+NEW_PASSWORD = "new_password"
+_USER_FIELDS = ("username", "user_name", "login", "email", "user", "name")
 
 Recorder = Callable[[Exchange], None]
 
@@ -51,9 +56,17 @@ class AuthSession:
     @property
     def malformed(self) -> AuthSession:
         """The same session with a garbage credential in place of the real one."""
-        headers = {k: _garble(v) for k, v in self.headers.items()}
+        headers = {
+            k: _garble_cookie(v) if k.lower() == "cookie" else _garble(v) for k, v in self.headers.items()
+        }
         query = {k: MALFORMED_TOKEN for k in self.query}
         return AuthSession(headers=headers, query=query, username=self.username)
+
+
+def _garble_cookie(value: str) -> str:
+    """The same cookies with garbage values: a malformed session, not a header with no cookie."""
+    names = [part.split("=", 1)[0].strip() for part in value.split(";") if "=" in part]
+    return "; ".join(f"{name}={MALFORMED_TOKEN}" for name in names) or MALFORMED_TOKEN
 
 
 def _garble(value: str) -> str:
@@ -82,9 +95,43 @@ def parse_set_cookie(header: str | None) -> dict[str, str]:
     return cookies
 
 
+def with_cookies(session: AuthSession, set_cookie: str | None) -> AuthSession:
+    """``session`` after an answer to it set cookies: its own jar, with rotated values replaced.
+
+    Only a cookie session has a jar (an anonymous or token session gains no cookie this way); a
+    cookie cleared by the server (empty value) is kept, so a later 401 says the session ended.
+    """
+    jar_header = session.headers.get("Cookie")
+    fresh = {k: v for k, v in parse_set_cookie(set_cookie).items() if v}
+    if jar_header is None or not fresh:
+        return session
+    jar = dict(part.strip().split("=", 1) for part in jar_header.split(";") if "=" in part)
+    merged = {**jar, **fresh}
+    if merged == jar:
+        return session
+    headers = {**session.headers, "Cookie": "; ".join(f"{k}={v}" for k, v in merged.items())}
+    added = tuple(v for v in fresh.values() if v not in session.secrets)
+    return replace(session, headers=headers, secrets=(*session.secrets, *added))
+
+
 def strong_password() -> str:
     """A password any sane policy accepts: upper, lower, digit, symbol, 20 characters."""
     return "Aa1!" + secrets.token_urlsafe(12)[:16]
+
+
+def account_created(request: RecordedRequest, response: RecordedResponse | None, password: str) -> str | None:
+    """The user name of an account a request registered with the run's ``password``, if it did.
+
+    A 2xx answer to a body that carries the run's own password is an account assay created (a
+    registration, or a user made through an admin operation): it goes into the run's ledger.
+    """
+    body = request.body
+    if response is None or response.status // 100 != 2 or not isinstance(body, dict) or not password:
+        return None
+    if password not in (v for v in body.values() if isinstance(v, str)):
+        return None
+    lowered = {k.lower(): v for k, v in body.items()}
+    return next((as_str(lowered[f]) for f in _USER_FIELDS if as_str(lowered.get(f))), None)
 
 
 def sample_value(name: str, schema: JsonObject, unique: str) -> Json:
@@ -163,6 +210,13 @@ class Authenticator:
         self.secrets.extend(s for s in self.session.secrets if s not in self.secrets)
         return self.session
 
+    def absorb(self, response: RecordedResponse | None) -> None:
+        """Keep the cookies an answer to this session set (a rotated session id), as a browser would."""
+        updated = with_cookies(self.session, response.header("set-cookie") if response else None)
+        if updated is not self.session:
+            self.secrets.extend(s for s in updated.secrets if s not in self.secrets)
+            self.session = updated
+
     async def refresh(self) -> AuthSession | None:
         """Log in again after a 401 on an operation that worked before; None when out of retries."""
         if self._refreshes_left <= 0 or self._api.auth.kind in {"none", "basic", "api_key"}:
@@ -214,13 +268,16 @@ class Authenticator:
         op = self._api.operation(flow.register_operation or "")
         if op is None or op.requires_auth:
             return None
-        password = strong_password()
-        self.secrets.append(password)
+        # The run's own password, random per run: never a constant a generated test could copy.
+        password = self._target.ledger.password
+        if password not in self.secrets:
+            self.secrets.append(password)
         body = _register_body(self._api, new_unique(), password)
         response = await self._call(op, body, "json")
         if response is None or response.status // 100 != 2:
             return None
         username = as_str(body.get(flow.username_field)) or as_str(body.get("email"))
+        self._target.ledger.record("account", username, f"{op.method} {op.path}")
         return Credentials(username=username, password=password)
 
     async def _login(self, creds: Credentials) -> AuthSession:

@@ -19,12 +19,19 @@ from dataclasses import dataclass, field, replace
 from assay.analysis.value import fixture_chain
 from assay.domain.analysis import RunStatus, ScenarioRun, StepResult
 from assay.domain.exchanges import Exchange, RecordedRequest
+from assay.domain.findings import ANONYMOUS
 from assay.domain.json import Json, dig
 from assay.domain.operations import ApiModel
 from assay.domain.scenarios import Action, RequestSpec, ResourceRecipe, Scenario
 from assay.domain.target import Target
 from assay.errors import ConnectionDropped, SafetyError, TargetTimeout, TargetUnreachable
-from assay.execution.auth import Authenticator, AuthSession
+from assay.execution.auth import (
+    MALFORMED_IDENTITY,
+    NEW_PASSWORD,
+    Authenticator,
+    AuthSession,
+    account_created,
+)
 from assay.execution.placeholders import UNIQUE, missing_placeholders, new_unique, render_request
 from assay.ports import CancelToken, HttpTransport
 
@@ -167,7 +174,10 @@ class Runner:
     def _identity_scope(self) -> dict[str, Json]:
         """``${auth.username}``/``${auth.password}``: the identity the run is signed in as."""
         who = self._auth.identity if self._auth is not None else None
-        return {"auth.username": who.username, "auth.password": who.password} if who else {}
+        scope: dict[str, Json] = {NEW_PASSWORD: self._target.ledger.password}
+        if who is not None:
+            scope.update({"auth.username": who.username, "auth.password": who.password})
+        return scope
 
     async def _fixtures(self, scenario: Scenario, scope: dict[str, Json]) -> str | None:
         """Create the scenario's fixtures into ``scope``; the reason it is blocked, or None."""
@@ -205,6 +215,14 @@ class Runner:
             return AuthSession()
         return session.malformed if spec.auth == "malformed" else session
 
+    def _identity_for(self, spec: RequestSpec) -> str:
+        """The role name the request is sent as (findings name it, never the credential)."""
+        if spec.auth == "malformed":
+            return MALFORMED_IDENTITY
+        session = self._session_for(spec)
+        who = self._auth.identity if self._auth is not None else None
+        return (who.role if who else "user") if session.authenticated else ANONYMOUS
+
     def _render(self, spec: RequestSpec, scope: Mapping[str, Json]) -> RecordedRequest:
         session = self._session_for(spec)
         return render_request(
@@ -224,8 +242,13 @@ class Runner:
             exchange = await self._send(self._render(spec, scope), spec, meta)
         if exchange.status is not None and exchange.status not in {401, 403} and spec.auth == "user":
             self._auth_ok.add(spec.operation)
+        if spec.auth == "user" and self._auth is not None:
+            self._auth.absorb(exchange.response)  # the identity's own jar; never the anonymous one
         if not (exchange.error or "").startswith("refused"):
             self.report.exchanges.append(exchange)
+        account = account_created(exchange.request, exchange.response, self._target.ledger.password)
+        if account is not None:
+            self._target.ledger.record("account", account, f"{spec.method} {spec.path}")
         return exchange
 
     async def _refresh(self, generation: int) -> bool:
@@ -251,6 +274,7 @@ class Runner:
             action=meta.action,
             intent=spec.intent,
             expect=meta.expect_from.expect,
+            identity=self._identity_for(spec),
         )
         for attempt in (1, 2):
             retried = attempt == 2

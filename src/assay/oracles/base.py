@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from statistics import median
 from urllib.parse import unquote, urlsplit
 
+from assay.domain.credentials import identity_of
 from assay.domain.exchanges import Exchange
 from assay.domain.findings import SEVERITY_ORDER, Category, Finding, Severity
 from assay.domain.json import Json, JsonObject
@@ -281,6 +282,7 @@ def build(draft: Draft, exchange: Exchange, context: OracleContext, *, occurrenc
         recommendation=draft.recommendation,
         impact=draft.impact,
         occurrences=occurrences,
+        identity=identity_of(exchange),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assay import __version__
-from assay.domain.findings import Finding
+from assay.domain.findings import Finding, default_proof
 from assay.domain.json import Json, JsonObject
 from assay.domain.run import RunResult
 from assay.report.common import category_counts, redact_json, requests_sent, severity_counts, tally
@@ -24,6 +24,8 @@ def finding_json(finding: Finding) -> JsonObject:
         "scenario_id": finding.scenario_id,
         "recommendation": finding.recommendation,
         "impact": finding.impact,
+        "proof": finding.proof or default_proof(finding.category),
+        "identity": finding.identity or "user",
         "flaky": finding.flaky,
         "occurrences": finding.occurrences,
     }

@@ -9,7 +9,10 @@ from assay.domain.json import Json, JsonObject
 from assay.requirements.patterns import from_pattern, matches
 
 UNIQUE = "${unique}"
-STRONG_PASSWORD = "Qa-Passw0rd!2024"  # upper, lower, digit, symbol, 16 chars: passes common policies
+# The password of accounts assay registers: a placeholder filled at run time with the run's own
+# random password (Target.ledger.password), and read from the environment by generated tests, so
+# no password is ever written in a scenario, a report or a generated test.
+NEW_PASSWORD = "${new_password}"
 
 # Fields a server usually keeps unique: they get ${unique} so reruns never collide.
 _UNIQUE_NAMES = ("email", "username", "user_name", "login", "handle", "slug", "name", "title")
@@ -29,14 +32,14 @@ _FORMATS: dict[str, str] = {
     "ipv6": "2001:db8::10",
     "byte": "aGVsbG8gd29ybGQ=",
     "binary": "file-content",
-    "password": STRONG_PASSWORD,
+    "password": NEW_PASSWORD,
     "regex": "^[a-z]+$",
     "json-pointer": "/a/b",
 }
 
 # Field-name fragments -> realistic values, checked in order (first match wins).
 _NAMED: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("password", "passwd", "secret"), STRONG_PASSWORD),
+    (("password", "passwd", "secret"), NEW_PASSWORD),
     (("phone", "mobile", "tel"), "+15555550123"),
     (("url", "uri", "link", "website", "homepage", "endpoint"), "https://example.com/page"),
     (("description", "summary", "comment", "notes", "bio"), "Created by assay for automated QA"),

@@ -75,12 +75,21 @@ class ProbeClient:
         action: str = "",
         intent: Intent = "probe",
         timeout: float = 10.0,
+        identity: str | None = None,
     ) -> Exchange | None:
-        """The recorded exchange, or None when the budget, deadline or cancel stopped it."""
+        """The recorded exchange, or None when the budget, deadline or cancel stopped it.
+
+        ``identity`` is the role name the request is sent as; findings read it from the exchange.
+        """
         if self.exhausted:
             return None
         self.sent += 1
-        meta = {"operation": operation, "path_template": path_template, "action": f"{self.family}: {action}"}
+        meta = {
+            "operation": operation,
+            "path_template": path_template,
+            "action": f"{self.family}: {action}",
+            "identity": identity,
+        }
         try:
             response = await self._ctx.transport.send(request, timeout=timeout)
         except SafetyError:

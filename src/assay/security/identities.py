@@ -19,7 +19,7 @@ import yaml
 
 from assay.domain.json import Json, JsonObject, as_list, as_object, as_str
 from assay.domain.target import Credentials
-from assay.execution.auth import Authenticator, AuthSession
+from assay.execution.auth import MALFORMED_IDENTITY, Authenticator, AuthSession
 from assay.security.base import SecurityContext
 
 _ROLE_WORDS = ("superuser", "admin", "root", "staff", "moderator", "manager", "support", "owner")
@@ -83,7 +83,7 @@ def anonymous() -> Identity:
 
 
 def malformed(of: Identity) -> Identity:
-    return Identity(label=f"malformed token of {of.label}", role="anonymous", static=of.session.malformed)
+    return Identity(f"malformed token of {of.label}", MALFORMED_IDENTITY, static=of.session.malformed)
 
 
 def primary_identity(ctx: SecurityContext) -> Identity:

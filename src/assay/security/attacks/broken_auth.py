@@ -14,7 +14,7 @@ from assay.domain.exchanges import Exchange, RecordedRequest
 from assay.domain.findings import Finding
 from assay.domain.operations import Operation
 from assay.domain.scenarios import RequestSpec
-from assay.execution.auth import AuthSession
+from assay.execution.auth import FORGED_IDENTITY, MALFORMED_IDENTITY, AuthSession
 from assay.oracles.base import Draft, OracleContext, own_id
 from assay.security.attacks import jwt
 from assay.security.attacks.common import AttackFamily, Outcome, Prober, base_spec, finding, oracle_context
@@ -147,7 +147,9 @@ class BrokenAuthenticationFamily(AttackFamily):
         anonymous = await prober.send(spec, "no token", authed=False)
         garbled = prober.ctx.auth.session.malformed
         request = _as(prober, spec, garbled)
-        garbage = await prober.send_raw(request, op.key, op.path, "garbage token")
+        garbage = await prober.send_raw(
+            request, op.key, op.path, "garbage token", identity=MALFORMED_IDENTITY
+        )
         if real is None or anonymous is None or garbage is None:
             return None
         return AuthCheck(real, anonymous, garbage)
@@ -177,7 +179,9 @@ class BrokenAuthenticationFamily(AttackFamily):
         sent: list[tuple[str, Exchange]] = []
         for label, forged in forgeries:
             request = _with_token(prober.render(base_spec(op)), header, raw, forged)
-            exchange = await prober.send_raw(request, op.key, op.path, f"forged token: {label}")
+            exchange = await prober.send_raw(
+                request, op.key, op.path, f"forged token: {label}", identity=FORGED_IDENTITY
+            )
             if exchange is not None:
                 sent.append((label, exchange))
         return judge_forgeries(check, sent, context)

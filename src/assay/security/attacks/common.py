@@ -14,11 +14,11 @@ from typing import Literal
 
 from assay.analysis.value import fixture_chain
 from assay.domain.exchanges import Exchange, RecordedRequest
-from assay.domain.findings import Finding
+from assay.domain.findings import ANONYMOUS, Finding
 from assay.domain.json import Json, JsonObject, as_object, as_str, dig
 from assay.domain.operations import Operation
 from assay.domain.scenarios import Intent, RequestSpec
-from assay.execution.auth import Authenticator, AuthSession
+from assay.execution.auth import NEW_PASSWORD, Authenticator, AuthSession
 from assay.execution.placeholders import UNIQUE, join_url, missing_placeholders, new_unique, render_request
 from assay.oracles.base import Draft, OracleContext, build
 from assay.requirements.datagen import main_type, properties, required_names, resolve, valid_body, value_for
@@ -152,7 +152,8 @@ class Prober:
     def __init__(self, ctx: SecurityContext, client: ProbeClient) -> None:
         self.ctx = ctx
         self.client = client
-        self.scope: dict[str, Json] = {}
+        # Accounts a probe creates get the run's own password (``${new_password}``).
+        self.scope: dict[str, Json] = {NEW_PASSWORD: ctx.target.ledger.password}
         self._failed: set[str] = set()
 
     def render(self, spec: RequestSpec, *, authed: bool = True) -> RecordedRequest:
@@ -176,7 +177,14 @@ class Prober:
         timeout: float = 10.0,
     ) -> Exchange | None:
         request = self.render(spec, authed=authed)
-        return await self.send_raw(request, spec.operation, spec.path, action, intent=intent, timeout=timeout)
+        who = self.ctx.auth.identity
+        role = (who.role if who else "user") if authed and self.ctx.auth.session.authenticated else ANONYMOUS
+        exchange = await self.send_raw(
+            request, spec.operation, spec.path, action, intent=intent, timeout=timeout, identity=role
+        )
+        if authed and exchange is not None:
+            self.ctx.auth.absorb(exchange.response)
+        return exchange
 
     async def send_raw(
         self,
@@ -187,9 +195,16 @@ class Prober:
         *,
         intent: Intent = "probe",
         timeout: float = 10.0,
+        identity: str | None = None,
     ) -> Exchange | None:
         return await self.client.send(
-            request, operation=operation, path_template=path, action=action, intent=intent, timeout=timeout
+            request,
+            operation=operation,
+            path_template=path,
+            action=action,
+            intent=intent,
+            timeout=timeout,
+            identity=identity,
         )
 
     def allowed(self, op: Operation) -> bool:

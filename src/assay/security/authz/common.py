@@ -18,6 +18,7 @@ from assay.domain.json import Json, JsonObject, dig
 from assay.domain.operations import ApiModel, Operation
 from assay.domain.redaction import redact_url
 from assay.domain.scenarios import Intent, RequestSpec, ResourceRecipe
+from assay.execution.auth import NEW_PASSWORD
 from assay.execution.placeholders import UNIQUE, missing_placeholders, new_unique, render_request
 from assay.oracles.base import Draft, OracleContext, build
 from assay.requirements import naming
@@ -156,6 +157,8 @@ async def send_as(
     intent: Intent = "probe",
 ) -> Step | None:
     """Send ``spec`` as ``who``; a 401 after its credentials worked once is retried after a refresh."""
+    # Accounts this sends to be created get the run's own password (``${new_password}``).
+    scope = {NEW_PASSWORD: ctx.target.ledger.password, **scope}
     if missing_placeholders(spec, scope):
         return None
     exchange = await _send(client, ctx, who, spec, scope, action, intent)
@@ -164,6 +167,10 @@ async def send_as(
         exchange = await _send(client, ctx, who, spec, scope, action, intent)
     if exchange is not None and exchange.status not in {None, 401} and who.session.authenticated:
         who.worked = True
+    if exchange is not None and who.auth is not None:
+        who.auth.absorb(exchange.response)  # each identity keeps its own cookies
+        if who.sink is not None:
+            who.sink.extend(s for s in who.secrets if s not in who.sink)
     return Step(who.label, exchange) if exchange is not None else None
 
 
@@ -191,6 +198,7 @@ async def _send(
         path_template=spec.path,
         action=f"{who.label}: {action}",
         intent=intent,
+        identity=who.role,
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assay.domain.findings import Category, Finding
 from assay.domain.json import Json
@@ -91,12 +91,20 @@ def judge(trials: Sequence[RaceTrial], context: OracleContext) -> list[Finding]:
         duplicates = _duplicates(trial)
         if duplicates is not None:
             key = next(s for s in trial.burst if ok(s))
-            found.append(finding(duplicates, key, steps, context))
+            found.append(_timed(finding(duplicates, key, steps, context), trial))
         errors = _errors(trial)
         if errors is not None:
             key = next(s for s in trial.burst if (s.exchange.status or 0) >= 500)
-            found.append(finding(errors, key, steps, context))
+            found.append(_timed(finding(errors, key, steps, context), trial))
     return one_per_route(found)
+
+
+def _timed(found: Finding, trial: RaceTrial) -> Finding:
+    """A race is shown by timing, not by one request: it carries the burst's measured times."""
+    found.evidence["burst_seconds"] = [
+        round(s.exchange.response.elapsed_seconds, 3) if s.exchange.response else None for s in trial.burst
+    ]
+    return replace(found, proof="timing")
 
 
 def race_candidates(ctx: SecurityContext) -> list[str]:
