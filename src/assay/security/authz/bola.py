@@ -18,6 +18,7 @@ from assay.domain.json import Json, JsonObject, as_list, dig
 from assay.domain.operations import ApiModel, Operation
 from assay.execution.placeholders import UNIQUE, new_unique, substitute
 from assay.oracles.base import Draft, OracleContext, ids_in, own_id
+from assay.oracles.refusal import accepted
 from assay.requirements import naming
 from assay.requirements.reqspec import request_for
 from assay.security.authz.common import (
@@ -129,7 +130,8 @@ def judge_objects(trials: Sequence[ObjectTrial], context: OracleContext) -> list
         steps = [trial.created, *trial.intruder]
         for step in trial.intruder:
             is_read = step.exchange.request.method.upper() == "GET"
-            if not ok(step) or (is_read and (writes_only or not _shows_object(step, trial.object_id))):
+            hidden = is_read and (writes_only or not _shows_object(step, trial.object_id))
+            if not accepted(step.exchange) or hidden:
                 continue
             found.append(finding(_draft(step, trial.created.actor, why), step, steps, context))
     return found

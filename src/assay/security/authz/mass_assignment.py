@@ -19,6 +19,7 @@ from assay.domain.operations import Operation
 from assay.domain.scenarios import ResourceRecipe
 from assay.execution.placeholders import UNIQUE, new_unique, substitute
 from assay.oracles.base import Draft, OracleContext
+from assay.oracles.refusal import accepted
 from assay.requirements.datagen import properties, resolve
 from assay.security.authz.common import (
     Created,
@@ -66,7 +67,10 @@ def _same(stored: Json, sent: Json) -> bool:
 
 def persisted(trial: MassTrial) -> dict[str, Json]:
     """Injected fields whose value the server kept (and a plain write does not produce)."""
-    source = trial.read if trial.read is not None and ok(trial.read) else trial.write
+    read_back = trial.read is not None and ok(trial.read)
+    if not read_back and not accepted(trial.write.exchange):
+        return {}  # the write's own answer refused it ("error": ...): its echo proves nothing
+    source = trial.read if read_back and trial.read is not None else trial.write
     stored = object_view(body_of(source))
     return {
         name: value

@@ -19,6 +19,7 @@ from assay.domain.json import Json
 from assay.domain.operations import ApiModel, Operation
 from assay.execution.placeholders import UNIQUE, new_unique
 from assay.oracles.base import Draft, OracleContext, ids_in, own_id
+from assay.oracles.refusal import accepted
 from assay.requirements import naming
 from assay.requirements.reqspec import needed_recipes, path_params_for, request_for, unresolved_params
 from assay.security.authz.common import (
@@ -162,8 +163,8 @@ def judge(trials: Sequence[AuthTrial], api: ApiModel | None, context: OracleCont
         if is_public_by_nature(api, trial.operation):
             continue
         for leak in (trial.anonymous, trial.malformed):
-            if leak is None or not ok(leak):
-                continue
+            if leak is None or not accepted(leak.exchange):
+                continue  # a 200 whose body says "login required" refused the call
             if trial.operation.method in _READS:
                 reason = _read_reason(trial, leak, api, enforced)
             else:
