@@ -14,6 +14,7 @@ from assay.domain.exchanges import Exchange, RecordedRequest
 from assay.domain.findings import Finding
 from assay.domain.operations import Operation
 from assay.domain.scenarios import RequestSpec
+from assay.domain.severity import Impact, rate
 from assay.execution.auth import AuthSession
 from assay.oracles.base import Draft, OracleContext, own_id
 from assay.oracles.refusal import accepted
@@ -60,7 +61,7 @@ def judge_forgeries(
     labels = ", ".join(label for label, _e in taken)
     draft = Draft(
         category="broken_authentication",
-        severity="critical",
+        severity=rate("broken_authentication", Impact(bypass=True)),
         title=f"Forged tokens are accepted ({labels})",
         detail=(
             f"The server answers {_status(check.real)} to tokens assay forged ({labels}), as it does to the "
@@ -80,7 +81,7 @@ def judge_deleted_user(deleted: Exchange, after: Exchange, context: OracleContex
         return []
     draft = Draft(
         category="broken_authentication",
-        severity="high",
+        severity=rate("broken_authentication"),
         title="A deleted user's token is still accepted",
         detail=(
             f"assay registered a user, deleted it ({_status(deleted)}), and its token was then still "

@@ -17,6 +17,7 @@ from assay.domain.findings import Finding
 from assay.domain.json import Json, JsonObject, as_object
 from assay.domain.operations import Operation
 from assay.domain.scenarios import ResourceRecipe
+from assay.domain.severity import Impact, rate
 from assay.execution.placeholders import UNIQUE, new_unique, substitute
 from assay.oracles.base import Draft, OracleContext
 from assay.oracles.refusal import accepted
@@ -86,7 +87,7 @@ def _draft(trial: MassTrial, kept: Mapping[str, Json]) -> Draft:
     privilege = {"is_admin", "admin", "role", "tenant_id", "owner_id"} & set(kept)
     return Draft(
         category="mass_assignment",
-        severity="critical" if privilege else "high",
+        severity=rate("mass_assignment", Impact(privilege=bool(privilege))),
         title=f"{route} lets the client set {fields}",
         detail=(
             f"{trial.write.actor} sent {fields} that a client must not set; the object {how} "
