@@ -107,6 +107,36 @@ def test_assay_limits_are_not_the_targets_problems() -> None:
     )
     assert rows["GET /stats/public"].detail == "assay could not run it: not run: time budget of 60s exhausted"
     text = markdown.test_results(run)
-    assert "### ➖ Not Run: assay's own limits (1)" in text
+    assert "### ➖ Not Run: assay's own limits (2)" in text
+    assert "SC-API-004" not in text.split("### ❌ Failing Tests")[1].split("###")[0]
     assert own_limitation("fixture item: POST /items/ needs auth.username")
     assert not own_limitation("fixture stats: GET /stats/public answered 500")
+
+
+def test_a_refused_made_up_value_is_assays_limit() -> None:
+    run = _with_runs(
+        run_result(),
+        ScenarioRun("SC-API-003", "failed", (StepResult("read", False, "answered 404", 404),)),
+    )
+    request = RecordedRequest("GET", "http://127.0.0.1:8000/items/987654")
+    sent = Exchange(
+        request,
+        RecordedResponse(404),
+        operation="GET /items/{item_id}",
+        path_template="/items/{item_id}",
+        scenario_id="SC-API-003",
+        action="read",
+        intent="valid",
+    )
+    run.exchanges = [sent]
+    text = markdown.test_results(run)
+    assert "assay made up the path value `item_id`" in text.split("Not Run: assay's own limits")[1]
+    run.exchanges = [replace(sent, request=replace(request, url="http://127.0.0.1:8000/items/5"))]
+    created = Exchange(
+        RecordedRequest("POST", "http://127.0.0.1:8000/items/", body={"name": "x"}, has_body=True),
+        RecordedResponse(201, json={"id": 5}, is_json=True),
+        operation="POST /items/",
+        intent="setup",
+    )
+    run.exchanges.insert(0, created)
+    assert "Not Run: assay's own limits" not in markdown.test_results(run)  # id 5 was real: a fault

@@ -17,7 +17,7 @@ from assay.domain.findings import Finding
 from assay.domain.run import RunResult
 from assay.domain.scenarios import Scenario
 from assay.report.common import observed_status, operation_of, runs
-from assay.report.trust import REFUSED, is_flaky, own_limitation
+from assay.report.trust import is_flaky, limited_step, own_limitation
 
 EndpointStatus = Literal["missing", "broken", "failing", "blocked", "passing", "untested"]
 ERROR_CATEGORIES = frozenset({"server_error", "spec_drift", "response_schema"})
@@ -65,15 +65,6 @@ def _step_text(step: StepResult) -> str:
     return f"{status}: {step.message}" if step.message else status
 
 
-def limited_step(step: StepResult) -> str | None:
-    """Why a failed step is assay's own limit rather than the target's fault, or None."""
-    if step.status in REFUSED:
-        return f"refused with HTTP {step.status}: assay's credentials were missing or not accepted"
-    if step.status is None and own_limitation(step.message):
-        return step.message
-    return None
-
-
 def _error_detail(finding: Finding) -> str:
     status = observed_status(finding)
     prefix = f"HTTP {status} — " if status else ""
@@ -103,10 +94,10 @@ def endpoint_row(run: RunResult, operation: str) -> EndpointRow:
     crashes = [f for f in own if f.category == "server_error" and not is_flaky(f)]
     if crashes:
         return EndpointRow(operation, "broken", _error_detail(crashes[0]), used_by, ids)
-    tried = [_failed_step(s, results[s.id], operation) for s in scenarios if s.id in results]
-    steps = [step for step in tried if step is not None]
-    limits = [why for step in steps if (why := limited_step(step))]
-    failures = [_step_text(step) for step in steps if limited_step(step) is None]
+    tried = [(s.id, _failed_step(s, results[s.id], operation)) for s in scenarios if s.id in results]
+    steps = [(sid, step) for sid, step in tried if step is not None]
+    limits = [why for sid, step in steps if (why := limited_step(run, sid, step))]
+    failures = [_step_text(step) for sid, step in steps if limited_step(run, sid, step) is None]
     errors = [f for f in own if f.category in ERROR_CATEGORIES]
     if errors or failures:
         detail = _error_detail(errors[0]) if errors else failures[0]

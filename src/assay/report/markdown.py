@@ -32,6 +32,7 @@ from assay.report.trust import (
     by_severity_and_proof,
     declared_public,
     is_flaky,
+    limited_run,
     own_limitation,
     summary_findings,
 )
@@ -190,13 +191,15 @@ def test_results(run: RunResult) -> str:
     if not results:
         return "## Test Results\n\nNo scenario was executed (execution was off or the run stopped early).\n"
     passing = [r for r in results if r.status == "passed"]
-    failing = [r for r in results if r.status in ("failed", "error")]
+    limits = {r.scenario_id: why for r in results if r.status == "failed" and (why := limited_run(run, r))}
+    failing = [r for r in results if r.status in ("failed", "error") and r.scenario_id not in limits]
     blocked = [r for r in results if r.status in ("blocked", "skipped")]
     lines = ["## Test Results", "", f"### ✅ Passing Tests ({len(passing)})", ""]
     lines += _passing(results, scenarios)
     lines += [f"### ❌ Failing Tests ({len(failing)})", ""]
     lines += _failing(run, failing, scenarios, len(passing) + 1)
-    limited = [r for r in blocked if own_limitation(r.blocked_by)]
+    limited = [r for r in results if r.scenario_id in limits]
+    limited += [r for r in blocked if own_limitation(r.blocked_by)]
     blocked = [r for r in blocked if r not in limited]
     number = len(passing) + len(failing)
     for title, items in (
@@ -208,7 +211,8 @@ def test_results(run: RunResult) -> str:
         for r in items:
             number += 1
             name = _title(scenarios, r.scenario_id)
-            lines.append(f"{number}. ⚠️ {r.scenario_id} {name} — {r.blocked_by or r.status}")
+            why = limits.get(r.scenario_id) or r.blocked_by or r.status
+            lines.append(f"{number}. ⚠️ {r.scenario_id} {name} — {why}")
     if limited:
         lines += ["", "These say nothing about the target: assay could not run them (see the reason)."]
     return "\n".join(lines).rstrip("\n") + "\n"

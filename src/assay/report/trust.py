@@ -12,9 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assay.domain.analysis import ScenarioRun, StepResult
 from assay.domain.findings import SEVERITY_ORDER, Finding
 from assay.domain.operations import ApiModel
 from assay.domain.run import RunResult
+from assay.oracles.base import OracleContext
+from assay.oracles.made_up import known_values, made_up_references
 
 # Why a scenario or step did not run that are about assay, not about the target.
 _OWN_LIMITS = re.compile(
@@ -67,3 +70,43 @@ def summary_findings(run: RunResult) -> list[Finding]:
 def own_limitation(reason: str | None) -> bool:
     """The reason a scenario was not (fully) run is assay's own limit (budget, safety, credentials)."""
     return bool(reason) and bool(_OWN_LIMITS.search(reason or ""))
+
+
+def _made_up_refusal(run: RunResult, scenario_id: str, step: StepResult) -> str | None:
+    """A 4xx to a request that carried a value assay made up: the server was right to refuse it."""
+    if step.status is None or not 400 <= step.status < 500:
+        return None
+    sent = next(
+        (e for e in run.exchanges if e.scenario_id == scenario_id and e.action == step.name),
+        None,
+    )
+    if sent is None or sent.status != step.status:
+        return None
+    api = run.observation.api if run.observation else None
+    op = api.operation(sent.operation) if api is not None and sent.operation else None
+    made = made_up_references(sent, op, known_values(run.exchanges, OracleContext()))
+    if not made:
+        return None
+    first = made[0]
+    return (
+        f"refused with HTTP {step.status}: assay made up the {first.location} value `{first.name}` "
+        "(nothing by that name exists on the target), so the refusal is correct"
+    )
+
+
+def limited_step(run: RunResult, scenario_id: str, step: StepResult) -> str | None:
+    """Why a failed step is assay's own limit rather than the target's fault, or None."""
+    if step.status in REFUSED:
+        return f"refused with HTTP {step.status}: assay's credentials were missing or not accepted"
+    if step.status is None and own_limitation(step.message):
+        return step.message
+    return _made_up_refusal(run, scenario_id, step)
+
+
+def limited_run(run: RunResult, result: ScenarioRun) -> str | None:
+    """Why a failed scenario says nothing about the target (every failed step is assay's limit)."""
+    failed = [s for s in result.steps if not s.passed]
+    reasons = [limited_step(run, result.scenario_id, s) for s in failed]
+    if not failed or any(r is None for r in reasons):
+        return None
+    return reasons[0]
