@@ -140,3 +140,12 @@ def test_a_refused_made_up_value_is_assays_limit() -> None:
     )
     run.exchanges.insert(0, created)
     assert "Not Run: assay's own limits" not in markdown.test_results(run)  # id 5 was real: a fault
+
+
+def test_security_checks_say_what_each_family_sent_and_found() -> None:
+    run = run_result()
+    assert run.analysis is not None
+    run.analysis = replace(run.analysis, family_requests={"rate_limiting": 30, "ssrf": 0})
+    run.findings.append(_finding("rate_limiting", "medium", "/auth/login", "No limit", id="F-0011"))
+    text = markdown.render_markdown(run)
+    assert "| rate_limiting | 30 | 1 |" in text and "| ssrf | 0 | — (not run) |" in text

@@ -196,14 +196,21 @@ def recommendations_section(run: RunResult) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+# A family whose findings carry another category name than its own.
+_FAMILY_CATEGORY = {"concurrency": "race_condition"}
+
+
 def security_section(run: RunResult) -> str:
-    """How many requests each security family sent (each is bounded by its own budget)."""
+    """How many requests each security family really sent, and what they found."""
     counts = run.analysis.family_requests if run.analysis is not None else {}
     if not counts:
         return ""
-    lines = ["## Security Checks", "", "| family | requests |", "|---|---:|"]
-    lines += [f"| {family} | {n} |" for family, n in counts.items()]
-    lines += [f"| **total** | **{sum(counts.values())}** |", ""]
+    lines = ["## Security Checks", "", "| family | requests | findings |", "|---|---:|---:|"]
+    for family, n in counts.items():
+        category = _FAMILY_CATEGORY.get(family, family)
+        found = sum(1 for f in run.findings if f.category == category)
+        lines.append(f"| {family} | {n} | {found if n else '— (not run)'} |")
+    lines += [f"| **total** | **{sum(counts.values())}** | |", ""]
     return "\n".join(lines)
 
 

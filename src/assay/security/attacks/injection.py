@@ -22,6 +22,7 @@ from assay.domain.operations import Operation
 from assay.domain.scenarios import RequestSpec
 from assay.domain.severity import Impact, rate
 from assay.oracles.base import Draft, OracleContext, group_by_route, route
+from assay.oracles.refusal import accepted
 from assay.security.attacks.common import (
     AttackFamily,
     Outcome,
@@ -152,7 +153,7 @@ def _operator_verdict(trial: Trial) -> Verdict | None:
     if trial.payload.kind != "nosql" or not trial.probes:
         return None
     probe, base = trial.probes[0], trial.baselines[0]
-    if _status(base) in {401, 403, 404} and _status(probe) // 100 == 2:
+    if _status(base) in {401, 403, 404} and accepted(probe):
         detail = f'a `{{"$ne": null}}` operator turns the baseline\'s {_status(base)} into {_status(probe)}'
         return Verdict(probe, "operator", detail)
     return None
