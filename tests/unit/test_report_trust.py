@@ -149,3 +149,17 @@ def test_security_checks_say_what_each_family_sent_and_found() -> None:
     run.findings.append(_finding("rate_limiting", "medium", "/auth/login", "No limit", id="F-0011"))
     text = markdown.render_markdown(run)
     assert "| rate_limiting | 30 | 1 |" in text and "| ssrf | 0 | — (not run) |" in text
+
+
+def test_a_5xx_only_to_invalid_input_is_not_broken() -> None:
+    run = run_result()
+    request = RecordedRequest("POST", "http://127.0.0.1:8000/items/3/reviews")
+    crash = Exchange(
+        request, RecordedResponse(500), operation="POST /items/{item_id}/reviews", intent="invalid"
+    )
+    run.exchanges = [crash]
+    rows = {r.operation: r for r in endpoint_rows(run)}
+    assert rows["POST /items/{item_id}/reviews"].status == "failing"
+    run.exchanges = [crash, replace(crash, intent="valid")]
+    rows = {r.operation: r for r in endpoint_rows(run)}
+    assert rows["POST /items/{item_id}/reviews"].status == "broken"

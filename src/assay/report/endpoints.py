@@ -65,6 +65,18 @@ def _step_text(step: StepResult) -> str:
     return f"{status}: {step.message}" if step.message else status
 
 
+def _valid_request_crashed(run: RunResult, operation: str) -> bool:
+    """A request built to be valid got the 5xx (or no answer): not only bad input or a guess.
+
+    Without recorded traffic (a report rendered from findings alone) the finding stands.
+    """
+    if not run.exchanges:
+        return True
+    mine = [e for e in run.exchanges if e.operation == operation and e.intent != "replay"]
+    crashed = [e for e in mine if e.response is None or (e.status or 0) >= 500]
+    return any(e.intent in ("valid", "setup") for e in crashed) or not crashed
+
+
 def _error_detail(finding: Finding) -> str:
     status = observed_status(finding)
     prefix = f"HTTP {status} — " if status else ""
@@ -92,7 +104,7 @@ def endpoint_row(run: RunResult, operation: str) -> EndpointRow:
     if missing:
         return EndpointRow(operation, "missing", _error_detail(missing[0]), used_by, ids)
     crashes = [f for f in own if f.category == "server_error" and not is_flaky(f)]
-    if crashes:
+    if crashes and _valid_request_crashed(run, operation):
         return EndpointRow(operation, "broken", _error_detail(crashes[0]), used_by, ids)
     tried = [(s.id, _failed_step(s, results[s.id], operation)) for s in scenarios if s.id in results]
     steps = [(sid, step) for sid, step in tried if step is not None]
