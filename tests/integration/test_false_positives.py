@@ -13,13 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import async_playwright
 from tests.apps.trust_apps import USERS, build_correct_app, build_leaky_app, serving
 
-from assay.browser.facts import PageFacts
-from assay.browser.launcher import browser_available, launch
+from assay.browser.crawler import CrawlConfig, crawl
+from assay.browser.launcher import browser_available
 from assay.browser.oracles import judge_pages
-from assay.browser.probes import probe_form
 from assay.domain.findings import Finding
 from assay.domain.target import Credentials, Target
 from assay.execution.auth import Authenticator
@@ -119,16 +117,10 @@ def test_anonymous_list_of_plaintext_passwords_is_critical(leaky: list[Finding])
 
 @pytest.mark.skipif(not browser_available(), reason="no Chromium: apt-get install -y chromium")
 def test_a_wrong_password_page_that_says_invalid_credentials_is_not_silent(tmp_path: Path) -> None:
-    async def probe(url: str) -> list[Finding]:
-        async with async_playwright() as playwright:
-            browser = await launch(playwright)
-            context = await browser.new_context()
-            found = await probe_form(context, f"{url}/login", "/login", 0, "Sign in", tmp_path)
-            await browser.close()
-        assert found is not None and found.kind == "wrong_password"
-        page = PageFacts(path="/login", url=f"{url}/login", status=200, actions=(found,))
-        return judge_pages([page])
-
+    config = CrawlConfig(depth=1, max_pages=2, probe_actions=True, screenshots=tmp_path)
     with serving(build_correct_app()) as url:
-        findings = asyncio.run(probe(url))
-    assert not [f for f in findings if f.category == "ui_silent_failure"]
+        result = asyncio.run(crawl(f"{url}/login", config))
+    login = next(p for p in result.pages if p.path == "/login")
+    assert [a.kind for a in login.actions] == ["wrong_password"]  # the probe really signed in wrongly
+    findings = judge_pages(result.pages)
+    assert not [f for f in findings if f.category == "ui_silent_failure"], findings
