@@ -39,6 +39,17 @@ LOGIN_PAGE = """<!doctype html><html><head><title>Sign in</title></head><body>
 <label>Password <input name="password" type="password"></label><button type="submit">Sign in</button></form>
 </body></html>"""
 
+# The message shows a moment after the refused request settled (as a UI transition would).
+LATE_LOGIN_PAGE = """<!doctype html><html><head><title>Sign in</title></head><body>
+<h1>Sign in</h1><div id="msg" role="alert"></div>
+<form id="f"><label>Email <input name="email" type="email"></label>
+<label>Password <input name="password" type="password"></label><button type="submit">Sign in</button></form>
+<script>document.getElementById("f").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  await fetch("/api/session", {method: "POST"});
+  setTimeout(() => { document.getElementById("msg").innerText = "Invalid credentials"; }, 700);
+});</script></body></html>"""
+
 
 class Login(BaseModel):
     username: str
@@ -96,6 +107,14 @@ def build_correct_app() -> FastAPI:
     @app.get("/catalog", openapi_extra={"security": []})
     def catalog() -> list[dict[str, object]]:
         return [{"id": 1, "name": "tea", "price": 3}, {"id": 2, "name": "cake", "price": 5}]
+
+    @app.get("/late-login", response_class=HTMLResponse, include_in_schema=False)
+    def late_login_page() -> str:
+        return LATE_LOGIN_PAGE
+
+    @app.post("/api/session", include_in_schema=False)
+    def api_session() -> None:
+        raise HTTPException(401, "wrong username or password")
 
     @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
     def login_page() -> str:

@@ -13,10 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.async_api import async_playwright
 from tests.apps.trust_apps import USERS, build_correct_app, build_leaky_app, serving
 
 from assay.browser.crawler import CrawlConfig, crawl
-from assay.browser.launcher import browser_available
+from assay.browser.feedback import read_after, visible
+from assay.browser.launcher import browser_available, launch
 from assay.browser.oracles import judge_pages
 from assay.domain.findings import Finding
 from assay.domain.target import Credentials, Target
@@ -124,3 +126,23 @@ def test_a_wrong_password_page_that_says_invalid_credentials_is_not_silent(tmp_p
     assert [a.kind for a in login.actions] == ["wrong_password"]  # the probe really signed in wrongly
     findings = judge_pages(result.pages)
     assert not [f for f in findings if f.category == "ui_silent_failure"], findings
+
+
+@pytest.mark.skipif(not browser_available(), reason="no Chromium: apt-get install -y chromium")
+def test_feedback_that_appears_late_is_read() -> None:
+    async def submit_wrong_password(url: str) -> str:
+        async with async_playwright() as playwright:
+            browser = await launch(playwright)
+            page = await browser.new_page()
+            await page.goto(f"{url}/late-login")
+            before, messages_before = await visible(page)
+            await page.fill("input[name=email]", "nobody@example.com")
+            await page.fill("input[name=password]", "wrong-password")
+            await page.click("button[type=submit]")
+            after, _ = await read_after(page, before, messages_before, wait_ms=20_000)
+            await browser.close()
+        return after
+
+    with serving(build_correct_app()) as url:
+        after = asyncio.run(submit_wrong_password(url))
+    assert "Invalid credentials" in after  # rendered after the request settled, still read

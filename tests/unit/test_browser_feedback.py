@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from assay.browser.facts import ActionProbe
+from assay.browser.feedback import shows_something_new
 from assay.browser.oracles import feedback_after, silent_failure
 
 FORM_TEXT = "Sign in\nEmail\nPassword\nSign in"
@@ -57,3 +58,10 @@ def test_help_text_is_not_an_error_and_old_lines_do_not_count_for_clicks() -> No
     assert len(silent_failure(quiet)) == 1
     click = probe("click", element="Refresh", text_before="Status: error", text_after="Status: error")
     assert len(silent_failure(click)) == 1
+
+
+def test_something_new_is_a_new_line_or_a_new_message_region() -> None:
+    assert shows_something_new(FORM_TEXT, [], f"{FORM_TEXT}\nInvalid credentials", [])
+    assert shows_something_new(FORM_TEXT, [], FORM_TEXT, ["Invalid credentials"])
+    assert not shows_something_new(FORM_TEXT, ["Welcome"], FORM_TEXT, ["Welcome"])
+    assert not shows_something_new(FORM_TEXT, [], "Sign in\nPassword", [])
