@@ -25,6 +25,9 @@ class ActionProbe:
     ``server_statuses`` holds every 5xx status answered to a request the action caused;
     ``changed`` is True when the visible text (ignoring typed values) or the URL changed;
     ``message`` is the first new alert/status text or new visible line, '' when none.
+    ``text_before`` / ``text_after`` are the page's whole visible text before the action and
+    after it (read last, once the screenshot is taken), ``messages_after`` the texts of its alert,
+    status and error-styled regions after it; '' / () when the probe did not record them.
     """
 
     page: str
@@ -41,6 +44,9 @@ class ActionProbe:
     form_still_shown: bool = False
     screenshot: str = ""
     dom_changed: bool = False  # the markup changed or a file was downloaded (feedback of another kind)
+    text_before: str = ""
+    text_after: str = ""
+    messages_after: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ Comparing that field with the spec turns "400 Bad Request" into the actual contr
 "the server requires `config.primary_objective`, which the spec calls optional".
 
 Rejections that are about our data rather than the contract (an id that does not exist, an
-email already registered) are left alone: they are not drift.
+email already registered, a username or code assay made up: see :mod:`assay.oracles.made_up`)
+are left alone: they are not drift.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from assay.oracles.base import (
     operation_of,
     route,
 )
+from assay.oracles.made_up import known_values, made_up_references, mentions_one_of, names_one_of
 from assay.oracles.response_schema import schema_errors
 
 REJECTIONS = frozenset({400, 415, 422})
@@ -48,6 +50,8 @@ _DATA_PROBLEM = re.compile(
     r"(?i)(not found|does not exist|doesn't exist|no such|already (exists|registered|taken|in use)"
     r"|duplicate|conflict|unique|(invalid|incorrect|wrong|expired) (or expired )?"
     r"(reset |verification |one-time |confirmation )?(code|otp|token|password|credentials))"
+    r"|(invalid|unknown|incorrect|wrong) [\w/ ]{0,30}(supplied|provided|given)\b"
+    r"|\b(user|account|username|email) (is )?(unknown|not registered)"
 )
 _MESSAGE_PATTERNS = (
     re.compile(r"'([A-Za-z_][\w.\[\]-]*)' is a required property"),
@@ -275,11 +279,26 @@ def _body_breaks_spec(exchange: Exchange, op: Operation, spec_version: str) -> b
     return bool(schema_errors(body.schema, exchange.request.body, spec_version, "request"))
 
 
-def _read(exchange: Exchange, op: Operation, spec_version: str) -> _Reading | None:
+def about_made_up(exchange: Exchange, op: Operation, known: set[str]) -> bool:
+    """The rejection may be about a value assay made up (a username, id or code nobody issued).
+
+    It is when the server names such a field, speaks of it, or names no field at all: a bare 400
+    to a request that carries an invented username says nothing against the spec.
+    """
+    made_up = made_up_references(exchange, op, known)
+    if not made_up:
+        return False
+    named = complaints(exchange)
+    if not named or any(names_one_of(c.field, made_up) for c in named):
+        return True
+    return mentions_one_of(_all_text(exchange), made_up) and not any(c.missing for c in named)
+
+
+def _read(exchange: Exchange, op: Operation, spec_version: str, known: set[str]) -> _Reading | None:
     """Why the rejection is drift, or None when it is about our data or our own request."""
     if any(_DATA_PROBLEM.search(text) for text in _all_text(exchange)):
         return None
-    if _body_breaks_spec(exchange, op, spec_version):
+    if _body_breaks_spec(exchange, op, spec_version) or about_made_up(exchange, op, known):
         return None
     for complaint in complaints(exchange):
         spec = field_status(op, complaint)
@@ -317,11 +336,12 @@ def _qualifies(exchange: Exchange, api: ApiModel | None) -> Operation | None:
 def judge(exchanges: Sequence[Exchange], api: ApiModel | None, context: OracleContext) -> list[Finding]:
     """One finding per documented route that rejects spec-valid requests."""
     findings: list[Finding] = []
+    known = known_values(exchanges, context)
     for group in group_by_route(exchanges).values():
         readings: list[_Reading] = []
         for exchange in group:
             op = _qualifies(exchange, api)
-            reading = _read(exchange, op, api.spec_version) if op is not None and api else None
+            reading = _read(exchange, op, api.spec_version, known) if op is not None and api else None
             if reading is not None:
                 readings.append(reading)
         if readings:

@@ -1,4 +1,10 @@
-"""The endpoint status table: missing / returning errors / untested (blocked) / passing / not tested."""
+"""The endpoint status table: missing / broken / failing checks / blocked / passing / not tested.
+
+"Broken" is earned, not inferred: a request built to be valid got a 5xx that reproduced (a
+server_error finding that is not flaky). Contract findings (spec drift, schema) and failed steps
+make an endpoint "failing checks"; a step assay could not run properly (no value to fill, refused
+for want of credentials) and scenarios blocked by assay's own limits say so, not "Broken".
+"""
 
 from __future__ import annotations
 
@@ -6,17 +12,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from assay.domain.analysis import ScenarioRun
+from assay.domain.analysis import ScenarioRun, StepResult
 from assay.domain.findings import Finding
 from assay.domain.run import RunResult
 from assay.domain.scenarios import Scenario
 from assay.report.common import observed_status, operation_of, runs
+from assay.report.trust import is_flaky, limited_step, own_limitation
 
-EndpointStatus = Literal["missing", "broken", "blocked", "passing", "untested"]
+EndpointStatus = Literal["missing", "broken", "failing", "blocked", "passing", "untested"]
 ERROR_CATEGORIES = frozenset({"server_error", "spec_drift", "response_schema"})
 STATUS_LABELS: dict[str, str] = {
     "missing": "❌ Missing",
     "broken": "❌ Broken",
+    "failing": "⚠️ Failing checks",
     "blocked": "⚠️ Untested (blocked)",
     "passing": "✅ Passing",
     "untested": "➖ Not tested",
@@ -43,17 +51,30 @@ def _operations(run: RunResult) -> list[str]:
     return list(dict.fromkeys(ops))
 
 
-def _failed_step(scenario: Scenario, result: ScenarioRun, operation: str) -> str | None:
-    """The failure message of the scenario's step that called ``operation``, if it failed."""
+def _failed_step(scenario: Scenario, result: ScenarioRun, operation: str) -> StepResult | None:
+    """The scenario's step that called ``operation`` with a valid request, if it failed."""
     # Negative and convention checks failing say nothing about the endpoint serving valid calls.
     valid = [a for a in scenario.actions if a.request.intent in ("valid", "setup")]
     names = {a.name for a in valid if a.request.operation == operation}
     alone = len(scenario.actions) == 1 and bool(names)
-    for step in result.steps:
-        if not step.passed and (step.name in names or alone):
-            status = f"HTTP {step.status}" if step.status else "failed"
-            return f"{status}: {step.message}" if step.message else status
-    return None
+    return next((s for s in result.steps if not s.passed and (s.name in names or alone)), None)
+
+
+def _step_text(step: StepResult) -> str:
+    status = f"HTTP {step.status}" if step.status else "failed"
+    return f"{status}: {step.message}" if step.message else status
+
+
+def _valid_request_crashed(run: RunResult, operation: str) -> bool:
+    """A request built to be valid got the 5xx (or no answer): not only bad input or a guess.
+
+    Without recorded traffic (a report rendered from findings alone) the finding stands.
+    """
+    if not run.exchanges:
+        return True
+    mine = [e for e in run.exchanges if e.operation == operation and e.intent != "replay"]
+    crashed = [e for e in mine if e.response is None or (e.status or 0) >= 500]
+    return any(e.intent in ("valid", "setup") for e in crashed) or not crashed
 
 
 def _error_detail(finding: Finding) -> str:
@@ -82,23 +103,45 @@ def endpoint_row(run: RunResult, operation: str) -> EndpointRow:
     missing = [f for f in own if f.category == "missing_endpoint"]
     if missing:
         return EndpointRow(operation, "missing", _error_detail(missing[0]), used_by, ids)
+    crashes = [f for f in own if f.category == "server_error" and not is_flaky(f)]
+    if crashes and _valid_request_crashed(run, operation):
+        return EndpointRow(operation, "broken", _error_detail(crashes[0]), used_by, ids)
+    tried = [(s.id, _failed_step(s, results[s.id], operation)) for s in scenarios if s.id in results]
+    steps = [(sid, step) for sid, step in tried if step is not None]
+    limits = [why for sid, step in steps if (why := limited_step(run, sid, step))]
+    failures = [_step_text(step) for sid, step in steps if limited_step(run, sid, step) is None]
     errors = [f for f in own if f.category in ERROR_CATEGORIES]
-    failures = [
-        m for s in scenarios if s.id in results for m in [_failed_step(s, results[s.id], operation)] if m
-    ]
     if errors or failures:
         detail = _error_detail(errors[0]) if errors else failures[0]
-        return EndpointRow(operation, "broken", detail, used_by, ids)
+        if errors and is_flaky(errors[0]):
+            detail += " (once; it did not reproduce)"
+        return EndpointRow(operation, "failing", detail, used_by, ids)
     notes = tuple(f"{f.id or f.category}: {f.title}" for f in own)
     if any(results[s.id].status == "passed" for s in scenarios if s.id in results):
         return EndpointRow(operation, "passing", "", used_by, ids, notes)
-    blocked = [
-        results[s.id].blocked_by for s in scenarios if s.id in results and results[s.id].status == "blocked"
+    return _blocked_or_untested(run, operation, scenarios, results, limits, (used_by, ids, notes))
+
+
+def _blocked_or_untested(
+    run: RunResult,
+    operation: str,
+    scenarios: Sequence[Scenario],
+    results: dict[str, ScenarioRun],
+    limits: Sequence[str],
+    refs: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]],
+) -> EndpointRow:
+    used_by, ids, notes = refs
+    stopped = [
+        results[s.id].blocked_by or ""
+        for s in scenarios
+        if s.id in results and results[s.id].status in ("blocked", "skipped")
     ]
-    if blocked:
-        return EndpointRow(
-            operation, "blocked", f"blocked by {blocked[0] or 'a failed prerequisite'}", used_by, ids
-        )
+    reasons = [*limits, *stopped]
+    if reasons:
+        why = reasons[0] or "a failed prerequisite"
+        ours = own_limitation(why) or why in limits
+        detail = f"assay could not run it: {why}" if ours else f"blocked by {why}"
+        return EndpointRow(operation, "blocked", detail, used_by, ids)
     return EndpointRow(operation, "untested", _not_tested_reason(run, operation), used_by, ids, notes)
 
 
@@ -136,15 +179,15 @@ def render_endpoint_tables(rows: Sequence[EndpointRow]) -> str:
             for r in by.get(status, [])
         ]
         out += _table(title, plain, items) if items else []
-    broken = [
-        [f"`{r.operation}`", _cell(r.detail), _used_by(r), STATUS_LABELS["broken"]]
-        for r in by.get("broken", [])
-    ]
-    out += (
-        _table("API Endpoints Returning Errors", ["Endpoint", "Error", "Used By", "Status"], broken)
-        if broken
-        else []
-    )
+    for status, title in (
+        ("broken", "API Endpoints Returning Errors"),
+        ("failing", "Endpoints Failing Checks"),
+    ):
+        rows_ = [
+            [f"`{r.operation}`", _cell(r.detail), _used_by(r), STATUS_LABELS[status]]
+            for r in by.get(status, [])
+        ]
+        out += _table(title, ["Endpoint", "Error", "Used By", "Status"], rows_) if rows_ else []
     passing = [
         [f"`{r.operation}`", _used_by(r), _cell("; ".join(r.notes)) or "—"] for r in by.get("passing", [])
     ]

@@ -29,6 +29,14 @@ from assay.report.markdown_sections import (
     security_section,
     spec_quality_section,
 )
+from assay.report.trust import (
+    by_severity_and_proof,
+    declared_public,
+    is_flaky,
+    limited_run,
+    own_limitation,
+    summary_findings,
+)
 
 RULE = "\n---\n\n"
 
@@ -53,9 +61,14 @@ def header(run: RunResult) -> str:
 
 
 def verdict(run: RunResult) -> str:
-    """One paragraph that says whether the target is healthy and what to do first."""
-    counts = severity_counts(run.findings)
-    urgent = [f for f in by_severity(run.findings) if f.severity in ("critical", "high")]
+    """One paragraph that says whether the target is healthy and what to do first.
+
+    It names only proven findings (flaky ones are out), most severe and best proven first, and
+    never leads with an operation the spec declares public.
+    """
+    leading = summary_findings(run)
+    counts = severity_counts(leading)
+    urgent = [f for f in leading if f.severity in ("critical", "high")]
     parts: list[str] = []
     if run.error:
         parts.append(f"The run did not complete ({run.error}); the results below are partial.")
@@ -74,10 +87,29 @@ def verdict(run: RunResult) -> str:
         )
     elif not incomplete_reasons(run):
         parts.append("No issue was found in what was tested.")
-    rest = len(run.findings) - len(urgent)
+    rest = len(leading) - len(urgent)
     if urgent and rest:
         parts.append(f"{rest} further finding(s) of lower severity are listed below.")
-    return " ".join(parts)
+    return " ".join([*parts, *_set_aside(run)])
+
+
+def _set_aside(run: RunResult) -> list[str]:
+    """What the summary leaves out on purpose, said in one sentence each."""
+    api = run.observation.api if run.observation else None
+    flaky = [f for f in run.findings if is_flaky(f)]
+    public = [f for f in run.findings if declared_public(f, api) and not is_flaky(f)]
+    out: list[str] = []
+    if flaky:
+        out.append(
+            f"{len(flaky)} finding(s) did not reproduce on a fresh connection; they are listed below "
+            "as intermittent and left out of this summary."
+        )
+    if public:
+        out.append(
+            f"{len(public)} operation(s) answering without credentials are declared public by the spec; "
+            "they are listed below to verify the design, not as a bypass."
+        )
+    return out
 
 
 def executive_summary(run: RunResult) -> str:
@@ -178,17 +210,30 @@ def test_results(run: RunResult) -> str:
     if not results:
         return "## Test Results\n\nNo scenario was executed (execution was off or the run stopped early).\n"
     passing = [r for r in results if r.status == "passed"]
-    failing = [r for r in results if r.status in ("failed", "error")]
+    limits = {r.scenario_id: why for r in results if r.status == "failed" and (why := limited_run(run, r))}
+    failing = [r for r in results if r.status in ("failed", "error") and r.scenario_id not in limits]
     blocked = [r for r in results if r.status in ("blocked", "skipped")]
     lines = ["## Test Results", "", f"### ✅ Passing Tests ({len(passing)})", ""]
     lines += _passing(results, scenarios)
     lines += [f"### ❌ Failing Tests ({len(failing)})", ""]
     lines += _failing(run, failing, scenarios, len(passing) + 1)
-    if blocked:
-        lines += ["", f"### ⚠️ Blocked or Skipped ({len(blocked)})", ""]
-        for number, r in enumerate(blocked, start=len(passing) + len(failing) + 1):
-            title = _title(scenarios, r.scenario_id)
-            lines.append(f"{number}. ⚠️ {r.scenario_id} {title} — {r.blocked_by or r.status}")
+    limited = [r for r in results if r.scenario_id in limits]
+    limited += [r for r in blocked if own_limitation(r.blocked_by)]
+    blocked = [r for r in blocked if r not in limited]
+    number = len(passing) + len(failing)
+    for title, items in (
+        (f"### ⚠️ Blocked or Skipped ({len(blocked)})", blocked),
+        (f"### ➖ Not Run: assay's own limits ({len(limited)})", limited),
+    ):
+        if items:
+            lines += ["", title, ""]
+        for r in items:
+            number += 1
+            name = _title(scenarios, r.scenario_id)
+            why = limits.get(r.scenario_id) or r.blocked_by or r.status
+            lines.append(f"{number}. ⚠️ {r.scenario_id} {name} — {why}")
+    if limited:
+        lines += ["", "These say nothing about the target: assay could not run them (see the reason)."]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -235,7 +280,7 @@ def _default_impact(finding: Finding) -> str:
 def identified_issues(findings: Sequence[Finding]) -> str:
     if not findings:
         return "## Identified Issues\n\nNone.\n"
-    issues = [_issue(i, f) for i, f in enumerate(by_severity(findings), start=1)]
+    issues = [_issue(i, f) for i, f in enumerate(by_severity_and_proof(findings), start=1)]
     return "## Identified Issues\n\n" + "\n".join(issues).rstrip("\n") + "\n"
 
 

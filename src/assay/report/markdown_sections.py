@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 
+from assay.domain.exchanges import Exchange
 from assay.domain.findings import Finding
 from assay.domain.json import Json, as_list
 from assay.domain.run import RunResult
+from assay.domain.scenarios import CoverageItem
 from assay.report.common import by_severity, operation_of
 
 PRIORITIES = (
@@ -80,8 +83,73 @@ def spec_quality_section(run: RunResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+# Standing gaps a security family closes when it really sent requests (family, finding category).
+GAP_FAMILIES: dict[str, tuple[str, str]] = {
+    "rate limiting": ("rate_limiting", "rate_limiting"),
+    "concurrency": ("concurrency", "race_condition"),
+    "multi-tenant isolation": ("broken_object_authorization", "broken_object_authorization"),
+}
+
+
+def _identities(run: RunResult) -> list[str]:
+    """The identities (by label, never a secret) whose requests the run recorded."""
+    labels = [e.action.split(": ", 1)[0] for e in run.exchanges if ": " in e.action]
+    return list(dict.fromkeys(label for label in labels if label and " " not in label))
+
+
+def _statuses(exchanges: Sequence[Exchange]) -> str:
+    counts = Counter(str(e.status) if e.status is not None else "no answer" for e in exchanges)
+    return ", ".join(f"{status}×{n}" for status, n in sorted(counts.items()))
+
+
+def _sent_for_gap(run: RunResult, item: CoverageItem) -> CoverageItem | None:
+    """The gap as a tested item when the run's traffic shows it was tested after all."""
+    sent = run.analysis.family_requests if run.analysis is not None else {}
+    gap = GAP_FAMILIES.get(item.item.lower())
+    if gap is not None:
+        family, category = gap
+        if not sent.get(family):
+            return None
+        found = sum(1 for f in run.findings if f.category == category)
+        who = _identities(run) if family == "broken_object_authorization" else []
+        by = f" as {', '.join(who)}" if len(who) > 1 else ""
+        said = f"{sent[family]} requests by the {family} check{by}, {found} finding(s)"
+        return CoverageItem(item.item, said)
+    mine = [e for e in run.exchanges if e.operation == item.item and e.response is not None]
+    valid = [e for e in mine if e.intent in ("valid", "setup") and 200 <= (e.status or 0) < 300]
+    if valid:
+        return CoverageItem(item.item, f"{len(mine)} requests sent ({_statuses(mine)})")
+    return None
+
+
+def _annotated(run: RunResult, item: CoverageItem) -> CoverageItem:
+    """A gap that stays a gap, with what was sent to it anyway (e.g. only refused probes)."""
+    mine = [e for e in run.exchanges if e.operation == item.item]
+    if not mine:
+        return item
+    return CoverageItem(item.item, f"{item.reason}; only probed: {len(mine)} requests ({_statuses(mine)})")
+
+
+def coverage_lists(run: RunResult) -> tuple[list[CoverageItem], list[CoverageItem]]:
+    """(tested, not tested), the requirements' plan corrected by what was really sent."""
+    cov = run.requirements.coverage if run.requirements else None
+    tested = list(cov.covered) if cov else []
+    untested: list[CoverageItem] = []
+    for item in cov.not_covered if cov else ():
+        done = _sent_for_gap(run, item)
+        if done is not None:
+            tested.append(done)
+        else:
+            untested.append(_annotated(run, item))
+    return tested, untested
+
+
+def _bullets(items: Sequence[CoverageItem], empty: str) -> list[str]:
+    return [f"- {i.item}" + (f" — {i.reason}" if i.reason else "") for i in items] or [empty]
+
+
 def coverage_section(run: RunResult) -> str:
-    """What's tested ✅ and what's NOT tested ❌, from the requirements' coverage metrics."""
+    """What's tested ✅ and what's NOT tested ❌: the plan, corrected by the traffic really sent."""
     if run.requirements is None:
         return ""
     cov = run.requirements.coverage
@@ -90,14 +158,9 @@ def coverage_section(run: RunResult) -> str:
     if cov.scenarios_by_kind:
         kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(cov.scenarios_by_kind.items()))
         lines.append(f"**Scenarios by kind**: {kinds}")
-    lines += ["", "### What's Tested ✅", ""]
-    lines += [f"- {item.item}" + (f" — {item.reason}" if item.reason else "") for item in cov.covered] or [
-        "- nothing"
-    ]
-    lines += ["", "### What's NOT Tested ❌", ""]
-    lines += [
-        f"- {item.item}" + (f" — {item.reason}" if item.reason else "") for item in cov.not_covered
-    ] or ["- nothing left out"]
+    tested, untested = coverage_lists(run)
+    lines += ["", "### What's Tested ✅", "", *_bullets(tested, "- nothing")]
+    lines += ["", "### What's NOT Tested ❌", "", *_bullets(untested, "- nothing left out")]
     return "\n".join(lines) + "\n"
 
 
@@ -114,7 +177,7 @@ def recommendations_section(run: RunResult) -> str:
     """P0-P3 from the findings' severities, plus coverage work when parts were not tested."""
     lines = ["## Recommendations", ""]
     number = 0
-    not_covered = run.requirements.coverage.not_covered if run.requirements else ()
+    not_covered = coverage_lists(run)[1]
     for code, title, severities in PRIORITIES:
         chosen = [f for f in by_severity(run.findings) if f.severity in severities]
         extra = code == "P2" and bool(not_covered)
@@ -133,14 +196,21 @@ def recommendations_section(run: RunResult) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+# A family whose findings carry another category name than its own.
+_FAMILY_CATEGORY = {"concurrency": "race_condition"}
+
+
 def security_section(run: RunResult) -> str:
-    """How many requests each security family sent (each is bounded by its own budget)."""
+    """How many requests each security family really sent, and what they found."""
     counts = run.analysis.family_requests if run.analysis is not None else {}
     if not counts:
         return ""
-    lines = ["## Security Checks", "", "| family | requests |", "|---|---:|"]
-    lines += [f"| {family} | {n} |" for family, n in counts.items()]
-    lines += [f"| **total** | **{sum(counts.values())}** |", ""]
+    lines = ["## Security Checks", "", "| family | requests | findings |", "|---|---:|---:|"]
+    for family, n in counts.items():
+        category = _FAMILY_CATEGORY.get(family, family)
+        found = sum(1 for f in run.findings if f.category == category)
+        lines.append(f"| {family} | {n} | {found if n else '— (not run)'} |")
+    lines += [f"| **total** | **{sum(counts.values())}** | |", ""]
     return "\n".join(lines)
 
 

@@ -14,8 +14,10 @@ from assay.domain.exchanges import Exchange, RecordedRequest
 from assay.domain.findings import Finding
 from assay.domain.operations import Operation
 from assay.domain.scenarios import RequestSpec
+from assay.domain.severity import Impact, rate
 from assay.execution.auth import FORGED_IDENTITY, MALFORMED_IDENTITY, AuthSession
 from assay.oracles.base import Draft, OracleContext, own_id
+from assay.oracles.refusal import accepted
 from assay.security.attacks import jwt
 from assay.security.attacks.common import AttackFamily, Outcome, Prober, base_spec, finding, oracle_context
 from assay.security.base import SecurityContext
@@ -42,10 +44,8 @@ def _status(exchange: Exchange) -> int:
 
 def token_enforced(check: AuthCheck) -> bool:
     """The operation accepts the real token and refuses both no token and a garbage token."""
-    real = _status(check.real)
-    return (
-        real // 100 == 2 and _status(check.anonymous) in {401, 403} and _status(check.garbage) in {401, 403}
-    )
+    refused = {401, 403}
+    return accepted(check.real) and _status(check.anonymous) in refused and _status(check.garbage) in refused
 
 
 def judge_forgeries(
@@ -54,13 +54,14 @@ def judge_forgeries(
     """A finding when a forged token gets the same 2xx as the real one; pure."""
     if not token_enforced(check):
         return []
-    accepted = [(label, e) for label, e in forged if _status(e) == _status(check.real)]
-    if not accepted:
+    # The same 2xx is not enough: a 200 whose body says "invalid token" is a refusal.
+    taken = [(label, e) for label, e in forged if _status(e) == _status(check.real) and accepted(e)]
+    if not taken:
         return []
-    labels = ", ".join(label for label, _e in accepted)
+    labels = ", ".join(label for label, _e in taken)
     draft = Draft(
         category="broken_authentication",
-        severity="critical",
+        severity=rate("broken_authentication", Impact(bypass=True)),
         title=f"Forged tokens are accepted ({labels})",
         detail=(
             f"The server answers {_status(check.real)} to tokens assay forged ({labels}), as it does to the "
@@ -69,18 +70,18 @@ def judge_forgeries(
         ),
         recommendation=_RECOMMEND_JWT,
         impact="Complete authentication bypass: an attacker can impersonate any user, including admins.",
-        extra={"forgeries": [label for label, _e in accepted]},
+        extra={"forgeries": [label for label, _e in taken]},
     )
-    return [finding(draft, accepted[0][1], context, len(accepted))]
+    return [finding(draft, taken[0][1], context, len(taken))]
 
 
 def judge_deleted_user(deleted: Exchange, after: Exchange, context: OracleContext) -> list[Finding]:
     """A finding when a token still works after its user was deleted; pure."""
-    if _status(deleted) // 100 != 2 or _status(after) // 100 != 2:
+    if not accepted(deleted) or not accepted(after):
         return []
     draft = Draft(
         category="broken_authentication",
-        severity="high",
+        severity=rate("broken_authentication"),
         title="A deleted user's token is still accepted",
         detail=(
             f"assay registered a user, deleted it ({_status(deleted)}), and its token was then still "

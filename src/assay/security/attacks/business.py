@@ -14,6 +14,7 @@ from assay.domain.exchanges import Exchange
 from assay.domain.findings import Finding
 from assay.domain.operations import Operation
 from assay.oracles.base import Draft, OracleContext, route
+from assay.oracles.refusal import accepted
 from assay.requirements.naming import is_auth_operation
 from assay.security.attacks.common import AttackFamily, Outcome, Prober, finding, oracle_context
 from assay.security.base import SecurityContext
@@ -31,8 +32,11 @@ def is_business_flow(op: Operation) -> bool:
 
 
 def judge_repeats(op: Operation, repeats: Sequence[Exchange], context: OracleContext) -> list[Finding]:
-    """A finding when every one of ``REPEATS`` identical requests succeeded; pure."""
-    if len(repeats) < REPEATS or any((e.status or 0) // 100 != 2 for e in repeats):
+    """A finding when every one of ``REPEATS`` identical requests was accepted; pure.
+
+    Accepted means a 2xx whose body does not refuse: a 200 saying "invalid code" is a refusal.
+    """
+    if len(repeats) < REPEATS or not all(accepted(e) for e in repeats):
         return []
     words = " ".join((op.path, op.operation_id or "", op.summary))
     draft = Draft(
@@ -72,7 +76,7 @@ class BusinessFlowFamily(AttackFamily):
                 if exchange is None:
                     break
                 repeats.append(exchange)
-                if (exchange.status or 0) // 100 != 2:
+                if not accepted(exchange):
                     break
             findings += judge_repeats(op, repeats, oracle_context(ctx))
         return Outcome(findings, [f"{len(flows)} business flow(s) found"])

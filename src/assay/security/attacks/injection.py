@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from assay.domain.exchanges import Exchange
@@ -20,7 +20,9 @@ from assay.domain.findings import Finding, Severity
 from assay.domain.json import Json
 from assay.domain.operations import Operation
 from assay.domain.scenarios import RequestSpec
+from assay.domain.severity import Impact, rate
 from assay.oracles.base import Draft, OracleContext, group_by_route, route
+from assay.oracles.refusal import accepted
 from assay.security.attacks.common import (
     AttackFamily,
     Outcome,
@@ -33,6 +35,7 @@ from assay.security.attacks.common import (
     string_slots,
     with_value,
 )
+from assay.security.attacks.exposure import PLAINTEXT, leaks_in
 from assay.security.attacks.signatures import SHELL_OUTPUT, interpreter_error
 from assay.security.base import SecurityContext
 
@@ -150,7 +153,7 @@ def _operator_verdict(trial: Trial) -> Verdict | None:
     if trial.payload.kind != "nosql" or not trial.probes:
         return None
     probe, base = trial.probes[0], trial.baselines[0]
-    if _status(base) in {401, 403, 404} and _status(probe) // 100 == 2:
+    if _status(base) in {401, 403, 404} and accepted(probe):
         detail = f'a `{{"$ne": null}}` operator turns the baseline\'s {_status(base)} into {_status(probe)}'
         return Verdict(probe, "operator", detail)
     return None
@@ -180,15 +183,29 @@ def judge_trial(trial: Trial) -> Verdict | None:
 _STRENGTH = {"output": 5, "tautology": 4, "operator": 4, "delay": 3, "error": 2}
 
 
-def _severity(verdict: Verdict) -> Severity:
-    return "critical" if verdict.how in {"output", "tautology", "operator"} else "high"
+_READS = frozenset({"output", "tautology", "operator"})
+
+
+def injection_impact(trial: Trial, verdict: Verdict) -> Impact:
+    """The rubric's facts: the payload read data (its output, more rows), or brought out secrets."""
+    before = {leak.value for base in trial.baselines for leak in leaks_in(base, None)}
+    new = [leak for leak in leaks_in(verdict.evidence, None) if leak.value not in before]
+    return Impact(
+        reads_data=verdict.how in _READS,
+        secrets=bool(new),
+        plaintext_passwords=any(leak.kind == PLAINTEXT for leak in new),
+    )
+
+
+def _severity(trial: Trial, verdict: Verdict) -> Severity:
+    return rate("injection", injection_impact(trial, verdict))
 
 
 def _draft(trial: Trial, verdict: Verdict, count: int) -> Draft:
     what = trial.payload.interpreter
     return Draft(
         category="injection",
-        severity=_severity(verdict),
+        severity=_severity(trial, verdict),
         title=f"{what} injection in {trial.slot} of {route(verdict.evidence)}",
         detail=(
             f"Sending {trial.payload.value!r} in {trial.slot} reaches a {what} interpreter: "
@@ -200,7 +217,12 @@ def _draft(trial: Trial, verdict: Verdict, count: int) -> Draft:
             "render user input as template data, not template source. Validate the field's format."
         ),
         impact="An attacker can read or change data they must not reach, or run code on the server.",
-        extra={"payload_kind": trial.payload.kind, "field": trial.slot, "signal": verdict.how},
+        extra={
+            "payload_kind": trial.payload.kind,
+            "field": trial.slot,
+            "signal": verdict.how,
+            "secrets_shown": injection_impact(trial, verdict).secrets,
+        },
     )
 
 
@@ -216,7 +238,10 @@ def judge_injection(trials: Sequence[Trial], context: OracleContext) -> list[Fin
     for key in by_route:
         mine = [(t, v) for t, v in hits if (v.evidence.request.method.upper(), _path(v.evidence)) == key]
         trial, verdict = max(mine, key=lambda tv: _STRENGTH[tv[1].how])
-        findings.append(finding(_draft(trial, verdict, len(mine)), verdict.evidence, context, len(mine)))
+        # Secrets the payload brought out are evidence by their kind, never by their value.
+        shown = tuple(leak.value for leak in leaks_in(verdict.evidence, None))
+        masked = replace(context, secrets=(*context.secrets, *shown))
+        findings.append(finding(_draft(trial, verdict, len(mine)), verdict.evidence, masked, len(mine)))
     return findings
 
 

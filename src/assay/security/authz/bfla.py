@@ -21,6 +21,7 @@ from assay.domain.json import Json, JsonObject, as_list
 from assay.domain.operations import ApiModel, Operation
 from assay.execution.placeholders import UNIQUE, new_unique
 from assay.oracles.base import Draft, OracleContext, own_id
+from assay.oracles.refusal import accepted
 from assay.requirements import naming
 from assay.requirements.reqspec import request_for
 from assay.security.authz.common import (
@@ -111,7 +112,7 @@ def judge_functions(trials: Sequence[FunctionTrial], context: OracleContext) -> 
     for trial in trials:
         lower = trial.lower
         empty = body_of(lower) in (None, "", [], {})
-        if not ok(lower) or (trial.higher is not None and not ok(trial.higher)):
+        if not accepted(lower.exchange) or (trial.higher is not None and not ok(trial.higher)):
             continue
         if lower.exchange.request.method.upper() == "GET" and empty:
             continue

@@ -16,10 +16,13 @@ from dataclasses import dataclass
 from assay.domain.findings import Finding
 from assay.domain.json import Json, JsonObject, as_list, dig
 from assay.domain.operations import ApiModel, Operation
+from assay.domain.severity import Impact, rate
 from assay.execution.placeholders import UNIQUE, new_unique, substitute
 from assay.oracles.base import Draft, OracleContext, ids_in, own_id
+from assay.oracles.refusal import accepted
 from assay.requirements import naming
 from assay.requirements.reqspec import request_for
+from assay.security.attacks.exposure import leaks_in
 from assay.security.authz.common import (
     Created,
     PoolFamily,
@@ -98,9 +101,10 @@ def _draft(step: Step, owner: str, why: str) -> Draft:
     method = step.exchange.request.method.upper()
     verb = {"GET": "read", "DELETE": "delete"}.get(method, "change")
     route = route_of(step)
+    impact = Impact(others_data=True, writes=method != "GET", secrets=bool(leaks_in(step.exchange, None)))
     return Draft(
         category="broken_object_authorization",
-        severity="high" if method == "GET" else "critical",
+        severity=rate("broken_object_authorization", impact),
         title=f"Another user can {verb} a user's object through {route}",
         detail=(
             f"{step.actor} could {verb} an object that {owner} created (answer {step.exchange.status}); "
@@ -129,7 +133,8 @@ def judge_objects(trials: Sequence[ObjectTrial], context: OracleContext) -> list
         steps = [trial.created, *trial.intruder]
         for step in trial.intruder:
             is_read = step.exchange.request.method.upper() == "GET"
-            if not ok(step) or (is_read and (writes_only or not _shows_object(step, trial.object_id))):
+            hidden = is_read and (writes_only or not _shows_object(step, trial.object_id))
+            if not accepted(step.exchange) or hidden:
                 continue
             found.append(finding(_draft(step, trial.created.actor, why), step, steps, context))
     return found

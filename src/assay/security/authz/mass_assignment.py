@@ -17,8 +17,10 @@ from assay.domain.findings import Finding
 from assay.domain.json import Json, JsonObject, as_object
 from assay.domain.operations import Operation
 from assay.domain.scenarios import ResourceRecipe
+from assay.domain.severity import Impact, rate
 from assay.execution.placeholders import UNIQUE, new_unique, substitute
 from assay.oracles.base import Draft, OracleContext
+from assay.oracles.refusal import accepted
 from assay.requirements.datagen import properties, resolve
 from assay.security.authz.common import (
     Created,
@@ -66,7 +68,10 @@ def _same(stored: Json, sent: Json) -> bool:
 
 def persisted(trial: MassTrial) -> dict[str, Json]:
     """Injected fields whose value the server kept (and a plain write does not produce)."""
-    source = trial.read if trial.read is not None and ok(trial.read) else trial.write
+    read_back = trial.read is not None and ok(trial.read)
+    if not read_back and not accepted(trial.write.exchange):
+        return {}  # the write's own answer refused it ("error": ...): its echo proves nothing
+    source = trial.read if read_back and trial.read is not None else trial.write
     stored = object_view(body_of(source))
     return {
         name: value
@@ -82,7 +87,7 @@ def _draft(trial: MassTrial, kept: Mapping[str, Json]) -> Draft:
     privilege = {"is_admin", "admin", "role", "tenant_id", "owner_id"} & set(kept)
     return Draft(
         category="mass_assignment",
-        severity="critical" if privilege else "high",
+        severity=rate("mass_assignment", Impact(privilege=bool(privilege))),
         title=f"{route} lets the client set {fields}",
         detail=(
             f"{trial.write.actor} sent {fields} that a client must not set; the object {how} "

@@ -14,13 +14,16 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assay.domain.findings import Finding, Severity
+from assay.domain.findings import Finding
 from assay.domain.json import Json
 from assay.domain.operations import ApiModel, Operation
+from assay.domain.severity import Impact, rate
 from assay.execution.placeholders import UNIQUE, new_unique
 from assay.oracles.base import Draft, OracleContext, ids_in, own_id
+from assay.oracles.refusal import accepted
 from assay.requirements import naming
 from assay.requirements.reqspec import needed_recipes, path_params_for, request_for, unresolved_params
+from assay.security.attacks.exposure import leaks_in, records
 from assay.security.authz.common import (
     Created,
     PoolFamily,
@@ -136,21 +139,45 @@ def enforced_resources(trials: Sequence[AuthTrial]) -> set[str]:
     }
 
 
-def _draft(trial: AuthTrial, leak: Step, reason: str) -> Draft:
+def declared_public(api: ApiModel | None, op: Operation) -> bool:
+    """The spec documents security schemes and says this operation needs none (``security: []``)."""
+    return api is not None and bool(api.security_schemes) and not op.requires_auth
+
+
+def leak_impact(trial: AuthTrial, leak: Step, api: ApiModel | None) -> Impact:
+    """The rubric's facts: what a caller without credentials got (secrets, several owners' records)."""
+    body = body_of(leak)
+    owners = {json.dumps(owner_fields(r), sort_keys=True) for r in records(body) if owner_fields(r)}
+    return Impact(
+        anonymous=True,
+        secrets=bool(leaks_in(leak.exchange, api)),
+        others_data=len(owners) > 1,
+        writes=trial.operation.method in {"PUT", "PATCH", "DELETE"},
+        declared_public=declared_public(api, trial.operation),
+    )
+
+
+def _draft(trial: AuthTrial, leak: Step, reason: str, api: ApiModel | None) -> Draft:
     op = trial.operation
     how = "with a malformed token" if leak is trial.malformed else "without credentials"
-    severity: Severity = "high" if op.method in _READS or op.method == "POST" else "critical"
+    impact = leak_impact(trial, leak, api)
     verb = "serves user data" if op.method in _READS else "accepts a change"
+    public = " The spec declares it public: verify that it is meant to be." if impact.declared_public else ""
     return Draft(
         category="missing_authentication",
-        severity=severity,
+        severity=rate("missing_authentication", impact),
         title=f"{op.key} {verb} {how}",
-        detail=f"`{op.key}` answered {leak.exchange.status} {how}: {reason}.",
+        detail=f"`{op.key}` answered {leak.exchange.status} {how}: {reason}.{public}",
         recommendation=(
             f"Require and verify credentials on `{op.key}` (the same dependency or middleware its "
             "sibling operations use); answer 401 to a missing or invalid token."
         ),
         impact="Anyone who can reach the API can read or change user data without an account.",
+        extra={
+            "declared_public": impact.declared_public,
+            "secrets": impact.secrets,
+            "others_data": impact.others_data,
+        },
     )
 
 
@@ -162,15 +189,15 @@ def judge(trials: Sequence[AuthTrial], api: ApiModel | None, context: OracleCont
         if is_public_by_nature(api, trial.operation):
             continue
         for leak in (trial.anonymous, trial.malformed):
-            if leak is None or not ok(leak):
-                continue
+            if leak is None or not accepted(leak.exchange):
+                continue  # a 200 whose body says "login required" refused the call
             if trial.operation.method in _READS:
                 reason = _read_reason(trial, leak, api, enforced)
             else:
                 reason = _write_reason(trial, enforced)
             if reason is not None:
                 steps = [s for s in (trial.authed, trial.anonymous, trial.malformed) if s is not None]
-                found.append(finding(_draft(trial, leak, reason), leak, steps, context))
+                found.append(finding(_draft(trial, leak, reason, api), leak, steps, context))
                 break
     return one_per_route(found)
 

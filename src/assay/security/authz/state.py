@@ -19,6 +19,7 @@ from assay.domain.json import Json, JsonObject, as_list, as_object
 from assay.domain.operations import Operation
 from assay.execution.placeholders import new_unique
 from assay.oracles.base import Draft, OracleContext
+from assay.oracles.refusal import accepted
 from assay.requirements.datagen import resolve
 from assay.security.authz.common import (
     OWNER_KEYS,
@@ -73,7 +74,7 @@ def judge_stale(trials: Sequence[StaleTrial], context: OracleContext) -> list[Fi
     found: list[Finding] = []
     for trial in trials:
         reads = trial.reads
-        if not ok(trial.delete) or trial.delete.exchange.status == 202 or not reads:
+        if not accepted(trial.delete.exchange) or trial.delete.exchange.status == 202 or not reads:
             continue
         if all(ok(r) and not soft_deleted(body_of(r)) for r in reads):
             route = f"DELETE {trial.delete.exchange.path_template or ''}"
@@ -95,7 +96,9 @@ def judge_stale(trials: Sequence[StaleTrial], context: OracleContext) -> list[Fi
 
 def lost_fields(trial: LostTrial) -> dict[str, tuple[Json, Json]]:
     """Field -> (value sent, value read) where the read still shows the value from before."""
-    if not ok(trial.write) or trial.write.exchange.status == 202 or trial.read is None or not ok(trial.read):
+    # An update whose 2xx body says it refused the change is a refusal, not a lost update.
+    write = trial.write.exchange
+    if not accepted(write) or write.status == 202 or trial.read is None or not ok(trial.read):
         return {}
     after = object_view(body_of(trial.read))
     return {
