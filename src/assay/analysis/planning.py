@@ -10,6 +10,9 @@
 * A scenario may run in parallel when it only touches objects it creates itself: its writes
   target paths filled from variables (``${...}``) or collections, and it touches no
   auth/session/admin operation (a logout or password change would pull the rug from under others).
+* A scenario that calls a state reset (tagged ``@state_reset`` by requirements, or whose path names
+  a reset) never runs in parallel and comes after every other scenario, those expected to be
+  refused (no credentials, invalid input) first: a refused reset resets nothing.
 * ``parallel_groups`` cut the execution order into runs of parallel-safe scenarios; every other
   scenario is a group of its own. The runner executes the groups in order.
 """
@@ -42,6 +45,7 @@ from assay.domain.analysis import (
 )
 from assay.domain.operations import ApiModel
 from assay.domain.scenarios import RequirementsResult, Scenario
+from assay.domain.state_change import STATE_RESET_TAG, request_is_reset
 from assay.domain.target import SAFE_METHODS
 
 DEFAULT_CONCURRENCY = 4
@@ -50,7 +54,9 @@ _PRODUCING_KINDS = frozenset({"happy_path", "create_status", "crud_lifecycle"})
 
 
 def can_run_parallel(scenario: Scenario) -> bool:
-    """True when the scenario only creates and touches its own objects."""
+    """True when the scenario only creates and touches its own objects, and resets nothing."""
+    if resets_state(scenario):
+        return False
     for action in scenario.actions:
         spec = action.request
         if has_word(words_of(None, spec.path + " " + spec.operation), (*AUTH_WORDS, *ADMIN_WORDS)):
@@ -62,6 +68,26 @@ def can_run_parallel(scenario: Scenario) -> bool:
         if literal:
             return False
     return True
+
+
+def resets_state(scenario: Scenario) -> bool:
+    """True when the scenario calls an operation that puts the application back to a start state."""
+    if STATE_RESET_TAG in scenario.tags:
+        return True
+    return any(request_is_reset(a.request.method, a.request.path) for a in scenario.actions)
+
+
+def resets_last(order: Sequence[str], scenarios: Sequence[Scenario]) -> list[str]:
+    """``order`` with the resetting scenarios moved to the end, the ones expecting refusal first."""
+    by_id = {s.id: s for s in scenarios}
+    resets = [sid for sid in order if sid in by_id and resets_state(by_id[sid])]
+    position = {sid: i for i, sid in enumerate(order)}
+
+    def refused_first(sid: str) -> tuple[int, int]:
+        refused = all(a.request.intent in {"invalid", "no_auth"} for a in by_id[sid].actions)
+        return (0 if refused else 1, position[sid])
+
+    return [sid for sid in order if sid not in set(resets)] + sorted(resets, key=refused_first)
 
 
 def producer_edges(scenarios: Sequence[Scenario], api: ApiModel | None) -> dict[str, set[str]]:
@@ -234,7 +260,7 @@ def assemble(
     roi_by = {r.scenario_id: r for r in rois}
     scores = {s.id: composite_score(by_id[s.id], values[s.id], roi_by[s.id]) for s in scenarios}
     edges = producer_edges(scenarios, api)
-    order = execution_plan(risks, scores, edges)
+    order = resets_last(execution_plan(risks, scores, edges), scenarios)
     deps = _dependencies(scenarios, requirements, edges, order)
     return AnalysisResult(
         risk_scores=tuple(risks),

@@ -7,6 +7,12 @@ scenarios runs concurrently (bounded). The runner never raises for target troubl
 connection is retried once, a timeout is recorded, and a target that stops answering
 (``max_unreachable`` connection failures in a row) ends the run with partial results and a
 ``target_failure`` message. The time budget and the cancel token are checked between scenarios.
+
+Every request passes the SafetyGuard first: a scenario that would change an object assay did not
+create, or call a state reset, is skipped with the rule's reason (never reported as the target's
+problem). Resets run only in the reset phase (``reset_phase``, with ``--destructive``); once one
+has gone through, the exchanges that follow are kept apart (``after_reset``, never judged) and a
+scenario that failed after it is inconclusive, not failed.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from assay.analysis.planning import resets_state
 from assay.analysis.value import fixture_chain
 from assay.domain.analysis import RunStatus, ScenarioRun, StepResult
 from assay.domain.exchanges import Exchange, RecordedRequest
@@ -25,6 +32,7 @@ from assay.domain.scenarios import Action, RequestSpec, ResourceRecipe, Scenario
 from assay.domain.target import Target
 from assay.errors import ConnectionDropped, SafetyError, TargetTimeout, TargetUnreachable
 from assay.execution.auth import Authenticator, AuthSession
+from assay.execution.guard import SAFETY_RULE, SafetyGuard
 from assay.execution.placeholders import UNIQUE, missing_placeholders, new_unique, render_request
 from assay.ports import CancelToken, HttpTransport
 
@@ -36,6 +44,7 @@ class RunnerOptions:
     concurrency: int = 4  # scenarios in flight within a parallel group
     request_timeout: float = 10.0
     max_unreachable: int = 3  # connection failures in a row that mean the target is gone
+    reset_phase: bool = False  # the run's last phase: state resets may run (with --destructive)
 
 
 @dataclass
@@ -47,6 +56,8 @@ class ExecutionReport:
     cancelled: bool = False
     target_failure: str | None = None
     created_ids: set[str] = field(default_factory=set)  # ids our fixtures created (for oracles)
+    after_reset: list[Exchange] = field(default_factory=list)  # sent after assay's own reset: not judged
+    reset_by: str | None = None  # the operation whose call reset the application, once one did
 
 
 @dataclass(frozen=True)
@@ -58,6 +69,10 @@ class _Meta:
 
 class _TargetDead(Exception):
     """Internal: unwinds a scenario once the target is declared dead."""
+
+
+class _Refused(Exception):
+    """Internal: unwinds a scenario whose next request the safety rules refuse."""
 
 
 class Runner:
@@ -90,6 +105,8 @@ class Runner:
         self._auth_ok: set[str] = set()  # operations where our credentials were accepted
         self._auth_lock = asyncio.Lock()
         self._auth_generation = 0
+        creates = {r.action.request.operation: r.id_field for r in recipes}
+        self._guard = SafetyGuard(target, api, creates=creates, allow_resets=options.reset_phase)
         self.report = ExecutionReport()
 
     async def run(self, groups: Sequence[Sequence[Scenario]]) -> ExecutionReport:
@@ -108,7 +125,12 @@ class Runner:
         async with semaphore:
             await self._run_one(scenario)
 
-    def _stop_reason(self) -> str | None:
+    def _stop_reason(self, scenario: Scenario) -> str | None:
+        if resets_state(scenario) and not (self._options.reset_phase and self._target.destructive):
+            return (
+                f"not run: {SAFETY_RULE}: it calls an operation that resets the application's state; "
+                "pass --destructive to test it (alone, after everything else)"
+            )
         if self.report.target_failure:
             return f"not run: {self.report.target_failure}"
         if self._cancel is not None and self._cancel.cancelled:
@@ -120,13 +142,16 @@ class Runner:
         return None
 
     async def _run_one(self, scenario: Scenario) -> None:
-        reason = self._stop_reason()
+        reason = self._stop_reason(scenario)
         started = self._clock()
+        after_reset = self.report.reset_by
         if reason is not None:
             run = ScenarioRun(scenario.id, "skipped", blocked_by=reason)
         else:
             try:
                 run = await self._scenario(scenario)
+            except _Refused as refused:
+                run = ScenarioRun(scenario.id, "skipped", blocked_by=f"not run: {refused}")
             except _TargetDead:
                 run = ScenarioRun(scenario.id, "error", blocked_by=self.report.target_failure)
             except Exception as exc:
@@ -136,6 +161,9 @@ class Runner:
                     scenario.id, "error", blocked_by=f"runner error: {type(exc).__name__}: {exc}"
                 )
             run = replace(run, duration_seconds=round(self._clock() - started, 3))
+        if after_reset and run.status in {"failed", "error"}:
+            why = f"inconclusive: ran after assay's own reset of the application ({after_reset})"
+            run = replace(run, status="skipped", blocked_by=why)
         self.report.runs.append(run)
         if self._on_run is not None:
             self._on_run(run)
@@ -218,15 +246,28 @@ class Runner:
 
     async def _exchange(self, spec: RequestSpec, scope: Mapping[str, Json], meta: _Meta) -> Exchange:
         generation = self._auth_generation
-        exchange = await self._send(self._render(spec, scope), spec, meta)
+        request = self._render(spec, scope)
+        refusal = self._guard.refusal(request, spec.operation, spec.path)
+        if refusal is not None:
+            raise _Refused(refusal)
+        after_reset = self.report.reset_by is not None
+        exchange = await self._send(request, spec, meta)
         expired = exchange.status == 401 and spec.auth == "user" and spec.operation in self._auth_ok
         if expired and await self._refresh(generation):
             exchange = await self._send(self._render(spec, scope), spec, meta)
         if exchange.status is not None and exchange.status not in {401, 403} and spec.auth == "user":
             self._auth_ok.add(spec.operation)
         if not (exchange.error or "").startswith("refused"):
-            self.report.exchanges.append(exchange)
+            (self.report.after_reset if after_reset else self.report.exchanges).append(exchange)
+        self._guard.note_created(exchange)
+        self._note_reset(spec, exchange)
         return exchange
+
+    def _note_reset(self, spec: RequestSpec, exchange: Exchange) -> None:
+        """A reset that was not refused (any answer but a 4xx) has reset the application."""
+        refused = exchange.status is not None and 400 <= exchange.status < 500
+        if self.report.reset_by is None and self._guard.is_reset(spec.operation) and not refused:
+            self.report.reset_by = spec.operation
 
     async def _refresh(self, generation: int) -> bool:
         """Log in again (token expiry), once for all the requests that hit the same 401."""
@@ -262,7 +303,8 @@ class Runner:
                 if retried:
                     return replace(base, error=_describe(exc, "connection dropped"), retried=True)
                 # The first drop is evidence of its own (server_error judges it); then retry.
-                self.report.exchanges.append(replace(base, error=_describe(exc, "connection dropped")))
+                kept = self.report.after_reset if self.report.reset_by else self.report.exchanges
+                kept.append(replace(base, error=_describe(exc, "connection dropped")))
                 continue
             except TargetTimeout as exc:
                 return replace(base, error=_describe(exc, "timeout"), retried=retried)
