@@ -45,8 +45,10 @@ class SafetyGuard:
         *,
         creates: Mapping[str, str] | None = None,  # create operation key -> its id field
         allow_resets: bool = False,  # the run's last phase: resets may go out with --destructive
+        destructive: bool | None = None,  # None: the target's --destructive
     ) -> None:
         self._target = target
+        self._destructive = target.destructive if destructive is None else destructive
         self._api = api
         self._creates = dict(creates or {})
         self._allow_resets = allow_resets
@@ -73,11 +75,11 @@ class SafetyGuard:
         label = f"{method} {template or urlsplit(request.url).path}"
         reset = is_state_reset(op) if op is not None else request_is_reset(method, urlsplit(request.url).path)
         if reset:
-            if self._allow_resets and self._target.destructive:
+            if self._allow_resets and self._destructive:
                 return None
             return f"{SAFETY_RULE}: {label} resets the application's state; it runs only with --destructive, alone and last"
         changes = changes_existing(op) if op is not None else request_changes_existing(method, urlsplit(request.url).path)
-        if not changes or self._target.destructive:
+        if not changes or self._destructive:
             return None
         return self._ownership(label, method, template, request.url, own_account)
 

@@ -137,7 +137,7 @@ class PoolFamily:
         return OracleContext(secrets=self.pool.secrets())
 
     def report(self, client: ProbeClient, findings: Sequence[Finding]) -> FamilyReport:
-        return FamilyReport(self.name, client.exchanges, list(findings), client.sent)
+        return FamilyReport(self.name, client.exchanges, list(findings), client.sent, client.refusal_notes())
 
     def skipped(self, why: str) -> FamilyReport:
         return FamilyReport(self.name, notes=[why])
