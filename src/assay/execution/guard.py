@@ -68,7 +68,10 @@ class SafetyGuard:
         *,
         own_account: bool = False,
     ) -> str | None:
-        """Why ``request`` must not be sent, or None. ``own_account``: it acts as an account assay registered."""
+        """Why ``request`` must not be sent, or None.
+
+        ``own_account``: the request acts as an account assay registered (``/users/me``).
+        """
         op = self.operation(operation)
         method = request.method.upper()
         template = op.path if op is not None else path_template
@@ -77,13 +80,22 @@ class SafetyGuard:
         if reset:
             if self._allow_resets and self._destructive:
                 return None
-            return f"{SAFETY_RULE}: {label} resets the application's state; it runs only with --destructive, alone and last"
-        changes = changes_existing(op) if op is not None else request_changes_existing(method, urlsplit(request.url).path)
+            return (
+                f"{SAFETY_RULE}: {label} resets the application's state; "
+                "it runs only with --destructive, alone and last"
+            )
+        changes = (
+            changes_existing(op)
+            if op is not None
+            else request_changes_existing(method, urlsplit(request.url).path)
+        )
         if not changes or self._destructive:
             return None
         return self._ownership(label, method, template, request.url, own_account)
 
-    def _ownership(self, label: str, method: str, template: str | None, url: str, own_account: bool) -> str | None:
+    def _ownership(
+        self, label: str, method: str, template: str | None, url: str, own_account: bool
+    ) -> str | None:
         ref = object_of(template, url) if template else None
         if ref is None:
             if own_account and template and names_own_object(template):
@@ -97,7 +109,11 @@ class SafetyGuard:
         )
 
     def _owns(self, ref: ObjectRef, key: str) -> bool:
-        producers = {d.producer for d in self._api.producers_of(key) if d.parameter == ref.parameter} if self._api else set()
+        producers = (
+            {d.producer for d in self._api.producers_of(key) if d.parameter == ref.parameter}
+            if self._api
+            else set()
+        )
         path = ref.path.rstrip("/")
         for entry in self._target.ledger.entries:
             if entry.path and entry.path.rstrip("/") == path:

@@ -71,7 +71,9 @@ def from_api(api: ApiModel, instruction: str | None = None) -> RequirementsResul
     ctx = Context(api, plan)
     drafts, skipped = _drafts(ctx)
     ordered = sorted(drafts, key=lambda d: d.order)
-    scenarios = mark_resets(api, [replace(d.scenario, id=scenario_id(i)) for i, d in enumerate(ordered, start=1)])
+    scenarios = mark_resets(
+        api, [replace(d.scenario, id=scenario_id(i)) for i, d in enumerate(ordered, start=1)]
+    )
     focused = apply_focus(scenarios, {op.key: op for op in api.operations}, instruction)
     notes = [CoverageItem("resource recipes", note) for note in plan.notes]
     coverage = coverage_metrics(api, focused.scenarios, skipped, [*notes, *focused.notes])

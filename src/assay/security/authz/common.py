@@ -164,7 +164,19 @@ async def send_as(
         exchange = await _send(client, ctx, who, spec, scope, action, intent)
     if exchange is not None and exchange.status not in {None, 401} and who.session.authenticated:
         who.worked = True
+    if exchange is not None and who.registered:
+        _note_own_account(ctx, who, spec, exchange)
     return Step(who.label, exchange) if exchange is not None else None
+
+
+def _note_own_account(ctx: SecurityContext, who: Identity, spec: RequestSpec, exchange: Exchange) -> None:
+    """The id of an account assay registered, read from its own "who am I" answer, goes to the ledger
+    (changing or deleting that account harms nobody)."""
+    if spec.operation != ctx.api.auth.current_user_operation or not ok(exchange):
+        return
+    own = dig(object_view(exchange.response.json if exchange.response else None), "id")
+    if own is not None and not isinstance(own, dict | list | bool):
+        ctx.target.ledger.record("account", str(own), via=f"registration ({who.label})")
 
 
 async def _send(
@@ -191,6 +203,7 @@ async def _send(
         path_template=spec.path,
         action=f"{who.label}: {action}",
         intent=intent,
+        own_account=who.registered,
     )
 
 
