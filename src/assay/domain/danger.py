@@ -54,10 +54,16 @@ _PASSWORD_RESET = re.compile(
 _WORD_END = re.compile(r"(?=$|[^a-z])", re.IGNORECASE)
 
 
+# Past tense and agent nouns describe, they do not command: "restored", "destroyed", "initializer".
+_INFLECTED = re.compile(r"(?:e?d|e?rs?)(?=$|[^a-z])", re.IGNORECASE)
+
+
 def _hits(pattern: re.Pattern[str], text: str) -> bool:
     for match in pattern.finditer(text):
         word = match.group(0)
         end = match.end()
+        if word.isascii() and word[-1:].isalpha() and _INFLECTED.match(text, end):
+            continue
         if not word.isascii() or len(word) > 6 or _WORD_END.match(text, end) or _camel_end(text, end):
             return True
     return False
