@@ -78,6 +78,11 @@ def is_destructive(*texts: str) -> bool:
     return any(_hits(DESTROY, t) or _hits(RESET, t) for t in texts if t)
 
 
+def names_destruction(*texts: str) -> bool:
+    """True when any text names deleting or wiping (the destroy words only, no reset words)."""
+    return any(_hits(DESTROY, t) for t in texts if t)
+
+
 def is_reset(*texts: str) -> bool:
     """True when any text names putting the application back to a start state (reset, seed, init…)."""
     return any(_hits(RESET, _PASSWORD_RESET.sub(" ", t)) for t in texts if t)

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from assay.domain.danger import describes_wipe, is_destructive, is_logout, is_reset
+from assay.domain.danger import describes_wipe, is_destructive, is_logout, is_reset, names_destruction
 from assay.domain.operations import Operation
 
 OVERWRITING_METHODS = frozenset({"PUT", "PATCH", "DELETE"})
@@ -47,7 +47,7 @@ def is_state_reset(op: Operation) -> bool:
     # "drop" or "clear" alone is too weak a sign: a GET must name a reset or describe a wipe.
     if op.method in _READS:
         return False
-    return op.method == "DELETE" or is_destructive(op.path, op.operation_id or "")
+    return op.method == "DELETE" or names_destruction(op.path, op.operation_id or "")
 
 
 def names_own_object(path: str) -> bool:
