@@ -7,6 +7,7 @@ from dataclasses import replace
 from tests.fakes import json_response
 
 from assay.domain.exchanges import Exchange, RecordedRequest
+from assay.domain.json import Json
 from assay.domain.operations import ApiModel, AuthFlow, Dependency, Operation
 from assay.domain.target import Target
 from assay.execution.guard import SafetyGuard
@@ -35,12 +36,12 @@ def request(method: str, path: str) -> RecordedRequest:
     return RecordedRequest(method, BASE + path)
 
 
-def created(guard: SafetyGuard, op: str, path: str, body: object, status: int = 201) -> None:
+def created(guard: SafetyGuard, op: str, path: str, body: Json, status: int = 201) -> None:
     method, template = op.split(" ", 1)
     exchange = Exchange(
         request(method, path), json_response(status, body), operation=op, path_template=template
     )
-    guard.note_created(exchange)  # type: ignore[arg-type]
+    guard.note_created(exchange)
 
 
 def test_resets_are_refused_except_in_the_reset_phase_with_destructive() -> None:
