@@ -83,6 +83,16 @@ def test_without_destructive_nothing_pre_existing_changes_and_no_reset_runs(
     assert keys(second) == keys(first)
     assert state.resets() == [] and [r for r in state.rows() if r[0] <= len(SEED)] == before
 
+    # The generated suite carries the reset tests, skipped unless the user opts in.
+    suite = tmp_path / "one" / "tests"
+    assert "state_reset" in "".join(p.read_text() for p in suite.glob("test_*.py"))
+    env = {**os.environ, "BASE_URL": server.base_url}
+    env.pop("ASSAY_ALLOW_RESET", None)
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "."]
+    proc = subprocess.run(cmd, cwd=suite, capture_output=True, text=True, timeout=300, env=env)
+    assert " passed" in proc.stdout and " skipped" in proc.stdout, proc.stdout[-2000:]
+    assert state.resets() == []
+
 
 def test_with_destructive_resets_run_alone_and_last(
     inventory: tuple[Inventory, RunningServer], tmp_path: Path
