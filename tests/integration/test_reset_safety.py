@@ -106,3 +106,18 @@ def test_with_destructive_resets_run_alone_and_last(
     assert all(s.path in RESET_PATHS for s in after), "nothing but resets follows the first reset"
     assert all(s.concurrent == 0 for s in after), "each reset runs alone"
     assert_no_finding_from_a_reset(doc)
+
+
+def test_an_unnamed_reset_is_run_alone_caught_by_its_effect_and_never_called_again(tmp_path: Path) -> None:
+    state = Inventory(tmp_path / "inventory.db")
+    state.create_table()
+    server = serve_in_thread(build_app(state, hidden_reset=True), log_level="critical")
+    try:
+        doc = run_assay(server.base_url, tmp_path / "out")
+    finally:
+        server.stop()
+    calls = [s for s in state.served if s.path == "/maintenance"]
+    assert len(calls) == 1 and calls[0].concurrent == 0, "run once, alone, then known as a reset"
+    assert_no_finding_from_a_reset(doc)
+    report = (tmp_path / "out" / "report.md").read_text()
+    assert "POST /maintenance reset the application" in report

@@ -199,6 +199,7 @@ async def _security(
     recipes = {r.name: r for r in requirements.recipes}
     deadline = time.monotonic() + target.budget_seconds
     ctx = SecurityContext(api, target, transport, recipes, auth, deadline, cancel, target.destructive)
+    ctx.resets = frozenset(report.resets_by_effect)
     return await run_families(ctx, default_families())
 
 

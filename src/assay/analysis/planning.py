@@ -13,6 +13,8 @@
 * A scenario that calls a state reset (tagged ``@state_reset`` by requirements, or whose path names
   a reset) never runs in parallel and comes after every other scenario, those expected to be
   refused (no credentials, invalid input) first: a refused reset resets nothing.
+* So does a scenario on an operation that *could* reset the application without saying so (no path
+  parameter, not a create, not a list, not a login): alone, the runner can tell by its effect.
 * ``parallel_groups`` cut the execution order into runs of parallel-safe scenarios; every other
   scenario is a group of its own. The runner executes the groups in order.
 """
@@ -43,10 +45,11 @@ from assay.domain.analysis import (
     RoiScore,
     ScenarioDependency,
 )
-from assay.domain.operations import ApiModel
+from assay.domain.operations import ApiModel, Operation
 from assay.domain.scenarios import RequirementsResult, Scenario
-from assay.domain.state_change import STATE_RESET_TAG, request_is_reset
+from assay.domain.state_change import STATE_RESET_TAG, has_path_params, request_is_reset
 from assay.domain.target import SAFE_METHODS
+from assay.requirements.naming import is_auth_operation, item_paths
 
 DEFAULT_CONCURRENCY = 4
 SMOKE_SIZE = 5
@@ -68,6 +71,21 @@ def can_run_parallel(scenario: Scenario) -> bool:
         if literal:
             return False
     return True
+
+
+def may_reset(op: Operation, api: ApiModel, creates: frozenset[str]) -> bool:
+    """An operation that could reset the application unnamed: no object in its path, not a create,
+    not a collection read, not a login or registration."""
+    if has_path_params(op.path) or op.key in creates or is_auth_operation(api, op):
+        return False
+    return not (op.method in SAFE_METHODS and item_paths(api, op.path))
+
+
+def _isolated(scenario: Scenario, api: ApiModel | None, creates: frozenset[str]) -> bool:
+    if api is None:
+        return False
+    ops = [api.operation(a.request.operation) for a in scenario.actions]
+    return any(op is not None and may_reset(op, api, creates) for op in ops)
 
 
 def resets_state(scenario: Scenario) -> bool:
@@ -186,16 +204,21 @@ def smoke_tests(
 
 
 def _dependencies(
-    scenarios: Sequence[Scenario], req: RequirementsResult, edges: Mapping[str, set[str]], order: list[str]
+    scenarios: Sequence[Scenario],
+    req: RequirementsResult,
+    edges: Mapping[str, set[str]],
+    order: list[str],
+    api: ApiModel | None = None,
 ) -> tuple[ScenarioDependency, ...]:
     recipes = {r.name: r for r in req.recipes}
+    creates = frozenset(r.action.request.operation for r in req.recipes)
     position = {sid: i + 1 for i, sid in enumerate(order)}
     deps = [
         ScenarioDependency(
             scenario_id=s.id,
             depends_on=(*fixture_chain(s.fixtures, recipes), *sorted(edges.get(s.id, set()))),
             execution_order=position[s.id],
-            can_run_parallel=can_run_parallel(s),
+            can_run_parallel=can_run_parallel(s) and not _isolated(s, api, creates),
         )
         for s in scenarios
     ]
@@ -261,7 +284,7 @@ def assemble(
     scores = {s.id: composite_score(by_id[s.id], values[s.id], roi_by[s.id]) for s in scenarios}
     edges = producer_edges(scenarios, api)
     order = resets_last(execution_plan(risks, scores, edges), scenarios)
-    deps = _dependencies(scenarios, requirements, edges, order)
+    deps = _dependencies(scenarios, requirements, edges, order, api)
     return AnalysisResult(
         risk_scores=tuple(risks),
         business_values=tuple(values[s.id] for s in scenarios),

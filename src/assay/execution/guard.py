@@ -52,13 +52,18 @@ class SafetyGuard:
         self._api = api
         self._creates = dict(creates or {})
         self._allow_resets = allow_resets
+        self._found_resets: set[str] = set()  # operations seen resetting the application by effect
+
+    def add_resets(self, keys: set[str] | frozenset[str]) -> None:
+        """Operations shown to reset the application by their effect: treated as named resets."""
+        self._found_resets.update(keys)
 
     def operation(self, key: str | None) -> Operation | None:
         return self._api.operation(key) if self._api is not None and key else None
 
     def is_reset(self, key: str | None) -> bool:
         op = self.operation(key)
-        return op is not None and is_state_reset(op)
+        return op is not None and (is_state_reset(op) or op.key in self._found_resets)
 
     def refusal(
         self,
@@ -75,8 +80,9 @@ class SafetyGuard:
         op = self.operation(operation)
         method = request.method.upper()
         template = op.path if op is not None else path_template
-        label = f"{method} {template or urlsplit(request.url).path}"
-        reset = is_state_reset(op) if op is not None else request_is_reset(method, urlsplit(request.url).path)
+        path = urlsplit(request.url).path
+        label = f"{method} {template or path}"
+        reset = self.is_reset(operation) if op is not None else request_is_reset(method, path)
         if reset:
             if self._allow_resets and self._destructive:
                 return None
@@ -84,11 +90,7 @@ class SafetyGuard:
                 f"{SAFETY_RULE}: {label} resets the application's state; "
                 "it runs only with --destructive, alone and last"
             )
-        changes = (
-            changes_existing(op)
-            if op is not None
-            else request_changes_existing(method, urlsplit(request.url).path)
-        )
+        changes = changes_existing(op) if op is not None else request_changes_existing(method, path)
         if not changes or self._destructive:
             return None
         return self._ownership(label, method, template, request.url, own_account)

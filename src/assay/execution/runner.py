@@ -28,12 +28,13 @@ from assay.domain.analysis import RunStatus, ScenarioRun, StepResult
 from assay.domain.exchanges import Exchange, RecordedRequest
 from assay.domain.json import Json, dig
 from assay.domain.operations import ApiModel
-from assay.domain.scenarios import Action, RequestSpec, ResourceRecipe, Scenario
+from assay.domain.scenarios import Action, Expectation, RequestSpec, ResourceRecipe, Scenario
 from assay.domain.target import Target
 from assay.errors import ConnectionDropped, SafetyError, TargetTimeout, TargetUnreachable
 from assay.execution.auth import Authenticator, AuthSession
 from assay.execution.guard import SAFETY_RULE, SafetyGuard
 from assay.execution.placeholders import UNIQUE, missing_placeholders, new_unique, render_request
+from assay.execution.reset_watch import FAILED, MAX_MADE, RAN, ResetWatch, inconclusive
 from assay.ports import CancelToken, HttpTransport
 
 RunCallback = Callable[[ScenarioRun], None]
@@ -58,6 +59,7 @@ class ExecutionReport:
     created_ids: set[str] = field(default_factory=set)  # ids our fixtures created (for oracles)
     after_reset: list[Exchange] = field(default_factory=list)  # sent after assay's own reset: not judged
     reset_by: str | None = None  # the operation whose call reset the application, once one did
+    resets_by_effect: list[str] = field(default_factory=list)  # unnamed operations seen resetting
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,11 @@ class _TargetDead(Exception):
 
 class _Refused(Exception):
     """Internal: unwinds a scenario whose next request the safety rules refuse."""
+
+
+# The runner's own work outside any scenario: the object it watches for resets.
+_SENTINEL = Scenario("assay-reset-watch", "", "", "happy_path", (), (), (), ())
+_READ = Action("read the watched object", RequestSpec("", "GET", ""), Expectation())
 
 
 class Runner:
@@ -107,6 +114,7 @@ class Runner:
         self._auth_generation = 0
         creates = {r.action.request.operation: r.id_field for r in recipes}
         self._guard = SafetyGuard(target, api, creates=creates, allow_resets=options.reset_phase)
+        self._watch = ResetWatch(api if not options.reset_phase else None, creates)
         self.report = ExecutionReport()
 
     async def run(self, groups: Sequence[Sequence[Scenario]]) -> ExecutionReport:
@@ -114,12 +122,59 @@ class Runner:
         sent_before = self._transport.requests_sent
         semaphore = asyncio.Semaphore(max(1, self._options.concurrency))
         for group in groups:
+            if self._watch.suspects(group):
+                await self._ensure_sentinel()
+            marks = (len(self.report.exchanges), len(self.report.runs))
             if len(group) == 1:
                 await self._run_one(group[0])
             else:
                 await asyncio.gather(*(self._bounded(s, semaphore) for s in group))
+            await self._check_reset(group, marks)
         self.report.requests_sent = self._transport.requests_sent - sent_before
         return self.report
+
+    async def _ensure_sentinel(self) -> None:
+        """Before a group that could reset the application: an object of assay's to watch."""
+        found = self._watch.sentinel_recipe(list(self._recipes.values()))
+        if self._watch.sentinel is not None or found is None or self._watch.made >= MAX_MADE:
+            return
+        if self._stop_reason(_SENTINEL) is not None:
+            return
+        self._watch.made += 1
+        recipe, read = found
+        scope = self._identity_scope()
+        try:
+            if await self._fixtures(replace(_SENTINEL, fixtures=(recipe.name,)), scope) is not None:
+                return
+            exchange = await self._exchange(
+                read, scope, _Meta(_SENTINEL.id, "read the watched object", _READ)
+            )
+        except (_Refused, _TargetDead):
+            return
+        if exchange.status is not None and 200 <= exchange.status < 300:
+            self._watch.sentinel = exchange.request
+
+    async def _check_reset(self, group: Sequence[Scenario], marks: tuple[int, int]) -> None:
+        """After a group that could have reset the application: did the sentinel object vanish?"""
+        suspects = self._watch.suspects(group)
+        if not suspects or self._watch.sentinel is None or self.report.target_failure:
+            return
+        if not await self._watch.vanished(self._transport):
+            self._watch.clear(suspects)
+            return
+        # The group reset the application: its suspects are resets from now on, and nothing it
+        # recorded is judged (a failure beside a reset is assay's doing, not the target's).
+        names = ", ".join(sorted(suspects))
+        self.report.resets_by_effect.extend(sorted(suspects))
+        self._guard.add_resets(set(suspects))
+        self._watch.sentinel = None
+        self.report.after_reset.extend(self.report.exchanges[marks[0] :])
+        del self.report.exchanges[marks[0] :]
+        why = (
+            f"inconclusive: {names} reset the application (an object assay created vanished); "
+            "treated as a state reset from now on"
+        )
+        self.report.runs[marks[1] :] = inconclusive(self.report.runs[marks[1] :], why, RAN)
 
     async def _bounded(self, scenario: Scenario, semaphore: asyncio.Semaphore) -> None:
         async with semaphore:
@@ -161,9 +216,9 @@ class Runner:
                     scenario.id, "error", blocked_by=f"runner error: {type(exc).__name__}: {exc}"
                 )
             run = replace(run, duration_seconds=round(self._clock() - started, 3))
-        if after_reset and run.status in {"failed", "error"}:
+        if after_reset:
             why = f"inconclusive: ran after assay's own reset of the application ({after_reset})"
-            run = replace(run, status="skipped", blocked_by=why)
+            run = inconclusive([run], why, FAILED)[0]
         self.report.runs.append(run)
         if self._on_run is not None:
             self._on_run(run)
@@ -175,6 +230,7 @@ class Runner:
             return ScenarioRun(scenario.id, "blocked", blocked_by=blocked)
         scope[UNIQUE] = new_unique()
         steps: list[StepResult] = []
+        sent: list[Exchange] = []
         transport_error = False
         for action in scenario.actions:
             missing = missing_placeholders(action.request, scope)
@@ -184,12 +240,14 @@ class Runner:
                 continue
             exchange = await self._exchange(action.request, scope, _Meta(scenario.id, action.name, action))
             steps.append(_step_result(action, exchange))
+            sent.append(exchange)
             transport_error |= exchange.response is None
             if exchange.response is not None:
                 _save(scope, action.save, exchange.response.json)
         status: RunStatus = "error" if transport_error else "passed"
         if not transport_error and not all(s.passed for s in steps):
             status = "failed"
+        self._watch.adopt(scenario, sent, self._target)
         return ScenarioRun(scenario.id, status, tuple(steps))
 
     def _identity_scope(self) -> dict[str, Json]:

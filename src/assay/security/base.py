@@ -39,6 +39,7 @@ class SecurityContext:
     cancel: CancelToken | None = None
     destructive: bool = False  # may touch objects assay did not create itself
     budget_per_family: int = 120
+    resets: frozenset[str] = frozenset()  # operations the scenarios showed to reset the application
 
 
 @dataclass
@@ -69,6 +70,7 @@ class ProbeClient:
         creates = {r.action.request.operation: r.id_field for r in ctx.recipes.values()}
         destructive = ctx.destructive or ctx.target.destructive
         self._guard = SafetyGuard(ctx.target, ctx.api, creates=creates, destructive=destructive)
+        self._guard.add_resets(ctx.resets)
 
     @property
     def exhausted(self) -> bool:

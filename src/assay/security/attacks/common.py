@@ -203,7 +203,7 @@ class Prober:
     def allowed(self, op: Operation) -> bool:
         """Reads and creates always, a state reset never; changes and deletes only on objects assay
         makes (through a recipe), or when destructive. The client's SafetyGuard checks each request too."""
-        if is_state_reset(op):
+        if is_state_reset(op) or op.key in self.ctx.resets:
             return False
         if not changes_existing(op) or self.ctx.destructive:
             return True
