@@ -35,6 +35,7 @@ from assay.execution.auth import Authenticator, AuthSession
 from assay.execution.guard import SAFETY_RULE, SafetyGuard
 from assay.execution.placeholders import UNIQUE, missing_placeholders, new_unique, render_request
 from assay.execution.reset_watch import FAILED, MAX_MADE, RAN, ResetWatch, inconclusive
+from assay.execution.steps import save_variables, step_result
 from assay.ports import CancelToken, HttpTransport
 
 RunCallback = Callable[[ScenarioRun], None]
@@ -239,11 +240,11 @@ class Runner:
                 steps.append(StepResult(action.name, False, f"not sent: no value for {names}"))
                 continue
             exchange = await self._exchange(action.request, scope, _Meta(scenario.id, action.name, action))
-            steps.append(_step_result(action, exchange))
+            steps.append(step_result(action, exchange))
             sent.append(exchange)
             transport_error |= exchange.response is None
             if exchange.response is not None:
-                _save(scope, action.save, exchange.response.json)
+                save_variables(scope, action.save, exchange.response.json)
         status: RunStatus = "error" if transport_error else "passed"
         if not transport_error and not all(s.passed for s in steps):
             status = "failed"
@@ -391,28 +392,6 @@ class Runner:
 
 def _describe(exc: Exception, fallback: str) -> str:
     return str(exc) or fallback
-
-
-def _save(scope: dict[str, Json], save: Mapping[str, str], body: Json) -> None:
-    for name, path in save.items():
-        value = dig(body, path)
-        if value is not None:
-            scope[name] = value
-
-
-def _step_result(action: Action, exchange: Exchange) -> StepResult:
-    if exchange.response is None:
-        return StepResult(action.name, False, exchange.error or "no answer")
-    status = exchange.response.status
-    if action.expect.accepts(status):
-        return StepResult(action.name, True, f"answered {status}", status)
-    wanted = action.expect.description or _wanted(action)
-    return StepResult(action.name, False, f"answered {status}, expected {wanted}", status)
-
-
-def _wanted(action: Action) -> str:
-    parts = [str(s) for s in action.expect.statuses] + [f"{c}xx" for c in action.expect.status_classes]
-    return " or ".join(parts) or "any status"
 
 
 async def execute(
