@@ -183,8 +183,11 @@ class Runner:
 
     def _stop_reason(self, scenario: Scenario) -> str | None:
         if resets_state(scenario) and not (self._options.reset_phase and self._target.destructive):
+            keys = sorted(
+                {a.request.operation for a in scenario.actions if self._guard.is_reset(a.request.operation)}
+            )
             return (
-                f"not run: {SAFETY_RULE}: it calls an operation that resets the application's state; "
+                f"not run: {SAFETY_RULE}: {', '.join(keys) or 'it'} resets the application's state; "
                 "pass --destructive to test it (alone, after everything else)"
             )
         if self.report.target_failure:

@@ -99,7 +99,12 @@ def endpoint_row(run: RunResult, operation: str) -> EndpointRow:
         return EndpointRow(
             operation, "blocked", f"blocked by {blocked[0] or 'a failed prerequisite'}", used_by, ids
         )
-    return EndpointRow(operation, "untested", _not_tested_reason(run, operation), used_by, ids, notes)
+    # A scenario skipped on purpose (a safety rule, the budget) says why better than coverage does.
+    skipped = [
+        r.blocked_by for s in scenarios if (r := results.get(s.id)) and r.status == "skipped" and r.blocked_by
+    ]
+    reason = skipped[0] if skipped else _not_tested_reason(run, operation)
+    return EndpointRow(operation, "untested", reason, used_by, ids, notes)
 
 
 def endpoint_rows(run: RunResult) -> list[EndpointRow]:
