@@ -7,11 +7,27 @@ from dataclasses import replace
 
 from tests.fakes import FakeTransport, json_response
 
-from assay.analysis.planning import can_run_parallel, parallel_groups, resets_last, resets_state
+from assay.analysis.planning import (
+    can_run_parallel,
+    may_reset,
+    parallel_groups,
+    plan,
+    resets_last,
+    resets_state,
+)
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
 from assay.domain.json import Json
 from assay.domain.operations import ApiModel, Operation
-from assay.domain.scenarios import Action, Expectation, Intent, RequestSpec, Scenario
+from assay.domain.scenarios import (
+    Action,
+    CoverageMetrics,
+    Expectation,
+    Intent,
+    RequestSpec,
+    RequirementsResult,
+    ResourceRecipe,
+    Scenario,
+)
 from assay.domain.state_change import STATE_RESET_TAG
 from assay.domain.target import Target
 from assay.execution.runner import RunnerOptions, execute
@@ -110,3 +126,54 @@ def test_a_delete_on_a_guessed_id_is_skipped_by_the_safety_rule() -> None:
     report = asyncio.run(execute([[delete]], (), api, TARGET, transport))
     assert transport.requests == []
     assert report.runs[0].status == "skipped" and "safety rule" in (report.runs[0].blocked_by or "")
+
+
+def test_operations_that_could_reset_unnamed_run_alone() -> None:
+    api = replace(API, operations=(*API.operations, Operation("POST", "/maintenance")))
+    creates = frozenset({"POST /items"})
+    by_key = {op.key: op for op in api.operations}
+    assert may_reset(by_key["POST /maintenance"], api, creates)
+    assert not may_reset(by_key["POST /items"], api, creates)  # a create
+    assert not may_reset(by_key["GET /items"], api, creates)  # a list
+    assert not may_reset(by_key["GET /items/{id}"], api, creates)  # one object
+    scenarios = (
+        scen("A", act("GET /items")),
+        scen("B", act("POST /maintenance")),
+        scen("C", act("GET /items")),
+    )
+    recipes = (ResourceRecipe("item", act("POST /items")),)
+    requirements = RequirementsResult(scenarios, recipes, {}, CoverageMetrics(3, 3, {}, (), ()))
+    groups = plan(requirements, api).execution_strategy.parallel_groups
+    assert ("B",) in groups and all(len(g) == 1 for g in groups if "B" in g)
+
+
+def test_an_object_of_assays_that_vanishes_marks_its_group_a_reset() -> None:
+    store: dict[str, dict[str, Json]] = {}
+
+    def app(request: RecordedRequest) -> RecordedResponse:
+        path = request.url.split("127.0.0.1:9", 1)[1]
+        if request.method == "POST" and path == "/items":
+            key = str(len(store) + 1)
+            store[key] = {"id": int(key)}
+            return json_response(201, store[key])
+        if request.method == "POST" and path == "/maintenance":
+            store.clear()
+            return json_response(200, {})
+        if path.startswith("/items/"):
+            found = store.get(path.rsplit("/", 1)[1])
+            return json_response(200, found) if found else json_response(404, {})
+        return json_response(200, [])
+
+    api = replace(API, operations=(*API.operations, Operation("POST", "/maintenance")))
+    recipes = (ResourceRecipe("item", act("POST /items")),)
+    groups = [[scen("M", act("POST /maintenance"))], [scen("M2", act("POST /maintenance"))]]
+    transport = FakeTransport(app)
+    report = asyncio.run(execute(groups, recipes, api, TARGET, transport))
+    assert report.resets_by_effect == ["POST /maintenance"]
+    status = {r.scenario_id: (r.status, r.blocked_by or "") for r in report.runs}
+    assert status["M"][0] == "skipped" and "reset the application" in status["M"][1]
+    assert status["M2"][0] == "skipped" and "safety rule" in status["M2"][1]  # never called again
+    assert sum(1 for r in transport.requests if r.url.endswith("/maintenance")) == 1
+    assert all(
+        e.scenario_id != "M" for e in report.exchanges
+    )  # what the reset's group recorded is not judged
