@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from assay.domain.danger import describes_wipe, is_destructive, is_logout, is_reset, names_destruction
+from assay.domain.danger import describes_wipe, is_logout, is_reset, names_destruction
 from assay.domain.operations import Operation
 
 OVERWRITING_METHODS = frozenset({"PUT", "PATCH", "DELETE"})
@@ -27,6 +27,11 @@ STATE_RESET_TAG = "@state_reset"  # a scenario that calls a state reset: run onl
 _PARAM = re.compile(r"\{([^{}/]+)\}")
 # A last segment that names the caller's own object: acting on it is acting on one account.
 _SELF = re.compile(r"/(?:me|self|current|mine|my|current[_-]?user)/?$", re.IGNORECASE)
+
+
+def _destroys(*texts: str) -> bool:
+    # is_reset, not the raw reset words: "POST /password-reset" changes no object of anyone's.
+    return names_destruction(*texts) or is_reset(*texts)
 
 
 def _names(op: Operation) -> tuple[str, ...]:
@@ -61,7 +66,7 @@ def changes_existing(op: Operation) -> bool:
         return True
     if op.method in _READS and not has_path_params(op.path):
         return False  # as for resets: a read named "drop" that names no object is too weak a sign
-    return is_destructive(*_names(op))
+    return _destroys(*_names(op))
 
 
 def request_changes_existing(method: str, path: str) -> bool:
@@ -71,7 +76,7 @@ def request_changes_existing(method: str, path: str) -> bool:
     weak a sign without a spec that says what it does.
     """
     upper = method.upper()
-    return upper in OVERWRITING_METHODS or (upper not in _READS and is_destructive(path))
+    return upper in OVERWRITING_METHODS or (upper not in _READS and _destroys(path))
 
 
 def request_is_reset(method: str, path: str) -> bool:
