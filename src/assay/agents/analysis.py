@@ -133,6 +133,7 @@ async def _execute_and_judge(
     report_progress(0.88, "judging the recorded exchanges")
     findings = await _findings(exchanges, api, target, transport, report, planned, secrets, families, ui)
     exchanges.extend(e for r in families for e in r.exchanges)
+    exchanges.extend(report.after_reset)  # beside a reset found by its effect: evidence, never judged
     findings = await _reset_phase(
         reset_groups, requirements, api, target, transport, auth, report, exchanges, findings, secrets, cancel
     )
@@ -230,8 +231,11 @@ async def _reset_phase(
     """
     if not groups:
         return findings
-    live = target.destructive and not (report.target_failure or report.cancelled)
-    options = RunnerOptions(reset_phase=live)
+    if target.destructive and (report.target_failure or report.cancelled):
+        why = "not run: the run stopped before the state resets' turn"
+        report.runs.extend(ScenarioRun(g[0].id, "skipped", blocked_by=why) for g in groups)
+        return findings
+    options = RunnerOptions(reset_phase=target.destructive)
     resets = await execute(
         groups, requirements.recipes, api, target, transport, auth=auth, options=options, cancel=cancel
     )
