@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from assay.analysis.planning import may_reset
+from assay.analysis.planning import may_reset, resets_state
 from assay.domain.analysis import ScenarioRun
 from assay.domain.exchanges import Exchange, RecordedRequest
 from assay.domain.operations import ApiModel
@@ -42,7 +42,7 @@ class ResetWatch:
         """The group's operations that could have reset the application and were never cleared."""
         if self._api is None:
             return set()
-        keys = {a.request.operation for s in group for a in s.actions}
+        keys = {a.request.operation for s in group if not resets_state(s) for a in s.actions}
         ops = [self._api.operation(k) for k in keys - self._cleared]
         return {op.key for op in ops if op is not None and may_reset(op, self._api, self._creates)}
 
