@@ -66,6 +66,7 @@ async def run(
 ) -> AsyncIterator[Event]:
     """Run ``stages`` in order against ``target``; yields events, fills ``result``."""
     result.secrets = tuple({*result.secrets, *(s for c in target.credentials for s in c.secrets)})
+    result.ledger = target.ledger  # shared: every stage's creations show in the run's outputs
     bodies = _stage_bodies(target, transport, result, realtime_execution, cancel)
     for agent in stages:
         if cancel is not None and cancel.cancelled:

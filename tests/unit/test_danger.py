@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from assay.domain.danger import is_dangerous, is_destructive, is_logout, is_reset
+from assay.domain.danger import (
+    describes_wipe,
+    is_dangerous,
+    is_destructive,
+    is_logout,
+    is_reset,
+    names_destruction,
+)
 
 
 @pytest.mark.parametrize(
@@ -38,3 +45,28 @@ def test_logout_is_dangerous_but_not_destructive() -> None:
     assert is_logout("Log out") and is_logout("logoutLink") and is_logout("/accounts/sign-out/")
     assert is_dangerous("Log out")
     assert not is_destructive("Log out")
+
+
+@pytest.mark.parametrize("text", ["restored", "destroyed", "swagger-initializer.js", "truncated", "Deleted"])
+def test_past_tense_and_agent_nouns_describe_not_command(text: str) -> None:
+    assert not is_destructive(text)
+
+
+def test_re_create_and_db_words_are_resets() -> None:
+    assert is_reset("Drops and re-creates the database") and is_reset("/api/dropdb") and is_reset("resetdb")
+    assert names_destruction("/cache/purge") and not names_destruction("/password/reset")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Drops and re-creates the database.", "Deletes all records", "Truncates every table", "Reset the DB"],
+)
+def test_descriptions_that_say_the_store_is_wiped(text: str) -> None:
+    assert describes_wipe(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["Answers 404 when the item was removed from the database", "Delete the item", "List all tables"]
+)
+def test_descriptions_that_do_not(text: str) -> None:
+    assert not describes_wipe(text)

@@ -152,7 +152,20 @@ def test_write_artifacts(tmp_path: Path) -> None:
 
 def test_write_artifacts_of_an_empty_run(tmp_path: Path) -> None:
     paths = write_artifacts(RunResult(target="http://x", started_at="t"), tmp_path)
-    assert {p.name for p in paths} == {"findings.json", "report.md", "junit.xml"}
+    assert {p.name for p in paths} == {"findings.json", "report.md", "junit.xml", "created.json"}
+    assert json.loads((tmp_path / "created.json").read_text())["created"] == []
+
+
+def test_created_json_lists_the_ledger(tmp_path: Path) -> None:
+    run = RunResult(target="http://x", started_at="t")
+    run.ledger.record("object", "42", via="POST /items", path="/items/42")
+    run.ledger.record("account", "assay-user", via="registration")
+    write_artifacts(run, tmp_path)
+    created = json.loads((tmp_path / "created.json").read_text())["created"]
+    assert created == [
+        {"kind": "object", "key": "42", "via": "POST /items", "path": "/items/42"},
+        {"kind": "account", "key": "assay-user", "via": "registration", "path": ""},
+    ]
 
 
 def test_family_request_counts_in_the_summary_and_the_report() -> None:

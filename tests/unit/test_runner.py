@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import Callable
+from dataclasses import replace
 
 from tests.fakes import FakeTransport, json_response
 
@@ -222,7 +223,9 @@ def test_safety_refusal_is_not_recorded_as_traffic() -> None:
     def handler(request: RecordedRequest) -> RecordedResponse:
         raise SafetyError("refusing DELETE")
 
-    report = asyncio.run(execute([[scen("S", act("DELETE /a"))]], (), None, TARGET, FakeTransport(handler)))
+    # --destructive lets the guard pass it: the transport's own policy is what refuses here.
+    target = replace(TARGET, destructive=True)
+    report = asyncio.run(execute([[scen("S", act("DELETE /a"))]], (), None, target, FakeTransport(handler)))
     assert report.exchanges == []
     assert report.runs[0].status == "error"
     assert "safety policy" in report.runs[0].steps[0].message

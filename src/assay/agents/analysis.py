@@ -9,6 +9,10 @@
    findings are merged, each with its proof and the identity that showed it.
 4. Refine: risk scores of executed scenarios are updated from what actually happened.
 
+Scenarios that reset the application's state run last of all (after the UI scenarios, the
+security families and the replays), alone, and only with ``--destructive``; without it they are
+listed as not run, with the reason. What follows assay's own reset is never judged.
+
 Never raises for target trouble: a dead target is reported in ``AnalysisOutcome.target_failure``.
 """
 
@@ -21,7 +25,7 @@ from dataclasses import dataclass, replace
 from assay.agents.fresh_values import templates_by_operation
 from assay.agents.progress import ProgressFn
 from assay.agents.replay import check_flaky
-from assay.analysis.planning import plan, refine
+from assay.analysis.planning import plan, refine, resets_state
 from assay.browser.stage import is_ui
 from assay.browser.ui_analysis import UiOutcome, analyse_ui, ui_findings
 from assay.domain.analysis import AnalysisResult, ExecutionSuccess, Reliability, ScenarioRun
@@ -32,7 +36,7 @@ from assay.domain.operations import ApiModel
 from assay.domain.scenarios import RequestSpec, RequirementsResult, Scenario
 from assay.domain.target import Target
 from assay.execution.auth import Authenticator
-from assay.execution.runner import ExecutionReport, execute
+from assay.execution.runner import ExecutionReport, RunnerOptions, execute
 from assay.oracles.base import OracleContext
 from assay.oracles.merge import merge_findings
 from assay.oracles.registry import judge_all
@@ -106,8 +110,9 @@ async def _execute_and_judge(
     api, sent_before = observation.api, transport.requests_sent
     auth_exchanges: list[Exchange] = []
     auth = await _authenticate(api, target, transport, auth_exchanges, report_progress)
+    groups, reset_groups = _split_resets(_groups(planned, requirements.scenarios))
     report = await execute(
-        _groups(planned, requirements.scenarios),
+        groups,
         requirements.recipes,
         api,
         target,
@@ -129,6 +134,10 @@ async def _execute_and_judge(
         templates=templates_by_operation(requirements),
     )  # fmt: skip
     exchanges.extend(e for r in families for e in r.exchanges)
+    exchanges.extend(report.after_reset)  # beside a reset found by its effect: evidence, never judged
+    findings = await _reset_phase(
+        reset_groups, requirements, api, target, transport, auth, report, exchanges, findings, secrets, cancel
+    )
     report_progress.counters["findings"] = len(findings)
     report_progress.counters["requests"] = transport.requests_sent - sent_before
     result = _final_result(
@@ -197,7 +206,55 @@ async def _security(
     recipes = {r.name: r for r in requirements.recipes}
     deadline = time.monotonic() + target.budget_seconds
     ctx = SecurityContext(api, target, transport, recipes, auth, deadline, cancel, target.destructive)
+    ctx.resets = frozenset(report.resets_by_effect)
     return await run_families(ctx, default_families())
+
+
+def _split_resets(groups: list[list[Scenario]]) -> tuple[list[list[Scenario]], list[list[Scenario]]]:
+    """The groups without a state reset, and the resetting scenarios one by one (planned last)."""
+    resets = [[s] for g in groups for s in g if resets_state(s)]
+    kept = [[s for s in g if not resets_state(s)] for g in groups]
+    return [g for g in kept if g], resets
+
+
+async def _reset_phase(
+    groups: list[list[Scenario]],
+    requirements: RequirementsResult,
+    api: ApiModel | None,
+    target: Target,
+    transport: HttpTransport,
+    auth: Authenticator | None,
+    report: ExecutionReport,
+    exchanges: list[Exchange],
+    findings: list[Finding],
+    secrets: tuple[str, ...],
+    cancel: CancelToken | None,
+) -> list[Finding]:
+    """Run the resetting scenarios alone (with --destructive; else they are listed as not run).
+
+    Only the exchanges up to and including the reset are judged, never replayed (a replay would
+    reset again); whatever followed it is kept as evidence but never becomes a finding.
+    """
+    if not groups:
+        return findings
+    if target.destructive and (report.target_failure or report.cancelled):
+        why = "not run: the run stopped before the state resets' turn"
+        report.runs.extend(ScenarioRun(g[0].id, "skipped", blocked_by=why) for g in groups)
+        return findings
+    options = RunnerOptions(reset_phase=target.destructive)
+    resets = await execute(
+        groups, requirements.recipes, api, target, transport, auth=auth, options=options, cancel=cancel
+    )
+    report.runs.extend(resets.runs)
+    report.created_ids.update(resets.created_ids)
+    exchanges.extend([*resets.exchanges, *resets.after_reset])
+    context = OracleContext(
+        latency_budget_seconds=target.latency_budget_seconds,
+        secrets=secrets,
+        known_ids=frozenset(report.created_ids),
+    )
+    judged = judge_all(resets.exchanges, api, context)
+    return merge_findings([*findings, *judged], secrets) if judged else findings
 
 
 def _groups(planned: AnalysisResult, scenarios: Sequence[Scenario]) -> list[list[Scenario]]:

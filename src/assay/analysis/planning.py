@@ -10,6 +10,11 @@
 * A scenario may run in parallel when it only touches objects it creates itself: its writes
   target paths filled from variables (``${...}``) or collections, and it touches no
   auth/session/admin operation (a logout or password change would pull the rug from under others).
+* A scenario that calls a state reset (tagged ``@state_reset`` by requirements, or whose path names
+  a reset) never runs in parallel and comes after every other scenario, those expected to be
+  refused (no credentials, invalid input) first: a refused reset resets nothing.
+* So does a scenario on an operation that *could* reset the application without saying so (no path
+  parameter, not a create, not a list, not a login): alone, the runner can tell by its effect.
 * ``parallel_groups`` cut the execution order into runs of parallel-safe scenarios; every other
   scenario is a group of its own. The runner executes the groups in order.
 """
@@ -40,9 +45,11 @@ from assay.domain.analysis import (
     RoiScore,
     ScenarioDependency,
 )
-from assay.domain.operations import ApiModel
+from assay.domain.operations import ApiModel, Operation
 from assay.domain.scenarios import RequirementsResult, Scenario
+from assay.domain.state_change import STATE_RESET_TAG, has_path_params, request_is_reset
 from assay.domain.target import SAFE_METHODS
+from assay.requirements.naming import is_auth_operation, item_paths
 
 DEFAULT_CONCURRENCY = 4
 SMOKE_SIZE = 5
@@ -50,7 +57,9 @@ _PRODUCING_KINDS = frozenset({"happy_path", "create_status", "crud_lifecycle"})
 
 
 def can_run_parallel(scenario: Scenario) -> bool:
-    """True when the scenario only creates and touches its own objects."""
+    """True when the scenario only creates and touches its own objects, and resets nothing."""
+    if resets_state(scenario):
+        return False
     for action in scenario.actions:
         spec = action.request
         if has_word(words_of(None, spec.path + " " + spec.operation), (*AUTH_WORDS, *ADMIN_WORDS)):
@@ -62,6 +71,41 @@ def can_run_parallel(scenario: Scenario) -> bool:
         if literal:
             return False
     return True
+
+
+def may_reset(op: Operation, api: ApiModel, creates: frozenset[str]) -> bool:
+    """An operation that could reset the application unnamed: no object in its path, not a create,
+    not a collection read, not a login or registration."""
+    if has_path_params(op.path) or op.key in creates or is_auth_operation(api, op):
+        return False
+    return not (op.method in SAFE_METHODS and item_paths(api, op.path))
+
+
+def _isolated(scenario: Scenario, api: ApiModel | None, creates: frozenset[str]) -> bool:
+    if api is None:
+        return False
+    ops = [api.operation(a.request.operation) for a in scenario.actions]
+    return any(op is not None and may_reset(op, api, creates) for op in ops)
+
+
+def resets_state(scenario: Scenario) -> bool:
+    """True when the scenario calls an operation that puts the application back to a start state."""
+    if STATE_RESET_TAG in scenario.tags:
+        return True
+    return any(request_is_reset(a.request.method, a.request.path) for a in scenario.actions)
+
+
+def resets_last(order: Sequence[str], scenarios: Sequence[Scenario]) -> list[str]:
+    """``order`` with the resetting scenarios moved to the end, the ones expecting refusal first."""
+    by_id = {s.id: s for s in scenarios}
+    resets = [sid for sid in order if sid in by_id and resets_state(by_id[sid])]
+    position = {sid: i for i, sid in enumerate(order)}
+
+    def refused_first(sid: str) -> tuple[int, int]:
+        refused = all(a.request.intent in {"invalid", "no_auth"} for a in by_id[sid].actions)
+        return (0 if refused else 1, position[sid])
+
+    return [sid for sid in order if sid not in set(resets)] + sorted(resets, key=refused_first)
 
 
 def producer_edges(scenarios: Sequence[Scenario], api: ApiModel | None) -> dict[str, set[str]]:
@@ -160,16 +204,21 @@ def smoke_tests(
 
 
 def _dependencies(
-    scenarios: Sequence[Scenario], req: RequirementsResult, edges: Mapping[str, set[str]], order: list[str]
+    scenarios: Sequence[Scenario],
+    req: RequirementsResult,
+    edges: Mapping[str, set[str]],
+    order: list[str],
+    api: ApiModel | None = None,
 ) -> tuple[ScenarioDependency, ...]:
     recipes = {r.name: r for r in req.recipes}
+    creates = frozenset(r.action.request.operation for r in req.recipes)
     position = {sid: i + 1 for i, sid in enumerate(order)}
     deps = [
         ScenarioDependency(
             scenario_id=s.id,
             depends_on=(*fixture_chain(s.fixtures, recipes), *sorted(edges.get(s.id, set()))),
             execution_order=position[s.id],
-            can_run_parallel=can_run_parallel(s),
+            can_run_parallel=can_run_parallel(s) and not _isolated(s, api, creates),
         )
         for s in scenarios
     ]
@@ -234,8 +283,8 @@ def assemble(
     roi_by = {r.scenario_id: r for r in rois}
     scores = {s.id: composite_score(by_id[s.id], values[s.id], roi_by[s.id]) for s in scenarios}
     edges = producer_edges(scenarios, api)
-    order = execution_plan(risks, scores, edges)
-    deps = _dependencies(scenarios, requirements, edges, order)
+    order = resets_last(execution_plan(risks, scores, edges), scenarios)
+    deps = _dependencies(scenarios, requirements, edges, order, api)
     return AnalysisResult(
         risk_scores=tuple(risks),
         business_values=tuple(values[s.id] for s in scenarios),

@@ -40,6 +40,16 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "smoke: the quick checks to run first")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # A test that resets the application's state wipes data nobody asked to lose: opt in.
+    if os.environ.get("ASSAY_ALLOW_RESET") == "1":
+        return
+    skip = pytest.mark.skip(reason="resets the application's state: set ASSAY_ALLOW_RESET=1")
+    for item in items:
+        if item.get_closest_marker("state_reset") is not None:
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def base_url() -> str:
     url = os.environ.get("BASE_URL", "").strip()

@@ -25,7 +25,8 @@ _DESTROY = (
 # Putting the whole application (or a whole table) back to a start state.
 _RESET = (
     "reset", "reinit", "re-init", "initialize", "initialise", "init", "seed", "reseed",
-    "createdb", "create_db", "create-db", "recreate", "rebuild", "restore",
+    "createdb", "create_db", "create-db", "recreate", "re-create", "rebuild", "restore",
+    "dropdb", "drop_db", "drop-db", "resetdb", "factory reset",
     "migrate", "rollback", "populate", "bootstrap db", "setup db", "setupdb", "load fixtures",
     "réinitialiser", "reinitialiser", "restablecer", "reiniciar", "zurücksetzen", "zuruecksetzen",
     "ripristina", "重置", "リセット",
@@ -53,10 +54,16 @@ _PASSWORD_RESET = re.compile(
 _WORD_END = re.compile(r"(?=$|[^a-z])", re.IGNORECASE)
 
 
+# Past tense and agent nouns describe, they do not command: "restored", "destroyed", "initializer".
+_INFLECTED = re.compile(r"(?:e?d|e?rs?)(?=$|[^a-z])", re.IGNORECASE)
+
+
 def _hits(pattern: re.Pattern[str], text: str) -> bool:
     for match in pattern.finditer(text):
         word = match.group(0)
         end = match.end()
+        if word.isascii() and word[-1:].isalpha() and _INFLECTED.match(text, end):
+            continue
         if not word.isascii() or len(word) > 6 or _WORD_END.match(text, end) or _camel_end(text, end):
             return True
     return False
@@ -71,9 +78,28 @@ def is_destructive(*texts: str) -> bool:
     return any(_hits(DESTROY, t) or _hits(RESET, t) for t in texts if t)
 
 
+def names_destruction(*texts: str) -> bool:
+    """True when any text names deleting or wiping (the destroy words only, no reset words)."""
+    return any(_hits(DESTROY, t) for t in texts if t)
+
+
 def is_reset(*texts: str) -> bool:
     """True when any text names putting the application back to a start state (reset, seed, init…)."""
     return any(_hits(RESET, _PASSWORD_RESET.sub(" ", t)) for t in texts if t)
+
+
+# Prose that says an operation wipes the data: "drops and re-creates the database", "deletes all
+# records", "truncates every table". Descriptions are long, so only this narrow shape counts there.
+_WIPE = re.compile(
+    r"\b(?:drop|delete|truncate|wipe|clear|erase|purge|remove|reset|re-?create|re-?initiali[sz]e|empt(?:y|ie))"
+    r"(?:s|es)?\b(?:\W+\w+){0,4}?\W+(?:database|db|tables?|schema|all\s+(?:data|records|rows|entries|items|objects))\b",
+    re.IGNORECASE,
+)
+
+
+def describes_wipe(text: str) -> bool:
+    """True when prose says the whole store (database, tables, all records) is wiped or re-created."""
+    return bool(text) and _WIPE.search(text) is not None
 
 
 def is_logout(*texts: str) -> bool:

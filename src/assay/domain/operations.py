@@ -60,6 +60,7 @@ class Operation:
     # Names of the security schemes that may authorize the call; empty = public by the spec.
     security: tuple[str, ...] = ()
     deprecated: bool = False
+    description: str = ""  # the spec's prose (a reset may only say so here: "drops the database")
 
     @property
     def key(self) -> str:

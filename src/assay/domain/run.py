@@ -8,6 +8,7 @@ from assay.domain.analysis import AnalysisResult
 from assay.domain.evolution import EvolutionResult
 from assay.domain.exchanges import Exchange
 from assay.domain.findings import Finding
+from assay.domain.ledger import Ledger
 from assay.domain.observation import Observation
 from assay.domain.scenarios import RequirementsResult
 
@@ -30,3 +31,5 @@ class RunResult:
     # inconclusive, and the summary, report and exit code say so.
     incomplete: list[str] = field(default_factory=list)
     secrets: tuple[str, ...] = field(default=(), repr=False)  # values to redact from every output
+    # What the run created on the target (the target's own ledger): written so a user can clean up.
+    ledger: Ledger = field(default_factory=Ledger, repr=False)

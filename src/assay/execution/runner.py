@@ -7,6 +7,12 @@ scenarios runs concurrently (bounded). The runner never raises for target troubl
 connection is retried once, a timeout is recorded, and a target that stops answering
 (``max_unreachable`` connection failures in a row) ends the run with partial results and a
 ``target_failure`` message. The time budget and the cancel token are checked between scenarios.
+
+Every request passes the SafetyGuard first: a scenario that would change an object assay did not
+create, or call a state reset, is skipped with the rule's reason (never reported as the target's
+problem). Resets run only in the reset phase (``reset_phase``, with ``--destructive``); once one
+has gone through, the exchanges that follow are kept apart (``after_reset``, never judged) and a
+scenario that failed after it is inconclusive, not failed.
 """
 
 from __future__ import annotations
@@ -16,13 +22,14 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from assay.analysis.planning import resets_state
 from assay.analysis.value import fixture_chain
 from assay.domain.analysis import RunStatus, ScenarioRun, StepResult
 from assay.domain.exchanges import Exchange, RecordedRequest
 from assay.domain.findings import ANONYMOUS
 from assay.domain.json import Json, dig
 from assay.domain.operations import ApiModel
-from assay.domain.scenarios import Action, RequestSpec, ResourceRecipe, Scenario
+from assay.domain.scenarios import Action, Expectation, RequestSpec, ResourceRecipe, Scenario
 from assay.domain.target import Target
 from assay.errors import ConnectionDropped, SafetyError, TargetTimeout, TargetUnreachable
 from assay.execution.auth import (
@@ -32,7 +39,10 @@ from assay.execution.auth import (
     AuthSession,
     account_created,
 )
+from assay.execution.guard import SAFETY_RULE, SafetyGuard
 from assay.execution.placeholders import UNIQUE, missing_placeholders, new_unique, render_request
+from assay.execution.reset_watch import FAILED, MAX_MADE, RAN, ResetWatch, inconclusive
+from assay.execution.steps import save_variables, step_result
 from assay.ports import CancelToken, HttpTransport
 
 RunCallback = Callable[[ScenarioRun], None]
@@ -43,6 +53,7 @@ class RunnerOptions:
     concurrency: int = 4  # scenarios in flight within a parallel group
     request_timeout: float = 10.0
     max_unreachable: int = 3  # connection failures in a row that mean the target is gone
+    reset_phase: bool = False  # the run's last phase: state resets may run (with --destructive)
 
 
 @dataclass
@@ -54,6 +65,9 @@ class ExecutionReport:
     cancelled: bool = False
     target_failure: str | None = None
     created_ids: set[str] = field(default_factory=set)  # ids our fixtures created (for oracles)
+    after_reset: list[Exchange] = field(default_factory=list)  # sent after assay's own reset: not judged
+    reset_by: str | None = None  # the operation whose call reset the application, once one did
+    resets_by_effect: list[str] = field(default_factory=list)  # unnamed operations seen resetting
 
 
 @dataclass(frozen=True)
@@ -65,6 +79,15 @@ class _Meta:
 
 class _TargetDead(Exception):
     """Internal: unwinds a scenario once the target is declared dead."""
+
+
+class _Refused(Exception):
+    """Internal: unwinds a scenario whose next request the safety rules refuse."""
+
+
+# The runner's own work outside any scenario: the object it watches for resets.
+_SENTINEL = Scenario("assay-reset-watch", "", "", "happy_path", (), (), (), ())
+_READ = Action("read the watched object", RequestSpec("", "GET", ""), Expectation())
 
 
 class Runner:
@@ -97,6 +120,9 @@ class Runner:
         self._auth_ok: set[str] = set()  # operations where our credentials were accepted
         self._auth_lock = asyncio.Lock()
         self._auth_generation = 0
+        creates = {r.action.request.operation: r.id_field for r in recipes}
+        self._guard = SafetyGuard(target, api, creates=creates, allow_resets=options.reset_phase)
+        self._watch = ResetWatch(api if not options.reset_phase else None, creates)
         self.report = ExecutionReport()
 
     async def run(self, groups: Sequence[Sequence[Scenario]]) -> ExecutionReport:
@@ -104,18 +130,73 @@ class Runner:
         sent_before = self._transport.requests_sent
         semaphore = asyncio.Semaphore(max(1, self._options.concurrency))
         for group in groups:
+            if self._watch.suspects(group):
+                await self._ensure_sentinel()
+            marks = (len(self.report.exchanges), len(self.report.runs))
             if len(group) == 1:
                 await self._run_one(group[0])
             else:
                 await asyncio.gather(*(self._bounded(s, semaphore) for s in group))
+            await self._check_reset(group, marks)
         self.report.requests_sent = self._transport.requests_sent - sent_before
         return self.report
+
+    async def _ensure_sentinel(self) -> None:
+        """Before a group that could reset the application: an object of assay's to watch."""
+        found = self._watch.sentinel_recipe(list(self._recipes.values()))
+        if self._watch.sentinel is not None or found is None or self._watch.made >= MAX_MADE:
+            return
+        if self._stop_reason(_SENTINEL) is not None:
+            return
+        self._watch.made += 1
+        recipe, read = found
+        scope = self._identity_scope()
+        try:
+            if await self._fixtures(replace(_SENTINEL, fixtures=(recipe.name,)), scope) is not None:
+                return
+            exchange = await self._exchange(
+                read, scope, _Meta(_SENTINEL.id, "read the watched object", _READ)
+            )
+        except (_Refused, _TargetDead):
+            return
+        if exchange.status is not None and 200 <= exchange.status < 300:
+            self._watch.sentinel = exchange.request
+
+    async def _check_reset(self, group: Sequence[Scenario], marks: tuple[int, int]) -> None:
+        """After a group that could have reset the application: did the sentinel object vanish?"""
+        suspects = self._watch.suspects(group)
+        if not suspects or self._watch.sentinel is None or self.report.target_failure:
+            return
+        if not await self._watch.vanished(self._transport):
+            self._watch.clear(suspects)
+            return
+        # The group reset the application: its suspects are resets from now on, and nothing it
+        # recorded is judged (a failure beside a reset is assay's doing, not the target's).
+        names = ", ".join(sorted(suspects))
+        self.report.resets_by_effect.extend(sorted(suspects))
+        self._guard.add_resets(set(suspects))
+        self._watch.sentinel = None
+        self.report.after_reset.extend(self.report.exchanges[marks[0] :])
+        del self.report.exchanges[marks[0] :]
+        why = (
+            f"inconclusive: {names} reset the application (an object assay created vanished); "
+            "treated as a state reset from now on"
+        )
+        self.report.runs[marks[1] :] = inconclusive(self.report.runs[marks[1] :], why, RAN)
 
     async def _bounded(self, scenario: Scenario, semaphore: asyncio.Semaphore) -> None:
         async with semaphore:
             await self._run_one(scenario)
 
-    def _stop_reason(self) -> str | None:
+    def _stop_reason(self, scenario: Scenario) -> str | None:
+        if resets_state(scenario) and not (self._options.reset_phase and self._target.destructive):
+            keys = sorted(
+                {a.request.operation for a in scenario.actions if self._guard.is_reset(a.request.operation)}
+            )
+            return (
+                f"not run: {SAFETY_RULE}: {', '.join(keys) or 'it'} resets the application's state; "
+                "pass --destructive to test it (alone, after everything else)"
+            )
         if self.report.target_failure:
             return f"not run: {self.report.target_failure}"
         if self._cancel is not None and self._cancel.cancelled:
@@ -127,13 +208,16 @@ class Runner:
         return None
 
     async def _run_one(self, scenario: Scenario) -> None:
-        reason = self._stop_reason()
+        reason = self._stop_reason(scenario)
         started = self._clock()
+        after_reset = self.report.reset_by
         if reason is not None:
             run = ScenarioRun(scenario.id, "skipped", blocked_by=reason)
         else:
             try:
                 run = await self._scenario(scenario)
+            except _Refused as refused:
+                run = ScenarioRun(scenario.id, "skipped", blocked_by=f"not run: {refused}")
             except _TargetDead:
                 run = ScenarioRun(scenario.id, "error", blocked_by=self.report.target_failure)
             except Exception as exc:
@@ -143,6 +227,9 @@ class Runner:
                     scenario.id, "error", blocked_by=f"runner error: {type(exc).__name__}: {exc}"
                 )
             run = replace(run, duration_seconds=round(self._clock() - started, 3))
+        if after_reset:
+            why = f"inconclusive: ran after assay's own reset of the application ({after_reset})"
+            run = inconclusive([run], why, FAILED)[0]
         self.report.runs.append(run)
         if self._on_run is not None:
             self._on_run(run)
@@ -154,6 +241,7 @@ class Runner:
             return ScenarioRun(scenario.id, "blocked", blocked_by=blocked)
         scope[UNIQUE] = new_unique()
         steps: list[StepResult] = []
+        sent: list[Exchange] = []
         transport_error = False
         for action in scenario.actions:
             missing = missing_placeholders(action.request, scope)
@@ -162,13 +250,15 @@ class Runner:
                 steps.append(StepResult(action.name, False, f"not sent: no value for {names}"))
                 continue
             exchange = await self._exchange(action.request, scope, _Meta(scenario.id, action.name, action))
-            steps.append(_step_result(action, exchange))
+            steps.append(step_result(action, exchange))
+            sent.append(exchange)
             transport_error |= exchange.response is None
             if exchange.response is not None:
-                _save(scope, action.save, exchange.response.json)
+                save_variables(scope, action.save, exchange.response.json)
         status: RunStatus = "error" if transport_error else "passed"
         if not transport_error and not all(s.passed for s in steps):
             status = "failed"
+        self._watch.adopt(scenario, sent, self._target)
         return ScenarioRun(scenario.id, status, tuple(steps))
 
     def _identity_scope(self) -> dict[str, Json]:
@@ -236,7 +326,12 @@ class Runner:
 
     async def _exchange(self, spec: RequestSpec, scope: Mapping[str, Json], meta: _Meta) -> Exchange:
         generation = self._auth_generation
-        exchange = await self._send(self._render(spec, scope), spec, meta)
+        request = self._render(spec, scope)
+        refusal = self._guard.refusal(request, spec.operation, spec.path)
+        if refusal is not None:
+            raise _Refused(refusal)
+        after_reset = self.report.reset_by is not None
+        exchange = await self._send(request, spec, meta)
         expired = exchange.status == 401 and spec.auth == "user" and spec.operation in self._auth_ok
         if expired and await self._refresh(generation):
             exchange = await self._send(self._render(spec, scope), spec, meta)
@@ -245,11 +340,19 @@ class Runner:
         if spec.auth == "user" and self._auth is not None:
             self._auth.absorb(exchange.response)  # the identity's own jar; never the anonymous one
         if not (exchange.error or "").startswith("refused"):
-            self.report.exchanges.append(exchange)
+            (self.report.after_reset if after_reset else self.report.exchanges).append(exchange)
         account = account_created(exchange.request, exchange.response, self._target.ledger.password)
         if account is not None:
             self._target.ledger.record("account", account, f"{spec.method} {spec.path}")
+        self._guard.note_created(exchange)
+        self._note_reset(spec, exchange)
         return exchange
+
+    def _note_reset(self, spec: RequestSpec, exchange: Exchange) -> None:
+        """A reset that was not refused (any answer but a 4xx) has reset the application."""
+        refused = exchange.status is not None and 400 <= exchange.status < 500
+        if self.report.reset_by is None and self._guard.is_reset(spec.operation) and not refused:
+            self.report.reset_by = spec.operation
 
     async def _refresh(self, generation: int) -> bool:
         """Log in again (token expiry), once for all the requests that hit the same 401."""
@@ -286,7 +389,8 @@ class Runner:
                 if retried:
                     return replace(base, error=_describe(exc, "connection dropped"), retried=True)
                 # The first drop is evidence of its own (server_error judges it); then retry.
-                self.report.exchanges.append(replace(base, error=_describe(exc, "connection dropped")))
+                kept = self.report.after_reset if self.report.reset_by else self.report.exchanges
+                kept.append(replace(base, error=_describe(exc, "connection dropped")))
                 continue
             except TargetTimeout as exc:
                 return replace(base, error=_describe(exc, "timeout"), retried=retried)
@@ -315,28 +419,6 @@ class Runner:
 
 def _describe(exc: Exception, fallback: str) -> str:
     return str(exc) or fallback
-
-
-def _save(scope: dict[str, Json], save: Mapping[str, str], body: Json) -> None:
-    for name, path in save.items():
-        value = dig(body, path)
-        if value is not None:
-            scope[name] = value
-
-
-def _step_result(action: Action, exchange: Exchange) -> StepResult:
-    if exchange.response is None:
-        return StepResult(action.name, False, exchange.error or "no answer")
-    status = exchange.response.status
-    if action.expect.accepts(status):
-        return StepResult(action.name, True, f"answered {status}", status)
-    wanted = action.expect.description or _wanted(action)
-    return StepResult(action.name, False, f"answered {status}, expected {wanted}", status)
-
-
-def _wanted(action: Action) -> str:
-    parts = [str(s) for s in action.expect.statuses] + [f"{c}xx" for c in action.expect.status_classes]
-    return " or ".join(parts) or "any status"
 
 
 async def execute(

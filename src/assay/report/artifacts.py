@@ -34,12 +34,25 @@ def analysis_document(run: RunResult) -> JsonObject:
     }
 
 
+def ledger_document(run: RunResult) -> JsonObject:
+    """created.json: every object, account and page assay created, so a user can clean up."""
+    entries: list[Json] = [
+        {"kind": e.kind, "key": e.key, "via": e.via, "path": e.path} for e in run.ledger.entries
+    ]
+    return {
+        "target": run.target,
+        "note": "what assay created on the target during this run: delete these to clean up",
+        "created": entries,
+    }
+
+
 def _texts(run: RunResult) -> dict[str, str]:
     """Relative path -> content of every artifact the run has material for."""
     texts = {
         "findings.json": _dump(findings_document(run), run.secrets),
         "report.md": render_markdown(run),
         "junit.xml": render_junit(run),
+        "created.json": _dump(ledger_document(run), run.secrets),
     }
     if run.analysis or run.requirements:
         texts["analysis.json"] = _dump(analysis_document(run), run.secrets)

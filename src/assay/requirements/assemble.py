@@ -8,6 +8,7 @@ from assay.domain.json import JsonObject
 from assay.domain.observation import Observation
 from assay.domain.operations import ApiModel
 from assay.domain.scenarios import CoverageItem, RequirementsResult, Scenario
+from assay.domain.state_change import STATE_RESET_TAG, is_state_reset
 from assay.requirements.builders import Context, happy_body, operation_drafts
 from assay.requirements.coverage import coverage_metrics
 from assay.requirements.datagen import minimal_body
@@ -54,12 +55,25 @@ def test_data(ctx: Context) -> JsonObject:
     return {"operations": per_op, "recipes": recipes}
 
 
+def mark_resets(api: ApiModel, scenarios: list[Scenario]) -> list[Scenario]:
+    """Scenarios that call a state reset carry STATE_RESET_TAG (planning runs them alone and last)."""
+    resets = {op.key for op in api.operations if is_state_reset(op)}
+    marked: list[Scenario] = []
+    for s in scenarios:
+        keys = {*s.operations, *(a.request.operation for a in s.actions)}
+        hit = bool(keys & resets) and STATE_RESET_TAG not in s.tags
+        marked.append(replace(s, tags=(*s.tags, STATE_RESET_TAG)) if hit else s)
+    return marked
+
+
 def from_api(api: ApiModel, instruction: str | None = None) -> RequirementsResult:
     plan = build_recipes(api)
     ctx = Context(api, plan)
     drafts, skipped = _drafts(ctx)
     ordered = sorted(drafts, key=lambda d: d.order)
-    scenarios = [replace(d.scenario, id=scenario_id(i)) for i, d in enumerate(ordered, start=1)]
+    scenarios = mark_resets(
+        api, [replace(d.scenario, id=scenario_id(i)) for i, d in enumerate(ordered, start=1)]
+    )
     focused = apply_focus(scenarios, {op.key: op for op in api.operations}, instruction)
     notes = [CoverageItem("resource recipes", note) for note in plan.notes]
     coverage = coverage_metrics(api, focused.scenarios, skipped, [*notes, *focused.notes])

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from assay.domain.json import Json, JsonObject, as_object
 from assay.domain.operations import ApiModel, Operation
 from assay.domain.scenarios import Action, Expectation, ResourceRecipe
+from assay.domain.state_change import changes_existing, is_state_reset
 from assay.requirements import naming
 from assay.requirements.datagen import properties, resolve, valid_body
 from assay.requirements.refs import body_references, body_schema, norm, recipe_for_param
@@ -34,6 +35,8 @@ def _creates(api: ApiModel, op: Operation) -> bool:
     """A POST that makes a resource: on a collection, or on an action path beside one (``/ingest``)."""
     if op.method != "POST" or naming.is_auth_operation(api, op) or not naming.is_collection_path(op.path):
         return False
+    if is_state_reset(op) or changes_existing(op):
+        return False  # a fixture must never wipe or change what exists
     if any(d.producer == op.key for d in api.dependencies):
         return True
     has_items = bool(naming.item_paths(api, op.path))

@@ -4,6 +4,10 @@ A family (``SecurityFamily``) plans a bounded set of request sequences from the 
 the resource recipes, sends them through ``ProbeClient`` (which enforces the family's request
 budget, the run's deadline and the cancel token, and records every exchange), then judges the
 recorded exchanges with its pure oracle. Families never raise for target trouble.
+
+``ProbeClient`` asks the run's SafetyGuard about every request: a state reset, or a change to an
+object assay did not create (without ``--destructive``), is not sent and is listed in
+``refusals``; every object a create answer hands out goes into the run's ledger.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from assay.domain.scenarios import Intent, ResourceRecipe
 from assay.domain.target import Target
 from assay.errors import SafetyError, TargetError
 from assay.execution.auth import Authenticator
+from assay.execution.guard import SafetyGuard
 from assay.ports import CancelToken, HttpTransport
 
 
@@ -34,6 +39,7 @@ class SecurityContext:
     cancel: CancelToken | None = None
     destructive: bool = False  # may touch objects assay did not create itself
     budget_per_family: int = 120
+    resets: frozenset[str] = frozenset()  # operations the scenarios showed to reset the application
 
 
 @dataclass
@@ -60,6 +66,11 @@ class ProbeClient:
         self.budget = budget if budget is not None else ctx.budget_per_family
         self.exchanges: list[Exchange] = []
         self.sent = 0
+        self.refusals: list[str] = []  # why requests were not sent (the safety rules), without repeats
+        creates = {r.action.request.operation: r.id_field for r in ctx.recipes.values()}
+        destructive = ctx.destructive or ctx.target.destructive
+        self._guard = SafetyGuard(ctx.target, ctx.api, creates=creates, destructive=destructive)
+        self._guard.add_resets(ctx.resets)
 
     @property
     def exhausted(self) -> bool:
@@ -76,12 +87,19 @@ class ProbeClient:
         intent: Intent = "probe",
         timeout: float = 10.0,
         identity: str | None = None,
+        own_account: bool = False,
     ) -> Exchange | None:
-        """The recorded exchange, or None when the budget, deadline or cancel stopped it.
+        """The recorded exchange, or None when the budget, deadline, cancel or safety rules stopped it.
 
         ``identity`` is the role name the request is sent as; findings read it from the exchange.
+        ``own_account``: the request acts as an account assay registered (``DELETE /users/me``).
         """
         if self.exhausted:
+            return None
+        refusal = self._guard.refusal(request, operation, path_template, own_account=own_account)
+        if refusal is not None:
+            if refusal not in self.refusals:
+                self.refusals.append(refusal)
             return None
         self.sent += 1
         meta = {
@@ -99,8 +117,17 @@ class ProbeClient:
             exchange = Exchange(request, None, error=str(exc), intent=intent, **meta)  # type: ignore[arg-type]
         else:
             exchange = Exchange(request, response, intent=intent, **meta)  # type: ignore[arg-type]
+            self._guard.note_created(exchange)
         self.exchanges.append(exchange)
         return exchange
+
+    def refusal_notes(self) -> list[str]:
+        """One note for what the safety rules kept from being sent (the first reasons, a count)."""
+        if not self.refusals:
+            return []
+        shown = "; ".join(self.refusals[:3])
+        more = f" (+{len(self.refusals) - 3} more)" if len(self.refusals) > 3 else ""
+        return [f"not sent, by {len(self.refusals)} safety refusal(s): {shown}{more}"]
 
 
 async def run_families(ctx: SecurityContext, families: Sequence[SecurityFamily]) -> list[FamilyReport]:

@@ -15,6 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 from assay.domain.exchanges import RecordedResponse
 from assay.domain.json import JsonObject
+from assay.domain.state_change import request_is_reset
 from assay.errors import SafetyError, SpecParseError, SpecTooLarge, TargetError, TargetUnreachable
 from assay.ports import HttpTransport
 from assay.spec.loader import document_from_response, fetch, spec_version
@@ -163,6 +164,9 @@ async def _get(
     for _ in range(4):
         if urlsplit(url).netloc.lower() != host:
             found.log.append(f"GET {url} -> skipped: not the target's host")
+            return None
+        if not must_reach and request_is_reset("GET", urlsplit(url).path):
+            found.log.append(f"GET {url} -> skipped: the path names a state reset")
             return None
         found.asked.add(url)
         try:

@@ -115,6 +115,7 @@ def _operation(
         responses=_responses(as_object(raw.get("responses")), raw, ctx),
         security=operation_security(raw.get("security", ctx.global_security)),
         deprecated=raw.get("deprecated") is True,
+        description=as_str(raw.get("description"))[:2000],
     )
 
 

@@ -6,6 +6,7 @@ from urllib.parse import urljoin, urlsplit
 
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
 from assay.domain.observation import ProbedEndpoint
+from assay.domain.state_change import request_is_reset
 from assay.errors import SafetyError, TargetError
 from assay.ports import HttpTransport
 
@@ -22,7 +23,9 @@ def probe_paths(base_url: str) -> list[str]:
     base = base_url if base_url.endswith("/") else base_url + "/"
     root = urljoin(base, "/")
     urls = [urljoin(base, p) for p in COMMON_PATHS] + [urljoin(root, p) for p in COMMON_PATHS]
-    return [u for u in dict.fromkeys(urls) if u.rstrip("/") != base.rstrip("/")]
+    kept = [u for u in dict.fromkeys(urls) if u.rstrip("/") != base.rstrip("/")]
+    # Never a probe of a path that names a reset, even a GET (a base URL may sit under one).
+    return [u for u in kept if not request_is_reset("GET", urlsplit(u).path)]
 
 
 def endpoint_of(url: str, response: RecordedResponse) -> ProbedEndpoint:

@@ -206,9 +206,11 @@ class BrokenAuthenticationFamily(AttackFamily):
         if mine is None or _status(mine) // 100 != 2 or (params and user_id is None):
             notes.append("deleted-user check skipped: the throwaway user's id is unknown")
             return []
+        if user_id is not None:  # the throwaway user is assay's own: its deletion harms nobody
+            ctx.target.ledger.record("account", str(user_id), via="registration (throwaway user)")
         delete_spec = base_spec(delete_op, {name: user_id for name in params})
         deleted = await prober.send_raw(
-            _as(prober, delete_spec, session), delete_op.key, delete_op.path, "delete"
+            _as(prober, delete_spec, session), delete_op.key, delete_op.path, "delete", own_account=True
         )
         after = await prober.send_raw(_as(prober, spec, session), op.key, op.path, "token after delete")
         if deleted is None or after is None:

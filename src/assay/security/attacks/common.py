@@ -18,6 +18,7 @@ from assay.domain.findings import ANONYMOUS, Finding
 from assay.domain.json import Json, JsonObject, as_object, as_str, dig
 from assay.domain.operations import Operation
 from assay.domain.scenarios import Intent, RequestSpec
+from assay.domain.state_change import changes_existing, is_state_reset
 from assay.execution.auth import NEW_PASSWORD, Authenticator, AuthSession
 from assay.execution.placeholders import UNIQUE, join_url, missing_placeholders, new_unique, render_request
 from assay.oracles.base import Draft, OracleContext, build
@@ -25,7 +26,6 @@ from assay.requirements.datagen import main_type, properties, required_names, re
 from assay.security.base import FamilyReport, ProbeClient, SecurityContext
 
 SlotLocation = Literal["path", "query", "header", "body"]
-_WRITE_METHODS = frozenset({"PUT", "PATCH", "DELETE"})
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,8 @@ def oracle_context(ctx: SecurityContext) -> OracleContext:
 
 def finish(client: ProbeClient, findings: Sequence[Finding], notes: Sequence[str] = ()) -> FamilyReport:
     extra = [f"stopped by the request budget ({client.budget})"] if client.sent >= client.budget else []
-    return FamilyReport(client.family, client.exchanges, list(findings), client.sent, [*notes, *extra])
+    notes = [*notes, *extra, *client.refusal_notes()]
+    return FamilyReport(client.family, client.exchanges, list(findings), client.sent, notes)
 
 
 def finding(draft: Draft, exchange: Exchange, context: OracleContext, occurrences: int = 1) -> Finding:
@@ -196,6 +197,7 @@ class Prober:
         intent: Intent = "probe",
         timeout: float = 10.0,
         identity: str | None = None,
+        own_account: bool = False,
     ) -> Exchange | None:
         return await self.client.send(
             request,
@@ -205,11 +207,15 @@ class Prober:
             intent=intent,
             timeout=timeout,
             identity=identity,
+            own_account=own_account,
         )
 
     def allowed(self, op: Operation) -> bool:
-        """Reads and creates always; updates and deletes only on objects assay made, or when destructive."""
-        if op.method not in _WRITE_METHODS or self.ctx.destructive:
+        """Reads and creates always, a state reset never; changes and deletes only on objects assay
+        makes (through a recipe), or when destructive. The client's SafetyGuard checks each request too."""
+        if is_state_reset(op) or op.key in self.ctx.resets:
+            return False
+        if not changes_existing(op) or self.ctx.destructive:
             return True
         if op.method == "DELETE":
             return False

@@ -138,7 +138,7 @@ class PoolFamily:
         return OracleContext(secrets=self.pool.secrets())
 
     def report(self, client: ProbeClient, findings: Sequence[Finding]) -> FamilyReport:
-        return FamilyReport(self.name, client.exchanges, list(findings), client.sent)
+        return FamilyReport(self.name, client.exchanges, list(findings), client.sent, client.refusal_notes())
 
     def skipped(self, why: str) -> FamilyReport:
         return FamilyReport(self.name, notes=[why])
@@ -171,7 +171,19 @@ async def send_as(
         who.auth.absorb(exchange.response)  # each identity keeps its own cookies
         if who.sink is not None:
             who.sink.extend(s for s in who.secrets if s not in who.sink)
+    if exchange is not None and who.registered:
+        _note_own_account(ctx, who, spec, exchange)
     return Step(who.label, exchange) if exchange is not None else None
+
+
+def _note_own_account(ctx: SecurityContext, who: Identity, spec: RequestSpec, exchange: Exchange) -> None:
+    """The id of an account assay registered, read from its own "who am I" answer, goes to the ledger
+    (changing or deleting that account harms nobody)."""
+    if spec.operation != ctx.api.auth.current_user_operation or not ok(exchange):
+        return
+    own = dig(object_view(exchange.response.json if exchange.response else None), "id")
+    if own is not None and not isinstance(own, dict | list | bool):
+        ctx.target.ledger.record("account", str(own), via=f"registration ({who.label})")
 
 
 async def _send(
@@ -199,6 +211,7 @@ async def _send(
         action=f"{who.label}: {action}",
         intent=intent,
         identity=who.role,
+        own_account=who.registered,
     )
 
 
