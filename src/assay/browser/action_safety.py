@@ -125,7 +125,7 @@ def judge_form(form: FormFacts, policy: ActionPolicy) -> Verdict:
     texts = _form_texts(form, target)
     if is_logout(*texts):
         return Verdict("leave", "it ends the session")
-    objects = (_object_path(target), _object_path(form.page_url), _path(target))
+    objects = (object_path(target), object_path(form.page_url), _path(target))
     if is_destructive(*texts, *form.choices) or form.override == "DELETE" or _danger_class(texts):
         return _unless_allowed(policy, objects, "dangerous", "it names deleting or resetting")
     if form.passwords == 1:
@@ -146,7 +146,7 @@ def judge_button(button: Control, page_url: str, policy: ActionPolicy) -> Verdic
     if is_logout(*texts):
         return Verdict("leave", "it ends the session")
     if is_destructive(*texts) or _danger_class(texts):
-        objects = (_object_path(page_url), _path(page_url))
+        objects = (object_path(page_url), _path(page_url))
         return _unless_allowed(policy, objects, "dangerous", "it names deleting or resetting")
     return Verdict("click")
 
@@ -225,8 +225,8 @@ def _ends_with_update(url: str) -> bool:
     return bool(parts) and UPDATE.fullmatch(parts[-1]) is not None
 
 
-def _object_path(url: str) -> str:
-    """The path up to the object's key (/posts/3 for /posts/3/edit), or ""."""
+def object_path(url: str) -> str:
+    """The path up to the object's key (/posts/3 for /posts/3/edit), or "": what the ledger keeps."""
     parts = _segments(_path(url))
     for i in range(len(parts) - 1, -1, -1):
         if _KEY.match(parts[i]) or (i + 1 < len(parts) and UPDATE.fullmatch(parts[i + 1])):

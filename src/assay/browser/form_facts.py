@@ -70,3 +70,10 @@ def _int(value: Json) -> int:
 
 def _control(raw: JsonObject) -> Control:
     return Control(as_str(raw.get("text")), _strings(raw.get("attrs")), as_str(raw.get("target")))
+
+
+def button_control(name: str, fingerprint: JsonObject) -> Control:
+    """A standalone button as the action policy sees it: its name and identifying attributes."""
+    attributes = as_object(fingerprint.get("attributes"))
+    keys = ("name", "id", "class", "aria-label", "title", "value", "data-testid")
+    return Control(name, tuple(as_str(attributes.get(k)) for k in keys if as_str(attributes.get(k))))

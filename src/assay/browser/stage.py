@@ -58,6 +58,11 @@ async def observe_pages(target: Target, observation: Observation, progress: Prog
         web = await observe_web(target, target.base_url, screenshots_dir(target))
     except NoBrowserFound as exc:
         return replace(observation, notes=(*observation.notes, f"pages not observed: {exc}"))
+    except Exception as exc:  # the browser side failing never ends the run: the API side goes on
+        why = f"pages not observed: the browser failed ({type(exc).__name__}: {_first_line(exc)})"
+        return replace(
+            observation, notes=(*observation.notes, why), incomplete=(*observation.incomplete, why)
+        )
     report(progress, 1.0, f"observed {len(web.ui_elements)} UI elements", elements=len(web.ui_elements))
     return replace(
         observation,
@@ -65,7 +70,12 @@ async def observe_pages(target: Target, observation: Observation, progress: Prog
         page_structure=web.page_structure,
         page_context=web.page_context,
         notes=(*observation.notes, *web.notes),
+        incomplete=(*observation.incomplete, *web.incomplete),
     )
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [""])[0][:200]
 
 
 def with_ui_scenarios(
