@@ -23,7 +23,7 @@ from assay.domain.target import Credentials
 _LOGIN_LINK = re.compile(r"log ?in|sign ?in", re.IGNORECASE)
 _USER_FIELDS = "input[type=email]:visible, input[type=text]:visible, input:not([type]):visible"
 # Where a form's submission goes: its formaction when the button has one, else its action.
-_SUBMITS_TO = """(form, selector) => {
+_SUBMITS_TO = """([form, selector]) => {
   const button = form ? form.querySelector(selector) : null;
   const href = button && button.hasAttribute('formaction') ? button.getAttribute('formaction')
     : (form ? form.getAttribute('action') : '') || '';
