@@ -40,7 +40,7 @@ def form(
         (form("/admin/catalog/product/add/", text="Save"), "create"),
         (form("/contact", text="Send message"), "create"),
         (form("/signup", text="Create account", passwords=2), "create"),
-        (form("/posts/3", "/posts/3/comments", text="Post comment", hidden=("post_id", "csrf_token")), "create"),
+        (form("/posts/3", "/posts/3/comments", text="Post comment", hidden=("post_id", "csrf")), "create"),
         (form("/nouveau", text="Créer"), "create"),
     ],
 )  # fmt: skip
@@ -93,7 +93,9 @@ def test_destructive_and_the_ledger_allow_changes_but_never_leaving_the_origin_o
 
 
 def test_a_form_or_button_submitting_to_another_origin_is_never_used() -> None:
-    login = FormFacts(SITE + "/login", "http://127.0.0.1:9999/steal", "post", submit=Control("Sign in"), passwords=1)
+    login = FormFacts(
+        SITE + "/login", "http://127.0.0.1:9999/steal", "post", submit=Control("Sign in"), passwords=1
+    )
     assert judge_form(login, ActionPolicy.for_url(SITE, destructive=True)).kind == "off_origin"
     search = form("/search", method="get", text="Search", formaction="https://evil.example/collect")
     assert judge_form(search, POLICY).kind == "off_origin"
@@ -126,5 +128,9 @@ def test_links_the_crawl_never_follows() -> None:
 def test_a_stored_form_without_facts_is_not_submitted() -> None:
     stored = form_from_json(SITE + "/x", {"action": "/x", "submit": "Go"})
     assert not judge_form(stored, POLICY).allowed
-    facts = {"action": SITE + "/search", "method": "get", "submit": {"text": "Search", "attrs": [], "target": ""}}
+    facts = {
+        "action": SITE + "/search",
+        "method": "get",
+        "submit": {"text": "Search", "attrs": [], "target": ""},
+    }
     assert judge_form(form_from_json(SITE + "/", {"facts": facts}), POLICY).kind == "search"

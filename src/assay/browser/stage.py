@@ -56,10 +56,8 @@ async def observe_pages(target: Target, observation: Observation, progress: Prog
     report(progress, 0.9, f"crawling the pages in Chromium (depth {target.depth})")
     try:
         web = await observe_web(target, target.base_url, screenshots_dir(target))
-    except NoBrowserFound as exc:
-        return replace(observation, notes=(*observation.notes, f"pages not observed: {exc}"))
     except Exception as exc:  # the browser side failing never ends the run: the API side goes on
-        why = f"pages not observed: the browser failed ({type(exc).__name__}: {_first_line(exc)})"
+        why = f"pages not observed: {_why(exc)}"
         return replace(
             observation, notes=(*observation.notes, why), incomplete=(*observation.incomplete, why)
         )
@@ -74,8 +72,10 @@ async def observe_pages(target: Target, observation: Observation, progress: Prog
     )
 
 
-def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [""])[0][:200]
+def _why(exc: Exception) -> str:
+    if isinstance(exc, NoBrowserFound):  # its message already says what to install or set
+        return str(exc)
+    return f"the browser failed ({type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0][:200]})"
 
 
 def with_ui_scenarios(
