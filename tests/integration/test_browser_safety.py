@@ -23,6 +23,7 @@ from tests.apps.blog_webapp import (
 
 from assay.browser.crawler import CrawlConfig, crawl
 from assay.browser.launcher import browser_available
+from assay.domain.ledger import Ledger
 from assay.domain.target import Credentials
 
 pytestmark = [
@@ -112,3 +113,31 @@ def test_a_sign_in_that_times_out_is_a_note_and_the_run_goes_on(tmp_path: Path) 
     assert "signing in" in notes(observation) and "signed out" in notes(observation)
     assert observation["page_context"]["login"]["signed_in"] is False  # type: ignore[index]
     assert (tmp_path / "findings.json").is_file() and (tmp_path / "report.md").is_file()
+
+
+def test_a_submit_button_whose_formaction_leaves_the_origin_gets_no_password() -> None:
+    collector, received = start_collector()
+    site = start_phishing(collector.base_url, formaction=True)
+    try:
+        config = CrawlConfig(contexts=1, probe_actions=True, credentials=Credentials("victim", "Victim-5120"))
+        result = asyncio.run(crawl(site.base_url + "/login", config))
+    finally:
+        site.stop()
+        collector.stop()
+    assert received.received == []
+    assert result.login is not None and not result.login.signed_in
+    assert "submits to another origin" in result.login.note
+
+
+def test_what_the_create_form_made_goes_in_the_ledger_and_nothing_else_changes() -> None:
+    server, state = start_blog()
+    ledger = Ledger()
+    try:
+        theirs = rows(state.db, "author = 'alice'")
+        config = CrawlConfig(depth=2, contexts=1, probe_actions=True, ledger=ledger)
+        asyncio.run(crawl(server.base_url + "/", config))
+    finally:
+        server.stop()
+    assert rows(state.db, "author = 'alice'") == theirs
+    created = [f"/posts/{r[0]}" for r in rows(state.db, "author != 'alice'")]
+    assert created and ledger.keys("page") == tuple(created)

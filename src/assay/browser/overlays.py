@@ -15,6 +15,7 @@ import contextlib
 from playwright.async_api import Locator, Page
 
 from assay.browser.action_script import OVERLAYS
+from assay.domain.danger import is_dangerous
 
 ACCEPT = (
     "accept", "accept all", "accept cookies", "allow", "allow all", "agree", "i agree", "got it",
@@ -54,6 +55,8 @@ async def dismiss_overlays(page: Page, target: Locator | None = None) -> list[st
 
 async def _dismiss(page: Page, mark: str, kind: str, label: str) -> str:
     element = page.locator(f'[data-assay-overlay="{mark}"]').first
+    if kind == "click" and is_dangerous(label):  # "Close account", "Continue and delete"
+        return f"left an overlay alone: its control is named {label!r}"
     if kind == "click":
         try:
             await element.click(timeout=1500, force=True)

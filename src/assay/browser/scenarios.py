@@ -190,10 +190,13 @@ def _may_submit(
 ) -> bool:
     """The observer's verdict on the form(s) behind ``key`` (its id, else its action); without
     one, the action policy's verdict on what the elements themselves show."""
+    policy = ActionPolicy.for_url(page.url)
+    if not judge_button(button_control(submit.name, submit.fingerprint), page.url, policy).allowed:
+        return False  # the button the scenario would click is itself one to leave alone
     same = [f for f in judged if (as_str(f.get("id")) or as_str(f.get("action")) or "form") == key]
     if same:
         return all(form_allowed(f) for f in same)
-    return judge_form(_facts_of(page, key, fields, submit), ActionPolicy.for_url(page.url)).allowed
+    return judge_form(_facts_of(page, key, fields, submit), policy).allowed
 
 
 def _facts_of(page: PageFacts, key: str, fields: list[UiElement], submit: UiElement) -> FormFacts:
