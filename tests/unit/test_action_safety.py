@@ -42,6 +42,8 @@ def form(
         (form("/signup", text="Create account", passwords=2), "create"),
         (form("/posts/3", "/posts/3/comments", text="Post comment", hidden=("post_id", "csrf")), "create"),
         (form("/nouveau", text="Créer"), "create"),
+        (form("/products", text="Filter", attrs=("search",)), "search"),
+        (form("/produits", text="Rechercher", prefilled=("q",)), "search"),
     ],
 )  # fmt: skip
 def test_search_login_and_create_forms_are_submitted(facts: FormFacts, kind: str) -> None:
@@ -60,6 +62,7 @@ def test_search_login_and_create_forms_are_submitted(facts: FormFacts, kind: str
         (form("/notes", "/notes/save", text="Go", hidden=("note_id",)), "edit"),
         (form("/items/7", "/items/7", text="Go", override="PATCH"), "edit"),
         (form("/settings", text="Save settings"), "edit"),
+        (form("/reports", text="Save filter"), "edit"),
         (form("/profil", text="Enregistrer"), "edit"),
         (form("/posts/3", "/posts/3/delete", text="Delete"), "dangerous"),
         (form("/posts/3", "/posts/3", text="Confirm", override="DELETE"), "dangerous"),
@@ -90,6 +93,9 @@ def test_destructive_and_the_ledger_allow_changes_but_never_leaving_the_origin_o
     assert judge_form(edit, owned).kind == "owned" and judge_form(delete, owned).kind == "owned"
     other = form("/posts/4", "/posts/4/edit", text="Save", prefilled=("title",))
     assert judge_form(other, owned).kind == "edit"
+    # On assay's own page, a form acting on another object, or a script button, stays refused.
+    assert judge_form(form("/posts/3", "/posts/4/delete", text="Delete"), owned).kind == "dangerous"
+    assert judge_button(Control("Delete"), SITE + "/posts/3", owned).kind == "dangerous"
 
 
 def test_a_form_or_button_submitting_to_another_origin_is_never_used() -> None:

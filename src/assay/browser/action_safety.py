@@ -53,6 +53,12 @@ CREATE = _words((
     "отправить", "опубликовать", "dodaj", "utwórz", "wyślij", "ekle", "oluştur", "gönder",
     "创建", "新建", "添加", "发布", "提交", "作成", "追加", "投稿", "送信", "만들기", "추가", "등록", "작성",
 ))  # fmt: skip
+# Looking things up.
+SEARCH = _words((
+    "search", "filter", "find", "lookup", "look up", "rechercher", "recherche", "filtrer", "buscar",
+    "filtrar", "pesquisar", "cerca", "filtra", "suchen", "suche", "filtern", "zoeken", "поиск",
+    "найти", "szukaj", "ara", "搜索", "查找", "検索", "검색",
+))  # fmt: skip
 # Changing what exists: saving, updating, editing.
 UPDATE = _words((
     "save", "update", "edit", "change", "modify", "apply", "rename", "overwrite", "replace",
@@ -125,13 +131,15 @@ def judge_form(form: FormFacts, policy: ActionPolicy) -> Verdict:
     texts = _form_texts(form, target)
     if is_logout(*texts):
         return Verdict("leave", "it ends the session")
-    objects = (object_path(target), object_path(form.page_url), _path(target))
+    objects = (object_path(target), _path(target))  # what it acts on: never the page it sits on
     if is_destructive(*texts, *form.choices) or form.override == "DELETE" or _danger_class(texts):
         return _unless_allowed(policy, objects, "dangerous", "it names deleting or resetting")
     if form.passwords == 1:
         return Verdict("login")
     if form.method != "post" and not form.override:
         return Verdict("search")
+    if _searches(texts, target) and not form.override:
+        return Verdict("search")  # a search sent by POST changes nothing either
     edit = _edit_signal(form, target, texts)
     if edit:
         return _unless_allowed(policy, objects, "edit", f"it would change an existing object ({edit})")
@@ -146,8 +154,8 @@ def judge_button(button: Control, page_url: str, policy: ActionPolicy) -> Verdic
     if is_logout(*texts):
         return Verdict("leave", "it ends the session")
     if is_destructive(*texts) or _danger_class(texts):
-        objects = (object_path(page_url), _path(page_url))
-        return _unless_allowed(policy, objects, "dangerous", "it names deleting or resetting")
+        # What a script behind the button destroys is unknown: the page being assay's is no proof.
+        return _unless_allowed(policy, (), "dangerous", "it names deleting or resetting")
     return Verdict("click")
 
 
@@ -199,6 +207,11 @@ def _edit_signal(form: FormFacts, target: str, texts: Sequence[str]) -> str:
     if UPDATE.search(" ".join(texts)) and not _creates(texts):
         return f"{(form.submit.text if form.submit else '') or 'it'} saves"
     return ""
+
+
+def _searches(texts: Sequence[str], target: str) -> bool:
+    joined = " ".join(texts)
+    return bool(SEARCH.search(joined)) and not UPDATE.search(joined) and not _object_key(_path(target))
 
 
 def _creates(texts: Sequence[str]) -> bool:

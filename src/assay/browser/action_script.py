@@ -6,7 +6,7 @@ from __future__ import annotations
 FORM_FACTS = r"""
 (submitSelector) => {
   const clean = (s) => (s || '').replace(/\s+/g, ' ').trim().slice(0, 200);
-  const attrsOf = (el) => ['name', 'id', 'class', 'aria-label', 'title', 'value']
+  const attrsOf = (el) => ['name', 'id', 'class', 'role', 'aria-label', 'title', 'value']
     .map((a) => clean(el.getAttribute(a))).filter((v) => v);
   const url = (href) => { try { return new URL(href || '', document.baseURI).href; } catch (e) { return ''; } };
   const textLike = ['', 'text', 'email', 'url', 'tel', 'search'];
