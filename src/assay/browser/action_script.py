@@ -44,7 +44,7 @@ OVERLAYS = r"""
       if (pos === 'fixed' || pos === 'sticky' || e.matches('dialog,[role=dialog],[role=alertdialog],[aria-modal=true]')) layer = e;
     }
     return layer; };
-  const named = /cookie|consent|gdpr|banner|modal|overlay|popup|pop-up|disclaimer|notice|interstitial|lightbox/i;
+  const named = /cookie|consent|gdpr|modal|overlay|popup|pop-up|disclaimer|interstitial|lightbox/i;
   const layers = new Set();
   if (target) {
     target.scrollIntoView({block: 'center', inline: 'center'});
@@ -70,7 +70,8 @@ OVERLAYS = r"""
     if (!layer || layer === document.body) continue;
     const text = layer.innerText || '';
     const words = wary.some((w) => norm(text).includes(w)) ? close : [...accept, ...close];
-    const controls = Array.from(layer.querySelectorAll('button,a,[role=button],input[type=button],input[type=submit]')).filter(seen);
+    // Links only when they lead nowhere: dismissing must never navigate.
+    const controls = Array.from(layer.querySelectorAll('button,[role=button],input[type=button],input[type=submit],a:not([href]),a[href^="#"],a[href^="javascript:"]')).filter(seen);
     const label = (c) => norm(c.innerText || c.value || c.getAttribute('aria-label') || c.getAttribute('title'));
     const pick = words.map((w) => controls.find((c) => { const l = label(c); return l === w || (l.startsWith(w + ' ') && l.length <= 30)
       || (w === 'close' && /close|dismiss/i.test((c.getAttribute('aria-label') || '') + ' ' + c.className)); })).find((c) => c);
