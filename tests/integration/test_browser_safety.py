@@ -100,6 +100,7 @@ def test_sign_in_dismisses_a_blocking_overlay() -> None:
     finally:
         server.stop()
     assert result.login is not None and result.login.signed_in, result.notes
+    assert "clicked 'accept' on an overlay" in result.login.note
     assert state.sessions
     assert [p.title for p in result.pages] == ["Your account"]
 

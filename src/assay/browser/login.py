@@ -41,10 +41,12 @@ class LoginOutcome:
     failure: str = ""  # what broke (an exception, a refusal), when assay itself could not sign in
 
 
-async def find_login_page(page: Page, url: str) -> bool:
-    """Open ``url``; when it shows no password field, follow a link named like "Log in"."""
+async def find_login_page(page: Page, url: str, dismissed: list[str] | None = None) -> bool:
+    """Open ``url``; when it shows no password field, follow a link named like "Log in".
+    What overlays were dismissed on the way is added to ``dismissed``."""
+    done = dismissed if dismissed is not None else []
     await page.goto(url, wait_until="load")
-    await dismiss_overlays(page)
+    done += await dismiss_overlays(page)
     if await page.locator("input[type=password]:visible").count():
         return True
     link = page.get_by_role("link", name=_LOGIN_LINK).first
@@ -52,7 +54,7 @@ async def find_login_page(page: Page, url: str) -> bool:
         return False
     await click_through(link)
     await settle(page)
-    await dismiss_overlays(page)
+    done += await dismiss_overlays(page)
     return await page.locator("input[type=password]:visible").count() > 0
 
 
@@ -77,7 +79,8 @@ async def sign_in(browser: Browser, url: str, credentials: Credentials) -> Login
 
 
 async def _sign_in(page: Page, url: str, credentials: Credentials) -> LoginOutcome:
-    if not await find_login_page(page, url):
+    dismissed: list[str] = []
+    if not await find_login_page(page, url, dismissed):
         return LoginOutcome(False, f"no login form found at {url} or behind a 'Log in' link")
     login_path = _path(page.url)
     password = page.locator("input[type=password]:visible").first
@@ -89,16 +92,16 @@ async def _sign_in(page: Page, url: str, credentials: Credentials) -> LoginOutco
         mark = await mark_mailbox(credentials)
     except MailboxError as exc:
         return LoginOutcome(False, f"signing in at {login_path} not tried: {exc}", login_path)
-    await _submit_password(page, password, credentials)
+    dismissed += await _submit_password(page, password, credentials)
     if await page.locator("input[type=password]:visible").count():
         return LoginOutcome(False, f"signing in at {login_path} failed: the login form is still shown")
     factor = await pass_second_factor(page, credentials, mark)
     if not factor.passed:
         return LoginOutcome(False, f"signing in at {login_path} failed: {factor.note}", login_path)
     state = await page.context.storage_state()
-    note = f"signed in at {login_path} as {credentials.username}" + (
-        f"; {factor.note}" if factor.note else ""
-    )
+    note = f"signed in at {login_path} as {credentials.username}"
+    note += f"; {factor.note}" if factor.note else ""
+    note += f" (first {', '.join(dict.fromkeys(dismissed))})" if dismissed else ""
     return LoginOutcome(True, note, login_path, state, factor.kind)
 
 
@@ -117,17 +120,18 @@ async def _elsewhere(page: Page, password: Locator, origin: str) -> str:
     return ""
 
 
-async def _submit_password(page: Page, password: Locator, credentials: Credentials) -> None:
+async def _submit_password(page: Page, password: Locator, credentials: Credentials) -> list[str]:
     form = page.locator("form", has=password).first
     scope = form if await form.count() else page.locator("body")
     user = scope.locator(_USER_FIELDS).first
-    await dismiss_overlays(page, password)
+    dismissed = await dismiss_overlays(page, password)
     if await user.count():
         await user.fill(credentials.username)
     await password.fill(credentials.password)
     submit = scope.locator(SUBMIT_SELECTOR).first
     await (click_through(submit) if await submit.count() else password.press("Enter"))
     await settle(page)
+    return dismissed
 
 
 def _path(url: str) -> str:
