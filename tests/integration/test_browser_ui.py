@@ -17,6 +17,7 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
+from assay.browser.action_safety import ActionPolicy
 from assay.browser.crawler import CrawlConfig, CrawlResult, crawl
 from assay.browser.executor import run_ui_scenarios
 from assay.browser.launcher import browser_available
@@ -101,7 +102,14 @@ def _button_scenario(ui: Ui) -> Scenario:
 
 
 def test_healthy_scenarios_pass_and_planted_ones_fail(ui: Ui) -> None:
-    chosen = [s for s in ui.scenarios if s.feature.endswith(("/ui/settings", "/ui/login"))]
+    # "Save settings" overwrites the signed-in user's existing settings: left alone by default,
+    # submitted only under --destructive (the demo is ours).
+    assert not any("Save settings" in s.title for s in ui.scenarios)
+    web = summarise(ui.crawl, ActionPolicy.for_url(ui.base_url, destructive=True))
+    observation = Observation(target=ui.base_url, kind="web", ui_elements=web.ui_elements,
+                              page_structure=web.page_structure, page_context=web.page_context)  # fmt: skip
+    scenarios = ui_scenarios(observation)
+    chosen = [s for s in scenarios if s.feature.endswith(("/ui/settings", "/ui/login"))]
     runs = asyncio.run(run_ui_scenarios(chosen, ui.base_url, credentials=CREDS))
     by_title = {s.title: r for s, r in zip(chosen, runs, strict=True)}
     assert by_title["Sign in with valid credentials"].run.status == "passed"

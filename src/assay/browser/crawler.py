@@ -26,13 +26,15 @@ from playwright.async_api import (
     async_playwright,
 )
 
+from assay.browser.action_safety import ActionPolicy, judge_button, judge_form, judge_link
 from assay.browser.extract import PageExtract, extract_page, path_of, purpose
 from assay.browser.facts import ActionProbe, LinkCheck, PageFacts
+from assay.browser.form_facts import button_control, form_from_json
 from assay.browser.launcher import launch
 from assay.browser.login import LoginOutcome, sign_in
 from assay.browser.probes import probe_button, probe_form
-from assay.browser.values import LOGOUT
 from assay.domain.json import as_list, as_object, as_str
+from assay.domain.ledger import Ledger
 from assay.domain.target import Credentials
 
 T = TypeVar("T")
@@ -52,6 +54,11 @@ class CrawlConfig:
     max_elements: int = 80
     screenshots: Path | None = None
     credentials: Credentials | None = None
+    destructive: bool = False  # probes may change objects assay did not create (--destructive)
+    ledger: Ledger = field(default_factory=Ledger)  # what this run created (probes add to it)
+
+    def policy(self, start_url: str) -> ActionPolicy:
+        return ActionPolicy.for_url(start_url, self.destructive, self.ledger)
 
 
 @dataclass
@@ -65,6 +72,7 @@ class CrawlResult:
     start_url: str
     visits: list[PageVisit] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    incomplete: list[str] = field(default_factory=list)  # what the crawl planned but could not do
     login: LoginOutcome | None = None
     elapsed: float = 0.0
 
@@ -136,7 +144,11 @@ async def _crawl_levels(
         batch = level[: max(0, config.max_pages - len(result.visits))]
 
         async def visit(context: BrowserContext, url: str, depth: int = depth) -> PageVisit | None:
-            return await _visit(context, url, depth, config)
+            try:
+                return await _visit(context, url, depth, config)
+            except Exception as exc:  # one page's crash loses that page, never the crawl
+                result.incomplete.append(f"page {path_of(url)} not observed: {_why(exc)}")
+                return None
 
         for page_visit in await _pool(contexts, batch, visit, deadline):
             if page_visit is not None and page_visit.facts.path not in visited_paths:
@@ -156,7 +168,7 @@ def _next_level(visits: list[PageVisit], depth: int, origin: str, seen: set[str]
             continue
         for href, text in page_visit.extract.links:
             url = urldefrag(href).url
-            if _origin(url) != origin or url in seen or LOGOUT.search(f"{href} {text}"):
+            if url in seen or not judge_link(url, text, ActionPolicy(origin)).allowed:
                 continue
             seen.add(url)
             found.append(url)
@@ -225,7 +237,7 @@ async def _check_links(
     for page_visit in result.visits:
         for href, text in page_visit.extract.links:
             path = path_of(urldefrag(href).url)
-            if _origin(href) != origin or LOGOUT.search(f"{href} {text}") or path in known:
+            if path in known or not judge_link(href, text, ActionPolicy(origin)).allowed:
                 continue
             if (
                 path not in statuses
@@ -252,15 +264,17 @@ async def _status(context: BrowserContext, url: str) -> int:
     return status
 
 
-_Job = tuple[int, Callable[[BrowserContext], Awaitable[ActionProbe | None]]]
+_Probe = Callable[[BrowserContext], Awaitable[ActionProbe | None]]
+_Job = tuple[int, _Probe]
 
 
 async def _probe_actions(
     contexts: list[BrowserContext], result: CrawlResult, config: CrawlConfig, deadline: float
 ) -> None:
     jobs: list[_Job] = []
+    failures: list[str] = []
     for i, page_visit in enumerate(result.visits):
-        for job in _jobs_for(page_visit, config.screenshots):
+        for job in _jobs_for(page_visit, config, config.policy(result.start_url), failures):
             jobs.append((i, job))
 
     async def run(context: BrowserContext, job: _Job) -> tuple[int, ActionProbe | None]:
@@ -270,41 +284,65 @@ async def _probe_actions(
         if probe is not None:
             facts = result.visits[i].facts
             result.visits[i].facts = replace(facts, actions=(*facts.actions, probe))
+    if failures:
+        result.notes.append(f"{len(failures)} action probes failed: {'; '.join(failures[:3])}")
 
 
 def _jobs_for(
-    page_visit: PageVisit, shots: Path | None
-) -> list[Callable[[BrowserContext], Awaitable[ActionProbe | None]]]:
+    page_visit: PageVisit, config: CrawlConfig, policy: ActionPolicy, failures: list[str]
+) -> list[_Probe]:
+    """A probe for each form and standalone button the action policy allows (see
+    :mod:`assay.browser.action_safety`); what it refuses is summarised by the observer."""
     facts, jobs = page_visit.facts, []
     forms = [as_object(f) for f in as_list(page_visit.extract.structure.get("forms"))]
-    for index, form in enumerate(forms[:4]):
-        submit, action = as_str(form.get("submit")), as_str(form.get("action"))
-        if not LOGOUT.search(f"{submit} {action}"):
-            jobs.append(_bind_form(facts, index, submit, shots))
+    allowed = [
+        i for i, form in enumerate(forms) if judge_form(form_from_json(facts.url, form), policy).allowed
+    ]
+    for index in allowed[:4]:
+        submit = as_str(forms[index].get("submit"))
+        jobs.append(_guard(_bind_form(facts, index, submit, config, policy), failures))
     buttons = [
         e
         for e in page_visit.extract.elements
         if e.role == "button" and e.tag == "button" and not as_str(e.fingerprint.get("form"))
     ]
+    buttons = [
+        e for e in buttons if judge_button(button_control(e.name, e.fingerprint), facts.url, policy).allowed
+    ]
     for element in buttons[:4]:
-        jobs.append(_bind_button(facts, element.locator, element.name, shots))
+        jobs.append(_guard(_bind_button(facts, element.locator, element.name, config, policy), failures))
     return jobs
 
 
+def _guard(probe: _Probe, failures: list[str]) -> _Probe:
+    async def run(context: BrowserContext) -> ActionProbe | None:
+        try:
+            return await probe(context)
+        except Exception as exc:  # one probe that breaks is a note, never the end of the crawl
+            failures.append(_why(exc))
+            return None
+
+    return run
+
+
 def _bind_form(
-    facts: PageFacts, index: int, submit: str, shots: Path | None
-) -> Callable[[BrowserContext], Awaitable[ActionProbe | None]]:
-    return lambda context: probe_form(context, facts.url, facts.path, index, submit, shots)
+    facts: PageFacts, index: int, submit: str, config: CrawlConfig, policy: ActionPolicy
+) -> _Probe:
+    return lambda context: probe_form(context, facts, index, submit, config.screenshots, policy)
 
 
 def _bind_button(
-    facts: PageFacts, locator: str, name: str, shots: Path | None
-) -> Callable[[BrowserContext], Awaitable[ActionProbe | None]]:
+    facts: PageFacts, locator: str, name: str, config: CrawlConfig, policy: ActionPolicy
+) -> _Probe:
     async def run(context: BrowserContext) -> ActionProbe | None:
-        probe = await probe_button(context, facts.url, facts.path, locator, name, shots)
+        probe = await probe_button(context, facts, locator, name, config.screenshots, policy)
         return replace(probe, locator=locator) if probe else None
 
     return run
+
+
+def _why(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0][:160]}"
 
 
 async def _screenshot(page: Page, shots: Path | None, label: str) -> str:

@@ -29,6 +29,7 @@ from assay.browser import locators
 from assay.browser.extract import choose_locator, fingerprint
 from assay.browser.healing import best_match
 from assay.browser.launcher import launch
+from assay.browser.overlays import click_through
 from assay.browser.page_script import COLLECT, MESSAGES
 from assay.browser.probes import settle
 from assay.domain.analysis import ExecutionSuccess, Reliability, ScenarioRun, StepResult
@@ -222,7 +223,7 @@ async def _step(page: Page, state: _State, index: int, step: UiStep) -> None:
 
 async def _act(target: Locator, action: str, value: str) -> None:
     if action == "click":
-        await target.click(timeout=5000)
+        await click_through(target, 5000)  # an overlay in the way is dismissed first
     elif action == "fill":
         await target.fill(value, timeout=5000)
     elif action == "check":

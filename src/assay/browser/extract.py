@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from playwright.async_api import Page
 
 from assay.browser import locators
+from assay.browser.form_facts import with_form_facts
 from assay.browser.page_script import COLLECT
 from assay.domain.json import Json, JsonObject, as_list, as_object, as_str
 from assay.domain.observation import UiElement
@@ -31,7 +32,7 @@ async def extract_page(page: Page, path: str, max_elements: int = MAX_ELEMENTS) 
     """Everything :mod:`assay.browser.page_script` reads, with each element's locator verified."""
     raw = as_object(await page.evaluate(COLLECT, max_elements))
     out = PageExtract(
-        structure=as_object(raw.get("structure")),
+        structure=await with_form_facts(page, as_object(raw.get("structure"))),
         unnamed=[as_str(u) for u in as_list(raw.get("unnamed"))],
         images_without_alt=[as_str(u) for u in as_list(raw.get("noAlt"))],
         text=as_str(raw.get("text")),

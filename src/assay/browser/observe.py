@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from assay.browser.action_safety import ActionPolicy
 from assay.browser.crawler import CrawlConfig, CrawlResult, crawl
 from assay.browser.facts import PageFacts
+from assay.browser.refusals import judged_structure, refusal_note
 from assay.codec import from_json, to_json
 from assay.domain.json import Json, JsonObject, as_list, as_object
 from assay.domain.observation import Observation, UiElement
@@ -21,6 +23,7 @@ class WebObservation:
     page_structure: JsonObject
     page_context: JsonObject
     notes: tuple[str, ...]
+    incomplete: tuple[str, ...] = ()
 
 
 def config_for(target: Target, screenshots: Path | None = None, contexts: int = 2) -> CrawlConfig:
@@ -32,21 +35,31 @@ def config_for(target: Target, screenshots: Path | None = None, contexts: int = 
         probe_actions=target.is_test_system,
         screenshots=screenshots,
         credentials=target.credentials[0] if target.credentials else None,
+        destructive=target.destructive,
+        ledger=target.ledger,
     )
 
 
 async def observe_web(target: Target, start_url: str, screenshots: Path | None = None) -> WebObservation:
     """Crawl ``start_url`` in Chromium. Raises NoBrowserFound when there is no browser."""
-    return summarise(await crawl(start_url, config_for(target, screenshots)))
+    config = config_for(target, screenshots)
+    return summarise(await crawl(start_url, config), config.policy(start_url))
 
 
-def summarise(result: CrawlResult) -> WebObservation:
+def summarise(result: CrawlResult, policy: ActionPolicy | None = None) -> WebObservation:
+    """The observation of a crawl; each form carries the action policy's ``verdict`` (the UI
+    scenarios submit only allowed ones) and one note says what was left alone and why."""
+    policy = policy or ActionPolicy.for_url(result.start_url)
     elements: dict[tuple[str, str], UiElement] = {}
     for visit in result.visits:
         for element in visit.extract.elements:
             elements.setdefault((element.page, element.locator), element)
     structure: list[Json] = [
-        {"path": v.facts.path, **v.extract.structure, "snapshot": v.extract.text[:SNAPSHOT_CHARS]}
+        {
+            "path": v.facts.path,
+            **judged_structure(v.facts.url, v.extract.structure, policy),
+            "snapshot": v.extract.text[:SNAPSHOT_CHARS],
+        }
         for v in result.visits
     ]
     pages = result.pages
@@ -66,11 +79,24 @@ def summarise(result: CrawlResult) -> WebObservation:
         "crawl_seconds": round(result.elapsed, 2),
         "pages": [to_json(p) for p in pages],
     }
+    refused = refusal_note(result.visits, policy)
     notes = (
         *result.notes,
         f"crawled {len(pages)} pages in {result.elapsed:.1f} s: {len(elements)} UI elements",
+        *((refused,) if refused else ()),
     )
-    return WebObservation(tuple(elements.values()), {"pages": structure}, context, notes)
+    pages_json: JsonObject = {"pages": structure}
+    incomplete = (*result.incomplete, *_login_failure(result))
+    return WebObservation(tuple(elements.values()), pages_json, context, notes, incomplete)
+
+
+def _login_failure(result: CrawlResult) -> tuple[str, ...]:
+    """Sign-in that assay itself could not carry out (a crash, a refused form): signed-in pages
+    went untested. Credentials the app turned down are a plain note, not this."""
+    login = result.login
+    if login is None or login.signed_in or not login.failure:
+        return ()
+    return (f"browser sign-in not done ({login.failure}): signed-in pages were not observed",)
 
 
 def page_facts(observation: Observation) -> list[PageFacts]:

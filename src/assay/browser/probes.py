@@ -1,4 +1,7 @@
-"""Try a page's actions in a fresh page: submit each form, click each standalone button.
+"""Try a page's actions in a fresh page: submit a form, click a standalone button.
+
+Only what :mod:`assay.browser.action_safety` allows, judged again on the live page just before
+filling anything; an overlay in the way is dismissed first (:mod:`assay.browser.overlays`).
 
 What follows each action is recorded as an :class:`ActionProbe` for the UI oracles: the 5xx
 answers it caused, whether anything visible changed, and which message appeared.
@@ -12,10 +15,13 @@ from urllib.parse import urlsplit
 
 from playwright.async_api import BrowserContext, Locator, Page, Response
 
-from assay.browser.facts import ActionProbe, ProbeKind
+from assay.browser.action_safety import ActionPolicy, Control, judge_button, judge_form, object_path
+from assay.browser.facts import ActionProbe, PageFacts, ProbeKind
+from assay.browser.form_facts import SUBMIT_SELECTOR, form_from_json, read_forms
 from assay.browser.locators import resolve
+from assay.browser.overlays import click_through, dismiss_overlays
 from assay.browser.page_script import DOM_DIGEST, MESSAGES, VISIBLE_TEXT
-from assay.browser.values import DANGEROUS, sample_value
+from assay.browser.values import sample_value
 from assay.domain.json import as_list, as_str
 
 WRONG_USER = "assay-nobody@example.com"
@@ -112,52 +118,80 @@ async def _constraints(field: Locator) -> dict[str, str]:
 
 
 async def probe_form(
-    context: BrowserContext, url: str, path: str, index: int, submit_name: str, shots: Path | None
+    context: BrowserContext,
+    facts: PageFacts,
+    index: int,
+    submit_name: str,
+    shots: Path | None,
+    policy: ActionPolicy,
 ) -> ActionProbe | None:
-    """Fill form ``index`` on ``url`` with sample values (a wrong login for a login form) and submit."""
+    """Fill form ``index`` of a page with sample values (a wrong login for a login form) and submit,
+    when the action policy allows it on the live page; None when it does not."""
     page = await context.new_page()
     page.set_default_timeout(ACTION_TIMEOUT_MS)  # a field that cannot be filled must not stall the crawl
     try:
         recorder = _Recorder(page)
-        await page.goto(url, wait_until="load")
+        await page.goto(facts.url, wait_until="load")
+        await dismiss_overlays(page)
+        live = await read_forms(page)
+        verdict = (
+            judge_form(form_from_json(page.url, {"facts": live[index]}), policy)
+            if index < len(live)
+            else None
+        )
+        if verdict is None or not verdict.allowed:  # the page changed since the crawl read it
+            return None
         form = page.locator("form").nth(index)
-        kind: ProbeKind = "wrong_password" if await form.locator("input[type=password]").count() else "submit"
-        steps = [f"open {path}", *await _fill_form(form, kind)]
+        kind: ProbeKind = "wrong_password" if verdict.kind == "login" else "submit"
+        steps = [f"open {facts.path}", *await _fill_form(form, kind)]
         before, messages_before = await _texts(page)
         await recorder.remember(page)
-        submit = form.locator("button[type=submit], button:not([type]), input[type=submit]").first
+        submit = form.locator(SUBMIT_SELECTOR).first
         if await submit.count():
-            await submit.click(timeout=5000)
+            await click_through(submit)
         else:
             await form.locator("input:visible").last.press("Enter")
         steps.append(f"submit the form{f' with {submit_name!r}' if submit_name else ''}")
         await settle(page)
-        return await _finish(page, recorder, path, kind, submit_name, steps, before, messages_before, shots)
-    except Exception:  # a page that breaks mid-probe is reported by the crawl itself
-        return None
+        if verdict.kind == "create":
+            _record_created(policy, facts.path, page.url)
+        return await _finish(
+            page, recorder, facts.path, kind, submit_name, steps, before, messages_before, shots
+        )
     finally:
         await page.close()
 
 
+def _record_created(policy: ActionPolicy, form_path: str, landed: str) -> None:
+    """The page a create form landed on, when it names one object (/posts/12): assay made it."""
+    created = object_path(landed)
+    if created and created != object_path(form_path):
+        policy.ledger.record("page", created, f"form on {form_path}", created)
+
+
 async def probe_button(
-    context: BrowserContext, url: str, path: str, locator: str, name: str, shots: Path | None
+    context: BrowserContext,
+    facts: PageFacts,
+    locator: str,
+    name: str,
+    shots: Path | None,
+    policy: ActionPolicy,
 ) -> ActionProbe | None:
-    """Click one standalone button (never one named like delete/logout) and record what changed."""
-    if DANGEROUS.search(name):
+    """Click one standalone button the action policy allows and record what changed."""
+    if not judge_button(Control(name), facts.url, policy).allowed:
         return None
     page = await context.new_page()
     page.set_default_timeout(ACTION_TIMEOUT_MS)  # a field that cannot be filled must not stall the crawl
     try:
         recorder = _Recorder(page)
-        await page.goto(url, wait_until="load")
+        await page.goto(facts.url, wait_until="load")
+        await dismiss_overlays(page)
         before, messages_before = await _texts(page)
         await recorder.remember(page)
-        await resolve(page, locator).click(timeout=5000)
+        await click_through(resolve(page, locator))
         await settle(page)
-        steps = [f"open {path}", f"click {name!r}"]
-        return await _finish(page, recorder, path, "click", name, steps, before, messages_before, shots)
-    except Exception:
-        return None
+        steps = [f"open {facts.path}", f"click {name!r}"]
+        return await _finish(page, recorder, facts.path, "click", name, steps, before, messages_before, shots)
     finally:
         await page.close()
 

@@ -11,9 +11,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from assay.browser.action_safety import ActionPolicy, FormFacts, judge_button, judge_form, resolve
 from assay.browser.facts import PageFacts
+from assay.browser.form_facts import button_control
 from assay.browser.observe import page_facts
-from assay.browser.values import DANGEROUS, boundary_lengths, sample_value
+from assay.browser.refusals import form_allowed
+from assay.browser.values import boundary_lengths, sample_value
+from assay.domain.json import JsonObject, as_list, as_object, as_str
 from assay.domain.observation import Observation, UiElement
 from assay.domain.scenarios import Scenario, ScenarioKind, Step, UiStep
 
@@ -27,11 +31,16 @@ def ui_scenarios(observation: Observation, instruction: str | None = None) -> tu
     by_page: dict[str, list[UiElement]] = {}
     for element in observation.ui_elements:
         by_page.setdefault(element.page, []).append(element)
+    forms = _judged_forms(observation)
     drafts: list[Scenario] = []
     for page in pages:
         elements = by_page.get(page.path, [])
+        judged = forms.get(page.path, [])
         drafts += (
-            _sign_in(page, elements) + _forms(page, elements) + _page_checks(page) + _buttons(page, elements)
+            _sign_in(page, elements, judged)
+            + _forms(page, elements, judged)
+            + _page_checks(page)
+            + _buttons(page, elements)
         )
     numbered = [replace(s, id=f"SC-UI-{i:03d}") for i, s in enumerate(drafts, 1)]
     return tuple(focus(numbered, instruction))
@@ -81,11 +90,13 @@ def _login_parts(elements: list[UiElement]) -> tuple[UiElement, UiElement, UiEle
     return (user, password, submit) if user and submit else None
 
 
-def _sign_in(page: PageFacts, elements: list[UiElement]) -> list[Scenario]:
+def _sign_in(page: PageFacts, elements: list[UiElement], judged: list[JsonObject]) -> list[Scenario]:
     parts = _login_parts(elements)
     if parts is None:
         return []
     user, password, submit = parts
+    if not _may_submit(page, str(password.fingerprint.get("form") or ""), [user, password], submit, judged):
+        return []  # the login form posts elsewhere: no scenario types the password into it
     open_page = UiStep("goto", value=page.path, description=f'I open "{page.path}"')
     valid = [
         open_page,
@@ -154,15 +165,50 @@ def _empty(field: UiElement) -> str | None:
     return None if field.role in ("checkbox", "radio") or field.tag == "select" else ""
 
 
-def _forms(page: PageFacts, elements: list[UiElement]) -> list[Scenario]:
+def _forms(page: PageFacts, elements: list[UiElement], judged: list[JsonObject]) -> list[Scenario]:
     if _login_parts(elements) is not None:
         return []
     out = []
-    for fields, submit in _form_fields(elements).values():
-        if submit is None or not fields or DANGEROUS.search(submit.name):
+    for key, (fields, submit) in _form_fields(elements).items():
+        if submit is None or not fields or not _may_submit(page, key, fields, submit, judged):
             continue
         out.extend(_form_scenarios(page.path, fields, submit))
     return out
+
+
+def _judged_forms(observation: Observation) -> dict[str, list[JsonObject]]:
+    """Each page's forms as the observer judged them (see :mod:`assay.browser.refusals`)."""
+    out: dict[str, list[JsonObject]] = {}
+    for raw in as_list(observation.page_structure.get("pages")):
+        page = as_object(raw)
+        out[as_str(page.get("path"))] = [as_object(f) for f in as_list(page.get("forms"))]
+    return out
+
+
+def _may_submit(
+    page: PageFacts, key: str, fields: list[UiElement], submit: UiElement, judged: list[JsonObject]
+) -> bool:
+    """The observer's verdict on the form(s) behind ``key`` (its id, else its action); without
+    one, the action policy's verdict on what the elements themselves show."""
+    policy = ActionPolicy.for_url(page.url)
+    if not judge_button(button_control(submit.name, submit.fingerprint), page.url, policy).allowed:
+        return False  # the button the scenario would click is itself one to leave alone
+    same = [f for f in judged if (as_str(f.get("id")) or as_str(f.get("action")) or "form") == key]
+    if same:
+        return all(form_allowed(f) for f in same)
+    return judge_form(_facts_of(page, key, fields, submit), policy).allowed
+
+
+def _facts_of(page: PageFacts, key: str, fields: list[UiElement], submit: UiElement) -> FormFacts:
+    action = resolve(page.url, key) if key.startswith(("/", "http", ".")) else page.url
+    prefilled = tuple(
+        f.name
+        for f in fields
+        if f.role in ("textbox", "searchbox") and as_object(f.fingerprint.get("attributes")).get("value")
+    )
+    passwords = sum(1 for f in fields if f.input_type == "password")
+    submit_facts = button_control(submit.name, submit.fingerprint)
+    return FormFacts(page.url, action, "post", submit=submit_facts, prefilled=prefilled, passwords=passwords)
 
 
 def _form_scenarios(path: str, fields: list[UiElement], submit: UiElement) -> list[Scenario]:
@@ -228,6 +274,10 @@ def _buttons(page: PageFacts, elements: list[UiElement]) -> list[Scenario]:
     for probe in page.actions:
         element = next((e for e in elements if e.locator == probe.locator and probe.locator), None)
         if probe.kind != "click" or element is None or not probe.message:
+            continue
+        if not judge_button(
+            button_control(element.name, element.fingerprint), page.url, ActionPolicy.for_url(page.url)
+        ).allowed:
             continue
         steps = [
             UiStep("goto", value=page.path, description=f'I open "{page.path}"'),

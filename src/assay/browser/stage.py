@@ -56,8 +56,11 @@ async def observe_pages(target: Target, observation: Observation, progress: Prog
     report(progress, 0.9, f"crawling the pages in Chromium (depth {target.depth})")
     try:
         web = await observe_web(target, target.base_url, screenshots_dir(target))
-    except NoBrowserFound as exc:
-        return replace(observation, notes=(*observation.notes, f"pages not observed: {exc}"))
+    except Exception as exc:  # the browser side failing never ends the run: the API side goes on
+        why = f"pages not observed: {_why(exc)}"
+        return replace(
+            observation, notes=(*observation.notes, why), incomplete=(*observation.incomplete, why)
+        )
     report(progress, 1.0, f"observed {len(web.ui_elements)} UI elements", elements=len(web.ui_elements))
     return replace(
         observation,
@@ -65,7 +68,14 @@ async def observe_pages(target: Target, observation: Observation, progress: Prog
         page_structure=web.page_structure,
         page_context=web.page_context,
         notes=(*observation.notes, *web.notes),
+        incomplete=(*observation.incomplete, *web.incomplete),
     )
+
+
+def _why(exc: Exception) -> str:
+    if isinstance(exc, NoBrowserFound):  # its message already says what to install or set
+        return str(exc)
+    return f"the browser failed ({type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0][:200]})"
 
 
 def with_ui_scenarios(

@@ -27,8 +27,6 @@ _BY_NAME = (
     (r"\b(age|count|quantity|qty|number)\b", "3"),
     (r"name", "Assay Tester"),
 )
-LOGOUT = re.compile(r"log ?out|sign ?out|logoff", re.IGNORECASE)
-DANGEROUS = re.compile(r"log ?out|sign ?out|delete|remove|destroy|drop|reset password", re.IGNORECASE)
 
 
 def _int(value: object, default: int) -> int:
