@@ -17,6 +17,7 @@ from playwright.async_api import BrowserContext, Locator, Page, Response
 
 from assay.browser.action_safety import ActionPolicy, Control, judge_button, judge_form, object_path
 from assay.browser.facts import ActionProbe, PageFacts, ProbeKind
+from assay.browser.feedback import read_after
 from assay.browser.form_facts import SUBMIT_SELECTOR, form_from_json, read_forms
 from assay.browser.locators import resolve
 from assay.browser.overlays import click_through, dismiss_overlays
@@ -207,7 +208,8 @@ async def _finish(
     messages_before: list[str],
     shots: Path | None,
 ) -> ActionProbe:
-    after, messages = await _texts(page)
+    # A message may appear a moment after the answer (rendered by a script): wait for it.
+    after, messages = await read_after(page, before, messages_before)
     new_messages = [m for m in messages if m not in messages_before]
     old_lines = {line.strip() for line in before.splitlines()}
     new_lines = [
@@ -230,6 +232,9 @@ async def _finish(
         form_still_shown=await page.locator("form").count() > 0,
         screenshot=shot,
         dom_changed=await recorder.dom_changed(page),
+        text_before=before,
+        text_after=after,
+        messages_after=tuple(messages),
     )
 
 
