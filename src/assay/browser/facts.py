@@ -60,3 +60,20 @@ class PageFacts:
     links: tuple[LinkCheck, ...] = ()
     actions: tuple[ActionProbe, ...] = ()
     screenshot: str = ""
+
+
+@dataclass(frozen=True)
+class BlockedHost:
+    """A host other than the target's that a page tried to reach, and how many of its requests
+    the browser aborted (see :mod:`assay.browser.containment`): listed, never an app fault."""
+
+    host: str
+    requests: int
+
+
+@dataclass(frozen=True)
+class UnsettledPage:
+    """A page that stopped answering (a script that never ends, a load that never finishes)."""
+
+    url: str
+    reason: str

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from playwright.async_api import Browser, Page, StorageState
 
+from assay.browser.containment import Containment, contained_context
 from assay.browser.otp import MailboxError, mark_mailbox, pass_second_factor
 from assay.browser.probes import settle
 from assay.domain.target import Credentials
@@ -37,10 +38,12 @@ async def find_login_page(page: Page, url: str) -> bool:
     return await page.locator("input[type=password]:visible").count() > 0
 
 
-async def sign_in(browser: Browser, url: str, credentials: Credentials) -> LoginOutcome:
+async def sign_in(
+    browser: Browser, url: str, credentials: Credentials, containment: Containment | None = None
+) -> LoginOutcome:
     """Fill the first login form reachable from ``url`` and submit it, then a one-time code when
     the next page asks for one (see :mod:`assay.browser.otp`); the session on success."""
-    context = await browser.new_context()
+    context = await contained_context(browser, containment or Containment(url))
     page = await context.new_page()
     try:
         if not await find_login_page(page, url):

@@ -1,0 +1,180 @@
+"""Keep every browser context on the target's host, and no page able to hang or flood the run.
+
+:func:`contained_context` is the one way assay opens a browser context (crawl, sign-in, UI
+scenarios). In it:
+
+- every request whose host is not the target's is aborted before it leaves (scripts, fonts,
+  images, frames, fetch(), beacons, and navigations: links, form posts, redirects), WebSockets
+  too; the blocked hosts are counted in :class:`Containment`;
+- service workers are blocked (their requests would escape the route);
+- a page a page opens (``window.open``, ``target=_blank``) is closed at once;
+- JavaScript dialogs are dismissed: ``confirm()`` answers "cancel", so a confirmed delete is not
+  confirmed;
+- a watchdog pings each page; one that does not answer (a script that never ends, a load that
+  never settles) has its script stopped, is closed if that does not help, and is recorded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import Counter
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from playwright.async_api import (
+    Browser,
+    BrowserContext,
+    CDPSession,
+    Dialog,
+    Page,
+    Route,
+    StorageState,
+    WebSocketRoute,
+)
+
+from assay.browser.facts import BlockedHost, UnsettledPage
+
+_NETWORK_SCHEMES = frozenset({"http", "https", "ws", "wss"})
+# The net error Chromium reports for a request aborted by interception; the console then says
+# "net::ERR_BLOCKED_BY_CLIENT", which :func:`is_blocked_error` recognises.
+ABORT_REASON = "blockedbyclient"
+BLOCKED_ERRORS = ("ERR_BLOCKED_BY_CLIENT", "ERR_NAME_NOT_RESOLVED", "ERR_INTERNET_DISCONNECTED")
+PING_SECONDS = 2.0
+STUCK_SECONDS = 10.0  # a page that answers no script for this long never settles
+NAVIGATION_TIMEOUT_MS = 20000
+
+
+@dataclass
+class Containment:
+    """What the contained contexts of one run blocked, closed and dismissed."""
+
+    target_url: str
+    _blocked: Counter[str] = field(default_factory=Counter)
+    unsettled: list[UnsettledPage] = field(default_factory=list)
+    popups_closed: int = 0
+    dialogs_dismissed: int = 0
+
+    @property
+    def host(self) -> str:
+        return (urlsplit(self.target_url).hostname or "").lower()
+
+    def allows(self, url: str) -> bool:
+        """True for the target's host, and for what never touches the network (data:, blob:)."""
+        parts = urlsplit(url)
+        return parts.scheme not in _NETWORK_SCHEMES or (parts.hostname or "").lower() == self.host
+
+    def block(self, url: str) -> None:
+        self._blocked[(urlsplit(url).hostname or url).lower()] += 1
+
+    def blocked_hosts(self) -> tuple[BlockedHost, ...]:
+        """Most blocked first, then by name."""
+        return tuple(BlockedHost(h, n) for h, n in sorted(self._blocked.items(), key=lambda i: (-i[1], i[0])))
+
+    def never_settled(self, url: str, reason: str) -> None:
+        """Record ``url`` once; a later, graver reason replaces the first."""
+        self.unsettled = [p for p in self.unsettled if p.url != url]
+        self.unsettled.append(UnsettledPage(url, reason))
+
+
+def is_blocked_error(text: str) -> bool:
+    """True when a console message or request failure is one of the aborts above, or a host
+    the sealed browser cannot resolve: the page's third party, not the page's fault."""
+    return any(code in text for code in BLOCKED_ERRORS)
+
+
+async def contained_context(
+    browser: Browser,
+    containment: Containment,
+    storage_state: StorageState | None = None,
+) -> BrowserContext:
+    """A new context of ``browser`` kept on ``containment.target_url``'s host (see the module)."""
+    context = await browser.new_context(storage_state=storage_state, service_workers="block")
+    context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
+    watchdogs: set[asyncio.Task[None]] = set()
+
+    async def route(route: Route) -> None:
+        await _route(route, containment)
+
+    async def route_socket(socket: WebSocketRoute) -> None:
+        await _route_socket(socket, containment)
+
+    async def on_dialog(dialog: Dialog) -> None:
+        await _dismiss(dialog, containment)
+
+    def on_page(page: Page) -> None:
+        task = asyncio.ensure_future(_guard(page, containment))
+        watchdogs.add(task)
+        task.add_done_callback(watchdogs.discard)
+
+    def on_close(_context: BrowserContext) -> None:
+        for task in list(watchdogs):
+            task.cancel()
+
+    await context.route(lambda _url: True, route)
+    await context.route_web_socket(lambda _url: True, route_socket)
+    context.on("page", on_page)
+    context.on("dialog", on_dialog)
+    context.on("close", on_close)
+    return context
+
+
+async def _route(route: Route, containment: Containment) -> None:
+    url = route.request.url
+    with contextlib.suppress(Exception):  # the page may be gone by now
+        if containment.allows(url):
+            await route.fallback()
+        else:
+            containment.block(url)
+            await route.abort(ABORT_REASON)
+
+
+async def _route_socket(socket: WebSocketRoute, containment: Containment) -> None:
+    with contextlib.suppress(Exception):
+        if containment.allows(socket.url):
+            socket.connect_to_server()
+        else:
+            containment.block(socket.url)
+            await socket.close(code=1008, reason="blocked by assay: not the target's host")
+
+
+async def _dismiss(dialog: Dialog, containment: Containment) -> None:
+    containment.dialogs_dismissed += 1
+    with contextlib.suppress(Exception):  # another listener may have answered it
+        await dialog.dismiss()
+
+
+async def _guard(page: Page, containment: Containment) -> None:
+    """Close ``page`` when another page opened it; otherwise watch that it keeps answering."""
+    with contextlib.suppress(Exception):
+        if await page.opener() is not None:
+            containment.popups_closed += 1
+            await page.close()
+            return
+        # Attached now: a session attached once a script loops would wait for it forever.
+        session = await asyncio.wait_for(page.context.new_cdp_session(page), STUCK_SECONDS)
+        await _watch(page, session, containment)
+
+
+async def _watch(page: Page, session: CDPSession, containment: Containment) -> None:
+    while not page.is_closed():
+        await asyncio.sleep(PING_SECONDS)
+        if await _answers(page):
+            continue
+        containment.never_settled(page.url, f"no answer for {STUCK_SECONDS:.0f} s: its script was stopped")
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(session.send("Runtime.terminateExecution"), STUCK_SECONDS)
+        if not await _answers(page):
+            containment.never_settled(page.url, "its script could not be stopped: the page was closed")
+            await asyncio.wait_for(page.close(), STUCK_SECONDS)
+
+
+async def _answers(page: Page) -> bool:
+    """False only when the page is alive and does not run a trivial script within the limit."""
+    try:
+        await asyncio.wait_for(page.evaluate("0"), STUCK_SECONDS)
+    except TimeoutError:
+        return page.is_closed()
+    except Exception:  # navigated away mid-ping, or closed: not stuck
+        return True
+    return True
