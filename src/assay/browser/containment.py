@@ -20,7 +20,7 @@ import asyncio
 import contextlib
 from collections import Counter
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from playwright.async_api import (
     Browser,
@@ -178,3 +178,21 @@ async def _answers(page: Page) -> bool:
     except Exception:  # navigated away mid-ping, or closed: not stuck
         return True
     return True
+
+
+async def contained_get(
+    context: BrowserContext, url: str, containment: Containment, max_redirects: int = 5
+) -> int:
+    """The status of GET ``url`` through ``context``'s request API (which the route does not
+    see), following redirects only while they stay on the target's host: a redirect elsewhere
+    answers its own 3xx and is not followed."""
+    status = 0
+    for _ in range(max_redirects + 1):
+        response = await context.request.get(url, max_redirects=0, timeout=10000)
+        status, location = response.status, response.headers.get("location", "")
+        await response.dispose()
+        following = urljoin(url, location)
+        if not (300 <= status < 400 and location) or not containment.allows(following):
+            return status
+        url = following
+    return status

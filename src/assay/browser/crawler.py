@@ -28,7 +28,7 @@ from playwright.async_api import (
 )
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
-from assay.browser.containment import Containment, contained_context, is_blocked_error
+from assay.browser.containment import Containment, contained_context, contained_get, is_blocked_error
 from assay.browser.extract import PageExtract, extract_page, path_of, purpose
 from assay.browser.facts import ActionProbe, BlockedHost, LinkCheck, PageFacts, UnsettledPage
 from assay.browser.launcher import launch
@@ -104,7 +104,7 @@ async def crawl_with(browser: Browser, start_url: str, config: CrawlConfig) -> C
     contexts = [await contained_context(browser, containment, state) for _ in range(max(1, config.contexts))]
     try:
         await _crawl_levels(contexts, start_url, config, deadline, result, containment)
-        await _check_links(contexts[0], result, config, deadline)
+        await _check_links(contexts[0], result, config, deadline, containment)
         if config.probe_actions and time.monotonic() < deadline:
             await _probe_actions(contexts, result, config, deadline)
     finally:
@@ -279,7 +279,11 @@ def _listen(page: Page, log: _PageLog) -> None:
 
 
 async def _check_links(
-    context: BrowserContext, result: CrawlResult, config: CrawlConfig, deadline: float
+    context: BrowserContext,
+    result: CrawlResult,
+    config: CrawlConfig,
+    deadline: float,
+    containment: Containment,
 ) -> None:
     """Give every page its same-origin links with the status each target answers."""
     origin = _origin(result.start_url)
@@ -295,7 +299,7 @@ async def _check_links(
                 and len(statuses) < config.max_links_checked
                 and time.monotonic() < deadline
             ):
-                statuses[path] = await _status(context, urldefrag(href).url)
+                statuses[path] = await _status(context, urldefrag(href).url, containment)
     for i, page_visit in enumerate(result.visits):
         checks = {
             path_of(urldefrag(href).url): LinkCheck(page_visit.facts.path, path_of(href), text, status)
@@ -305,14 +309,11 @@ async def _check_links(
         result.visits[i].facts = replace(page_visit.facts, links=tuple(checks.values()))
 
 
-async def _status(context: BrowserContext, url: str) -> int:
+async def _status(context: BrowserContext, url: str, containment: Containment) -> int:
     try:
-        response = await context.request.get(url, max_redirects=5, timeout=10000)
+        return await contained_get(context, url, containment)
     except Exception:
         return 0
-    status = response.status
-    await response.dispose()
-    return status
 
 
 _Job = tuple[int, Callable[[BrowserContext], Awaitable[ActionProbe | None]]]

@@ -26,7 +26,7 @@ from playwright.async_api import (
 )
 
 from assay.browser import locators
-from assay.browser.containment import Containment, contained_context, is_blocked_error
+from assay.browser.containment import Containment, contained_context, contained_get, is_blocked_error
 from assay.browser.extract import choose_locator, fingerprint
 from assay.browser.healing import best_match
 from assay.browser.launcher import launch
@@ -301,8 +301,8 @@ async def _check(page: Page, state: _State, step: UiStep) -> tuple[bool, str]:
         invalid = await _invalid(locators.resolve(page, step.locator), timeout)
         return bool(invalid) or await _message(page, 500), "the field was accepted"
     if step.action == "expect_status":
-        response = await page.context.request.get(state.base_url + step.value, max_redirects=5)
-        return response.status < 400, f"{step.value} answered {response.status}"
+        status = await contained_get(page.context, state.base_url + step.value, Containment(state.base_url))
+        return status < 400, f"{step.value} answered {status}"
     if step.action == "expect_no_console_errors":
         return not state.console, "; ".join(state.console[:3])
     if step.action == "expect_accessible_names":

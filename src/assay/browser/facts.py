@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from assay.codec import from_json
+from assay.domain.json import JsonObject, as_list, as_object
+
 ProbeKind = Literal["submit", "click", "wrong_password"]
 
 
@@ -62,6 +65,10 @@ class PageFacts:
     screenshot: str = ""
 
 
+BLOCKED_KEY = "blocked_hosts"  # Observation.page_context: [BlockedHost]
+UNSETTLED_KEY = "unsettled_pages"  # Observation.page_context: [UnsettledPage]
+
+
 @dataclass(frozen=True)
 class BlockedHost:
     """A host other than the target's that a page tried to reach, and how many of its requests
@@ -77,3 +84,8 @@ class UnsettledPage:
 
     url: str
     reason: str
+
+
+def blocked_hosts(page_context: JsonObject) -> list[BlockedHost]:
+    """The third-party hosts the browser blocked during the crawl, most blocked first."""
+    return [from_json(BlockedHost, as_object(b)) for b in as_list(page_context.get(BLOCKED_KEY))]

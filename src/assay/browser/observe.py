@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assay.browser.crawler import CrawlConfig, CrawlResult, crawl
-from assay.browser.facts import PageFacts
+from assay.browser.facts import BLOCKED_KEY, UNSETTLED_KEY, PageFacts
 from assay.codec import from_json, to_json
 from assay.domain.json import Json, JsonObject, as_list, as_object
 from assay.domain.observation import Observation, UiElement
@@ -21,6 +21,7 @@ class WebObservation:
     page_structure: JsonObject
     page_context: JsonObject
     notes: tuple[str, ...]
+    incomplete: tuple[str, ...] = ()  # pages that never settled
 
 
 def config_for(target: Target, screenshots: Path | None = None, contexts: int = 2) -> CrawlConfig:
@@ -65,12 +66,40 @@ def summarise(result: CrawlResult) -> WebObservation:
         },
         "crawl_seconds": round(result.elapsed, 2),
         "pages": [to_json(p) for p in pages],
+        **containment_context(result),
     }
     notes = (
         *result.notes,
         f"crawled {len(pages)} pages in {result.elapsed:.1f} s: {len(elements)} UI elements",
+        *containment_notes(result),
     )
-    return WebObservation(tuple(elements.values()), {"pages": structure}, context, notes)
+    incomplete = tuple(
+        f"page {p.url} never settled ({p.reason}): not observed in full" for p in result.unsettled
+    )
+    return WebObservation(tuple(elements.values()), {"pages": structure}, context, notes, incomplete)
+
+
+def containment_context(result: CrawlResult) -> JsonObject:
+    """What the containment blocked and closed, under ``page_context`` (see :func:`blocked_hosts`)."""
+    return {
+        BLOCKED_KEY: [to_json(b) for b in result.blocked],
+        UNSETTLED_KEY: [to_json(p) for p in result.unsettled],
+        "popups_closed": result.popups_closed,
+        "dialogs_dismissed": result.dialogs_dismissed,
+    }
+
+
+def containment_notes(result: CrawlResult) -> tuple[str, ...]:
+    notes = []
+    if result.blocked:
+        hosts = ", ".join(f"{b.host} ({b.requests})" for b in result.blocked)
+        total = sum(b.requests for b in result.blocked)
+        notes.append(f"blocked {total} browser request(s) to other hosts than the target's: {hosts}")
+    if result.popups_closed:
+        notes.append(f"closed {result.popups_closed} pop-up window(s) the pages opened")
+    if result.dialogs_dismissed:
+        notes.append(f"dismissed {result.dialogs_dismissed} JavaScript dialog(s) (confirm() answered cancel)")
+    return tuple(notes)
 
 
 def page_facts(observation: Observation) -> list[PageFacts]:

@@ -65,6 +65,7 @@ async def observe_pages(target: Target, observation: Observation, progress: Prog
         page_structure=web.page_structure,
         page_context=web.page_context,
         notes=(*observation.notes, *web.notes),
+        incomplete=(*observation.incomplete, *web.incomplete),
     )
 
 

@@ -8,6 +8,7 @@ from assay.domain.analysis import ScenarioRun
 from assay.domain.findings import Finding
 from assay.domain.run import RunResult
 from assay.domain.scenarios import Scenario
+from assay.report.blocked import blocked_section
 from assay.report.common import (
     by_severity,
     observed_status,
@@ -237,6 +238,7 @@ def render_markdown(run: RunResult) -> str:
         spec_quality_section(run),
         coverage_section(run),
         security_section(run),
+        blocked_section(run),
         recommendations_section(run),
         running_section(run),
     ]
