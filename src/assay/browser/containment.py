@@ -4,8 +4,10 @@
 scenarios). In it:
 
 - every request whose host is not the target's is aborted before it leaves (scripts, fonts,
-  images, frames, fetch(), beacons, and navigations: links, form posts, redirects), WebSockets
-  too; the blocked hosts are counted in :class:`Containment`;
+  images, frames, fetch(), beacons, and navigations: links, form posts), WebSockets too; a
+  redirect to another host, which request interception does not see, fails on the launcher's
+  resolver rule (see :func:`assay.browser.launcher.launch_args`); the blocked hosts are counted
+  in :class:`Containment`;
 - service workers are blocked (their requests would escape the route);
 - a page a page opens (``window.open``, ``target=_blank``) is closed at once;
 - JavaScript dialogs are dismissed: ``confirm()`` answers "cancel", so a confirmed delete is not
@@ -18,7 +20,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
+import weakref
 from collections import Counter
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -28,6 +33,7 @@ from playwright.async_api import (
     CDPSession,
     Dialog,
     Page,
+    Request,
     Route,
     StorageState,
     WebSocketRoute,
@@ -35,11 +41,13 @@ from playwright.async_api import (
 
 from assay.browser.facts import BlockedHost, UnsettledPage
 
+_URL = re.compile(r"(?:https?|wss?)://[^\s'\"<>]+")
 _NETWORK_SCHEMES = frozenset({"http", "https", "ws", "wss"})
 # The net error Chromium reports for a request aborted by interception; the console then says
 # "net::ERR_BLOCKED_BY_CLIENT", which :func:`is_blocked_error` recognises.
 ABORT_REASON = "blockedbyclient"
-BLOCKED_ERRORS = ("ERR_BLOCKED_BY_CLIENT", "ERR_NAME_NOT_RESOLVED", "ERR_INTERNET_DISCONNECTED")
+ABORTED = "ERR_BLOCKED_BY_CLIENT"
+BLOCKED_ERRORS = (ABORTED, "ERR_NAME_NOT_RESOLVED", "ERR_INTERNET_DISCONNECTED")
 PING_SECONDS = 2.0
 STUCK_SECONDS = 10.0  # a page that answers no script for this long never settles
 NAVIGATION_TIMEOUT_MS = 20000
@@ -63,6 +71,11 @@ class Containment:
         """True for the target's host, and for what never touches the network (data:, blob:)."""
         parts = urlsplit(url)
         return parts.scheme not in _NETWORK_SCHEMES or (parts.hostname or "").lower() == self.host
+
+    def names_other_host(self, text: str) -> bool:
+        """True when ``text`` (a console message) names a URL of another host: it is about a
+        resource the containment kept away ("WebSocket connection to 'ws://...' failed")."""
+        return any(not self.allows(url) for url in _URL.findall(text))
 
     def block(self, url: str) -> None:
         self._blocked[(urlsplit(url).hostname or url).lower()] += 1
@@ -91,7 +104,8 @@ async def contained_context(
     """A new context of ``browser`` kept on ``containment.target_url``'s host (see the module)."""
     context = await browser.new_context(storage_state=storage_state, service_workers="block")
     context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
-    watchdogs: set[asyncio.Task[None]] = set()
+    tasks: set[asyncio.Task[None]] = set()  # watchdogs and closings, cancelled with the context
+    popups: weakref.WeakSet[Page] = weakref.WeakSet()
 
     async def route(route: Route) -> None:
         await _route(route, containment)
@@ -102,19 +116,35 @@ async def contained_context(
     async def on_dialog(dialog: Dialog) -> None:
         await _dismiss(dialog, containment)
 
+    def spawn(work: Coroutine[object, object, None]) -> None:
+        task = asyncio.ensure_future(work)
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+
+    def on_popup(popup: Page) -> None:
+        containment.popups_closed += 1
+        popups.add(popup)
+        spawn(_close(popup))
+
     def on_page(page: Page) -> None:
-        task = asyncio.ensure_future(_guard(page, containment))
-        watchdogs.add(task)
-        task.add_done_callback(watchdogs.discard)
+        page.on("popup", on_popup)
+        spawn(_guard(page, popups, containment))
+
+    def on_failed(request: Request) -> None:
+        # A redirect to another host never reaches the route: the launcher's resolver rule
+        # stops it (ERR_NAME_NOT_RESOLVED), and it is counted here.
+        if not containment.allows(request.url) and ABORTED not in (request.failure or ""):
+            containment.block(request.url)
 
     def on_close(_context: BrowserContext) -> None:
-        for task in list(watchdogs):
+        for task in list(tasks):
             task.cancel()
 
     await context.route(lambda _url: True, route)
     await context.route_web_socket(lambda _url: True, route_socket)
     context.on("page", on_page)
     context.on("dialog", on_dialog)
+    context.on("requestfailed", on_failed)
     context.on("close", on_close)
     return context
 
@@ -144,13 +174,20 @@ async def _dismiss(dialog: Dialog, containment: Containment) -> None:
         await dialog.dismiss()
 
 
-async def _guard(page: Page, containment: Containment) -> None:
-    """Close ``page`` when another page opened it; otherwise watch that it keeps answering."""
-    with contextlib.suppress(Exception):
-        if await page.opener() is not None:
+async def _close(page: Page) -> None:
+    with contextlib.suppress(Exception):  # gone with its opener already
+        await page.close()
+
+
+async def _guard(page: Page, popups: weakref.WeakSet[Page], containment: Containment) -> None:
+    """Watch that a page assay opened keeps answering (a pop-up is closed, not watched)."""
+    await asyncio.sleep(0)  # let the opener's "popup" event mark a pop-up first
+    if page in popups or await page.opener() is not None:
+        if page not in popups:
             containment.popups_closed += 1
-            await page.close()
-            return
+            await _close(page)
+        return
+    with contextlib.suppress(Exception):
         # Attached now: a session attached once a script loops would wait for it forever.
         session = await asyncio.wait_for(page.context.new_cdp_session(page), STUCK_SECONDS)
         await _watch(page, session, containment)
@@ -159,9 +196,11 @@ async def _guard(page: Page, containment: Containment) -> None:
 async def _watch(page: Page, session: CDPSession, containment: Containment) -> None:
     while not page.is_closed():
         await asyncio.sleep(PING_SECONDS)
-        if await _answers(page):
+        if await _answers(page) or await _answers(page):  # twice: a loaded machine is slow, not stuck
             continue
-        containment.never_settled(page.url, f"no answer for {STUCK_SECONDS:.0f} s: its script was stopped")
+        containment.never_settled(
+            page.url, f"no answer for {2 * STUCK_SECONDS:.0f} s: its script was stopped"
+        )
         with contextlib.suppress(Exception):
             await asyncio.wait_for(session.send("Runtime.terminateExecution"), STUCK_SECONDS)
         if not await _answers(page):

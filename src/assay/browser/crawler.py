@@ -257,8 +257,11 @@ class _PageLog:
 def _listen(page: Page, log: _PageLog) -> None:
     def on_console(message: ConsoleMessage) -> None:
         where = as_str(message.location.get("url")) if message.location else ""
-        if message.type == "error" and (not where or log.own(where)) and not is_blocked_error(message.text):
-            log.console.append(message.text[:300])
+        text = message.text
+        if message.type != "error" or (where and not log.own(where)) or is_blocked_error(text):
+            return
+        if not log.containment.names_other_host(text):
+            log.console.append(text[:300])
 
     def on_response(response: Response) -> None:
         document = response.request.resource_type == "document"
@@ -267,7 +270,9 @@ def _listen(page: Page, log: _PageLog) -> None:
 
     def on_failed(request: Request) -> None:
         failure = request.failure or "failed"
-        if log.own(request.url) and not is_blocked_error(failure):
+        # A navigation cancelled (by the next one, or by the containment) is nobody's fault.
+        cancelled = request.resource_type == "document" and "ERR_ABORTED" in failure
+        if log.own(request.url) and not is_blocked_error(failure) and not cancelled:
             log.failed.append(f"{request.method} {path_of(request.url)} -> {failure}")
         elif request.resource_type == "script":
             log.blocked_script = True
