@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from playwright.async_api import Browser, Playwright
-
 from assay.errors import AssayError
+
+if TYPE_CHECKING:  # the switches are imported by the pure suite generator too
+    from playwright.async_api import Browser, Playwright
 
 ENV_VAR = "ASSAY_CHROMIUM_PATH"
 # assay promises traffic to the target's host only, so Chromium's own services are switched off
@@ -18,7 +20,7 @@ ENV_VAR = "ASSAY_CHROMIUM_PATH"
 # HTTP(S)_PROXY / ALL_PROXY of the environment from seeing the browser's traffic. What a service
 # switch misses, the resolver rule of :func:`launch_args` catches: no other name resolves.
 # --no-sandbox because CI runs as root.
-LAUNCH_ARGS = (
+SWITCHES = (
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -42,39 +44,37 @@ LAUNCH_ARGS = (
     "--disable-field-trial-config",  # no field trials (variations) fetched or applied
     "--dns-prefetch-disable",  # no prediction of hosts the page might visit
     "--no-pings",  # <a ping> beacons
-    "--disable-features="
-    + ",".join(
-        (
-            # Chromium keeps only the last --disable-features: Playwright's own list comes first.
-            "AvoidUnnecessaryBeforeUnloadCheckSync",
-            "DestroyProfileOnBrowserClose",
-            "HttpsUpgrades",
-            "HttpsFirstBalancedModeAutoEnable",
-            "LensOverlay",
-            "PaintHolding",
-            "ThirdPartyStoragePartitioning",
-            "AvoidCorsURLLoaderRestartOnRedirect",
-            "NetworkTimeServiceQuerying",
-            "AimEnabled",
-            "PreconnectToSearch",
-            # ... then the services that would leave the machine.
-            "AutofillServerCommunication",  # form field types sent to content-autofill.googleapis.com
-            "Translate",
-            "MediaRouter",
-            "DialMediaRouteProvider",
-            "GlobalMediaControls",
-            "OptimizationHints",
-            "OptimizationHintsFetching",
-            "OptimizationGuideModelDownloading",
-            "OptimizationTargetPrediction",
-            "CertificateTransparencyComponentUpdater",
-            "SafeBrowsingEnhancedProtection",
-            "InterestFeedContentSuggestions",
-            "NetworkPrediction",
-            "PrivacySandboxSettings4",
-        )
-    ),
 )
+# Chromium keeps only the last --disable-features: Playwright's own list comes first.
+DISABLED_FEATURES = (
+    "AvoidUnnecessaryBeforeUnloadCheckSync",
+    "DestroyProfileOnBrowserClose",
+    "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable",
+    "LensOverlay",
+    "PaintHolding",
+    "ThirdPartyStoragePartitioning",
+    "AvoidCorsURLLoaderRestartOnRedirect",
+    "NetworkTimeServiceQuerying",  # clients2.google.com
+    "AimEnabled",
+    "PreconnectToSearch",
+    # ... then the services that would leave the machine.
+    "AutofillServerCommunication",  # form field types sent to content-autofill.googleapis.com
+    "Translate",
+    "MediaRouter",
+    "DialMediaRouteProvider",
+    "GlobalMediaControls",
+    "OptimizationHints",
+    "OptimizationHintsFetching",
+    "OptimizationGuideModelDownloading",
+    "OptimizationTargetPrediction",
+    "CertificateTransparencyComponentUpdater",
+    "SafeBrowsingEnhancedProtection",
+    "InterestFeedContentSuggestions",
+    "NetworkPrediction",
+    "PrivacySandboxSettings4",
+)
+LAUNCH_ARGS = (*SWITCHES, "--disable-features=" + ",".join(DISABLED_FEATURES))
 _CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 
 
@@ -130,7 +130,12 @@ def launch_args(target_url: str | None = None) -> list[str]:
     host = urlsplit(target_url).hostname if target_url else None
     if not host:
         return list(LAUNCH_ARGS)
-    return [*LAUNCH_ARGS, f"--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE {host}"]
+    return [*LAUNCH_ARGS, resolver_rule(host)]
+
+
+def resolver_rule(host: str) -> str:
+    """The switch under which only ``host`` resolves (IP literals included: they are mapped too)."""
+    return f"--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE {host}"
 
 
 async def launch(playwright: Playwright, target_url: str | None = None) -> Browser:
