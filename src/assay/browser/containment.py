@@ -104,68 +104,67 @@ async def contained_context(
     """A new context of ``browser`` kept on ``containment.target_url``'s host (see the module)."""
     context = await browser.new_context(storage_state=storage_state, service_workers="block")
     context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
-    tasks: set[asyncio.Task[None]] = set()  # watchdogs and closings, cancelled with the context
-    popups: weakref.WeakSet[Page] = weakref.WeakSet()
-
-    async def route(route: Route) -> None:
-        await _route(route, containment)
-
-    async def route_socket(socket: WebSocketRoute) -> None:
-        await _route_socket(socket, containment)
-
-    async def on_dialog(dialog: Dialog) -> None:
-        await _dismiss(dialog, containment)
-
-    def spawn(work: Coroutine[object, object, None]) -> None:
-        task = asyncio.ensure_future(work)
-        tasks.add(task)
-        task.add_done_callback(tasks.discard)
-
-    def on_popup(popup: Page) -> None:
-        containment.popups_closed += 1
-        popups.add(popup)
-        spawn(_close(popup))
-
-    def on_page(page: Page) -> None:
-        page.on("popup", on_popup)
-        spawn(_guard(page, popups, containment))
-
-    def on_failed(request: Request) -> None:
-        # A redirect to another host never reaches the route: the launcher's resolver rule
-        # stops it (ERR_NAME_NOT_RESOLVED), and it is counted here.
-        if not containment.allows(request.url) and ABORTED not in (request.failure or ""):
-            containment.block(request.url)
-
-    def on_close(_context: BrowserContext) -> None:
-        for task in list(tasks):
-            task.cancel()
-
-    await context.route(lambda _url: True, route)
-    await context.route_web_socket(lambda _url: True, route_socket)
-    context.on("page", on_page)
-    context.on("dialog", on_dialog)
-    context.on("requestfailed", on_failed)
-    context.on("close", on_close)
+    guard = _ContextGuard(containment)
+    await context.route(lambda _url: True, guard.route)
+    await context.route_web_socket(lambda _url: True, guard.route_socket)
+    context.on("page", guard.on_page)
+    context.on("dialog", guard.on_dialog)
+    context.on("requestfailed", guard.on_failed)
+    context.on("close", guard.on_close)
     return context
 
 
-async def _route(route: Route, containment: Containment) -> None:
-    url = route.request.url
-    with contextlib.suppress(Exception):  # the page may be gone by now
-        if containment.allows(url):
-            await route.fallback()
-        else:
-            containment.block(url)
-            await route.abort(ABORT_REASON)
+class _ContextGuard:
+    """The handlers of one contained context, and the tasks they started."""
 
+    def __init__(self, containment: Containment) -> None:
+        self.containment = containment
+        self.tasks: set[asyncio.Task[None]] = set()  # watchdogs and closings
+        self.popups: weakref.WeakSet[Page] = weakref.WeakSet()
 
-async def _route_socket(socket: WebSocketRoute, containment: Containment) -> None:
-    with contextlib.suppress(Exception):
-        if containment.allows(socket.url):
-            socket.connect_to_server()
-        else:
-            containment.block(socket.url)
-            await socket.close(code=1008, reason="blocked by assay: not the target's host")
+    async def route(self, route: Route) -> None:
+        url = route.request.url
+        with contextlib.suppress(Exception):  # the page may be gone by now
+            if self.containment.allows(url):
+                await route.fallback()
+            else:
+                self.containment.block(url)
+                await route.abort(ABORT_REASON)
+
+    async def route_socket(self, socket: WebSocketRoute) -> None:
+        with contextlib.suppress(Exception):
+            if self.containment.allows(socket.url):
+                socket.connect_to_server()
+            else:
+                self.containment.block(socket.url)
+                await socket.close(code=1008, reason="blocked by assay: not the target's host")
+
+    async def on_dialog(self, dialog: Dialog) -> None:
+        await _dismiss(dialog, self.containment)
+
+    def on_page(self, page: Page) -> None:
+        page.on("popup", self.on_popup)
+        self._spawn(_guard(page, self.popups, self.containment))
+
+    def on_popup(self, popup: Page) -> None:
+        self.containment.popups_closed += 1
+        self.popups.add(popup)
+        self._spawn(_close(popup))
+
+    def on_failed(self, request: Request) -> None:
+        # A redirect to another host never reaches the route: the launcher's resolver rule
+        # stops it (ERR_NAME_NOT_RESOLVED), and it is counted here.
+        if not self.containment.allows(request.url) and ABORTED not in (request.failure or ""):
+            self.containment.block(request.url)
+
+    def on_close(self, _context: BrowserContext) -> None:
+        for task in list(self.tasks):
+            task.cancel()
+
+    def _spawn(self, work: Coroutine[object, object, None]) -> None:
+        task = asyncio.ensure_future(work)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
 
 
 async def _dismiss(dialog: Dialog, containment: Containment) -> None:
