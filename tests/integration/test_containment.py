@@ -19,10 +19,12 @@ from tests.apps.sinkhole import Sinkhole, sinkhole
 from assay.browser.containment import Containment, contained_context
 from assay.browser.crawler import CrawlConfig, CrawlResult, crawl
 from assay.browser.launcher import browser_available, launch
+from assay.browser.login import LoginOutcome, sign_in
 from assay.browser.observe import summarise
 from assay.browser.oracles import judge_pages
 from assay.domain.observation import Observation
 from assay.domain.run import RunResult
+from assay.domain.target import Credentials
 from assay.report.blocked import blocked_section
 
 pytestmark = [
@@ -70,6 +72,9 @@ window.onbeforeunload = () => "stay";</script>""",
         "/broken": """<title>Broken</title><h1>Broken</h1><script src="/missing.js"></script>
 <script>console.error("the app itself failed");</script>""",
         "/landing": "<title>Landing</title><h1>Landing</h1>",
+        "/signin": f"""<title>Sign in</title><h1>Sign in</h1>
+<form method="post" action="{other}/collect"><label>User <input name="user"></label>
+<label>Password <input type="password" name="password"></label><button>Sign in</button></form>""",
     }
 
 
@@ -213,5 +218,19 @@ async def _visit_alone(url: str) -> Containment:
             await page.wait_for_load_state("networkidle")
             await context.close()
             return containment
+        finally:
+            await browser.close()
+
+
+def test_a_login_form_posting_elsewhere_never_hands_over_the_password(crawled: Crawled) -> None:
+    asyncio.run(_sign_in(crawled.base_url + "/signin"))  # whether it "signed in" is login.py's say
+    assert crawled.other.connections == []  # the password went nowhere
+
+
+async def _sign_in(url: str) -> LoginOutcome:
+    async with async_playwright() as playwright:
+        browser = await launch(playwright, url)
+        try:
+            return await sign_in(browser, url, Credentials("victim", "victim-password-1"))
         finally:
             await browser.close()
