@@ -191,7 +191,7 @@ def test_generated_suite_carries_the_otp_helper_only_when_a_code_was_asked() -> 
     files = build_ui_suite([_scenario()], "http://127.0.0.1:8000", "/login", "email")
     assert files["otp_support.py"] == Path(otp_support.__file__).read_text(encoding="utf-8")
     conftest = files["conftest.py"]
-    assert "SECOND_FACTOR = 'email'" in conftest and "ASSAY_TOTP_SECRET" in conftest
+    assert 'SECOND_FACTOR = "email"' in conftest and "ASSAY_TOTP_SECRET" in conftest
     assert "ASSAY_MAIL_LOGIN" in conftest and "import assay" not in conftest
     compile(conftest, "conftest.py", "exec")
     assert "import assay" not in files["otp_support.py"] and "from assay" not in files["otp_support.py"]

@@ -1,4 +1,3 @@
-# ruff: noqa: E501
 """Evolution for web apps (pure): UI scenarios -> a standalone pytest + Playwright (sync) suite.
 
 Locators are the role/label code the observer verified; credentials come from the environment
@@ -18,26 +17,64 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from assay.browser import otp_support
+from assay.browser.launcher import DISABLED_FEATURES, SWITCHES
 from assay.browser.page_script import COLLECT, MESSAGES
 from assay.domain.scenarios import Scenario, UiStep
 
-CONFTEST = '''"""Fixtures for the generated UI tests: Chromium, a signed-in storage state, traces on failure."""
+CONFTEST = '''"""Fixtures for the generated UI tests: Chromium, a signed-in storage state, traces on failure.
 
+The browser stays on the target's host, as assay's own did: Chromium's network services are off,
+the environment's proxy is not used and no other host name resolves; each context aborts
+requests to other hosts, blocks service workers, dismisses dialogs (a confirm() answers cancel)
+and closes pop-ups.
+"""
+
+import contextlib
 import os
 import shutil
-import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
-_URL = urlsplit(os.environ.get("ASSAY_BASE_URL") or os.environ.get("BASE_URL") or {base_url!r})
-BASE_URL = f"{{_URL.scheme}}://{{_URL.netloc}}"  # page paths are absolute: the origin is enough
-LOGIN_PATH = {login_path!r}
-SECOND_FACTOR = {second_factor!r}  # "totp" or "email": the login then asks for a one-time code
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+_DEFAULT_URL = {base_url}
+_ENV_URL = os.environ.get("ASSAY_BASE_URL") or os.environ.get("BASE_URL")
+_URL = urlsplit(_ENV_URL or _DEFAULT_URL)
+BASE_URL = f"{{_URL.scheme}}://{{_URL.netloc}}"  # page paths are absolute: the origin
+HOST = (_URL.hostname or "").lower()
+LOGIN_PATH = {login_path}
+SECOND_FACTOR = {second_factor}  # "totp" or "email": the login asks for a one-time code
+DISABLED_FEATURES = {features}
+ARGS = [
+{switches}
+    "--disable-features=" + ",".join(DISABLED_FEATURES),
+    f"--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE {{HOST}}",
+]
+
+
+def _elsewhere(url):
+    """True for a URL on another host than the target's (data: and blob: stay here)."""
+    parts = urlsplit(url)
+    other = (parts.hostname or "").lower() != HOST
+    return parts.scheme in ("http", "https", "ws", "wss") and other
+
+
+def _close(page):
+    with contextlib.suppress(PlaywrightError):  # gone with its opener
+        page.close()
+
+
+def _contained(browser, state=None):
+    """A context kept on the target's host (see the module docstring)."""
+    context = browser.new_context(storage_state=state, service_workers="block")
+    context.set_default_navigation_timeout(20000)
+    context.route(_elsewhere, lambda route: route.abort("blockedbyclient"))
+    context.route_web_socket(_elsewhere, lambda socket: socket.close())
+    context.on("dialog", lambda dialog: dialog.dismiss())
+    context.on("page", lambda page: page.on("popup", _close))
+    return context
 
 
 def _executable():
@@ -48,7 +85,8 @@ def _executable():
 @pytest.fixture(scope="session")
 def browser():
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=_executable(), headless=True, args=ARGS)
+        path = _executable()
+        browser = pw.chromium.launch(executable_path=path, headless=True, args=ARGS)
         yield browser
         browser.close()
 
@@ -58,12 +96,13 @@ def storage_state(browser, tmp_path_factory):
     """Sign in once with ASSAY_USERNAME / ASSAY_PASSWORD; None when there is no login."""
     if not LOGIN_PATH or "ASSAY_USERNAME" not in os.environ:
         return None
-    context = browser.new_context()
+    context = _contained(browser)
     page = context.new_page()
     page.goto(BASE_URL + LOGIN_PATH)
     password = page.locator("input[type=password]").first
     form = page.locator("form", has=password).first
-    form.locator("input[type=email], input[type=text], input:not([type])").first.fill(os.environ["ASSAY_USERNAME"])
+    user = form.locator("input[type=email], input[type=text], input:not([type])").first
+    user.fill(os.environ["ASSAY_USERNAME"])
     password.fill(os.environ["ASSAY_PASSWORD"])
     mark = _mail_mark() if SECOND_FACTOR else None
     password.press("Enter")
@@ -91,7 +130,7 @@ def pytest_runtest_makereport(item, call):
 
 
 def _page(browser, request, state):
-    context = browser.new_context(storage_state=state)
+    context = _contained(browser, state)
     context.tracing.start(screenshots=True, snapshots=True)
     page = context.new_page()
     yield page
@@ -142,6 +181,8 @@ def _mail_mark():
 
 def _pass_second_factor(page, mark):
     """Type the one-time code the page asks for: TOTP from ASSAY_TOTP_SECRET, else from the mail."""
+    import time
+
     from otp_support import FIELD_FACTS_SCRIPT, otp_field_index, totp_now, wait_for_code
 
     index = otp_field_index(page.evaluate(FIELD_FACTS_SCRIPT))
@@ -149,13 +190,17 @@ def _pass_second_factor(page, mark):
         return
     secret = os.environ.get("ASSAY_TOTP_SECRET")
     if not secret and mark is None:
-        pytest.skip("the login asks for a one-time code: set ASSAY_TOTP_SECRET or ASSAY_MAIL_LOGIN")
+        pytest.skip(
+            "the login asks for a one-time code: set ASSAY_TOTP_SECRET or ASSAY_MAIL_LOGIN"
+        )
     for attempt in range(2 if secret else 1):
-        if attempt:
-            time.sleep(30.5 - time.time() % 30)  # a code typed late in its window: retry in the next
+        if attempt:  # a code typed late in its window: retry in the next
+            time.sleep(30.5 - time.time() % 30)
         code = totp_now(secret) if secret else wait_for_code(_mailbox(), mark)
         if code is None:
-            pytest.fail("no mail with a one-time code arrived in ASSAY_MAIL_LOGIN's mailbox")
+            pytest.fail(
+                "no mail with a one-time code arrived in ASSAY_MAIL_LOGIN's mailbox"
+            )
         field = page.locator("input").nth(index)
         field.fill(code)
         field.press("Enter")
@@ -187,9 +232,7 @@ def step_code(step: UiStep) -> list[str]:
         "expect_message": ["assert _has_message(page), 'no message is shown'"],
         "expect_outcome": ["assert not server_errors, server_errors"],
         "expect_field_invalid": [f"assert _invalid({loc}) or _has_message(page, 500)"],
-        "expect_status": [
-            f"assert page.request.get(BASE_URL + {value}, max_redirects=5).status < 400, {value}"
-        ],
+        "expect_status": [f"assert _status(page, {value}) < 400, {value}"],
         "expect_no_console_errors": ["assert not console_errors, console_errors"],
         "expect_accessible_names": ["assert _unnamed(page) == []"],
         "expect_url": [f"assert page.url.endswith({value})"],
@@ -202,26 +245,54 @@ PAGE_SCRIPT = r"""{collect}"""
 MESSAGES = r"""{messages}"""
 
 
+def _elsewhere(url):
+    """True for a URL on another host than the target's: the conftest blocks those."""
+    parts = urlsplit(url)
+    other = (parts.hostname or "") != _URL.hostname
+    return parts.scheme in ("http", "https", "ws", "wss") and other
+
+
 def _watch(page):
     """Console errors and 5xx answers ``page`` sees from now on (the browser's own favicon excepted)."""
     console_errors, server_errors = [], []
 
     def on_console(message):
+        # Not the page's fault: the browser's own favicon request, and the other hosts'
+        # resources the conftest keeps the page from.
         where = (message.location or {{}}).get("url", "")
-        if message.type == "error" and not where.endswith("/favicon.ico"):
-            console_errors.append(message.text)
+        text = message.text
+        blocked = "ERR_BLOCKED_BY_CLIENT" in text or "ERR_NAME_NOT_RESOLVED" in text
+        own = not where.endswith("/favicon.ico") and not _elsewhere(where)
+        if message.type == "error" and own and not blocked:
+            console_errors.append(text)
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: console_errors.append(str(error)))
-    page.on("response", lambda response: server_errors.append(response.status) if response.status >= 500 else None)
+
+    def on_response(response):
+        if response.status >= 500:
+            server_errors.append(response.status)
+
+    page.on("response", on_response)
     return console_errors, server_errors
 
 
+def _status(page, path, redirects=5):
+    """The status of GET ``path``, following redirects only while they stay on the target's host."""
+    url = BASE_URL + path
+    for _ in range(redirects + 1):
+        response = page.request.get(url, max_redirects=0)
+        location = response.headers.get("location", "")
+        following = urljoin(url, location)
+        if not (300 <= response.status < 400 and location) or _elsewhere(following):
+            return response.status
+        url = following
+    return response.status
+
+
 def _settle(page):
-    try:
+    with contextlib.suppress(PlaywrightError):
         page.wait_for_load_state("networkidle", timeout=2500)
-    except Exception:
-        pass
 
 
 def _has_message(page, timeout_ms=3000):
@@ -236,7 +307,7 @@ def _invalid(field):
     """True when the field reports itself invalid; False when it is valid or gone (the form was sent)."""
     try:
         return field.evaluate("e => !e.validity.valid", timeout=3000)
-    except Exception:
+    except PlaywrightError:
         return False
 
 
@@ -278,16 +349,24 @@ def build_ui_suite(
 ) -> dict[str, str]:
     """Suite files: conftest.py and test_ui.py (path in the suite -> content); with a
     ``second_factor`` ("totp", "email") also otp_support.py, which the sign-in fixture uses."""
+    tests = "\n\n".join(test_function(s) for s in scenarios if s.ui_steps)
     header = (
-        '"""UI tests generated by assay from the observed pages."""\n\nimport os\nimport time\n'
-        "from urllib.parse import urlsplit\n\nimport pytest\nfrom playwright.sync_api import expect\n\n"
-        f'_URL = urlsplit(os.environ.get("ASSAY_BASE_URL") or os.environ.get("BASE_URL") or {base_url!r})\n'
+        '"""UI tests generated by assay from the observed pages."""\n\n'
+        "import contextlib\nimport os\nimport time\nfrom urllib.parse import urljoin, urlsplit\n\n"
+        "import pytest\nfrom playwright.sync_api import Error as PlaywrightError\n"
+        + ("from playwright.sync_api import expect\n" if "expect(" in tests else "")
+        + f"\n_DEFAULT_URL = {json.dumps(base_url)}\n"
+        '_ENV_URL = os.environ.get("ASSAY_BASE_URL") or os.environ.get("BASE_URL")\n'
+        "_URL = urlsplit(_ENV_URL or _DEFAULT_URL)\n"
         'BASE_URL = f"{_URL.scheme}://{_URL.netloc}"\n'
     )
     helpers = HELPERS.format(collect=COLLECT.strip(), messages=MESSAGES.strip())
-    tests = "\n\n".join(test_function(s) for s in scenarios if s.ui_steps)
     conftest = CONFTEST.format(
-        base_url=base_url.rstrip("/"), login_path=login_path, second_factor=second_factor
+        base_url=json.dumps(base_url.rstrip("/")),
+        login_path=json.dumps(login_path),
+        second_factor=json.dumps(second_factor),
+        features="[\n" + "".join(f"    {json.dumps(f)},\n" for f in DISABLED_FEATURES) + "]",
+        switches="\n".join(f"    {json.dumps(a)}," for a in SWITCHES),
     )
     files = {"conftest.py": conftest, "test_ui.py": header + helpers + "\n\n" + tests}
     if second_factor:

@@ -9,6 +9,7 @@ crawl stays signed in. After the pages: every same-origin link is checked for it
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -25,10 +26,12 @@ from playwright.async_api import (
     Response,
     async_playwright,
 )
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from assay.browser.action_safety import ActionPolicy, judge_button, judge_form, judge_link
+from assay.browser.containment import Containment, contained_context, contained_get, is_blocked_error
 from assay.browser.extract import PageExtract, extract_page, path_of, purpose
-from assay.browser.facts import ActionProbe, LinkCheck, PageFacts
+from assay.browser.facts import ActionProbe, BlockedHost, LinkCheck, PageFacts, UnsettledPage
 from assay.browser.form_facts import button_control, form_from_json
 from assay.browser.launcher import launch
 from assay.browser.login import LoginOutcome, sign_in
@@ -40,6 +43,7 @@ from assay.domain.target import Credentials
 T = TypeVar("T")
 R = TypeVar("R")
 _IGNORED_RESOURCES = ("/favicon.ico",)
+VISIT_SECONDS = 40.0  # one page: load, read, screenshot; past it the page never settled
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,10 @@ class CrawlResult:
     incomplete: list[str] = field(default_factory=list)  # what the crawl planned but could not do
     login: LoginOutcome | None = None
     elapsed: float = 0.0
+    blocked: tuple[BlockedHost, ...] = ()  # other hosts the pages tried to reach (all aborted)
+    unsettled: tuple[UnsettledPage, ...] = ()  # pages that never settled
+    popups_closed: int = 0
+    dialogs_dismissed: int = 0
 
     @property
     def pages(self) -> list[PageFacts]:
@@ -84,7 +92,7 @@ class CrawlResult:
 async def crawl(start_url: str, config: CrawlConfig) -> CrawlResult:
     """Launch Chromium (see :mod:`assay.browser.launcher`) and crawl ``start_url``."""
     async with async_playwright() as playwright:
-        browser = await launch(playwright)
+        browser = await launch(playwright, start_url)
         try:
             return await crawl_with(browser, start_url, config)
         finally:
@@ -96,20 +104,28 @@ async def crawl_with(browser: Browser, start_url: str, config: CrawlConfig) -> C
     started = time.monotonic()
     deadline = started + config.budget_seconds
     result = CrawlResult(start_url)
+    containment = Containment(start_url)
     if config.credentials is not None:
-        result.login = await sign_in(browser, start_url, config.credentials)
+        result.login = await sign_in(browser, start_url, config.credentials, containment)
         result.notes.append(result.login.note)
     state = result.login.state if result.login else None
-    contexts = [await browser.new_context(storage_state=state) for _ in range(max(1, config.contexts))]
+    contexts = [await contained_context(browser, containment, state) for _ in range(max(1, config.contexts))]
     try:
-        await _crawl_levels(contexts, start_url, config, deadline, result)
-        await _check_links(contexts[0], result, config, deadline)
+        await _crawl_levels(contexts, start_url, config, deadline, result, containment)
+        await _check_links(contexts[0], result, config, deadline, containment)
         if config.probe_actions and time.monotonic() < deadline:
             await _probe_actions(contexts, result, config, deadline)
     finally:
         for context in contexts:
             await context.close()
     result.elapsed = time.monotonic() - started
+    return _contained(result, containment)
+
+
+def _contained(result: CrawlResult, containment: Containment) -> CrawlResult:
+    result.blocked = containment.blocked_hosts()
+    result.unsettled = tuple(containment.unsettled)
+    result.popups_closed, result.dialogs_dismissed = containment.popups_closed, containment.dialogs_dismissed
     return result
 
 
@@ -134,7 +150,12 @@ async def _pool(
 
 
 async def _crawl_levels(
-    contexts: list[BrowserContext], start_url: str, config: CrawlConfig, deadline: float, result: CrawlResult
+    contexts: list[BrowserContext],
+    start_url: str,
+    config: CrawlConfig,
+    deadline: float,
+    result: CrawlResult,
+    containment: Containment,
 ) -> None:
     origin = _origin(start_url)
     seen = {urldefrag(start_url).url}
@@ -145,7 +166,7 @@ async def _crawl_levels(
 
         async def visit(context: BrowserContext, url: str, depth: int = depth) -> PageVisit | None:
             try:
-                return await _visit(context, url, depth, config)
+                return await _bounded_visit(context, url, depth, config, containment)
             except Exception as exc:  # one page's crash loses that page, never the crawl
                 result.incomplete.append(f"page {path_of(url)} not observed: {_why(exc)}")
                 return None
@@ -175,22 +196,40 @@ def _next_level(visits: list[PageVisit], depth: int, origin: str, seen: set[str]
     return found
 
 
-async def _visit(context: BrowserContext, url: str, depth: int, config: CrawlConfig) -> PageVisit | None:
-    page = await context.new_page()
-    console: list[str] = []
-    failed: list[str] = []
-    _listen(page, console, failed)
+async def _bounded_visit(
+    context: BrowserContext, url: str, depth: int, config: CrawlConfig, containment: Containment
+) -> PageVisit | None:
+    """:func:`_visit` within ``VISIT_SECONDS``: a page that never loads or never answers is
+    recorded as never settled, and the crawl goes on."""
     try:
-        response = await page.goto(url, wait_until="load", timeout=15000)
+        return await asyncio.wait_for(_visit(context, url, depth, config, containment), VISIT_SECONDS)
+    except TimeoutError:
+        containment.never_settled(url, f"not read within {VISIT_SECONDS:.0f} s")
+        return None
+
+
+async def _visit(
+    context: BrowserContext, url: str, depth: int, config: CrawlConfig, containment: Containment
+) -> PageVisit | None:
+    page = await context.new_page()
+    log = _PageLog(containment)
+    _listen(page, log)
+    try:
+        try:
+            response = await page.goto(url, wait_until="load", timeout=15000)
+        except PlaywrightTimeoutError:
+            containment.never_settled(url, "its load event never fired (15 s)")
+            raise
         path = path_of(page.url)
         extract = await extract_page(page, path, config.max_elements)
         title = await page.title()
         shot = await _screenshot(page, config.screenshots, f"page-{path}")
     except Exception as exc:  # a page that cannot load is a link check's business
-        failed.append(f"GET {path_of(url)} -> {str(exc).splitlines()[0][:120]}")
+        log.failed.append(f"GET {path_of(url)} -> {str(exc).splitlines()[0][:120]}")
         return None
     finally:
-        await page.close()
+        with contextlib.suppress(Exception):  # already closed by the watchdog
+            await page.close()
     facts = PageFacts(
         path=path,
         url=url,
@@ -198,8 +237,8 @@ async def _visit(context: BrowserContext, url: str, depth: int, config: CrawlCon
         title=title,
         purpose=purpose(title, extract.text, extract.structure, path),
         depth=depth,
-        console_errors=tuple(dict.fromkeys(console)),
-        failed_requests=tuple(dict.fromkeys(failed)),
+        console_errors=log.console_errors(),
+        failed_requests=tuple(dict.fromkeys(log.failed)),
         unnamed_controls=tuple(extract.unnamed),
         images_without_alt=tuple(extract.images_without_alt),
         screenshot=shot,
@@ -207,28 +246,61 @@ async def _visit(context: BrowserContext, url: str, depth: int, config: CrawlCon
     return PageVisit(facts, extract)
 
 
-def _listen(page: Page, console: list[str], failed: list[str]) -> None:
+@dataclass
+class _PageLog:
+    """What a page showed on its console and which of its requests failed, without the noise of
+    the containment: a blocked (or unresolvable) third-party resource is not the page's fault."""
+
+    containment: Containment
+    console: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    uncaught: list[str] = field(default_factory=list)
+    blocked_script: bool = False  # a script of another host was not loaded
+
+    def own(self, url: str) -> bool:
+        return self.containment.allows(url) and not path_of(url).endswith(_IGNORED_RESOURCES)
+
+    def console_errors(self) -> tuple[str, ...]:
+        # "$ is not defined" after the CDN's jQuery was blocked is the blocking's doing too.
+        uncaught = [e for e in self.uncaught if not (self.blocked_script and "ReferenceError" in e)]
+        return tuple(dict.fromkeys([*self.console, *uncaught]))
+
+
+def _listen(page: Page, log: _PageLog) -> None:
     def on_console(message: ConsoleMessage) -> None:
         where = as_str(message.location.get("url")) if message.location else ""
-        if message.type == "error" and not where.endswith(_IGNORED_RESOURCES):
-            console.append(message.text[:300])
+        text = message.text
+        if message.type != "error" or (where and not log.own(where)) or is_blocked_error(text):
+            return
+        if not log.containment.names_other_host(text):
+            log.console.append(text[:300])
 
     def on_response(response: Response) -> None:
         document = response.request.resource_type == "document"
-        if response.status >= 400 and not document and not path_of(response.url).endswith(_IGNORED_RESOURCES):
-            failed.append(f"{response.request.method} {path_of(response.url)} -> {response.status}")
+        if response.status >= 400 and not document and log.own(response.url):
+            log.failed.append(f"{response.request.method} {path_of(response.url)} -> {response.status}")
 
     def on_failed(request: Request) -> None:
-        failed.append(f"{request.method} {path_of(request.url)} -> {request.failure or 'failed'}")
+        failure = request.failure or "failed"
+        # A navigation cancelled (by the next one, or by the containment) is nobody's fault.
+        cancelled = request.resource_type == "document" and "ERR_ABORTED" in failure
+        if log.own(request.url) and not is_blocked_error(failure) and not cancelled:
+            log.failed.append(f"{request.method} {path_of(request.url)} -> {failure}")
+        elif request.resource_type == "script":
+            log.blocked_script = True
 
     page.on("console", on_console)
-    page.on("pageerror", lambda error: console.append(f"uncaught {error.name}: {error.message}"[:300]))
+    page.on("pageerror", lambda error: log.uncaught.append(f"uncaught {error.name}: {error.message}"[:300]))
     page.on("response", on_response)
     page.on("requestfailed", on_failed)
 
 
 async def _check_links(
-    context: BrowserContext, result: CrawlResult, config: CrawlConfig, deadline: float
+    context: BrowserContext,
+    result: CrawlResult,
+    config: CrawlConfig,
+    deadline: float,
+    containment: Containment,
 ) -> None:
     """Give every page its same-origin links with the status each target answers."""
     origin = _origin(result.start_url)
@@ -244,7 +316,7 @@ async def _check_links(
                 and len(statuses) < config.max_links_checked
                 and time.monotonic() < deadline
             ):
-                statuses[path] = await _status(context, urldefrag(href).url)
+                statuses[path] = await _status(context, urldefrag(href).url, containment)
     for i, page_visit in enumerate(result.visits):
         checks = {
             path_of(urldefrag(href).url): LinkCheck(page_visit.facts.path, path_of(href), text, status)
@@ -254,14 +326,11 @@ async def _check_links(
         result.visits[i].facts = replace(page_visit.facts, links=tuple(checks.values()))
 
 
-async def _status(context: BrowserContext, url: str) -> int:
+async def _status(context: BrowserContext, url: str, containment: Containment) -> int:
     try:
-        response = await context.request.get(url, max_redirects=5, timeout=10000)
+        return await contained_get(context, url, containment)
     except Exception:
         return 0
-    status = response.status
-    await response.dispose()
-    return status
 
 
 _Probe = Callable[[BrowserContext], Awaitable[ActionProbe | None]]

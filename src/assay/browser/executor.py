@@ -26,6 +26,7 @@ from playwright.async_api import (
 )
 
 from assay.browser import locators
+from assay.browser.containment import Containment, contained_context, contained_get, is_blocked_error
 from assay.browser.extract import choose_locator, fingerprint
 from assay.browser.healing import best_match
 from assay.browser.launcher import launch
@@ -95,7 +96,7 @@ class _State:
 async def run_ui_scenarios(scenarios: Sequence[Scenario], base_url: str, **options: object) -> list[UiRun]:
     """Launch Chromium and :func:`execute_ui` the scenarios."""
     async with async_playwright() as playwright:
-        browser = await launch(playwright)
+        browser = await launch(playwright, base_url)
         try:
             return await execute_ui(scenarios, base_url, browser=browser, **options)  # type: ignore[arg-type]
         finally:
@@ -118,7 +119,9 @@ async def execute_ui(
     for scenario in scenarios:
         state = _State(scenario, base_url.rstrip("/"), values, llm or NoLanguageModel(), timeout_ms)
         signed_out = "signed-out" in scenario.tags
-        context = await browser.new_context(storage_state=None if signed_out else storage_state)
+        context = await contained_context(
+            browser, Containment(base_url), None if signed_out else storage_state
+        )
         try:
             runs.append(await _run(await context.new_page(), state))
         finally:
@@ -165,9 +168,16 @@ async def _run(page: Page, state: _State) -> UiRun:
 
 
 def _on_console(message: ConsoleMessage, state: _State) -> None:
-    # The browser asks for /favicon.ico on its own; a missing one is no fault of the page.
+    # The browser asks for /favicon.ico on its own; a missing one is no fault of the page, nor is
+    # a third-party resource the containment blocked.
     where = as_str(message.location.get("url")) if message.location else ""
-    if message.type == "error" and not where.endswith("/favicon.ico"):
+    foreign = bool(where) and not Containment(state.base_url).allows(where)
+    if (
+        message.type == "error"
+        and not where.endswith("/favicon.ico")
+        and not foreign
+        and not is_blocked_error(message.text)
+    ):
         state.console.append(message.text)
 
 
@@ -292,8 +302,8 @@ async def _check(page: Page, state: _State, step: UiStep) -> tuple[bool, str]:
         invalid = await _invalid(locators.resolve(page, step.locator), timeout)
         return bool(invalid) or await _message(page, 500), "the field was accepted"
     if step.action == "expect_status":
-        response = await page.context.request.get(state.base_url + step.value, max_redirects=5)
-        return response.status < 400, f"{step.value} answered {response.status}"
+        status = await contained_get(page.context, state.base_url + step.value, Containment(state.base_url))
+        return status < 400, f"{step.value} answered {status}"
     if step.action == "expect_no_console_errors":
         return not state.console, "; ".join(state.console[:3])
     if step.action == "expect_accessible_names":

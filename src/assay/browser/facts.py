@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from assay.codec import from_json
+from assay.domain.json import JsonObject, as_list, as_object
+
 ProbeKind = Literal["submit", "click", "wrong_password"]
 
 
@@ -66,3 +69,29 @@ class PageFacts:
     links: tuple[LinkCheck, ...] = ()
     actions: tuple[ActionProbe, ...] = ()
     screenshot: str = ""
+
+
+BLOCKED_KEY = "blocked_hosts"  # Observation.page_context: [BlockedHost]
+UNSETTLED_KEY = "unsettled_pages"  # Observation.page_context: [UnsettledPage]
+
+
+@dataclass(frozen=True)
+class BlockedHost:
+    """A host other than the target's that a page tried to reach, and how many of its requests
+    the browser aborted (see :mod:`assay.browser.containment`): listed, never an app fault."""
+
+    host: str
+    requests: int
+
+
+@dataclass(frozen=True)
+class UnsettledPage:
+    """A page that stopped answering (a script that never ends, a load that never finishes)."""
+
+    url: str
+    reason: str
+
+
+def blocked_hosts(page_context: JsonObject) -> list[BlockedHost]:
+    """The third-party hosts the browser blocked during the crawl, most blocked first."""
+    return [from_json(BlockedHost, as_object(b)) for b in as_list(page_context.get(BLOCKED_KEY))]

@@ -1,29 +1,80 @@
-"""Find a Chromium and launch it headless with the flags this machine needs."""
+"""Find a Chromium and launch it headless, with its own network services off (see LAUNCH_ARGS)."""
 
 from __future__ import annotations
 
 import os
 import shutil
 from pathlib import Path
-
-from playwright.async_api import Browser, Playwright
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from assay.errors import AssayError
 
+if TYPE_CHECKING:  # the switches are imported by the pure suite generator too
+    from playwright.async_api import Browser, Playwright
+
 ENV_VAR = "ASSAY_CHROMIUM_PATH"
-# Without the background-networking flags Chromium keeps dialling Google's hosts, which a closed
-# network refuses many times a second; --no-sandbox because CI runs as root.
-LAUNCH_ARGS = (
+# assay promises traffic to the target's host only, so Chromium's own services are switched off
+# one by one (each dialled Google from every run: update.googleapis.com, accounts.google.com,
+# content-autofill.googleapis.com, clients2.google.com), and --no-proxy-server keeps an
+# HTTP(S)_PROXY / ALL_PROXY of the environment from seeing the browser's traffic. What a service
+# switch misses, the resolver rule of :func:`launch_args` catches: no other name resolves.
+# --no-sandbox because CI runs as root.
+SWITCHES = (
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
     "--disable-quic",
+    "--disable-dev-shm-usage",
     "--no-first-run",
+    "--no-default-browser-check",
+    "--no-proxy-server",  # never the environment's proxy: the target is reached directly
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--disable-dev-shm-usage",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--disable-component-extensions-with-background-pages",
+    "--disable-client-side-phishing-detection",  # safe browsing
+    "--safebrowsing-disable-auto-update",
+    "--disable-domain-reliability",  # beacons about failed requests to Google
+    "--disable-breakpad",  # crash reports
+    "--disable-crash-reporter",
+    "--metrics-recording-only",  # metrics are kept locally, never uploaded
+    "--disable-field-trial-config",  # no field trials (variations) fetched or applied
+    "--dns-prefetch-disable",  # no prediction of hosts the page might visit
+    "--no-pings",  # <a ping> beacons
 )
+# Chromium keeps only the last --disable-features: Playwright's own list comes first.
+DISABLED_FEATURES = (
+    "AvoidUnnecessaryBeforeUnloadCheckSync",
+    "DestroyProfileOnBrowserClose",
+    "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable",
+    "LensOverlay",
+    "PaintHolding",
+    "ThirdPartyStoragePartitioning",
+    "AvoidCorsURLLoaderRestartOnRedirect",
+    "NetworkTimeServiceQuerying",  # clients2.google.com
+    "AimEnabled",
+    "PreconnectToSearch",
+    # ... then the services that would leave the machine.
+    "AutofillServerCommunication",  # form field types sent to content-autofill.googleapis.com
+    "Translate",
+    "MediaRouter",
+    "DialMediaRouteProvider",
+    "GlobalMediaControls",
+    "OptimizationHints",
+    "OptimizationHintsFetching",
+    "OptimizationGuideModelDownloading",
+    "OptimizationTargetPrediction",
+    "CertificateTransparencyComponentUpdater",
+    "SafeBrowsingEnhancedProtection",
+    "InterestFeedContentSuggestions",
+    "NetworkPrediction",
+    "PrivacySandboxSettings4",
+)
+LAUNCH_ARGS = (*SWITCHES, "--disable-features=" + ",".join(DISABLED_FEATURES))
 _CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 
 
@@ -73,10 +124,27 @@ def _playwright_bundled_chromium() -> bool:
     return root.is_dir() and any(root.glob("chromium*/chrome-linux*/chrome"))
 
 
-async def launch(playwright: Playwright) -> Browser:
-    """Launch headless Chromium; Debian's (or the configured one) when present."""
+def launch_args(target_url: str | None = None) -> list[str]:
+    """:data:`LAUNCH_ARGS`, and with a target a resolver rule under which no host name but the
+    target's resolves: a service no switch turns off still cannot reach anything."""
+    host = urlsplit(target_url).hostname if target_url else None
+    if not host:
+        return list(LAUNCH_ARGS)
+    return [*LAUNCH_ARGS, resolver_rule(host)]
+
+
+def resolver_rule(host: str) -> str:
+    """The switch under which only ``host`` resolves (IP literals included: they are mapped too)."""
+    return f"--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE {host}"
+
+
+async def launch(playwright: Playwright, target_url: str | None = None) -> Browser:
+    """Launch headless Chromium; Debian's (or the configured one) when present. With
+    ``target_url`` only the target's host name resolves (see :func:`launch_args`)."""
     path = find_chromium()
     try:
-        return await playwright.chromium.launch(executable_path=path, headless=True, args=list(LAUNCH_ARGS))
+        return await playwright.chromium.launch(
+            executable_path=path, headless=True, args=launch_args(target_url)
+        )
     except Exception as exc:  # Playwright raises its own Error with the browser's stderr
         raise NoBrowserFound(f"launch failed: {str(exc).splitlines()[0]}") from exc

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from playwright.async_api import Browser, Locator, Page, StorageState
 
 from assay.browser.action_safety import origin_of
+from assay.browser.containment import Containment, contained_context
 from assay.browser.form_facts import SUBMIT_SELECTOR
 from assay.browser.otp import MailboxError, mark_mailbox, pass_second_factor
 from assay.browser.overlays import click_through, dismiss_overlays
@@ -63,10 +64,12 @@ async def _same_origin_link(page: Page, link: Locator) -> bool:
     return not href or origin_of(href) == origin_of(page.url)
 
 
-async def sign_in(browser: Browser, url: str, credentials: Credentials) -> LoginOutcome:
+async def sign_in(
+    browser: Browser, url: str, credentials: Credentials, containment: Containment | None = None
+) -> LoginOutcome:
     """Fill the first login form reachable from ``url`` and submit it, then a one-time code when
     the next page asks for one (see :mod:`assay.browser.otp`); the session on success."""
-    context = await browser.new_context()
+    context = await contained_context(browser, containment or Containment(url))
     page = await context.new_page()
     try:
         return await _sign_in(page, url, credentials)

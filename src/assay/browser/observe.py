@@ -7,7 +7,7 @@ from pathlib import Path
 
 from assay.browser.action_safety import ActionPolicy
 from assay.browser.crawler import CrawlConfig, CrawlResult, crawl
-from assay.browser.facts import PageFacts
+from assay.browser.facts import BLOCKED_KEY, UNSETTLED_KEY, PageFacts
 from assay.browser.refusals import judged_structure, refusal_note
 from assay.codec import from_json, to_json
 from assay.domain.json import Json, JsonObject, as_list, as_object
@@ -23,7 +23,7 @@ class WebObservation:
     page_structure: JsonObject
     page_context: JsonObject
     notes: tuple[str, ...]
-    incomplete: tuple[str, ...] = ()
+    incomplete: tuple[str, ...] = ()  # pages that never settled
 
 
 def config_for(target: Target, screenshots: Path | None = None, contexts: int = 2) -> CrawlConfig:
@@ -78,15 +78,20 @@ def summarise(result: CrawlResult, policy: ActionPolicy | None = None) -> WebObs
         },
         "crawl_seconds": round(result.elapsed, 2),
         "pages": [to_json(p) for p in pages],
+        **containment_context(result),
     }
     refused = refusal_note(result.visits, policy)
     notes = (
         *result.notes,
         f"crawled {len(pages)} pages in {result.elapsed:.1f} s: {len(elements)} UI elements",
         *((refused,) if refused else ()),
+        *containment_notes(result),
     )
     pages_json: JsonObject = {"pages": structure}
-    incomplete = (*result.incomplete, *_login_failure(result))
+    unsettled = tuple(
+        f"page {p.url} never settled ({p.reason}): not observed in full" for p in result.unsettled
+    )
+    incomplete = (*result.incomplete, *_login_failure(result), *unsettled)
     return WebObservation(tuple(elements.values()), pages_json, context, notes, incomplete)
 
 
@@ -97,6 +102,29 @@ def _login_failure(result: CrawlResult) -> tuple[str, ...]:
     if login is None or login.signed_in or not login.failure:
         return ()
     return (f"browser sign-in not done ({login.failure}): signed-in pages were not observed",)
+
+
+def containment_context(result: CrawlResult) -> JsonObject:
+    """What the containment blocked and closed, under ``page_context`` (see :func:`blocked_hosts`)."""
+    return {
+        BLOCKED_KEY: [to_json(b) for b in result.blocked],
+        UNSETTLED_KEY: [to_json(p) for p in result.unsettled],
+        "popups_closed": result.popups_closed,
+        "dialogs_dismissed": result.dialogs_dismissed,
+    }
+
+
+def containment_notes(result: CrawlResult) -> tuple[str, ...]:
+    notes = []
+    if result.blocked:
+        hosts = ", ".join(f"{b.host} ({b.requests})" for b in result.blocked)
+        total = sum(b.requests for b in result.blocked)
+        notes.append(f"blocked {total} browser request(s) to other hosts than the target's: {hosts}")
+    if result.popups_closed:
+        notes.append(f"closed {result.popups_closed} pop-up window(s) the pages opened")
+    if result.dialogs_dismissed:
+        notes.append(f"dismissed {result.dialogs_dismissed} JavaScript dialog(s) (confirm() answered cancel)")
+    return tuple(notes)
 
 
 def page_facts(observation: Observation) -> list[PageFacts]:

@@ -103,7 +103,7 @@ async def _run_all(
     results: dict[str, UiRun | ScenarioRun] = {}
     queue = list(scenarios)
     async with async_playwright() as playwright:
-        browser = await launch(playwright)
+        browser = await launch(playwright, target.base_url)
         try:
             state = await _signed_in(browser, target)
 

@@ -9,6 +9,7 @@ from assay.domain.findings import Finding
 from assay.domain.run import RunResult
 from assay.domain.scenarios import Scenario
 from assay.domain.verdict import coverage, incomplete_reasons, untested_line
+from assay.report.blocked import blocked_section
 from assay.report.common import (
     by_severity,
     observed_status,
@@ -301,6 +302,7 @@ def render_markdown(run: RunResult) -> str:
         spec_quality_section(run),
         coverage_section(run),
         security_section(run),
+        blocked_section(run),
         recommendations_section(run),
         running_section(run),
     ]
