@@ -17,10 +17,10 @@ from tests.apps.misbehaving import (
 )
 
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
+from assay.domain.limits import EVIDENCE_BYTES, MAX_BODY_BYTES, MAX_RETAINED_BYTES
 from assay.domain.target import Target
 from assay.errors import ConnectionDropped, TargetTimeout
-from assay.execution.body import MAX_BODY_BYTES
-from assay.execution.transport import EVIDENCE_BYTES, MAX_RETAINED_BYTES, HttpxTransport, SafetyPolicy
+from assay.execution.transport import HttpxTransport, SafetyPolicy
 
 pytestmark = pytest.mark.integration
 

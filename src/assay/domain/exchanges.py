@@ -26,7 +26,7 @@ class RecordedRequest:
 class RecordedResponse:
     status: int
     headers: dict[str, str] = field(default_factory=dict)  # lower-cased names
-    text: str = ""  # at most execution.body.MAX_BODY_BYTES of it
+    text: str = ""  # at most domain.limits.MAX_BODY_BYTES of it
     json: Json = None
     is_json: bool = False
     elapsed_seconds: float = 0.0

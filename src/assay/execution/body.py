@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import zlib
 
-# Generous for real specs (which are parsed from a response body) and bounded for hostile targets.
-MAX_BODY_BYTES = 20_000_000
+from assay.domain.limits import MAX_BODY_BYTES
 
 
 class _Inflater:

@@ -14,6 +14,7 @@ import httpx
 
 from assay.domain.exchanges import DROPPED_AGAIN, RecordedRequest, RecordedResponse
 from assay.domain.json import Json, json_depth
+from assay.domain.limits import EVIDENCE_BYTES, MAX_RETAINED_BYTES
 from assay.domain.target import SAFE_METHODS, Target
 from assay.errors import ConnectionDropped, SafetyError, TargetTimeout, TargetUnreachable
 from assay.execution.body import BoundedBody
@@ -23,11 +24,6 @@ ACCEPT_ENCODING = "gzip, deflate"
 # Deeper JSON is not judged as JSON: the oracles walk documents recursively.
 MAX_JSON_DEPTH = 200
 _DROPPED = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
-# A cut body is only evidence (it is never parsed), so only its beginning is kept.
-EVIDENCE_BYTES = 256_000
-# Bodies larger than EVIDENCE_BYTES kept in full over the whole run: past it, a target answering
-# every request with megabytes cannot make assay hold them all (later big bodies are cut).
-MAX_RETAINED_BYTES = 100_000_000
 USER_AGENT = "assay/0.4 (+automated QA; https://github.com/assay)"
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections import Counter
 
 from assay.domain.findings import SEVERITY_ORDER
+from assay.domain.limits import MAX_BODY_BYTES, MAX_RETAINED_BYTES
 from assay.domain.run import RunResult
 from assay.domain.verdict import coverage, cut_responses, incomplete_reasons, untested_line
-from assay.execution.body import MAX_BODY_BYTES
-from assay.execution.transport import MAX_RETAINED_BYTES
 
 
 def _family_lines(counts: dict[str, int]) -> list[str]:
