@@ -139,3 +139,18 @@ def test_bodies_cut_at_the_limits_are_counted_in_the_summary_not_made_inconclusi
     assert incomplete_reasons(run) == []
     [line] = [line for line in summary_lines(run) if line.startswith("limits:")]
     assert line.startswith("limits: 1 response(s) cut at assay's body limits (20 MB each")
+
+
+def test_a_plan_without_execution_is_not_inconclusive() -> None:
+    planned_only = replace(quiet_run([]), analysis=replace(analysis(), runs=()))
+    assert incomplete_reasons(planned_only) == []
+    assert _exit_code(planned_only) == EXIT_OK
+
+
+def test_scenarios_skipped_by_the_safety_rules_are_untested_not_inconclusive() -> None:
+    why = "not run: assay's safety rule: GET /reset resets the application's state; pass --destructive"
+    runs = (*analysis().runs, ScenarioRun("SC-API-099", "skipped", (), 0.0, why))
+    run = replace(quiet_run([answered()]), analysis=replace(analysis(), runs=runs))
+    assert not [r for r in incomplete_reasons(run) if "safety rule" in r]
+    budget = (*runs, ScenarioRun("SC-API-100", "skipped", (), 0.0, "not run: time budget"))
+    assert is_inconclusive(replace(run, analysis=replace(analysis(), runs=budget)))

@@ -17,6 +17,9 @@ from assay.domain.exchanges import Exchange
 from assay.domain.run import RunResult
 
 _NOT_RUN = "not run: "
+# Skipped on purpose by assay's safety rules (resets, changes to what it did not create): listed
+# as not tested with the reason, but the run did what it planned.
+_BY_SAFETY_RULE = "assay's safety rule"
 # How discovery and probing log each request: "GET <url> -> 200 ..." or "-> ConnectionDropped: ...".
 _LOGGED = re.compile(r" -> (\d{3}\b|ConnectionDropped|TargetTimeout|TargetUnreachable|unreachable)")
 _REFUSED_SPEC = re.compile(r"^GET (\S+) -> .*\(refused: (.*)\)$")
@@ -111,6 +114,8 @@ def _not_run(runs: Sequence[ScenarioRun]) -> list[str]:
     """Scenarios skipped (budget, cancel, a dead target) or stopped by an error of assay's own."""
     reasons: Counter[str] = Counter()
     for r in runs:
+        if r.status == "skipped" and _BY_SAFETY_RULE in (r.blocked_by or ""):
+            continue
         if r.status == "skipped":
             reasons[(r.blocked_by or "skipped").removeprefix(_NOT_RUN)] += 1
         elif r.status == "error" and r.blocked_by:
@@ -122,6 +127,8 @@ def _nothing_tested(run: RunResult) -> list[str]:
     if run.error and run.analysis is None:
         return []  # "stopped early" already says it
     runs = run.analysis.runs if run.analysis else ()
+    if run.analysis is not None and not runs and not run.exchanges:
+        return []  # planned without execution (--no-execute): nothing was meant to be sent
     executed = [r for r in runs if r.status in {"passed", "failed", "error"}]
     if executed or any(e.response is not None for e in run.exchanges):
         return []
