@@ -204,9 +204,10 @@ def _execute(target: Target, out_dir: Path, execute: bool) -> RunResult:
     from assay.runner_cli import run_and_write
 
     console = Console(stderr=True, soft_wrap=True)  # long finding lines stay whole in logs
+    # run_and_write writes the outputs and prints the one-line error itself, whatever happened.
     result = asyncio.run(run_and_write(target, out_dir, execute=execute, console=console))
     if result.observation is None and result.error:
-        _die(result.error)
+        raise typer.Exit(EXIT_ERROR)
     return result
 
 

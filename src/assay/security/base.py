@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from assay.domain.crashes import crash_note
 from assay.domain.exchanges import Exchange, RecordedRequest
 from assay.domain.findings import Finding
 from assay.domain.operations import ApiModel
@@ -34,6 +35,8 @@ class SecurityContext:
     cancel: CancelToken | None = None
     destructive: bool = False  # may touch objects assay did not create itself
     budget_per_family: int = 120
+    # Every ProbeClient made for this run: what a family sent is kept even when it crashes.
+    clients: list[ProbeClient] = field(default_factory=list, repr=False)
 
 
 @dataclass
@@ -43,6 +46,7 @@ class FamilyReport:
     findings: list[Finding] = field(default_factory=list)
     requests: int = 0
     notes: list[str] = field(default_factory=list)
+    crash: str | None = None  # the family raised: what failed and what it skipped, one line
 
 
 class SecurityFamily(Protocol):
@@ -60,6 +64,7 @@ class ProbeClient:
         self.budget = budget if budget is not None else ctx.budget_per_family
         self.exchanges: list[Exchange] = []
         self.sent = 0
+        ctx.clients.append(self)
 
     @property
     def exhausted(self) -> bool:
@@ -100,8 +105,18 @@ async def run_families(ctx: SecurityContext, families: Sequence[SecurityFamily])
     for family in families:
         if ctx.cancel is not None and ctx.cancel.cancelled:
             break
-        try:
-            reports.append(await family.run(ctx))
-        except Exception as exc:  # a bug in one family must not lose the others' results
-            reports.append(FamilyReport(family.name, notes=[f"crashed: {type(exc).__name__}: {exc}"]))
+        reports.append(await _run_one(ctx, family))
     return reports
+
+
+async def _run_one(ctx: SecurityContext, family: SecurityFamily) -> FamilyReport:
+    first_client = len(ctx.clients)
+    try:
+        return await family.run(ctx)
+    except Exception as exc:  # a bug in one family must not lose the others' results
+        # What it sent before crashing stays on record: counted, and kept with the run's exchanges.
+        clients = ctx.clients[first_client:]
+        exchanges = [e for c in clients for e in c.exchanges]
+        line = crash_note(f"security family {family.name}", exc, "its remaining checks were skipped")
+        sent = sum(c.sent for c in clients)
+        return FamilyReport(family.name, exchanges, [], sent, notes=[line], crash=line)
