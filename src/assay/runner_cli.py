@@ -16,6 +16,7 @@ from rich.console import Console
 from assay import __version__, pipeline
 from assay.domain.crashes import crash_note
 from assay.domain.events import AgentCompleted, AgentStarted, Event, WorkflowCompleted, WorkflowFailed
+from assay.domain.redaction import redact_text
 from assay.domain.run import RunResult
 from assay.domain.target import Target
 from assay.execution.transport import HttpxTransport, SafetyPolicy
@@ -30,8 +31,10 @@ log = logging.getLogger("assay.cli")
 async def run_and_write(target: Target, out_dir: Path, *, execute: bool, console: Console) -> RunResult:
     result = RunResult(target=target.base_url, started_at=pipeline.now_iso())
     target = replace(target, artifacts_dir=target.artifacts_dir or str(out_dir))  # screenshots go beside
-    own = tuple(s for c in target.credentials for s in c.secrets)
-    with run_log(out_dir, lambda: (*own, *result.secrets)) as log_path:
+    # The pipeline adds the credentials' secrets to result.secrets first thing; the log needs them
+    # before that, from its first line.
+    result.secrets = tuple(s for c in target.credentials for s in c.secrets)
+    with run_log(out_dir, lambda: result.secrets) as log_path:
         log.info("assay %s: run against %s, output in %s", __version__, target.base_url, out_dir)
         try:
             await _run(target, result, execute, console)
@@ -69,7 +72,7 @@ def _log_event(event: Event) -> None:
 
 def _write_and_summarise(result: RunResult, out_dir: Path, console: Console, log_path: Path) -> None:
     def say(text: str, style: str | None = None) -> None:
-        console.print(text, highlight=False, markup=False, style=style)
+        console.print(redact_text(text, result.secrets), highlight=False, markup=False, style=style)
 
     try:
         written = write_artifacts(result, out_dir)
