@@ -60,7 +60,7 @@ def test_a_crashed_family_is_one_console_line_and_a_traceback_in_the_log(
     monkeypatch.setattr(analysis_agent, "default_families", _families)
     out = tmp_path / "out"
     with raw_server(_respond) as url:
-        args = ["run", url, "--out", str(out), "--budget", "20", "--login", f"alice:{PASSWORD}"]
+        args = ["run", url, "--out", str(out), "--budget", "300", "--login", f"alice:{PASSWORD}"]
         proc = CliRunner().invoke(app, args)
     console = proc.stderr + proc.stdout
     assert proc.exit_code in (0, 1), console

@@ -254,13 +254,13 @@ async def _run(base_url: str) -> list[FamilyReport]:
     async with HttpxTransport(SafetyPolicy.for_target(target), default_timeout=5) as transport:
         auth = Authenticator(api, target, transport)
         await auth.login()
-        ctx = SecurityContext(api, target, transport, recipes, auth, deadline=time.monotonic() + 40)
+        ctx = SecurityContext(api, target, transport, recipes, auth, deadline=time.monotonic() + 600)  # a cap
         return await run_families(ctx, authz_families())
 
 
 def _found(reports: list[FamilyReport], family: str) -> set[tuple[str, str, str]]:
     report = next(r for r in reports if r.family == family)
-    assert not any(n.startswith("crashed") for n in report.notes), report.notes
+    assert report.crash is None, report.notes
     return {(f.category, f.method, f.path) for f in report.findings}
 
 
