@@ -236,7 +236,7 @@ class Api:
     base: str
     client: httpx.Client
 
-    def wait(self, workflow_id: str, timeout: float = 10.0) -> dict[str, object]:
+    def wait(self, workflow_id: str, timeout: float = 120.0) -> dict[str, object]:  # an upper bound
         import time
 
         deadline = time.monotonic() + timeout

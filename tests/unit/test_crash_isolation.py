@@ -50,7 +50,7 @@ def _answers(request: RecordedRequest) -> RecordedResponse:
 
 async def _run(transport: FakeTransport | None = None) -> tuple[RunResult, list[Event]]:
     result = RunResult(target=BASE, started_at="t")
-    stream = pipeline.run(Target(BASE, budget_seconds=5), transport or FakeTransport(_answers), result)
+    stream = pipeline.run(Target(BASE, budget_seconds=600), transport or FakeTransport(_answers), result)
     return result, [e async for e in stream]
 
 
