@@ -147,7 +147,7 @@ async def _guarded(stage: _Stage, body: StageFn) -> None:
 _SKIPPED: dict[AgentName, str] = {
     "observation": "nothing was observed; the later stages ran with an empty observation",
     "requirements": "no scenarios were written; the later stages ran without them",
-    "analysis": "no scenario was executed and no finding judged",
+    "analysis": "its scenario results and findings were lost",
     "evolution": "no test suite was generated",
 }
 
