@@ -93,3 +93,14 @@ def test_an_unreachable_target_still_writes_findings_and_the_log(tmp_path: Path)
     doc = json.loads((tmp_path / "findings.json").read_text())
     assert doc["findings"] == [] and "observation" in doc["error"]
     assert "workflow failed" in (tmp_path / "assay.log").read_text()
+
+
+def test_an_output_folder_that_cannot_be_written_is_one_line(tmp_path: Path) -> None:
+    taken = tmp_path / "a-file"
+    taken.write_text("not a folder")
+    with raw_server(_respond) as url:
+        proc = CliRunner().invoke(app, ["run", url, "--out", str(taken / "out")])
+    console = proc.stderr + proc.stdout
+    assert proc.exit_code == 2 and "Traceback" not in console
+    errors = [line for line in console.splitlines() if "error:" in line]
+    assert len(errors) == 1 and "output folder" in errors[0], console
