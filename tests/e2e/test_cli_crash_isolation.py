@@ -92,6 +92,7 @@ def test_an_unreachable_target_still_writes_findings_and_the_log(tmp_path: Path)
     assert len(errors) == 1 and "assay.log" in errors[0], errors
     doc = json.loads((tmp_path / "findings.json").read_text())
     assert doc["findings"] == [] and "observation" in doc["error"]
+    assert (tmp_path / "report.md").is_file() and (tmp_path / "junit.xml").is_file()
     assert "workflow failed" in (tmp_path / "assay.log").read_text()
 
 
