@@ -113,6 +113,7 @@ class FakePipeline:
     gate: threading.Event | None = None
     step_delay: float = 0.0
     cooperative: bool = True  # False: ignores the cancel token while held at the gate
+    crash_at: AgentName | None = None  # this stage "crashes": a note, as the real pipeline makes it
     calls: list[tuple[str, tuple[AgentName, ...], bool]] = field(default_factory=list)
 
     async def __call__(
@@ -138,6 +139,11 @@ class FakePipeline:
                 result.error = f"{agent} broke"
                 yield WorkflowFailed(utcnow(), f"{agent} broke")
                 return
+            if agent == self.crash_at:
+                hint = target.credentials[0].password if target.credentials else ""
+                result.incomplete.append(f"{agent} agent crashed (RuntimeError: planted {hint})")
+                yield AgentCompleted(agent, utcnow(), 0.01)
+                continue
             self._fill(agent, target, result)
             yield AgentCompleted(agent, utcnow(), 0.01, **_counts(agent))
         yield WorkflowCompleted(utcnow())
@@ -236,7 +242,7 @@ class Api:
     base: str
     client: httpx.Client
 
-    def wait(self, workflow_id: str, timeout: float = 10.0) -> dict[str, object]:
+    def wait(self, workflow_id: str, timeout: float = 120.0) -> dict[str, object]:  # an upper bound
         import time
 
         deadline = time.monotonic() + timeout

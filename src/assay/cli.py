@@ -206,9 +206,13 @@ def _execute(target: Target, out_dir: Path, execute: bool) -> RunResult:
     from assay.runner_cli import run_and_write
 
     console = Console(stderr=True, soft_wrap=True)  # long finding lines stay whole in logs
-    result = asyncio.run(run_and_write(target, out_dir, execute=execute, console=console))
+    # run_and_write writes the outputs and prints the one-line error itself, whatever happened.
+    try:
+        result = asyncio.run(run_and_write(target, out_dir, execute=execute, console=console))
+    except OSError as exc:  # the output folder itself cannot be written: nowhere to put anything
+        _die(f"cannot write to the output folder {out_dir}: {exc.strerror or exc}")
     if result.observation is None and result.error:
-        _die(result.error)
+        raise typer.Exit(EXIT_ERROR)
     return result
 
 

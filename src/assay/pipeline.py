@@ -1,8 +1,20 @@
 """The four agents in sequence, as one stream of typed events.
 
-Every consumer (CLI progress, SSE, the store, reports) reads this stream; a stage failure is a
-``WorkflowFailed`` event and never an exception thrown through the consumer. ``result`` is
-filled in place, so whatever finished before a failure or a cancel is kept.
+Every consumer (CLI progress, SSE, the store, reports) reads this stream; nothing is ever thrown
+through the consumer. ``result`` is filled in place, so whatever finished before a failure or a
+cancel is kept.
+
+Two kinds of trouble, told apart on purpose:
+
+- A **failure** ends the workflow with a ``WorkflowFailed`` event: the run was cancelled, the
+  target cannot be observed at all (unreachable, hanging, a given spec that cannot be used:
+  an ``AssayError`` from observation), or the target stopped answering mid-run.
+- A **crash** (an unexpected exception, a bug in assay or a Playwright error in one stage) is
+  not the end: the stage's ``AgentCompleted`` still comes, preceded by an ``AgentProgress``
+  whose message is the crash line, the line is added to ``result.incomplete``, the stage's
+  output is replaced by an empty one where later stages need it, and the run goes on to
+  ``WorkflowCompleted``. Crashes inside a stage (one security family, one oracle, the UI part
+  of the analysis) are isolated the same way, deeper down, and reach ``result.incomplete`` too.
 """
 
 from __future__ import annotations
@@ -17,6 +29,7 @@ from assay.agents.analysis import analyse
 from assay.agents.evolution import evolve
 from assay.agents.observation import observe
 from assay.agents.requirements import generate
+from assay.domain.crashes import crash_note
 from assay.domain.events import (
     AGENTS,
     AgentCompleted,
@@ -27,9 +40,11 @@ from assay.domain.events import (
     WorkflowCompleted,
     WorkflowFailed,
 )
+from assay.domain.observation import Observation
 from assay.domain.run import RunResult
+from assay.domain.scenarios import CoverageItem, CoverageMetrics, RequirementsResult
 from assay.domain.target import Target
-from assay.errors import AssayError, MissingInput
+from assay.errors import AssayError, Cancelled, MissingInput
 from assay.ports import CancelToken, HttpTransport
 
 
@@ -44,7 +59,8 @@ class _Stage:
     agent: AgentName
     queue: asyncio.Queue[Event] = field(default_factory=asyncio.Queue)
     counts: dict[str, int | None] = field(default_factory=dict)
-    failure: str | None = None  # a non-fatal stop the stage reports (the target died mid-run)
+    failure: str | None = None  # the run cannot go on: cancelled, the target unusable or gone
+    crash: str | None = None  # the stage raised unexpectedly: the run goes on without its output
 
     def progress(self, fraction: float, message: str, counters: dict[str, int]) -> None:
         self.queue.put_nowait(
@@ -81,6 +97,10 @@ async def run(
         if stage.failure is not None:
             yield _fail(result, stage.failure)
             return
+        if stage.crash is not None:
+            result.incomplete.append(stage.crash)
+            _stand_in(agent, target, result, stage.crash)
+            yield AgentProgress(agent, 1.0, stage.crash, {})
         yield AgentCompleted(agent, now_iso(), round(time.perf_counter() - started, 3), **_completed(stage))
     result.finished_at = now_iso()
     yield WorkflowCompleted(result.finished_at)
@@ -112,10 +132,34 @@ async def _drive(stage: _Stage, body: StageFn) -> AsyncIterator[Event]:
 async def _guarded(stage: _Stage, body: StageFn) -> None:
     try:
         await body(stage)
-    except AssayError as exc:
+    except (Cancelled, MissingInput) as exc:
         stage.failure = f"{stage.agent} agent: {exc}"
-    except Exception as exc:  # a bug in an agent must still end the workflow cleanly
-        stage.failure = f"{stage.agent} agent crashed: {type(exc).__name__}: {exc}"
+    except AssayError as exc:
+        # Observation's own errors mean there is nothing to test (the target cannot be reached,
+        # the spec given cannot be read); later stages' are one more crash to note.
+        if stage.agent == "observation":
+            stage.failure = f"{stage.agent} agent: {exc}"
+        else:
+            stage.crash = crash_note(f"{stage.agent} agent", exc, _SKIPPED[stage.agent])
+    except Exception as exc:  # a bug in an agent is a note: the stages after it still run
+        stage.crash = crash_note(f"{stage.agent} agent", exc, _SKIPPED[stage.agent])
+
+
+_SKIPPED: dict[AgentName, str] = {
+    "observation": "nothing was observed; the later stages ran with an empty observation",
+    "requirements": "no scenarios were written; the later stages ran without them",
+    "analysis": "its scenario results and findings were lost",
+    "evolution": "no test suite was generated",
+}
+
+
+def _stand_in(agent: AgentName, target: Target, result: RunResult, crash: str) -> None:
+    """An empty output in place of a crashed stage's, so that the stages after it can run."""
+    if agent == "observation" and result.observation is None:
+        result.observation = Observation(target=target.base_url, kind="unknown", notes=(crash,))
+    elif agent == "requirements" and result.requirements is None:
+        coverage = CoverageMetrics(0, 0, {}, (), (CoverageItem("all operations", crash),))
+        result.requirements = RequirementsResult((), (), {}, coverage)
 
 
 def _fail(result: RunResult, error: str) -> WorkflowFailed:
@@ -138,6 +182,7 @@ def _stage_bodies(
 ) -> dict[AgentName, StageFn]:
     async def observation(stage: _Stage) -> None:
         result.observation = await observe(target, transport, stage.progress)
+        result.incomplete.extend(result.observation.incomplete)
         api = result.observation.api
         stage.counts["elements_found"] = len(api.operations) if api else len(result.observation.ui_elements)
 
@@ -158,6 +203,7 @@ def _stage_bodies(
         result.exchanges = list(outcome.exchanges)
         result.findings = list(outcome.findings)
         result.secrets = tuple({*result.secrets, *outcome.secrets})
+        result.incomplete.extend(outcome.incomplete)
         stage.counts["scenarios_executed"] = len(outcome.result.runs)
         if cancel is not None and cancel.cancelled:
             result.cancelled = True

@@ -78,6 +78,8 @@ class WorkflowRecord:
     completed_at: str | None = None
     error: str | None = None
     had_credentials: bool = False
+    # What the run could not do (a stage, family or check that crashed), one line each.
+    incomplete: list[str] = field(default_factory=list)
 
     @property
     def finished(self) -> bool:

@@ -167,6 +167,7 @@ class WorkflowService:
         run = self.store.load_run(workflow_id) or RunResult(
             target=record.target, started_at=record.started_at
         )
+        run.incomplete = run.incomplete or list(record.incomplete)  # kept on the record, see job
         return WorkflowResults(record, run, self.store.test_case_ids(workflow_id))
 
     async def cancel(self, workflow_id: str) -> WorkflowRecord:

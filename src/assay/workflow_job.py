@@ -119,6 +119,8 @@ class WorkflowJob:
         self.run.finished_at = utcnow()
         self.run.cancelled = status == "cancelled"
         self.run.error = error if status != "completed" else None
+        # Crashed parts are notes, not failures: the status stays "completed", the notes are kept.
+        self.record.incomplete = [redact_text(line, self.run.secrets) for line in self.run.incomplete]
         try:
             await asyncio.to_thread(self._save_outputs)
         except Exception as exc:

@@ -196,7 +196,7 @@ async def run_all(base_url: str, app: FastAPI) -> list[FamilyReport]:
         auth = Authenticator(api, target, transport)
         await auth.login()
         assert auth.session.authenticated, auth.session.notes
-        ctx = SecurityContext(api, target, transport, recipes, auth, deadline=time.monotonic() + 80)
+        ctx = SecurityContext(api, target, transport, recipes, auth, deadline=time.monotonic() + 600)  # a cap
         return await run_families(ctx, attack_families())
 
 
@@ -217,7 +217,7 @@ def paths(findings: list[Finding]) -> set[str]:
 
 def test_no_family_crashed_and_budgets_hold(reports: list[FamilyReport]) -> None:
     for report in reports:
-        assert not any(n.startswith("crashed") for n in report.notes), (report.family, report.notes)
+        assert report.crash is None, (report.family, report.notes)
         assert report.requests <= 120
     assert {r.family for r in reports} >= {"injection", "ssrf", "cors", "rate_limiting"}
 

@@ -37,6 +37,7 @@ pytestmark = [
     pytest.mark.skipif(not browser_available(), reason="no Chromium: apt-get install -y chromium"),
     pytest.mark.skipif(not pymap_available(), reason="pymap (the test IMAP server) is not installed"),
 ]
+GENEROUS = 600.0  # a crawl's time cap, not its pace: it is bounded by its pages
 
 
 @dataclass
@@ -89,7 +90,10 @@ def test_email_code_read_over_imap_reaches_the_protected_page(email_app: App, im
     imap.deliver("Your sign-in code", "Your verification code is 111111.")  # older: must be ignored
     credentials = Credentials(USER, PASSWORD, mail=mailbox(imap))
     result = asyncio.run(
-        crawl(email_app.base_url + "/", CrawlConfig(depth=2, contexts=1, credentials=credentials))
+        crawl(
+            email_app.base_url + "/",
+            CrawlConfig(depth=2, contexts=1, credentials=credentials, budget_seconds=GENEROUS),
+        )
     )
     assert result.login is not None and result.login.signed_in, result.login
     assert result.login.second_factor == "email" and "mailbox" in result.login.note
@@ -102,7 +106,10 @@ def test_email_code_read_over_imap_reaches_the_protected_page(email_app: App, im
 def test_totp_code_reaches_the_protected_page(totp_app: App) -> None:
     credentials = Credentials(USER, PASSWORD, totp_secret=totp_app.state.totp_secret)
     result = asyncio.run(
-        crawl(totp_app.base_url + "/", CrawlConfig(depth=2, contexts=1, credentials=credentials))
+        crawl(
+            totp_app.base_url + "/",
+            CrawlConfig(depth=2, contexts=1, credentials=credentials, budget_seconds=GENEROUS),
+        )
     )
     assert result.login is not None and result.login.signed_in, result.login
     assert result.login.second_factor == "totp"
@@ -158,7 +165,7 @@ def _run_suite(folder: Path, base_url: str, second_factor: str, env: dict[str, s
     env = {**os.environ, "ASSAY_USERNAME": USER, "ASSAY_PASSWORD": PASSWORD, **env}
     env = {k: v for k, v in env.items() if not k.startswith("PYTEST_")}
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={junit}", "."]
-    proc = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=120, env=env)
+    proc = subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=600, env=env)
     case = next(ET.parse(junit).iter("testcase"))
     bad = case.find("failure") is not None or case.find("error") is not None
     return ("failed" if bad else "skipped" if case.find("skipped") is not None else "passed") + proc.stdout[

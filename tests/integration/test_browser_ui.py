@@ -62,7 +62,10 @@ def ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ui]:
         time.sleep(0.05)
     base = f"http://127.0.0.1:{port}"
     shots = tmp_path_factory.mktemp("shots")
-    config = CrawlConfig(depth=2, probe_actions=True, screenshots=Path(shots), credentials=CREDS)
+    # A cap, not a pace: the crawl is bounded by its pages; a busy machine must not cut it short.
+    config = CrawlConfig(
+        depth=2, probe_actions=True, screenshots=Path(shots), credentials=CREDS, budget_seconds=600.0
+    )
     result = asyncio.run(crawl(f"{base}/ui/", config))
     web = summarise(result)
     observation = Observation(target=base, kind="web", ui_elements=web.ui_elements,

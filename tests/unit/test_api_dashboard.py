@@ -90,11 +90,11 @@ def test_live_progress_in_a_browser(tmp_path: Path) -> None:
             status = page.locator("#status")
             # Only the script writes "started" (on the stream's agent_started): the page follows SSE.
             message = page.locator("#agent-observation .agent-message")
-            playwright.expect(message).to_have_text("started", timeout=5000)
-            playwright.expect(status).to_have_text("running")
+            playwright.expect(message).to_have_text("started", timeout=60_000)
+            playwright.expect(status).to_have_text("running", timeout=60_000)
             gate.set()
-            playwright.expect(page.locator("#findings")).to_be_visible(timeout=10000)  # reloaded when done
-            playwright.expect(status).to_have_text("completed")
+            playwright.expect(page.locator("#findings")).to_be_visible(timeout=60_000)  # reloaded when done
+            playwright.expect(status).to_have_text("completed", timeout=60_000)
             progress = page.locator("#agent-evolution progress").get_attribute("value")
         finally:
             browser.close()

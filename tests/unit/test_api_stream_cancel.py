@@ -62,7 +62,7 @@ def test_delete_cancels_at_the_next_step_and_keeps_partial_results(tmp_path: Pat
     pipeline = FakePipeline(gate=gate)
     with served(settings_for(tmp_path), pipeline) as api:
         wid = api.client.post("/generate-tests", json={"url": TARGET}).json()["workflow_id"]
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 60  # an upper bound: the loop ends as soon as it runs
         while (
             api.client.get(f"/workflows/{wid}").json()["status"] != "running" and time.monotonic() < deadline
         ):
@@ -98,9 +98,8 @@ def test_a_job_that_ignores_the_token_is_stopped_after_the_grace_period(tmp_path
     with served(settings, FakePipeline(gate=gate, cooperative=False)) as api:
         wid = api.client.post("/observation", json={"url": TARGET}).json()["workflow_id"]
         time.sleep(0.2)
-        started = time.monotonic()
         response = api.client.delete(f"/workflows/{wid}")
-        elapsed = time.monotonic() - started
         gate.set()
+    # The job ignores the token and waits for a gate opened only after the DELETE returned: its
+    # status is "cancelled" only if the grace period stopped it (no stopwatch needed).
     assert response.json()["status"] == "cancelled"
-    assert elapsed < 2

@@ -123,6 +123,23 @@ def test_a_failing_stage_fails_the_workflow_and_keeps_partial_results(tmp_path: 
     assert results["requirements_result"] is not None and results["analysis_result"] is None
 
 
+def test_a_crashed_stage_completes_the_workflow_and_its_note_is_stored(tmp_path: Path) -> None:
+    from tests.api_helpers import build_service
+
+    settings = settings_for(tmp_path)
+    body = {"url": TARGET, "login_credentials": {"username": "alice", "password": "pa55-W0rd-xyz"}}
+    with served(settings, FakePipeline(crash_at="evolution")) as api:
+        wid = api.client.post("/generate-tests", json=body).json()["workflow_id"]
+        status = api.wait(wid)
+        results = api.client.get(f"/workflows/{wid}/results").json()
+    assert status["status"] == "completed" and status["error"] is None
+    assert results["analysis_result"] is not None and results["evolution_result"] is None
+    # Kept across a restart: a new service on the same store still has the note, secret masked.
+    notes = build_service(settings).results(wid).run.incomplete
+    assert notes == ["evolution agent crashed (RuntimeError: planted ********)"]
+    assert b"pa55-W0rd-xyz" not in stored_bytes(settings, tmp_path)
+
+
 def test_secrets_are_never_returned_stored_or_streamed(tmp_path: Path) -> None:
     secret, gmail, totp = "pa55-W0rd-xyz", "gmail-app-secret-123", "JBSWY3DPEHPK3PXPQRST"
     body = {

@@ -76,9 +76,31 @@ def test_growth_super_linear_vs_linear() -> None:
     assert judge_growth(linear, ex(200, {}, 1.5), "body text", CTX) == []
 
 
+def test_growth_is_judged_against_the_fastest_baseline_of_the_same_run() -> None:
+    # A busy machine delayed the first short answer: its second sample is the honest baseline.
+    noisy = [(12, ex(422, {}, 0.4)), (20, ex(422, {}, 0.6)), (24, ex(422, {}, 4.0))]
+    assert judge_growth(noisy, ex(422, {}, 4.2), "handle", CTX) == []  # 10× for 2× the size: unsure
+    [found] = judge_growth(noisy, ex(422, {}, 4.2), "handle", CTX, baseline=[ex(422, {}, 0.01)])
+    assert found.evidence["baseline_seconds"] == 0.01 and found.evidence["time_ratio"] == 400.0
+    # The smaller of the slow answer and its confirmation counts: one slow sample is not enough.
+    assert judge_growth(noisy, ex(422, {}, 0.3), "handle", CTX, baseline=[ex(422, {}, 0.01)]) == []
+
+
+def test_a_loaded_machine_slows_every_answer_and_the_ratio_still_holds() -> None:
+    def scaled(factor: float) -> list[tuple[int, Exchange]]:
+        return [(12, ex(422, {}, 0.005 * factor)), (24, ex(422, {}, 2.0 * factor))]
+
+    for factor in (1.0, 3.0, 10.0):  # the same server on an idle, a busy and a crawling machine
+        points = scaled(factor)
+        assert judge_growth(points, points[-1][1], "handle", CTX), factor
+
+
 def test_page_size_and_filler() -> None:
     assert judge_page_size(ex(200, [], 0.01), ex(200, [], 2.0), ex(200, [], 2.1), "limit", CTX)
     assert judge_page_size(ex(200, [], 0.01), ex(422, {}, 2.0), ex(422, {}, 2.0), "limit", CTX) == []
+    noisy_base = ex(200, [], 0.5)  # the default page, delayed once by a busy machine
+    assert judge_page_size(noisy_base, ex(200, [], 2.0), ex(200, [], 2.1), "limit", CTX) == []
+    assert judge_page_size(noisy_base, ex(200, [], 2.0), ex(200, [], 2.1), "limit", CTX, [ex(200, [], 0.01)])
     assert filler(r"^(\d+)+$") == "0" and filler(r"^([a-z]+)*$") == "a" and filler(None) == "a"
 
 

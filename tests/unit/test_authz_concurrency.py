@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from tests.fakes import FakeTransport, json_response
 from tests.unit.test_authz_support import CTX, step
 
+from assay.domain.exchanges import RecordedRequest, RecordedResponse
 from assay.domain.json import Json
-from assay.security.authz.concurrency import RACE_CATEGORY, RaceTrial, judge
+from assay.security.authz.concurrency import RACE_CATEGORY, Concurrency, RaceTrial, judge
+from assay.security.base import SecurityContext
 
 
 def race(duplicate: int, *burst: int) -> RaceTrial:
@@ -56,3 +59,69 @@ def test_creates_that_document_a_conflict_are_raced_first() -> None:
     recipes["ping"] = recipe("ping", "/pings", has_body=False)
     ctx = SecurityContext(api, None, None, recipes, None, 0.0)  # type: ignore[arg-type]
     assert race_candidates(ctx) == ["tag", "note"]
+
+
+class _RaceOnSecondBurst:
+    """A create with a unique name whose race shows only in the second burst (as a busy machine
+    spreads the first burst's requests past the server's race window)."""
+
+    BURST = 8
+
+    def __init__(self) -> None:
+        from tests.unit.test_authz_identities import FakeServer
+
+        self.accounts = FakeServer()
+        self.creates = 0
+
+    def __call__(self, request: RecordedRequest) -> RecordedResponse:
+        if not request.url.endswith("/tags"):
+            return self.accounts(request)
+        self.creates += 1
+        burst, index = divmod(self.creates - 3, self.BURST)  # creates 1 and 2: the sequential pair
+        if self.creates == 1 or (burst == 0 and index == 0) or (burst == 1 and index < 2):
+            return json_response(201, {"id": self.creates})
+        return json_response(409, {"detail": "taken"})
+
+
+async def _race_ctx(server: _RaceOnSecondBurst) -> SecurityContext:
+    import time
+    from dataclasses import replace
+
+    from tests.unit.test_authz_identities import API
+
+    from assay.domain.operations import Operation, RequestBody, ResponseSpec
+    from assay.domain.scenarios import Action, Expectation, RequestSpec, ResourceRecipe
+    from assay.domain.target import Credentials, Target
+    from assay.execution.auth import Authenticator
+
+    body = RequestBody("application/json", {"type": "object"})
+    tags = Operation("POST", "/tags", request_body=body, responses=(ResponseSpec("201"), ResponseSpec("409")))
+    api = replace(API, operations=(*API.operations, tags))
+    spec = RequestSpec("POST /tags", "POST", "/tags", body={"name": "{unique}"}, has_body=True)
+    recipes = {"tag": ResourceRecipe("tag", Action("tag", spec, Expectation()))}
+    target = Target("http://127.0.0.1:9", credentials=(Credentials("alice", "pw"),))
+    transport = FakeTransport(server)
+    auth = Authenticator(api, target, transport)
+    await auth.login()
+    return SecurityContext(api, target, transport, recipes, auth, deadline=time.monotonic() + 600)
+
+
+async def test_a_burst_that_shows_nothing_is_tried_again_and_the_finding_says_which() -> None:
+    server = _RaceOnSecondBurst()
+    report = await Concurrency().run(await _race_ctx(server))
+    [finding] = report.findings
+    assert finding.category == RACE_CATEGORY and finding.evidence["bursts"] == 2
+    assert server.creates == 2 + 2 * _RaceOnSecondBurst.BURST  # stopped at the burst that showed it
+
+
+async def test_without_a_unique_field_one_burst_is_enough() -> None:
+    class NoUniqueness(_RaceOnSecondBurst):
+        def __call__(self, request: RecordedRequest) -> RecordedResponse:
+            if request.url.endswith("/tags"):
+                self.creates += 1
+                return json_response(201, {"id": self.creates})
+            return self.accounts(request)
+
+    server = NoUniqueness()
+    report = await Concurrency().run(await _race_ctx(server))
+    assert report.findings == [] and server.creates == 2 + _RaceOnSecondBurst.BURST

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import pytest
 from tests.fakes import FakeTransport, json_response
@@ -68,12 +69,22 @@ async def test_closing_the_stream_cancels_the_running_stage() -> None:
     stream = pipeline.run(Target("http://127.0.0.1:9"), transport, result)
     assert isinstance(await stream.__anext__(), AgentStarted)
     assert isinstance(await stream.__anext__(), AgentProgress)  # the stage task is running now
-    await asyncio.sleep(0.05)
-    assert transport.requests  # and hangs inside its first request
+    await _until(lambda: bool(transport.requests))  # and hangs inside its first request
     await stream.aclose()
-    await asyncio.sleep(0.05)
-    leftovers = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-    assert not [t for t in leftovers if not t.done()], leftovers
+    await _until(lambda: not _running_tasks())
+    assert not _running_tasks(), _running_tasks()
+
+
+def _running_tasks() -> list[asyncio.Task[object]]:
+    return [t for t in asyncio.all_tasks() if t is not asyncio.current_task() and not t.done()]
+
+
+async def _until(condition: Callable[[], bool], turns: int = 1000) -> None:
+    """Let the event loop turn until ``condition`` holds: counted in turns, not in seconds."""
+    for _ in range(turns):
+        if condition():
+            return
+        await asyncio.sleep(0)
 
 
 @pytest.fixture(autouse=True)

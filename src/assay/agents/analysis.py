@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from assay.agents.fresh_values import templates_by_operation
 from assay.agents.progress import ProgressFn
@@ -29,6 +29,7 @@ from assay.analysis.planning import plan, refine, resets_state
 from assay.browser.stage import is_ui
 from assay.browser.ui_analysis import UiOutcome, analyse_ui, ui_findings
 from assay.domain.analysis import AnalysisResult, ExecutionSuccess, Reliability, ScenarioRun
+from assay.domain.crashes import isolated, isolated_async
 from assay.domain.exchanges import Exchange
 from assay.domain.findings import ANONYMOUS, Finding
 from assay.domain.observation import Observation
@@ -52,6 +53,7 @@ class AnalysisOutcome:
     findings: list[Finding]
     target_failure: str | None = None
     secrets: tuple[str, ...] = ()  # passwords and tokens used: to redact from every output
+    incomplete: list[str] = field(default_factory=list)  # parts that crashed, one line each
 
 
 class _Progress:
@@ -108,43 +110,167 @@ async def _execute_and_judge(
     cancel: CancelToken | None,
 ) -> AnalysisOutcome:
     api, sent_before = observation.api, transport.requests_sent
+    crashes: list[str] = []  # each sub-part is isolated: a crash in one keeps the others' results
     auth_exchanges: list[Exchange] = []
-    auth = await _authenticate(api, target, transport, auth_exchanges, report_progress)
     groups, reset_groups = _split_resets(_groups(planned, requirements.scenarios))
-    report = await execute(
-        groups,
-        requirements.recipes,
-        api,
-        target,
-        transport,
-        auth=auth,
-        cancel=cancel,
-        on_run=lambda run: report_progress.scenario_done(run, transport.requests_sent - sent_before),
+    auth, report = await _api_execution(
+        groups, requirements, api, target, transport, auth_exchanges, report_progress, cancel, crashes
     )
     in_plan_order(report, requirements.scenarios)
-    ui = await _ui(observation, planned, requirements, target, report_progress, cancel, report)
-    families = await _security(api, target, transport, requirements, auth, report, report_progress, cancel)
+    ui, families = await _ui_and_security(
+        observation, planned, requirements, target, transport, auth, report, report_progress, cancel, crashes
+    )
     exchanges = [*auth_exchanges, *report.exchanges]
     # The run's password for the accounts it registers is a secret like any given one.
     own = (*(s for c in target.credentials for s in c.secrets), target.ledger.password)
     secrets = (*auth.secrets, *own) if auth else own
     report_progress(0.88, "judging the recorded exchanges")
-    findings = await _findings(
-        exchanges, api, target, transport, report, planned, secrets, families, ui, auth,
-        templates=templates_by_operation(requirements),
+    findings = await _judged(
+        exchanges, api, target, transport, report, planned, secrets, families, ui, crashes,
+        auth=auth, templates=templates_by_operation(requirements),
     )  # fmt: skip
     exchanges.extend(e for r in families for e in r.exchanges)
     exchanges.extend(report.after_reset)  # beside a reset found by its effect: evidence, never judged
-    findings = await _reset_phase(
-        reset_groups, requirements, api, target, transport, auth, report, exchanges, findings, secrets, cancel
+    findings = await isolated_async(
+        "analysis: state resets",
+        "the state-resetting scenarios were not run",
+        _reset_phase(
+            reset_groups,
+            requirements,
+            api,
+            target,
+            transport,
+            auth,
+            report,
+            exchanges,
+            findings,
+            secrets,
+            cancel,
+        ),
+        findings,
+        crashes,
     )
+    sent = transport.requests_sent - sent_before
     report_progress.counters["findings"] = len(findings)
-    report_progress.counters["requests"] = transport.requests_sent - sent_before
-    result = _final_result(
-        planned, requirements, api, report, findings, transport.requests_sent - sent_before, families, ui
+    report_progress.counters["requests"] = sent
+    result = isolated(
+        "analysis: refining the risk scores",
+        "the planned scores are reported unrefined",
+        lambda: _final_result(planned, requirements, api, report, findings, sent, families, ui),
+        replace(planned, requests_sent=sent),
+        crashes,
     )
     report_progress(1.0, f"executed {len(report.runs)} scenarios, {len(findings)} findings")
-    return AnalysisOutcome(result, exchanges, findings, report.target_failure, secrets)
+    crashes.extend(r.crash for r in families if r.crash)
+    return AnalysisOutcome(result, exchanges, findings, report.target_failure, secrets, crashes)
+
+
+async def _api_execution(
+    groups: list[list[Scenario]],
+    requirements: RequirementsResult,
+    api: ApiModel | None,
+    target: Target,
+    transport: HttpTransport,
+    auth_exchanges: list[Exchange],
+    report_progress: _Progress,
+    cancel: CancelToken | None,
+    crashes: list[str],
+) -> tuple[Authenticator | None, ExecutionReport]:
+    """Log in, then run the API scenarios' groups in order; each step isolated."""
+    sent_before = transport.requests_sent
+    auth = await isolated_async(
+        "analysis: authentication",
+        "scenarios ran without credentials and security checks were skipped",
+        _authenticate(api, target, transport, auth_exchanges, report_progress),
+        None,
+        crashes,
+    )
+    report = await isolated_async(
+        "analysis: API scenario execution",
+        "no API scenario results",
+        execute(
+            groups,
+            requirements.recipes,
+            api,
+            target,
+            transport,
+            auth=auth,
+            cancel=cancel,
+            on_run=lambda run: report_progress.scenario_done(run, transport.requests_sent - sent_before),
+        ),
+        ExecutionReport(),
+        crashes,
+    )
+    return auth, report
+
+
+async def _ui_and_security(
+    observation: Observation,
+    planned: AnalysisResult,
+    requirements: RequirementsResult,
+    target: Target,
+    transport: HttpTransport,
+    auth: Authenticator | None,
+    report: ExecutionReport,
+    report_progress: _Progress,
+    cancel: CancelToken | None,
+    crashes: list[str],
+) -> tuple[UiOutcome, list[FamilyReport]]:
+    """The browser scenarios and the security families, each isolated from the other."""
+    ui = await isolated_async(
+        "analysis: UI execution",
+        "UI scenarios and page findings were skipped",
+        _ui(observation, planned, requirements, target, report_progress, cancel, report),
+        UiOutcome(),
+        crashes,
+    )
+    families = await isolated_async(
+        "analysis: security checks",
+        "the security families were skipped",
+        _security(observation.api, target, transport, requirements, auth, report, report_progress, cancel),
+        [],
+        crashes,
+    )
+    return ui, families
+
+
+async def _judged(
+    exchanges: list[Exchange],
+    api: ApiModel | None,
+    target: Target,
+    transport: HttpTransport,
+    report: ExecutionReport,
+    planned: AnalysisResult,
+    secrets: tuple[str, ...],
+    families: Sequence[FamilyReport],
+    ui: UiOutcome,
+    crashes: list[str],
+    *,
+    auth: Authenticator | None = None,
+    templates: Mapping[str, Sequence[RequestSpec]] | None = None,
+) -> list[Finding]:
+    """The judged findings; when judging itself crashes, the families' and pages' findings still count."""
+    others = [*(f for r in families for f in r.findings), *ui.findings]
+    return await isolated_async(
+        "analysis: judging",
+        "HTTP findings were not judged; security and page findings are kept unmerged",
+        _findings(
+            exchanges,
+            api,
+            target,
+            transport,
+            report,
+            planned,
+            secrets,
+            families,
+            ui,
+            auth,
+            templates=templates,
+            crashes=crashes,
+        ),
+        others,
+        crashes,
+    )
 
 
 async def _authenticate(
@@ -279,6 +405,7 @@ async def _findings(
     auth: Authenticator | None = None,
     *,
     templates: Mapping[str, Sequence[RequestSpec]] | None = None,
+    crashes: list[str] | None = None,
 ) -> list[Finding]:
     context = OracleContext(
         latency_budget_seconds=target.latency_budget_seconds,
@@ -286,7 +413,7 @@ async def _findings(
         scenario_severities={r.scenario_id: r.severity for r in planned.risk_scores},
         known_ids=frozenset(report.created_ids),
     )
-    judged = [*judge_all(exchanges, api, context), *(f for r in families for f in r.findings)]
+    judged = [*judge_all(exchanges, api, context, crashes), *(f for r in families for f in r.findings)]
     can_replay = report.target_failure is None and not report.cancelled
     recorded = [*exchanges, *(e for r in families for e in r.exchanges)]
     checked = await check_flaky(judged, recorded, target, transport, templates) if can_replay else judged

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 from assay.agents.progress import ProgressFn, report
 from assay.browser.stage import observe_pages
+from assay.domain.crashes import crash_note
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
 from assay.domain.observation import Observation, ProbedEndpoint, TargetKind
 from assay.domain.operations import ApiModel
@@ -46,7 +47,12 @@ async def observe(
     base URL cannot be reached, SpecNotFound/SpecParseError/SpecRefError for a given spec that
     cannot be used. A target that serves HTML is also crawled in Chromium when one is found.
     """
-    return await observe_pages(target, await _observe_http(target, transport, progress), progress)
+    http = await _observe_http(target, transport, progress)
+    try:
+        return await observe_pages(target, http, progress)
+    except Exception as exc:  # a browser crash (a Playwright timeout in sign-in) keeps the HTTP side
+        line = crash_note("observation: browser crawl", exc, "the pages were not observed")
+        return replace(http, notes=(*http.notes, line), incomplete=(*http.incomplete, line))
 
 
 async def _observe_http(target: Target, transport: HttpTransport, progress: ProgressFn | None) -> Observation:

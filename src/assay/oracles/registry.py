@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
+from assay.domain.crashes import isolated
 from assay.domain.exchanges import Exchange
 from assay.domain.findings import Finding
 from assay.domain.operations import ApiModel
@@ -31,9 +33,20 @@ HTTP_ORACLES: tuple[tuple[str, Judge], ...] = (
 )
 
 
-def judge_all(exchanges: Sequence[Exchange], api: ApiModel | None, context: OracleContext) -> list[Finding]:
-    """Every HTTP oracle's findings, unmerged (``merge.merge_findings`` dedups and numbers them)."""
+def judge_all(
+    exchanges: Sequence[Exchange],
+    api: ApiModel | None,
+    context: OracleContext,
+    crashes: list[str] | None = None,
+) -> list[Finding]:
+    """Every HTTP oracle's findings, unmerged (``merge.merge_findings`` dedups and numbers them).
+
+    An oracle that raises judges nothing; the others still run, and the crash is one line in
+    ``crashes`` (when given) and a traceback in the log.
+    """
     findings: list[Finding] = []
-    for _name, judge in HTTP_ORACLES:
-        findings.extend(judge(exchanges, api, context))
+    notes = crashes if crashes is not None else []
+    for name, judge in HTTP_ORACLES:
+        work = partial(judge, exchanges, api, context)
+        findings.extend(isolated(f"oracle {name}", f"no {name} findings were judged", work, [], notes))
     return findings

@@ -69,5 +69,7 @@ def findings_document(run: RunResult) -> JsonObject:
         document["error"] = run.error
     if run.cancelled:
         document["cancelled"] = True
+    if run.incomplete:
+        document["incomplete"] = list(run.incomplete)
     redacted = redact_json(document, run.secrets)
     return redacted if isinstance(redacted, dict) else document

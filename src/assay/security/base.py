@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from assay.domain.crashes import crash_note
 from assay.domain.exchanges import Exchange, RecordedRequest
 from assay.domain.findings import Finding
 from assay.domain.operations import ApiModel
@@ -40,6 +41,8 @@ class SecurityContext:
     destructive: bool = False  # may touch objects assay did not create itself
     budget_per_family: int = 120
     resets: frozenset[str] = frozenset()  # operations the scenarios showed to reset the application
+    # Every ProbeClient made for this run: what a family sent is kept even when it crashes.
+    clients: list[ProbeClient] = field(default_factory=list, repr=False)
 
 
 @dataclass
@@ -49,6 +52,7 @@ class FamilyReport:
     findings: list[Finding] = field(default_factory=list)
     requests: int = 0
     notes: list[str] = field(default_factory=list)
+    crash: str | None = None  # the family raised: what failed and what it skipped, one line
 
 
 class SecurityFamily(Protocol):
@@ -71,6 +75,7 @@ class ProbeClient:
         destructive = ctx.destructive or ctx.target.destructive
         self._guard = SafetyGuard(ctx.target, ctx.api, creates=creates, destructive=destructive)
         self._guard.add_resets(ctx.resets)
+        ctx.clients.append(self)
 
     @property
     def exhausted(self) -> bool:
@@ -136,8 +141,18 @@ async def run_families(ctx: SecurityContext, families: Sequence[SecurityFamily])
     for family in families:
         if ctx.cancel is not None and ctx.cancel.cancelled:
             break
-        try:
-            reports.append(await family.run(ctx))
-        except Exception as exc:  # a bug in one family must not lose the others' results
-            reports.append(FamilyReport(family.name, notes=[f"crashed: {type(exc).__name__}: {exc}"]))
+        reports.append(await _run_one(ctx, family))
     return reports
+
+
+async def _run_one(ctx: SecurityContext, family: SecurityFamily) -> FamilyReport:
+    first_client = len(ctx.clients)
+    try:
+        return await family.run(ctx)
+    except Exception as exc:  # a bug in one family must not lose the others' results
+        # What it sent before crashing stays on record: counted, and kept with the run's exchanges.
+        clients = ctx.clients[first_client:]
+        exchanges = [e for c in clients for e in c.exchanges]
+        line = crash_note(f"security family {family.name}", exc, "its remaining checks were skipped")
+        sent = sum(c.sent for c in clients)
+        return FamilyReport(family.name, exchanges, [], sent, notes=[line], crash=line)
