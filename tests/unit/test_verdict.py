@@ -12,6 +12,7 @@ from assay.domain.exchanges import DROPPED_AGAIN, Exchange, RecordedRequest, Rec
 from assay.domain.observation import Observation
 from assay.domain.run import RunResult
 from assay.domain.verdict import coverage, incomplete_reasons, is_inconclusive, untested_line
+from assay.report.findings_doc import findings_document
 from assay.report.markdown import render_markdown
 from assay.report.summary import summary_lines
 
@@ -37,6 +38,7 @@ def test_a_run_that_did_what_it_planned_is_conclusive() -> None:
     assert incomplete_reasons(run) == []
     assert _exit_code(run) == EXIT_OK
     assert "No issue was found in what was tested." in render_markdown(run)
+    assert findings_document(run)["inconclusive"] is False and "incomplete" not in findings_document(run)
     assert not [line for line in summary_lines(run) if "INCONCLUSIVE" in line]
 
 
@@ -45,6 +47,8 @@ def test_every_connection_dropped_is_inconclusive_everywhere() -> None:
     [reason] = incomplete_reasons(run)
     assert reason.startswith("no answer to any of the 3 requests sent (3 connection dropped)")
     assert _exit_code(run) == EXIT_INCONCLUSIVE
+    doc = findings_document(run)
+    assert doc["inconclusive"] is True and doc["incomplete"] == [reason]
     report = render_markdown(run)
     assert "INCONCLUSIVE" in report and "No issue was found" not in report
     assert (

@@ -6,6 +6,7 @@ from assay import __version__
 from assay.domain.findings import Finding, default_proof
 from assay.domain.json import Json, JsonObject
 from assay.domain.run import RunResult
+from assay.domain.verdict import incomplete_reasons
 from assay.report.common import category_counts, redact_json, requests_sent, severity_counts, tally
 
 
@@ -69,7 +70,10 @@ def findings_document(run: RunResult) -> JsonObject:
         document["error"] = run.error
     if run.cancelled:
         document["cancelled"] = True
-    if run.incomplete:
-        document["incomplete"] = list(run.incomplete)
+    # The same verdict as the summary, report.md and the exit code: what the run could not do.
+    reasons: list[Json] = [*incomplete_reasons(run)]
+    document["inconclusive"] = bool(reasons)
+    if reasons:
+        document["incomplete"] = reasons
     redacted = redact_json(document, run.secrets)
     return redacted if isinstance(redacted, dict) else document
