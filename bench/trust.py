@@ -1,0 +1,396 @@
+"""Measure assay on third-party apps (issue 13, "Trust first"): findings, determinism, containment.
+
+For each target (httpbin, todolist-fastapi, datasette, Django's admin, all installed from PyPI),
+the app is started fresh on 127.0.0.1 as ``nobody`` with a clean environment, ``assay run`` runs
+against it as a subprocess, then the app is stopped; this happens twice per target, one target
+after another (never in parallel). assay runs with HTTP_PROXY/HTTPS_PROXY/ALL_PROXY pointing at a
+logging sinkhole on loopback started here: every connection it receives is traffic that tried to
+leave the machine.
+
+    python bench/trust.py [--out-root DIR] [--runs 2] [TARGET ...]
+
+Per target it prints wall time, exit code, findings by severity, the (category, method, path)
+set, whether the runs' sets are identical (and their symmetric difference), requests sent
+(assay's own count) and served (the app's access log), and the sinkhole's connections.
+Raw outputs stay in ``--out-root``: one folder per run with assay's outputs, its console log,
+the app's log, and ``results.json`` for all runs. Not part of the test suite; see bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import re
+import shutil
+import site
+import socket
+import socketserver
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.apps.webapps import ADMIN, ProcessServer, datasette_db, django_project, free_port  # noqa: E402
+
+HOST = "127.0.0.1"
+Key = tuple[str, str, str]
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+# One request line in werkzeug's, Django's and uvicorn's access logs.
+ACCESS_LINE = re.compile(r'"[A-Z]+ \S+ HTTP/\d(\.\d)?"')
+UNPRIVILEGED = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+
+
+# --- the proxy sinkhole --------------------------------------------------------------------
+
+
+class Sinkhole(socketserver.ThreadingTCPServer):
+    """Accepts any connection, records its first request line, answers 502 and closes."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self) -> None:
+        super().__init__((HOST, 0), _SinkholeHandler)
+        self.lock = threading.Lock()
+        self.seen: list[str] = []
+        self.port = int(self.server_address[1])
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def take(self) -> list[str]:
+        """The connections received since the last call."""
+        with self.lock:
+            seen, self.seen = self.seen, []
+        return seen
+
+
+class _SinkholeHandler(socketserver.BaseRequestHandler):
+    def handle(self) -> None:
+        sock: socket.socket = self.request
+        sock.settimeout(3)
+        try:
+            head = sock.recv(4096).split(b"\r\n", 1)[0].decode("latin-1", "replace")
+        except OSError:
+            head = ""
+        server = self.server
+        assert isinstance(server, Sinkhole)
+        with server.lock:
+            server.seen.append(head[:200] or "(no request line)")
+        with contextlib.suppress(OSError):
+            sock.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+
+
+# --- the targets ---------------------------------------------------------------------------
+
+
+@dataclass
+class Started:
+    """A target running in a child process, and the file its output goes to."""
+
+    server: ProcessServer
+    log: Path
+    unprivileged: bool
+
+    def served(self) -> int:
+        """Requests in the app's access log so far (the readiness probe included)."""
+        try:
+            lines = self.log.read_text(errors="replace").splitlines()
+        except OSError:
+            return 0
+        return sum(1 for line in lines if ACCESS_LINE.search(line))
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """The Python the apps run on, and whether they run as nobody."""
+
+    python: str
+    unprivileged: bool
+    note: str = ""
+
+
+def app_runtime(root: Path) -> Runtime:
+    """A venv nobody can run: our interpreter may live under /root, which nobody cannot enter.
+
+    It is made from the system's Python of the same version and sees this environment's
+    site-packages (the apps installed from PyPI) through a .pth file; nothing is downloaded.
+    """
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    system = Path("/usr/bin") / version
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        return Runtime(sys.executable, False, "not root or no setpriv: apps run as the caller")
+    if not system.is_file():
+        return Runtime(sys.executable, False, f"no {system}: apps run as root")
+    venv = root / "app-venv"
+    if not (venv / "bin" / "python").exists():
+        subprocess.run([str(system), "-m", "venv", "--without-pip", str(venv)], check=True)
+        pth = venv / "lib" / version / "site-packages" / "trust-apps.pth"
+        pth.write_text("\n".join(site.getsitepackages()) + "\n")
+    return Runtime(str(venv / "bin" / "python"), True)
+
+
+def hand_to_nobody(folder: Path) -> None:
+    """Let the unprivileged app read and write its own throwaway folder (databases, journals)."""
+    for path in [folder, *folder.rglob("*")]:
+        os.chown(path, 65534, 65534, follow_symlinks=False)
+
+
+def launch(rt: Runtime, args: list[str], port: int, cwd: Path, log: Path, ready: str = "/") -> Started:
+    """Start ``args`` (as nobody if we can) with a clean environment, its output into ``log``."""
+    path = f"PATH={Path(rt.python).parent}:/usr/bin:/bin"
+    env = ["env", "-i", path, f"HOME={cwd}", "PYTHONUNBUFFERED=1", "LANG=C.UTF-8"]
+    prefix = [*UNPRIVILEGED, *env] if rt.unprivileged else env
+    if rt.unprivileged:
+        hand_to_nobody(cwd)
+    # The shell opens the log as the caller, then execs the app; nothing fills an unread pipe.
+    wrapped = ["sh", "-c", 'log="$1"; shift; exec "$@" >>"$log" 2>&1', "sh", str(log), *prefix, *args]
+    return Started(ProcessServer(wrapped, cwd, port, ready), log, rt.unprivileged)
+
+
+def start_httpbin(rt: Runtime, log: Path) -> Started:
+    port = free_port()
+    work = Path(tempfile.mkdtemp(prefix="trust-httpbin-"))
+    args = [rt.python, "-m", "httpbin.core", "--host", HOST, "--port", str(port)]
+    return launch(rt, args, port, work, log)
+
+
+def start_todolist(rt: Runtime, log: Path) -> Started:
+    # The package opens ./todos.db at import: a fresh folder gives a fresh, empty database.
+    port = free_port()
+    work = Path(tempfile.mkdtemp(prefix="trust-todo-"))
+    app = "fastapi_todo_list.main:app"
+    args = [rt.python, "-m", "uvicorn", app, "--host", HOST, "--port", str(port)]
+    return launch(rt, args, port, work, log)
+
+
+def start_datasette(rt: Runtime, log: Path) -> Started:
+    db = datasette_db()
+    port = free_port()
+    args = [rt.python, "-m", "datasette", "serve", str(db), "-h", HOST, "-p", str(port)]
+    return launch(rt, args, port, db.parent, log)
+
+
+def start_django(rt: Runtime, log: Path) -> Started:
+    root = django_project()
+    port = free_port()
+    args = [rt.python, "manage.py", "runserver", "--noreload", "--insecure", f"{HOST}:{port}"]
+    return launch(rt, args, port, root, log, "/admin/login/")
+
+
+@dataclass(frozen=True)
+class App:
+    """How to start one target and what a new user would pass to ``assay run`` for it."""
+
+    start: Callable[[Runtime, Path], Started]
+    path: str = "/"
+    spec: str = ""
+    extra: tuple[str, ...] = ()
+
+
+APPS: dict[str, App] = {
+    "httpbin": App(start_httpbin, spec="/spec.json"),
+    "todolist-fastapi": App(start_todolist, spec="/openapi.json"),
+    "datasette": App(start_datasette, extra=("--depth", "2")),
+    "django-admin": App(start_django, "/admin/", extra=("--depth", "2", "--login", f"{ADMIN[0]}:{ADMIN[1]}")),
+}
+
+
+# --- one run -------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    target: str
+    index: int
+    command: list[str] = field(default_factory=list)
+    wall_s: float = 0.0
+    exit_code: int | None = None
+    findings: list[dict[str, str]] = field(default_factory=list)
+    requests_sent: int | None = None
+    requests_served: int = 0
+    sinkhole: list[str] = field(default_factory=list)
+    unprivileged: bool = False
+    error: str = ""
+
+    @property
+    def keys(self) -> set[Key]:
+        return {(f["category"], f["method"], f["path"]) for f in self.findings}
+
+    @property
+    def by_severity(self) -> Counter[str]:
+        return Counter(f["severity"] for f in self.findings)
+
+
+def proxy_env(sinkhole: Sinkhole) -> dict[str, str]:
+    names = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
+    proxies = {name: sinkhole.url for name in names} | {name.lower(): sinkhole.url for name in names}
+    # Loopback stays direct, as in a corporate setup: only traffic leaving the machine is caught.
+    no_proxy = {"NO_PROXY": f"{HOST},localhost", "no_proxy": f"{HOST},localhost"}
+    src = os.environ.get("PYTHONPATH", str(ROOT / "src"))
+    return {**os.environ, **proxies, **no_proxy, "PYTHONPATH": src}
+
+
+def assay_command(args: argparse.Namespace, app: App, base_url: str, out: Path) -> list[str]:
+    cmd = [*args.assay_cmd.split(), "run", base_url + app.path]
+    if app.spec:
+        cmd += ["--spec", base_url + app.spec]
+    if args.budget is not None:
+        cmd += ["--budget", str(args.budget)]
+    return [*cmd, *app.extra, "--out", str(out)]
+
+
+def read_findings(run: Run, out: Path) -> None:
+    try:
+        document = json.loads((out / "findings.json").read_text())
+    except (OSError, ValueError) as exc:
+        run.error = run.error or f"no findings.json: {exc}"
+        return
+    for f in document.get("findings", []):
+        row = {k: str(f.get(k, "")) for k in ("id", "category", "severity", "method", "path", "title")}
+        row["method"] = row["method"].upper()
+        row["proof"] = str(f.get("proof", "-"))
+        row["identity"] = str(f.get("identity", "-"))
+        run.findings.append(row)
+    sent = document.get("summary", {}).get("requests_sent")
+    run.requests_sent = int(sent) if isinstance(sent, int) else None
+
+
+def run_once(name: str, index: int, args: argparse.Namespace, sinkhole: Sinkhole, rt: Runtime) -> Run:
+    app, folder = APPS[name], args.out_root / f"{name}-{index}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    run = Run(name, index)
+    started = app.start(rt, folder / "app.log")
+    run.unprivileged = started.unprivileged
+    before = started.served()
+    run.command = assay_command(args, app, started.server.base_url, folder / "out")
+    sinkhole.take()
+    clock = time.monotonic()
+    try:
+        with (folder / "assay.log").open("w") as console:
+            done = subprocess.run(run.command, stdout=console, stderr=subprocess.STDOUT,
+                                  env=proxy_env(sinkhole), timeout=args.timeout, check=False)  # fmt: skip
+        run.exit_code = done.returncode
+    except subprocess.TimeoutExpired:
+        run.error = f"timed out after {args.timeout:.0f} s"
+    run.wall_s = round(time.monotonic() - clock, 1)
+    time.sleep(1)  # let the sinkhole's last handler record its line
+    run.sinkhole = sinkhole.take()
+    started.server.stop()
+    run.requests_served = started.served() - before
+    read_findings(run, folder / "out")
+    return run
+
+
+# --- the summary ---------------------------------------------------------------------------
+
+
+def severity_text(run: Run) -> str:
+    counts = run.by_severity
+    return " ".join(f"{s[0].upper()}{counts[s]}" for s in SEVERITIES if counts[s]) or "none"
+
+
+def key_text(key: Key) -> str:
+    return f"{key[0]} {key[1]} {key[2]}"
+
+
+def target_section(name: str, runs: list[Run]) -> list[str]:
+    lines = [f"### {name}", "", f"`{' '.join(runs[0].command)}`", ""]
+    lines += ["| run | wall s | exit | findings | by severity | sent | served | sinkhole | as nobody |"]
+    lines += ["|---|---|---|---|---|---|---|---|---|"]
+    for r in runs:
+        exit_text = r.exit_code if r.error == "" else f"{r.exit_code} ({r.error})"
+        sent = "-" if r.requests_sent is None else r.requests_sent
+        nobody = "yes" if r.unprivileged else "no"
+        lines.append(
+            f"| {r.index} | {r.wall_s} | {exit_text} | {len(r.findings)} | {severity_text(r)} | "
+            f"{sent} | {r.requests_served} | {len(r.sinkhole)} | {nobody} |"
+        )
+    sets = [r.keys for r in runs]
+    same = all(s == sets[0] for s in sets)
+    lines += ["", f"Identical (category, method, path) sets across runs: **{'yes' if same else 'no'}**"]
+    if not same:
+        union, common = set().union(*sets), set.intersection(*sets)
+        for key in sorted(union - common):
+            where = ",".join(str(r.index) for r in runs if key in r.keys)
+            lines.append(f"- only in run {where}: {key_text(key)}")
+    lines += ["", "Findings of run 1 (id severity proof identity: category method path — title):", ""]
+    lines += [finding_line(f) for f in runs[0].findings]
+    for r in runs:
+        lines += [f"- run {r.index} sinkhole: {line}" for line in sorted(set(r.sinkhole))]
+    return [*lines, ""]
+
+
+def finding_line(f: dict[str, str]) -> str:
+    where = f"{f['category']} {f['method']} {f['path']}"
+    return f"- {f['id']} {f['severity']} {f['proof']} {f['identity']}: {where} — {f['title']}"
+
+
+def summary_table(results: dict[str, list[Run]]) -> list[str]:
+    lines = ["| target | wall s | exit | findings | by severity (run 1) | same set | sinkhole |"]
+    lines += ["|---|---|---|---|---|---|---|"]
+    for name, runs in results.items():
+        same = all(r.keys == runs[0].keys for r in runs)
+        lines.append(
+            f"| {name} | {' / '.join(str(r.wall_s) for r in runs)}"
+            f" | {' / '.join(str(r.exit_code) for r in runs)}"
+            f" | {' / '.join(str(len(r.findings)) for r in runs)} | {severity_text(runs[0])}"
+            f" | {'yes' if same else 'no'} | {sum(len(r.sinkhole) for r in runs)} |"
+        )
+    return [*lines, ""]
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    raw = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=raw)
+    parser.add_argument("targets", nargs="*", default=list(APPS), help=f"among {', '.join(APPS)}")
+    parser.add_argument("--out-root", type=Path, default=Path(tempfile.gettempdir()) / "trust")
+    parser.add_argument("--runs", type=int, default=2, help="runs per target, each on a fresh app")
+    parser.add_argument("--budget", type=float, default=None, help="assay's --budget (default: assay's own)")
+    parser.add_argument("--timeout", type=float, default=900, help="hard cap per assay run, seconds")
+    parser.add_argument("--assay-cmd", default=f"{sys.executable} -m assay")
+    args = parser.parse_args(argv)
+    unknown = [t for t in args.targets if t not in APPS]
+    if unknown:
+        parser.error(f"unknown target {', '.join(unknown)}; choose among {', '.join(APPS)}")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    args.out_root.mkdir(parents=True, exist_ok=True)
+    sinkhole = Sinkhole()
+    rt = app_runtime(args.out_root)
+    results: dict[str, list[Run]] = {}
+    for name in args.targets:
+        results[name] = []
+        for index in range(1, args.runs + 1):
+            print(f"{name} run {index}...", file=sys.stderr, flush=True)
+            results[name].append(run_once(name, index, args, sinkhole, rt))
+    sinkhole.shutdown()
+    who = "as nobody, clean environment" if rt.unprivileged else rt.note
+    text = [f"Apps run {who}; sinkhole at {sinkhole.url}.", "", *summary_table(results)]
+    for name, runs in results.items():
+        text += target_section(name, runs)
+    print("\n".join(text))
+    dump = {name: [asdict(r) for r in runs] for name, runs in results.items()}
+    (args.out_root / "results.json").write_text(json.dumps(dump, indent=2))
+    (args.out_root / "summary.md").write_text("\n".join(text))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
