@@ -46,7 +46,14 @@ HOST = "127.0.0.1"
 Key = tuple[str, str, str]
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 # One request line in werkzeug's, Django's and uvicorn's access logs.
-ACCESS_LINE = re.compile(r'"[A-Z]+ \S+ HTTP/\d(\.\d)?"')
+ACCESS_LINE = re.compile(r'"([A-Z]+) \S+ HTTP/\d(\.\d)?"')
+ANSI = re.compile(r"\x1b\[[0-9;]*m")  # werkzeug colours its log lines
+WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+LEGEND = (
+    "scenarios: passed/failed/skipped+blocked; sent: assay's own count (HTTP side, browser excluded);"
+    " served: the app's access log (browser included); writes: POST/PUT/PATCH/DELETE in that log;"
+    " sinkhole: connections that tried to leave the machine through the proxy."
+)
 UNPRIVILEGED = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
 
 
@@ -93,6 +100,14 @@ class _SinkholeHandler(socketserver.BaseRequestHandler):
             sock.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
 
 
+def destination(line: str) -> str:
+    """Where a proxied request wanted to go: the method and origin, without path or query."""
+    method, _, rest = line.partition(" ")
+    target = rest.split(" ", 1)[0]
+    scheme, sep, tail = target.partition("://")
+    return f"{method} {scheme}{sep}{tail.split('/', 1)[0]}" if sep else f"{method} {target}"
+
+
 # --- the targets ---------------------------------------------------------------------------
 
 
@@ -104,13 +119,13 @@ class Started:
     log: Path
     unprivileged: bool
 
-    def served(self) -> int:
-        """Requests in the app's access log so far (the readiness probe included)."""
+    def served(self) -> Counter[str]:
+        """Requests in the app's access log so far by method (the readiness probe included)."""
         try:
-            lines = self.log.read_text(errors="replace").splitlines()
+            text = ANSI.sub("", self.log.read_text(errors="replace"))
         except OSError:
-            return 0
-        return sum(1 for line in lines if ACCESS_LINE.search(line))
+            return Counter()
+        return Counter(match.group(1) for match in ACCESS_LINE.finditer(text))
 
 
 @dataclass(frozen=True)
@@ -221,6 +236,8 @@ class Run:
     findings: list[dict[str, str]] = field(default_factory=list)
     requests_sent: int | None = None
     requests_served: int = 0
+    writes_served: int = 0
+    scenarios: dict[str, int] = field(default_factory=dict)
     sinkhole: list[str] = field(default_factory=list)
     unprivileged: bool = False
     error: str = ""
@@ -266,6 +283,8 @@ def read_findings(run: Run, out: Path) -> None:
         run.findings.append(row)
     sent = document.get("summary", {}).get("requests_sent")
     run.requests_sent = int(sent) if isinstance(sent, int) else None
+    scenarios = document.get("summary", {}).get("scenarios", {})
+    run.scenarios = {k: v for k, v in scenarios.items() if isinstance(v, int)}
 
 
 def run_once(name: str, index: int, args: argparse.Namespace, sinkhole: Sinkhole, rt: Runtime) -> Run:
@@ -288,9 +307,11 @@ def run_once(name: str, index: int, args: argparse.Namespace, sinkhole: Sinkhole
         run.error = f"timed out after {args.timeout:.0f} s"
     run.wall_s = round(time.monotonic() - clock, 1)
     time.sleep(1)  # let the sinkhole's last handler record its line
-    run.sinkhole = sinkhole.take()
+    run.sinkhole = [destination(line) for line in sinkhole.take()]
     started.server.stop()
-    run.requests_served = started.served() - before
+    served = started.served() - before
+    run.requests_served = served.total()
+    run.writes_served = sum(n for method, n in served.items() if method in WRITES)
     read_findings(run, folder / "out")
     return run
 
@@ -303,21 +324,29 @@ def severity_text(run: Run) -> str:
     return " ".join(f"{s[0].upper()}{counts[s]}" for s in SEVERITIES if counts[s]) or "none"
 
 
+def scenario_text(run: Run) -> str:
+    s = run.scenarios
+    return (
+        f"{s.get('passed', 0)}/{s.get('failed', 0)}/{s.get('skipped', 0) + s.get('blocked', 0)}" if s else "-"
+    )
+
+
 def key_text(key: Key) -> str:
     return f"{key[0]} {key[1]} {key[2]}"
 
 
 def target_section(name: str, runs: list[Run]) -> list[str]:
     lines = [f"### {name}", "", f"`{' '.join(runs[0].command)}`", ""]
-    lines += ["| run | wall s | exit | findings | by severity | sent | served | sinkhole | as nobody |"]
-    lines += ["|---|---|---|---|---|---|---|---|---|"]
+    lines += [
+        "| run | wall s | exit | findings | by severity | scenarios | sent | served | writes | sinkhole |"
+    ]
+    lines += ["|---|---|---|---|---|---|---|---|---|---|"]
     for r in runs:
         exit_text = r.exit_code if r.error == "" else f"{r.exit_code} ({r.error})"
         sent = "-" if r.requests_sent is None else r.requests_sent
-        nobody = "yes" if r.unprivileged else "no"
         lines.append(
             f"| {r.index} | {r.wall_s} | {exit_text} | {len(r.findings)} | {severity_text(r)} | "
-            f"{sent} | {r.requests_served} | {len(r.sinkhole)} | {nobody} |"
+            f"{scenario_text(r)} | {sent} | {r.requests_served} | {r.writes_served} | {len(r.sinkhole)} |"
         )
     sets = [r.keys for r in runs]
     same = all(s == sets[0] for s in sets)
@@ -382,7 +411,7 @@ def main(argv: list[str] | None = None) -> int:
             results[name].append(run_once(name, index, args, sinkhole, rt))
     sinkhole.shutdown()
     who = "as nobody, clean environment" if rt.unprivileged else rt.note
-    text = [f"Apps run {who}; sinkhole at {sinkhole.url}.", "", *summary_table(results)]
+    text = [f"Apps run {who}; sinkhole at {sinkhole.url}.", "", LEGEND, "", *summary_table(results)]
     for name, runs in results.items():
         text += target_section(name, runs)
     print("\n".join(text))
