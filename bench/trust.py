@@ -22,9 +22,7 @@ import argparse
 import contextlib
 import json
 import os
-import re
 import shutil
-import site
 import socket
 import socketserver
 import subprocess
@@ -33,28 +31,23 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.apps.webapps import ADMIN, ProcessServer, datasette_db, django_project, free_port  # noqa: E402
+from trust_apps import APPS, HOST, App, Runtime, app_runtime  # noqa: E402
 
-HOST = "127.0.0.1"
 Key = tuple[str, str, str]
 SEVERITIES = ("critical", "high", "medium", "low", "info")
-# One request line in werkzeug's, Django's and uvicorn's access logs.
-ACCESS_LINE = re.compile(r'"([A-Z]+) \S+ HTTP/\d(\.\d)?"')
-ANSI = re.compile(r"\x1b\[[0-9;]*m")  # werkzeug colours its log lines
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 LEGEND = (
     "scenarios: passed/failed/skipped+blocked; sent: assay's own count (HTTP side, browser excluded);"
     " served: the app's access log (browser included); writes: POST/PUT/PATCH/DELETE in that log;"
-    " sinkhole: connections that tried to leave the machine through the proxy."
+    " sinkhole: connections that tried to leave the machine through the proxy;"
+    " seed intact: rows assay did not create (seeded before the run) are unchanged after it."
 )
-UNPRIVILEGED = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
 
 
 # --- the proxy sinkhole --------------------------------------------------------------------
@@ -95,132 +88,19 @@ class _SinkholeHandler(socketserver.BaseRequestHandler):
         server = self.server
         assert isinstance(server, Sinkhole)
         with server.lock:
-            server.seen.append(head[:200] or "(no request line)")
+            server.seen.append(head[:200] or "(no-request-line)")
         with contextlib.suppress(OSError):
             sock.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
 
 
 def destination(line: str) -> str:
     """Where a proxied request wanted to go: the method and origin, without path or query."""
+    if " " not in line:
+        return line
     method, _, rest = line.partition(" ")
     target = rest.split(" ", 1)[0]
     scheme, sep, tail = target.partition("://")
     return f"{method} {scheme}{sep}{tail.split('/', 1)[0]}" if sep else f"{method} {target}"
-
-
-# --- the targets ---------------------------------------------------------------------------
-
-
-@dataclass
-class Started:
-    """A target running in a child process, and the file its output goes to."""
-
-    server: ProcessServer
-    log: Path
-    unprivileged: bool
-
-    def served(self) -> Counter[str]:
-        """Requests in the app's access log so far by method (the readiness probe included)."""
-        try:
-            text = ANSI.sub("", self.log.read_text(errors="replace"))
-        except OSError:
-            return Counter()
-        return Counter(match.group(1) for match in ACCESS_LINE.finditer(text))
-
-
-@dataclass(frozen=True)
-class Runtime:
-    """The Python the apps run on, and whether they run as nobody."""
-
-    python: str
-    unprivileged: bool
-    note: str = ""
-
-
-def app_runtime(root: Path) -> Runtime:
-    """A venv nobody can run: our interpreter may live under /root, which nobody cannot enter.
-
-    It is made from the system's Python of the same version and sees this environment's
-    site-packages (the apps installed from PyPI) through a .pth file; nothing is downloaded.
-    """
-    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    system = Path("/usr/bin") / version
-    if os.geteuid() != 0 or shutil.which("setpriv") is None:
-        return Runtime(sys.executable, False, "not root or no setpriv: apps run as the caller")
-    if not system.is_file():
-        return Runtime(sys.executable, False, f"no {system}: apps run as root")
-    venv = root / "app-venv"
-    if not (venv / "bin" / "python").exists():
-        subprocess.run([str(system), "-m", "venv", "--without-pip", str(venv)], check=True)
-        pth = venv / "lib" / version / "site-packages" / "trust-apps.pth"
-        pth.write_text("\n".join(site.getsitepackages()) + "\n")
-    return Runtime(str(venv / "bin" / "python"), True)
-
-
-def hand_to_nobody(folder: Path) -> None:
-    """Let the unprivileged app read and write its own throwaway folder (databases, journals)."""
-    for path in [folder, *folder.rglob("*")]:
-        os.chown(path, 65534, 65534, follow_symlinks=False)
-
-
-def launch(rt: Runtime, args: list[str], port: int, cwd: Path, log: Path, ready: str = "/") -> Started:
-    """Start ``args`` (as nobody if we can) with a clean environment, its output into ``log``."""
-    path = f"PATH={Path(rt.python).parent}:/usr/bin:/bin"
-    env = ["env", "-i", path, f"HOME={cwd}", "PYTHONUNBUFFERED=1", "LANG=C.UTF-8"]
-    prefix = [*UNPRIVILEGED, *env] if rt.unprivileged else env
-    if rt.unprivileged:
-        hand_to_nobody(cwd)
-    # The shell opens the log as the caller, then execs the app; nothing fills an unread pipe.
-    wrapped = ["sh", "-c", 'log="$1"; shift; exec "$@" >>"$log" 2>&1', "sh", str(log), *prefix, *args]
-    return Started(ProcessServer(wrapped, cwd, port, ready), log, rt.unprivileged)
-
-
-def start_httpbin(rt: Runtime, log: Path) -> Started:
-    port = free_port()
-    work = Path(tempfile.mkdtemp(prefix="trust-httpbin-"))
-    args = [rt.python, "-m", "httpbin.core", "--host", HOST, "--port", str(port)]
-    return launch(rt, args, port, work, log)
-
-
-def start_todolist(rt: Runtime, log: Path) -> Started:
-    # The package opens ./todos.db at import: a fresh folder gives a fresh, empty database.
-    port = free_port()
-    work = Path(tempfile.mkdtemp(prefix="trust-todo-"))
-    app = "fastapi_todo_list.main:app"
-    args = [rt.python, "-m", "uvicorn", app, "--host", HOST, "--port", str(port)]
-    return launch(rt, args, port, work, log)
-
-
-def start_datasette(rt: Runtime, log: Path) -> Started:
-    db = datasette_db()
-    port = free_port()
-    args = [rt.python, "-m", "datasette", "serve", str(db), "-h", HOST, "-p", str(port)]
-    return launch(rt, args, port, db.parent, log)
-
-
-def start_django(rt: Runtime, log: Path) -> Started:
-    root = django_project()
-    port = free_port()
-    args = [rt.python, "manage.py", "runserver", "--noreload", "--insecure", f"{HOST}:{port}"]
-    return launch(rt, args, port, root, log, "/admin/login/")
-
-
-@dataclass(frozen=True)
-class App:
-    """How to start one target and what a new user would pass to ``assay run`` for it."""
-
-    start: Callable[[Runtime, Path], Started]
-    path: str = "/"
-    spec: str = ""
-    extra: tuple[str, ...] = ()
-
-
-APPS: dict[str, App] = {
-    "httpbin": App(start_httpbin, spec="/spec.json"),
-    "todolist-fastapi": App(start_todolist, spec="/openapi.json"),
-    "datasette": App(start_datasette, extra=("--depth", "2")),
-    "django-admin": App(start_django, "/admin/", extra=("--depth", "2", "--login", f"{ADMIN[0]}:{ADMIN[1]}")),
-}
 
 
 # --- one run -------------------------------------------------------------------------------
@@ -237,6 +117,8 @@ class Run:
     requests_sent: int | None = None
     requests_served: int = 0
     writes_served: int = 0
+    seed_checked: int = 0
+    seed_lost: list[str] = field(default_factory=list)
     scenarios: dict[str, int] = field(default_factory=dict)
     sinkhole: list[str] = field(default_factory=list)
     unprivileged: bool = False
@@ -294,6 +176,9 @@ def run_once(name: str, index: int, args: argparse.Namespace, sinkhole: Sinkhole
     run = Run(name, index)
     started = app.start(rt, folder / "app.log")
     run.unprivileged = started.unprivileged
+    if app.seed:
+        app.seed(started)
+    seeded = app.snapshot(started) if app.snapshot else []
     before = started.served()
     run.command = assay_command(args, app, started.server.base_url, folder / "out")
     sinkhole.take()
@@ -309,6 +194,9 @@ def run_once(name: str, index: int, args: argparse.Namespace, sinkhole: Sinkhole
     time.sleep(1)  # let the sinkhole's last handler record its line
     run.sinkhole = [destination(line) for line in sinkhole.take()]
     started.server.stop()
+    if app.snapshot:
+        run.seed_lost = sorted(set(seeded) - set(app.snapshot(started)))
+        run.seed_checked = len(seeded)
     served = started.served() - before
     run.requests_served = served.total()
     run.writes_served = sum(n for method, n in served.items() if method in WRITES)
@@ -337,17 +225,8 @@ def key_text(key: Key) -> str:
 
 def target_section(name: str, runs: list[Run]) -> list[str]:
     lines = [f"### {name}", "", f"`{' '.join(runs[0].command)}`", ""]
-    lines += [
-        "| run | wall s | exit | findings | by severity | scenarios | sent | served | writes | sinkhole |"
-    ]
-    lines += ["|---|---|---|---|---|---|---|---|---|---|"]
-    for r in runs:
-        exit_text = r.exit_code if r.error == "" else f"{r.exit_code} ({r.error})"
-        sent = "-" if r.requests_sent is None else r.requests_sent
-        lines.append(
-            f"| {r.index} | {r.wall_s} | {exit_text} | {len(r.findings)} | {severity_text(r)} | "
-            f"{scenario_text(r)} | {sent} | {r.requests_served} | {r.writes_served} | {len(r.sinkhole)} |"
-        )
+    lines += [RUN_HEAD, "|---" * (RUN_HEAD.count("|") - 1) + "|"]
+    lines += [run_row(r) for r in runs]
     sets = [r.keys for r in runs]
     same = all(s == sets[0] for s in sets)
     lines += ["", f"Identical (category, method, path) sets across runs: **{'yes' if same else 'no'}**"]
@@ -360,7 +239,29 @@ def target_section(name: str, runs: list[Run]) -> list[str]:
     lines += [finding_line(f) for f in runs[0].findings]
     for r in runs:
         lines += [f"- run {r.index} sinkhole: {line}" for line in sorted(set(r.sinkhole))]
+        lines += [f"- run {r.index} seeded row changed or gone: {row}" for row in r.seed_lost]
     return [*lines, ""]
+
+
+RUN_HEAD = (
+    "| run | wall s | exit | findings | by severity | scenarios | sent | served | writes | sinkhole"
+    " | seed intact |"
+)
+
+
+def seed_text(run: Run) -> str:
+    if not run.seed_checked:
+        return "-"
+    return "yes" if not run.seed_lost else f"no ({len(run.seed_lost)}/{run.seed_checked} rows)"
+
+
+def run_row(r: Run) -> str:
+    exit_text = r.exit_code if r.error == "" else f"{r.exit_code} ({r.error})"
+    sent = "-" if r.requests_sent is None else r.requests_sent
+    return (
+        f"| {r.index} | {r.wall_s} | {exit_text} | {len(r.findings)} | {severity_text(r)} | {scenario_text(r)}"
+        f" | {sent} | {r.requests_served} | {r.writes_served} | {len(r.sinkhole)} | {seed_text(r)} |"
+    )
 
 
 def finding_line(f: dict[str, str]) -> str:
@@ -369,15 +270,18 @@ def finding_line(f: dict[str, str]) -> str:
 
 
 def summary_table(results: dict[str, list[Run]]) -> list[str]:
-    lines = ["| target | wall s | exit | findings | by severity (run 1) | same set | sinkhole |"]
-    lines += ["|---|---|---|---|---|---|---|"]
+    lines = [
+        "| target | wall s | exit | findings | by severity (run 1) | same set | sinkhole | seed intact |"
+    ]
+    lines += ["|---|---|---|---|---|---|---|---|"]
     for name, runs in results.items():
         same = all(r.keys == runs[0].keys for r in runs)
         lines.append(
             f"| {name} | {' / '.join(str(r.wall_s) for r in runs)}"
             f" | {' / '.join(str(r.exit_code) for r in runs)}"
             f" | {' / '.join(str(len(r.findings)) for r in runs)} | {severity_text(runs[0])}"
-            f" | {'yes' if same else 'no'} | {sum(len(r.sinkhole) for r in runs)} |"
+            f" | {'yes' if same else 'no'} | {sum(len(r.sinkhole) for r in runs)}"
+            f" | {' / '.join(seed_text(r) for r in runs)} |"
         )
     return [*lines, ""]
 
