@@ -260,7 +260,8 @@ def run_row(r: Run) -> str:
     sent = "-" if r.requests_sent is None else r.requests_sent
     return (
         f"| {r.index} | {r.wall_s} | {exit_text} | {len(r.findings)} | {severity_text(r)}"
-        f" | {scenario_text(r)} | {sent} | {r.requests_served} | {r.writes_served} | {len(r.sinkhole)} | {seed_text(r)} |"
+        f" | {scenario_text(r)} | {sent} | {r.requests_served} | {r.writes_served}"
+        f" | {len(r.sinkhole)} | {seed_text(r)} |"
     )
 
 
