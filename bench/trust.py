@@ -170,30 +170,26 @@ def read_findings(run: Run, out: Path) -> None:
 
 
 def run_once(name: str, index: int, args: argparse.Namespace, sinkhole: Sinkhole, rt: Runtime) -> Run:
+    """Start the app fresh, seed it, run assay against it once, stop it and read what happened."""
     app, folder = APPS[name], args.out_root / f"{name}-{index}"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     run = Run(name, index)
-    started = app.start(rt, folder / "app.log")
-    run.unprivileged = started.unprivileged
-    if app.seed:
-        app.seed(started)
-    seeded = app.snapshot(started) if app.snapshot else []
-    before = started.served()
-    run.command = assay_command(args, app, started.server.base_url, folder / "out")
-    sinkhole.take()
-    clock = time.monotonic()
     try:
-        with (folder / "assay.log").open("w") as console:
-            done = subprocess.run(run.command, stdout=console, stderr=subprocess.STDOUT,
-                                  env=proxy_env(sinkhole), timeout=args.timeout, check=False)  # fmt: skip
-        run.exit_code = done.returncode
-    except subprocess.TimeoutExpired:
-        run.error = f"timed out after {args.timeout:.0f} s"
-    run.wall_s = round(time.monotonic() - clock, 1)
-    time.sleep(1)  # let the sinkhole's last handler record its line
-    run.sinkhole = [destination(line) for line in sinkhole.take()]
-    started.server.stop()
+        started = app.start(rt, folder / "app.log")
+    except (RuntimeError, OSError, subprocess.CalledProcessError) as exc:
+        run.error = f"the app did not start: {exc}"[:300]
+        return run
+    run.unprivileged = started.unprivileged
+    try:
+        if app.seed:
+            app.seed(started)
+        seeded = app.snapshot(started) if app.snapshot else []
+        before = started.served()
+        run.command = assay_command(args, app, started.server.base_url, folder / "out")
+        execute(run, folder / "assay.log", sinkhole, args.timeout)
+    finally:
+        started.server.stop()
     if app.snapshot:
         run.seed_lost = sorted(set(seeded) - set(app.snapshot(started)))
         run.seed_checked = len(seeded)
@@ -202,6 +198,24 @@ def run_once(name: str, index: int, args: argparse.Namespace, sinkhole: Sinkhole
     run.writes_served = sum(n for method, n in served.items() if method in WRITES)
     read_findings(run, folder / "out")
     return run
+
+
+def execute(run: Run, log: Path, sinkhole: Sinkhole, timeout: float) -> None:
+    """Run assay's command with the proxies pointing at the sinkhole; record time, exit, leaks."""
+    sinkhole.take()
+    clock = time.monotonic()
+    try:
+        with log.open("w") as console:
+            done = subprocess.run(run.command, stdout=console, stderr=subprocess.STDOUT,
+                                  env=proxy_env(sinkhole), timeout=timeout, check=False)  # fmt: skip
+        run.exit_code = done.returncode
+    except subprocess.TimeoutExpired:
+        run.error = f"timed out after {timeout:.0f} s"
+    except OSError as exc:
+        run.error = f"assay did not start: {exc}"
+    run.wall_s = round(time.monotonic() - clock, 1)
+    time.sleep(1)  # let the sinkhole's last handler record its line
+    run.sinkhole = [destination(line) for line in sinkhole.take()]
 
 
 # --- the summary ---------------------------------------------------------------------------
