@@ -79,10 +79,8 @@ def _write_and_summarise(result: RunResult, out_dir: Path, console: Console, log
     except Exception as exc:  # a renderer's bug: say so in one line, the log has the traceback
         say(f"assay: error: {crash_note('writing the outputs', exc)} (details in {log_path})", "red")
         return
-    for line in summary_lines(result):
+    for line in summary_lines(result):  # lists result.incomplete under INCONCLUSIVE
         say(line)
-    for line in result.incomplete:
-        say(f"incomplete: {line}", "yellow")
     say(f"wrote {len(written)} files to {out_dir} (log: {log_path.name})")
     if result.error:
         say(f"assay: error: {result.error} (details in {log_path})", "red")
