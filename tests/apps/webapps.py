@@ -60,25 +60,27 @@ class ProcessServer:
 
     def __init__(self, args: list[str], cwd: Path, port: int, ready_path: str = "/") -> None:
         self.base_url = f"http://{HOST}:{port}"
+        # A file, not a pipe: nobody reads the server's request log while it runs, and a full pipe
+        # (64 KiB of log lines, a long run) would block the server mid-request.
+        self._log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed in stop())
         self._process = subprocess.Popen(
-            args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+            args, cwd=cwd, stdout=subprocess.DEVNULL, stderr=self._log, text=True
         )
         self._wait(ready_path)
 
     def _wait(self, path: str) -> None:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # an upper bound: the loop ends once it answers
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
-                raise RuntimeError(
-                    f"server exited: {self._process.stderr.read() if self._process.stderr else ''}"
-                )
+                self._log.seek(0)
+                raise RuntimeError(f"server exited: {self._log.read()}")
             try:
                 httpx.get(self.base_url + path, timeout=1)
                 return
             except httpx.HTTPError:
                 time.sleep(0.1)
         self.stop()
-        raise RuntimeError(f"{self.base_url} did not start in 30 s")
+        raise RuntimeError(f"{self.base_url} did not start in 120 s")
 
     @property
     def requests_served(self) -> int:
@@ -94,6 +96,7 @@ class ProcessServer:
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait(5)
+        self._log.close()
 
 
 def free_port() -> int:
