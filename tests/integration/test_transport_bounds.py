@@ -65,6 +65,19 @@ def test_small_gzip_body_is_inflated_and_parsed() -> None:
     assert response.json == {"ok": True} and not response.truncated
 
 
+def test_a_coding_assay_does_not_undo_is_named_not_judged() -> None:
+    payload = bytes(range(256)) * 4  # stands for brotli output: bytes that are no text
+    raw = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: br\r\n"
+        + f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n".encode()
+        + payload
+    )
+    with raw_server(lambda m, p: raw) as url:
+        response, _ = get(url)
+    assert response.undecoded == "br" and not response.is_json and not response.truncated
+    assert response.text == "<1024 bytes, br-encoded: not decoded>"
+
+
 def test_one_byte_every_half_second_hits_the_total_deadline() -> None:
     with raw_server(lambda m, p: drip()) as url, pytest.raises(TargetTimeout, match="within 2s"):
         get(url, timeout=2.0)

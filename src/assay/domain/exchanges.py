@@ -33,6 +33,8 @@ class RecordedResponse:
     # The body was cut at the size cap (or its compression was corrupt): ``text`` is only its
     # beginning, so a body that fails to parse or validate is no evidence against the target.
     truncated: bool = False
+    # A content coding assay does not decode (br, zstd): ``text`` only says so, nothing is judged.
+    undecoded: str = ""
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())

@@ -39,13 +39,18 @@ class _Inflater:
         return out, over
 
 
+_INFLATED = frozenset({"gzip", "x-gzip", "deflate"})
+
+
 class BoundedBody:
     """Collects a body chunk by chunk; stops (``truncated``) once either count passes ``cap``."""
 
     def __init__(self, content_encoding: str, cap: int = MAX_BODY_BYTES) -> None:
         codings = [c.strip().lower() for c in content_encoding.split(",") if c.strip()]
         # The last coding applied is the first undone; unknown ones are kept as they are, like httpx.
-        self._stages = [_Inflater(c) for c in reversed(codings) if c in {"gzip", "x-gzip", "deflate"}]
+        self._stages = [_Inflater(c) for c in reversed(codings) if c in _INFLATED]
+        # Codings assay cannot undo within bounds (br, zstd…): the body stays as it came.
+        self.undecoded = ", ".join(c for c in codings if c not in _INFLATED and c != "identity")
         self._cap = cap
         self._chunks: list[bytes] = []
         self._size = 0

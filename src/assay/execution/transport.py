@@ -124,7 +124,7 @@ class HttpxTransport:
                 if not body.feed(chunk):
                     break  # leaving the block closes the connection; the rest is never read
         content, cut = self._keep(body)
-        return _record(response, content, cut, time.perf_counter() - started)
+        return _record(response, content, cut, time.perf_counter() - started, body.undecoded)
 
     def _keep(self, body: BoundedBody) -> tuple[bytes, bool]:
         """What of the body to keep: all of it, or its beginning when it was cut or memory is spent."""
@@ -167,11 +167,18 @@ def _encode_body(request: RecordedRequest) -> bytes | None:
     return jsonlib.dumps(request.body).encode()
 
 
-def _record(response: httpx.Response, content: bytes, cut: bool, elapsed: float) -> RecordedResponse:
-    text = _decode(content, response)
+def _record(
+    response: httpx.Response, content: bytes, cut: bool, elapsed: float, undecoded: str = ""
+) -> RecordedResponse:
+    # Still-encoded bytes read as text are noise (and differ run to run): say what they are instead.
+    text = (
+        f"<{len(content)} bytes, {undecoded}-encoded: not decoded>"
+        if undecoded
+        else _decode(content, response)
+    )
     parsed: Json = None
     is_json = False
-    if "json" in response.headers.get("content-type", "") and text and not cut:
+    if "json" in response.headers.get("content-type", "") and text and not cut and not undecoded:
         try:
             parsed = jsonlib.loads(text)
             is_json = json_depth(parsed) <= MAX_JSON_DEPTH
@@ -185,6 +192,7 @@ def _record(response: httpx.Response, content: bytes, cut: bool, elapsed: float)
         is_json=is_json,
         elapsed_seconds=elapsed,
         truncated=cut,
+        undecoded=undecoded,
     )
 
 

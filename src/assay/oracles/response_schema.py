@@ -228,8 +228,8 @@ def violations_of(exchange: Exchange, api: ApiModel | None, limit: int = 5) -> l
         return [Violation(f"documented {', '.join(documented)}, got {got}", "content_type")]
     if not spec.schema or not is_json_media(media_type(spec.content_type) or actual):
         return []
-    if response.truncated:
-        return []  # only the beginning of a body larger than the cap was kept: nothing to judge
+    if response.truncated or response.undecoded:
+        return []  # only the beginning of the body was kept, or it is still encoded: nothing to judge
     if not response.is_json:
         return [Violation("the body is not valid JSON although the spec documents JSON", "not_json")]
     return validate(spec.schema, response.json, api.spec_version, limit) or []
