@@ -25,6 +25,7 @@ from assay.domain.events import (
     WorkflowFailed,
 )
 from assay.domain.json import Json, JsonObject
+from assay.domain.redaction import redact_text
 from assay.domain.run import RunResult
 from assay.domain.target import Target
 from assay.ports import CancelToken
@@ -229,13 +230,6 @@ def finish_record(record: WorkflowRecord, status: WorkflowStatus, error: str | N
     if status == "completed":
         record.total_progress = 1.0
     record.estimated_completion = None
-
-
-def redact_text(text: str, secrets: Sequence[str]) -> str:
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "********")
-    return text
 
 
 def redact_json(value: Json, secrets: Sequence[str]) -> Json:
