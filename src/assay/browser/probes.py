@@ -17,13 +17,13 @@ from playwright.async_api import BrowserContext, Locator, Page, Response
 
 from assay.browser.action_safety import ActionPolicy, Control, judge_button, judge_form, object_path
 from assay.browser.facts import ActionProbe, PageFacts, ProbeKind
-from assay.browser.feedback import read_after
+from assay.browser.feedback import read_after, visible
 from assay.browser.form_facts import SUBMIT_SELECTOR, form_from_json, read_forms
 from assay.browser.locators import resolve
 from assay.browser.overlays import click_through, dismiss_overlays
-from assay.browser.page_script import DOM_DIGEST, MESSAGES, VISIBLE_TEXT
+from assay.browser.page_script import DOM_DIGEST
 from assay.browser.values import sample_value
-from assay.domain.json import as_list, as_str
+from assay.domain.json import as_str
 
 WRONG_USER = "assay-nobody@example.com"
 WRONG_PASSWORD = "wrong-password-assay"
@@ -66,15 +66,6 @@ async def _digest(page: Page) -> str:
         return as_str(await page.evaluate(DOM_DIGEST))
     except Exception:  # the page navigated mid-read
         return ""
-
-
-async def _texts(page: Page) -> tuple[str, list[str]]:
-    try:
-        text = as_str(await page.evaluate(VISIBLE_TEXT))
-        messages = [as_str(m) for m in as_list(await page.evaluate(MESSAGES))]
-    except Exception:  # the page navigated mid-read
-        return "", []
-    return text, messages
 
 
 async def _fill_form(form: Locator, kind: ProbeKind) -> list[str]:
@@ -145,7 +136,7 @@ async def probe_form(
         form = page.locator("form").nth(index)
         kind: ProbeKind = "wrong_password" if verdict.kind == "login" else "submit"
         steps = [f"open {facts.path}", *await _fill_form(form, kind)]
-        before, messages_before = await _texts(page)
+        before, messages_before = await visible(page)
         await recorder.remember(page)
         submit = form.locator(SUBMIT_SELECTOR).first
         if await submit.count():
@@ -187,7 +178,7 @@ async def probe_button(
         recorder = _Recorder(page)
         await page.goto(facts.url, wait_until="load")
         await dismiss_overlays(page)
-        before, messages_before = await _texts(page)
+        before, messages_before = await visible(page)
         await recorder.remember(page)
         await click_through(resolve(page, locator))
         await settle(page)
