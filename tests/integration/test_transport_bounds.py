@@ -75,7 +75,7 @@ def test_a_coding_assay_does_not_undo_is_named_not_judged() -> None:
     with raw_server(lambda m, p: raw) as url:
         response, _ = get(url)
     assert response.undecoded == "br" and not response.is_json and not response.truncated
-    assert response.text == "<1024 bytes, br-encoded: not decoded>"
+    assert response.text == "<br-encoded body: not decoded>"
 
 
 def test_one_byte_every_half_second_hits_the_total_deadline() -> None:

@@ -171,11 +171,8 @@ def _record(
     response: httpx.Response, content: bytes, cut: bool, elapsed: float, undecoded: str = ""
 ) -> RecordedResponse:
     # Still-encoded bytes read as text are noise (and differ run to run): say what they are instead.
-    text = (
-        f"<{len(content)} bytes, {undecoded}-encoded: not decoded>"
-        if undecoded
-        else _decode(content, response)
-    )
+    # Not their size either: it is in Content-Length, and it varies with what the body echoes.
+    text = f"<{undecoded}-encoded body: not decoded>" if undecoded else _decode(content, response)
     parsed: Json = None
     is_json = False
     if "json" in response.headers.get("content-type", "") and text and not cut and not undecoded:
