@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 from typing import Protocol
 
@@ -131,10 +132,13 @@ def _import_todo_app() -> tuple[ModuleType, ModuleType]:
 def start_todo_app() -> Target:
     from sqlalchemy import create_engine
     from sqlalchemy.orm import Session, sessionmaker
-    from sqlalchemy.pool import StaticPool
 
     database, main = _import_todo_app()
-    engine = create_engine("sqlite://", connect_args={"check_same_thread": False}, poolclass=StaticPool)
+    # A fresh SQLite file per server, one connection per session, as the app ships it (./todos.db).
+    # Not one in-memory connection shared by every thread (StaticPool): concurrent requests on a
+    # shared sqlite3 connection crashed the whole test process (a segfault in SQLite itself).
+    path = Path(tempfile.mkdtemp(prefix="assay-todo-")) / "todos.db"
+    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
     database.Base.metadata.create_all(engine)
     factory = sessionmaker(bind=engine, autoflush=False)
 
