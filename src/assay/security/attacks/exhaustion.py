@@ -23,7 +23,6 @@ from assay.domain.exchanges import Exchange
 from assay.domain.findings import Finding
 from assay.domain.json import Json, as_str
 from assay.domain.operations import Operation
-from assay.domain.scenarios import RequestSpec
 from assay.oracles.base import Draft, OracleContext, route
 from assay.requirements.datagen import main_type, resolve
 from assay.security.attacks.common import (
@@ -224,29 +223,14 @@ class ResourceExhaustionFamily(AttackFamily):
             if exchange is None:
                 return []
             points.append((size, exchange))
-            if len(points) == 1:  # the first rung thrice: its fastest answer is the run's baseline
-                baseline.extend(await self._samples(prober, spec, slot, char * size + "!", action, 2))
+            if len(points) == 1:  # the first rung twice: its faster answer is the run's baseline
+                again = await prober.send(with_value(spec, slot, value), f"{action}, again", timeout=TIMEOUT)
+                baseline.extend([again] if again is not None else [])
             slow = max(SLOW_SECONDS, RATIO_FACTOR * quickest([points[0][1], *baseline]))
             if len(points) > 1 and seconds(exchange) > slow:  # a slow first rung is noise: go on
                 confirm = await prober.send(with_value(spec, slot, value), "confirm", timeout=TIMEOUT)
-                # A load spike during the first samples inflates the baseline: sample it once more
-                # beside the confirmation (the fastest of all samples is the honest baseline).
-                first: Json = char * points[0][0] + "!"
-                baseline.extend(await self._samples(prober, spec, slot, first, "baseline again", 1))
                 return judge_growth(points, confirm, slot.label, oracle_context(prober.ctx), baseline)
         return []
-
-    async def _samples(
-        self, prober: Prober, spec: RequestSpec, slot: Slot, value: Json, action: str, count: int
-    ) -> list[Exchange]:
-        """``count`` more answers to the same short request, for the baseline."""
-        found: list[Exchange] = []
-        for i in range(count):
-            again = await prober.send(
-                with_value(spec, slot, value), f"{action}, again {i + 1}", timeout=TIMEOUT
-            )
-            found.extend([again] if again is not None else [])
-        return found
 
     async def _page(self, prober: Prober, op: Operation) -> list[Finding]:
         fields = page_slots(op)[:1]
