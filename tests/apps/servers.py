@@ -16,7 +16,6 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from types import ModuleType
 from typing import Protocol
 
@@ -132,22 +131,23 @@ def _import_todo_app() -> tuple[ModuleType, ModuleType]:
 def start_todo_app() -> Target:
     from sqlalchemy import create_engine
     from sqlalchemy.orm import Session, sessionmaker
+    from sqlalchemy.pool import StaticPool
 
     database, main = _import_todo_app()
-    # A fresh SQLite file per server, one connection per session, as the app ships it (./todos.db).
-    # Not one in-memory connection shared by every thread (StaticPool): concurrent requests on a
-    # shared sqlite3 connection crashed the whole test process (a segfault in SQLite itself).
-    path = Path(tempfile.mkdtemp(prefix="assay-todo-")) / "todos.db"
-    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
+    engine = create_engine("sqlite://", connect_args={"check_same_thread": False}, poolclass=StaticPool)
     database.Base.metadata.create_all(engine)
     factory = sessionmaker(bind=engine, autoflush=False)
+    # One in-memory connection serves every thread (StaticPool): requests take turns on it.
+    # Concurrent use of one sqlite3 connection segfaulted the whole test process once.
+    turn = threading.Lock()
 
     def in_memory_db() -> Iterator[Session]:
-        session = factory()
-        try:
-            yield session
-        finally:
-            session.close()
+        with turn:
+            session = factory()
+            try:
+                yield session
+            finally:
+                session.close()
 
     main.app.dependency_overrides[database.get_db] = in_memory_db
     server: RunningServer = serve_in_thread(main.app, log_level="critical")
