@@ -22,8 +22,8 @@ from collections.abc import Sequence
 
 from playwright.async_api import Browser, async_playwright
 
-from assay.browser.crawler import CrawlConfig, crawl_with
-from assay.browser.launcher import launch
+from assay.adapters.browser.launcher import launch
+from assay.agents.observation.web.crawler import CrawlConfig, crawl_with
 
 
 async def plain_loads(browser: Browser, urls: Sequence[str]) -> float:

@@ -39,6 +39,7 @@ from assay.domain.events import (
 from assay.domain.evolution import EvolutionResult, TestCase
 from assay.domain.findings import Finding
 from assay.domain.observation import Observation, UiElement
+from assay.domain.ports import CancelToken, HttpTransport
 from assay.domain.run import RunResult
 from assay.domain.scenarios import (
     Action,
@@ -51,10 +52,9 @@ from assay.domain.scenarios import (
     Step,
 )
 from assay.domain.target import Target
-from assay.ports import CancelToken, HttpTransport
+from assay.domain.target_policy import TargetPolicy
+from assay.services.job import utcnow
 from assay.settings import Settings
-from assay.target_policy import TargetPolicy
-from assay.workflow_job import utcnow
 
 
 def observation(target: str) -> Observation:
@@ -107,7 +107,7 @@ def evolution(secret_hint: str = "") -> EvolutionResult:
 
 @dataclass
 class FakePipeline:
-    """Follows assay.pipeline.run's contract with canned outputs; ``gate`` holds it mid-stage."""
+    """Follows assay.agents.pipeline.run's contract with canned outputs; ``gate`` holds it mid-stage."""
 
     fail_at: AgentName | None = None
     gate: threading.Event | None = None

@@ -10,14 +10,14 @@ from fastapi import FastAPI
 from assay.adapters.events import InMemoryEventBus
 from assay.adapters.runner import InProcessRunner
 from assay.adapters.store import SqlStore, make_engine, migrate
+from assay.domain.errors import SafetyError
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
+from assay.domain.ports import HttpTransport
 from assay.domain.target import MailServer, Target
-from assay.errors import SafetyError
-from assay.ports import HttpTransport
-from assay.service_model import PipelineFn, TransportFactory
-from assay.services import WorkflowService
+from assay.domain.target_policy import TargetPolicy
+from assay.domain.workflow import PipelineFn, TransportFactory
+from assay.services.workflows import WorkflowService
 from assay.settings import Settings
-from assay.target_policy import TargetPolicy
 
 
 class NullTransport:
@@ -41,13 +41,13 @@ def default_transport(target: Target) -> AbstractAsyncContextManager[HttpTranspo
     """The real transport, confined to the target's host by its safety policy."""
     if not target.base_url:
         return NullTransport()
-    from assay.execution.transport import HttpxTransport, SafetyPolicy
+    from assay.adapters.http import HttpxTransport, SafetyPolicy
 
     return HttpxTransport(SafetyPolicy.for_target(target))
 
 
 def default_pipeline() -> PipelineFn:
-    from assay.pipeline import run
+    from assay.agents.pipeline import run
 
     return run
 

@@ -14,11 +14,11 @@ import pytest
 from tests.apps.misbehaving import http_response, raw_server, spec_with
 from typer.testing import CliRunner
 
-from assay.agents import analysis as analysis_agent
-from assay.cli import app
+from assay.agents.analysis import agent as analysis_agent
+from assay.agents.analysis.security.attacks.disclosure import InformationDisclosureFamily
+from assay.agents.analysis.security.base import FamilyReport, ProbeClient, SecurityContext, SecurityFamily
+from assay.cli.main import app
 from assay.domain.exchanges import RecordedRequest
-from assay.security.attacks.disclosure import InformationDisclosureFamily
-from assay.security.base import FamilyReport, ProbeClient, SecurityContext, SecurityFamily
 
 pytestmark = pytest.mark.e2e
 

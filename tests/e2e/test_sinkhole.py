@@ -16,7 +16,7 @@ import pytest
 from tests.apps.servers import running
 from tests.apps.sinkhole import Sinkhole, sinkhole
 
-from assay.browser.launcher import browser_available
+from assay.adapters.browser.launcher import browser_available
 
 pytestmark = [
     pytest.mark.e2e,

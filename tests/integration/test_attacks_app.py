@@ -19,13 +19,13 @@ from fastapi import Depends, FastAPI, HTTPException, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
+from assay.adapters.http import HttpxTransport, SafetyPolicy
+from assay.agents.analysis.execution.auth import Authenticator
+from assay.agents.analysis.security.attacks import attack_families
+from assay.agents.analysis.security.base import FamilyReport, SecurityContext, run_families
+from assay.agents.requirements.assemble import from_api
 from assay.domain.findings import Finding
 from assay.domain.target import Target
-from assay.execution.auth import Authenticator
-from assay.execution.transport import HttpxTransport, SafetyPolicy
-from assay.requirements.assemble import from_api
-from assay.security.attacks import attack_families
-from assay.security.base import FamilyReport, SecurityContext, run_families
 from assay.spec import build_api_model
 
 pytestmark = pytest.mark.integration

@@ -25,10 +25,10 @@ from playwright.async_api import async_playwright
 from tests.apps.imap_server import HOST, ImapServer, pymap_available, start_imap
 from tests.apps.otp_webapp import PASSWORD, USER, OtpAppState, create_otp_app
 
-from assay.browser.codegen import build_ui_suite
-from assay.browser.crawler import CrawlConfig, crawl
-from assay.browser.launcher import browser_available, launch
-from assay.browser.login import LoginOutcome, sign_in
+from assay.adapters.browser.launcher import browser_available, launch
+from assay.agents.evolution.ui_suite import build_ui_suite
+from assay.agents.observation.web.crawler import CrawlConfig, crawl
+from assay.agents.observation.web.login import LoginOutcome, sign_in
 from assay.domain.scenarios import Scenario, UiStep
 from assay.domain.target import Credentials, MailAccount
 

@@ -8,8 +8,8 @@ from collections.abc import Awaitable, Callable
 import pytest
 from playwright.async_api import Page, async_playwright
 
-from assay.browser.launcher import browser_available, launch
-from assay.browser.overlays import click_through, dismiss_overlays
+from assay.adapters.browser.launcher import browser_available, launch
+from assay.pages.overlays import click_through, dismiss_overlays
 
 pytestmark = [
     pytest.mark.integration,

@@ -21,8 +21,8 @@ from tests.apps.blog_webapp import (
     start_phishing,
 )
 
-from assay.browser.crawler import CrawlConfig, crawl
-from assay.browser.launcher import browser_available
+from assay.adapters.browser.launcher import browser_available
+from assay.agents.observation.web.crawler import CrawlConfig, crawl
 from assay.domain.ledger import Ledger
 from assay.domain.target import Credentials
 

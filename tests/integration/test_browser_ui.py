@@ -17,17 +17,17 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from assay.browser.action_safety import ActionPolicy
-from assay.browser.crawler import CrawlConfig, CrawlResult, crawl
-from assay.browser.executor import run_ui_scenarios
-from assay.browser.launcher import browser_available
-from assay.browser.observe import summarise
-from assay.browser.oracles import judge_pages
-from assay.browser.scenarios import ui_scenarios
+from assay.adapters.browser.launcher import browser_available
+from assay.agents.analysis.ui.executor import run_ui_scenarios
+from assay.agents.observation.web.crawler import CrawlConfig, CrawlResult, crawl
+from assay.agents.observation.web.observe import summarise
+from assay.agents.requirements.ui_scenarios import ui_scenarios
 from assay.demo.webui import UI_PLANTED_FAULTS, WebUiState, add_web_ui
+from assay.domain.action_safety import ActionPolicy
 from assay.domain.observation import Observation
 from assay.domain.scenarios import Scenario
 from assay.domain.target import Credentials
+from assay.oracles.ui import judge_pages
 
 pytestmark = [
     pytest.mark.integration,

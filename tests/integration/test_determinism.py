@@ -17,10 +17,10 @@ import pytest
 from rich.console import Console
 from tests.apps.servers import running
 
+from assay.cli.run import run_and_write
 from assay.domain.json import JsonObject, as_list, as_object
 from assay.domain.target import Target
 from assay.report.determinism import compare_runs
-from assay.runner_cli import run_and_write
 
 pytestmark = pytest.mark.integration
 

@@ -16,17 +16,17 @@ import pytest
 from playwright.async_api import async_playwright
 from tests.apps.trust_apps import USERS, build_correct_app, build_leaky_app, serving
 
-from assay.browser.crawler import CrawlConfig, crawl
-from assay.browser.feedback import read_after, visible
-from assay.browser.launcher import browser_available, launch
-from assay.browser.oracles import judge_pages
+from assay.adapters.browser.launcher import browser_available, launch
+from assay.adapters.http import HttpxTransport, SafetyPolicy
+from assay.agents.analysis.execution.auth import Authenticator
+from assay.agents.analysis.security.base import FamilyReport, SecurityContext, run_families
+from assay.agents.analysis.security.registry import default_families
+from assay.agents.observation.web.crawler import CrawlConfig, crawl
+from assay.agents.requirements.assemble import from_api
 from assay.domain.findings import Finding
 from assay.domain.target import Credentials, Target
-from assay.execution.auth import Authenticator
-from assay.execution.transport import HttpxTransport, SafetyPolicy
-from assay.requirements.assemble import from_api
-from assay.security.base import FamilyReport, SecurityContext, run_families
-from assay.security.registry import default_families
+from assay.oracles.ui import judge_pages
+from assay.pages.feedback import read_after, visible
 from assay.spec import build_api_model
 
 pytestmark = pytest.mark.integration

@@ -19,7 +19,7 @@ import uvicorn
 from fastapi import FastAPI, Header, HTTPException
 from fastapi.responses import JSONResponse, Response
 
-from assay.codegen.pytest_suite import render_suite
+from assay.agents.evolution.api_suite.pytest_suite import render_suite
 from assay.domain.findings import Finding
 from assay.domain.json import JsonObject
 from assay.domain.operations import ApiModel, AuthFlow, Operation, ResponseSpec

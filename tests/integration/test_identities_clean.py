@@ -22,6 +22,7 @@ import pytest
 from rich.console import Console
 from tests.apps.cookie_app import SESSION_COOKIE, USERNAME, Received, create_app
 
+from assay.cli.run import run_and_write
 from assay.demo.server import serve_in_thread
 from assay.domain.credentials import is_anonymous
 from assay.domain.exchanges import Exchange
@@ -29,7 +30,6 @@ from assay.domain.findings import ANONYMOUS
 from assay.domain.json import as_object
 from assay.domain.run import RunResult
 from assay.domain.target import Credentials, Target
-from assay.runner_cli import run_and_write
 
 pytestmark = pytest.mark.integration
 

@@ -16,10 +16,10 @@ from fastapi import Depends, FastAPI
 from fastapi.security import OAuth2PasswordBearer
 from pydantic import BaseModel
 
-from assay.agents.observation import observe
+from assay.adapters.http import HttpxTransport, SafetyPolicy
+from assay.agents.observation.agent import observe
+from assay.domain.errors import TargetUnreachable
 from assay.domain.target import Target
-from assay.errors import TargetUnreachable
-from assay.execution.transport import HttpxTransport, SafetyPolicy
 
 pytestmark = pytest.mark.integration
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from tests.apps.servers import Target as Served
 
-from assay.agents.observation import observe
+from assay.adapters.http import HttpxTransport, SafetyPolicy
+from assay.agents.observation.agent import observe
 from assay.domain.target import Target
-from assay.execution.transport import HttpxTransport, SafetyPolicy
 
 pytestmark = pytest.mark.integration
 

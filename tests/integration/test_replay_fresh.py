@@ -15,10 +15,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from assay.agents.replay import check_flaky
+from assay.adapters.http import HttpxTransport, SafetyPolicy
+from assay.agents.analysis.replay import check_flaky
 from assay.domain.exchanges import Exchange, RecordedRequest
 from assay.domain.target import Target
-from assay.execution.transport import HttpxTransport, SafetyPolicy
 from assay.oracles.base import Draft, OracleContext, build
 
 pytestmark = pytest.mark.integration

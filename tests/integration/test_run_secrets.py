@@ -17,8 +17,8 @@ import pytest
 from rich.console import Console
 from tests.apps.servers import running
 
+from assay.cli.run import run_and_write
 from assay.domain.target import Target
-from assay.runner_cli import run_and_write
 
 pytestmark = pytest.mark.integration
 

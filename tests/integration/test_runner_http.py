@@ -12,13 +12,13 @@ import pytest
 import uvicorn
 from fastapi import FastAPI, HTTPException, Request, Response
 
+from assay.adapters.http import HttpxTransport, SafetyPolicy
+from assay.agents.analysis.execution.auth import Authenticator
+from assay.agents.analysis.execution.runner import ExecutionReport, execute
 from assay.domain.json import Json
 from assay.domain.operations import ApiModel, AuthFlow, Operation
 from assay.domain.scenarios import Action, Expectation, RequestSpec, ResourceRecipe, Scenario
 from assay.domain.target import Credentials, Target
-from assay.execution.auth import Authenticator
-from assay.execution.runner import ExecutionReport, execute
-from assay.execution.transport import HttpxTransport, SafetyPolicy
 
 pytestmark = pytest.mark.integration
 

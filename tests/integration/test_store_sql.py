@@ -15,7 +15,7 @@ from tests.api_helpers import analysis, evolution, observation, requirements
 from assay.adapters.models import Base
 from assay.adapters.store import SqlStore, make_engine, migrate
 from assay.domain.run import RunResult
-from assay.service_model import AgentState, StoredEvent, WorkflowRecord
+from assay.domain.workflow import AgentState, StoredEvent, WorkflowRecord
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 

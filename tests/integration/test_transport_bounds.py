@@ -16,11 +16,11 @@ from tests.apps.misbehaving import (
     raw_server,
 )
 
+from assay.adapters.http import HttpxTransport, SafetyPolicy
+from assay.domain.errors import ConnectionDropped, TargetTimeout
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
 from assay.domain.limits import EVIDENCE_BYTES, MAX_BODY_BYTES, MAX_RETAINED_BYTES
 from assay.domain.target import Target
-from assay.errors import ConnectionDropped, TargetTimeout
-from assay.execution.transport import HttpxTransport, SafetyPolicy
 
 pytestmark = pytest.mark.integration
 

@@ -19,7 +19,7 @@ from gherkin.parser import Parser
 from tests.apps.servers import Target, running
 from tests.apps.webapps import ADMIN
 
-from assay.browser.launcher import browser_available
+from assay.adapters.browser.launcher import browser_available
 
 pytestmark = [
     pytest.mark.integration,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assay.browser.action_safety import (
+from assay.domain.action_safety import (
     ActionPolicy,
     Control,
     FormFacts,
@@ -12,8 +12,8 @@ from assay.browser.action_safety import (
     judge_form,
     judge_link,
 )
-from assay.browser.form_facts import form_from_json
 from assay.domain.ledger import Ledger
+from assay.pages.form_facts import form_from_json
 
 SITE = "http://127.0.0.1:8000"
 POLICY = ActionPolicy.for_url(SITE + "/")

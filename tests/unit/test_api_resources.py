@@ -47,7 +47,7 @@ def test_suite_of_a_run_without_evolution_is_404(tmp_path: Path) -> None:
 
 
 def test_allowed_targets_and_metadata_addresses(tmp_path: Path) -> None:
-    from assay.target_policy import TargetPolicy
+    from assay.domain.target_policy import TargetPolicy
 
     policy = TargetPolicy(("127.0.0.1", "*.internal.test", "10.0.0.0/8"), resolve=False)
     with served(settings_for(tmp_path), policy=policy) as api:
@@ -117,7 +117,7 @@ def test_openapi_is_typed_and_documents_400_not_422(tmp_path: Path) -> None:
 def test_a_restart_marks_interrupted_workflows_failed(tmp_path: Path) -> None:
     settings = settings_for(tmp_path)
     first = build_service(settings, pipeline=FakePipeline())
-    from assay.service_model import AgentState, WorkflowRecord
+    from assay.domain.workflow import AgentState, WorkflowRecord
 
     record = WorkflowRecord(
         "wf-1",

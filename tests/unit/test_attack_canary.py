@@ -7,7 +7,7 @@ import asyncio
 import httpx
 import pytest
 
-from assay.security.canary import Canary, parse_request_head, token_of
+from assay.agents.analysis.security.canary import Canary, parse_request_head, token_of
 
 
 async def test_canary_records_a_hit_for_its_token() -> None:

@@ -6,11 +6,17 @@ from dataclasses import replace
 
 from tests.fakes import json_response, text_response
 
+from assay.agents.analysis.security.attacks.injection import (
+    SLEEP_PAYLOADS,
+    Payload,
+    Trial,
+    judge_injection,
+    judge_trial,
+)
+from assay.agents.analysis.security.attacks.signatures import interpreter_error
 from assay.domain.exchanges import Exchange, RecordedRequest, RecordedResponse
 from assay.domain.json import Json
 from assay.oracles.base import OracleContext
-from assay.security.attacks.injection import SLEEP_PAYLOADS, Payload, Trial, judge_injection, judge_trial
-from assay.security.attacks.signatures import interpreter_error
 
 CTX = OracleContext()
 BREAK = Payload("break", "SQL", "'\"")
@@ -128,8 +134,8 @@ def test_signatures_name_the_interpreter() -> None:
 
 
 def test_query_string_text_is_probed_before_body_and_path_text() -> None:
+    from assay.agents.analysis.security.attacks.injection import injection_priority
     from assay.domain.operations import Operation, Parameter, RequestBody
-    from assay.security.attacks.injection import injection_priority
 
     search = Operation("GET", "/search", parameters=(Parameter("q", "query", schema={"type": "string"}),))
     body = RequestBody("application/json", {"type": "object", "properties": {"name": {"type": "string"}}})

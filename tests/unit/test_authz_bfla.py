@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from tests.unit.test_authz_support import CTX, INTRUDER, op, step
 
+from assay.agents.analysis.security.authz.bfla import (
+    FunctionTrial,
+    RaiseTrial,
+    is_admin_operation,
+    judge,
+    privileged,
+)
 from assay.domain.json import Json
-from assay.security.authz.bfla import FunctionTrial, RaiseTrial, is_admin_operation, judge, privileged
 
 ADMIN = "root (admin)"
 STATS: Json = {"users": 12}

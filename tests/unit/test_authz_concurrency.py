@@ -5,10 +5,10 @@ from __future__ import annotations
 from tests.fakes import FakeTransport, json_response
 from tests.unit.test_authz_support import CTX, step
 
+from assay.agents.analysis.security.authz.concurrency import RACE_CATEGORY, Concurrency, RaceTrial, judge
+from assay.agents.analysis.security.base import SecurityContext
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
 from assay.domain.json import Json
-from assay.security.authz.concurrency import RACE_CATEGORY, Concurrency, RaceTrial, judge
-from assay.security.base import SecurityContext
 
 
 def race(duplicate: int, *burst: int) -> RaceTrial:
@@ -40,10 +40,10 @@ def test_creates_that_document_a_conflict_are_raced_first() -> None:
 
     from tests.unit.test_authz_identities import API
 
+    from assay.agents.analysis.security.authz.concurrency import race_candidates
+    from assay.agents.analysis.security.base import SecurityContext
     from assay.domain.operations import ApiModel, Operation, RequestBody, ResponseSpec
     from assay.domain.scenarios import Action, Expectation, RequestSpec, ResourceRecipe
-    from assay.security.authz.concurrency import race_candidates
-    from assay.security.base import SecurityContext
 
     def op(path: str, *statuses: str) -> Operation:
         body = RequestBody("application/json", {"type": "object"})
@@ -89,10 +89,10 @@ async def _race_ctx(server: _RaceOnSecondBurst) -> SecurityContext:
 
     from tests.unit.test_authz_identities import API
 
+    from assay.agents.analysis.execution.auth import Authenticator
     from assay.domain.operations import Operation, RequestBody, ResponseSpec
     from assay.domain.scenarios import Action, Expectation, RequestSpec, ResourceRecipe
     from assay.domain.target import Credentials, Target
-    from assay.execution.auth import Authenticator
 
     body = RequestBody("application/json", {"type": "object"})
     tags = Operation("POST", "/tags", request_body=body, responses=(ResponseSpec("201"), ResponseSpec("409")))

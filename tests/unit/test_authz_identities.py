@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from tests.fakes import FakeTransport, json_response
 
+from assay.agents.analysis.execution.auth import Authenticator
+from assay.agents.analysis.security.authz.common import send_as
+from assay.agents.analysis.security.base import ProbeClient, SecurityContext
+from assay.agents.analysis.security.identities import IdentityPool, load_wfc_auth, role_rank
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
 from assay.domain.operations import ApiModel, AuthFlow, Operation, RequestBody
 from assay.domain.target import Credentials, Target
-from assay.execution.auth import Authenticator
-from assay.requirements.reqspec import request_for
-from assay.security.authz.common import send_as
-from assay.security.base import ProbeClient, SecurityContext
-from assay.security.identities import IdentityPool, load_wfc_auth, role_rank
+from assay.spec.requests import request_for
 
 WFC = """
 auth:

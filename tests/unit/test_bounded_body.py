@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import zlib
 
-from assay.execution.body import BoundedBody
+from assay.adapters.http_body import BoundedBody
 
 CAP = 1_000_000
 

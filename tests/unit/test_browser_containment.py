@@ -11,16 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from assay.browser import locators
-from assay.browser.codegen import build_ui_suite
-from assay.browser.containment import Containment, is_blocked_error
-from assay.browser.crawler import CrawlResult
-from assay.browser.facts import BlockedHost, UnsettledPage, blocked_hosts
-from assay.browser.launcher import DISABLED_FEATURES, LAUNCH_ARGS, SWITCHES, launch_args
-from assay.browser.observe import summarise
+from assay.adapters.browser.containment import Containment, is_blocked_error
+from assay.adapters.browser.launcher import DISABLED_FEATURES, LAUNCH_ARGS, SWITCHES, launch_args
+from assay.agents.evolution.ui_suite import build_ui_suite
+from assay.agents.observation.web.crawler import CrawlResult
+from assay.agents.observation.web.observe import summarise
 from assay.domain.observation import Observation
+from assay.domain.pages import BlockedHost, UnsettledPage, blocked_hosts
 from assay.domain.run import RunResult
 from assay.domain.scenarios import Scenario, UiStep
+from assay.pages import locators
 from assay.report.blocked import blocked_section
 from assay.report.markdown import render_markdown
 

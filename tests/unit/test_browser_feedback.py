@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from assay.browser.facts import ActionProbe
-from assay.browser.feedback import shows_something_new
-from assay.browser.oracles import feedback_after, silent_failure
+from assay.domain.pages import ActionProbe
+from assay.oracles.ui import feedback_after, silent_failure
+from assay.pages.feedback import shows_something_new
 
 FORM_TEXT = "Sign in\nEmail\nPassword\nSign in"
 

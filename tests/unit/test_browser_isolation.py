@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assay.browser import stage
+from assay.agents import web_stage as stage
 from assay.domain.observation import Observation
 from assay.domain.target import Target
 

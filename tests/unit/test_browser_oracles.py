@@ -7,14 +7,14 @@ import ast
 
 import pytest
 
-from assay.browser import locators
-from assay.browser.codegen import build_ui_suite
-from assay.browser.facts import ActionProbe, LinkCheck, PageFacts
-from assay.browser.healing import best_match, score
-from assay.browser.oracles import judge_pages
-from assay.browser.scenarios import focus, ui_scenarios
-from assay.codec import to_json
+from assay.agents.analysis.ui.healing import best_match, score
+from assay.agents.evolution.ui_suite import build_ui_suite
+from assay.agents.requirements.ui_scenarios import focus, ui_scenarios
+from assay.domain.codec import to_json
 from assay.domain.observation import Observation, UiElement
+from assay.domain.pages import ActionProbe, LinkCheck, PageFacts
+from assay.oracles.ui import judge_pages
+from assay.pages import locators
 
 
 def _probe(**kw: object) -> ActionProbe:

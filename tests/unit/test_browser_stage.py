@@ -6,15 +6,15 @@ import asyncio
 
 import pytest
 
-from assay.agents.requirements import generate
-from assay.browser import stage
-from assay.browser.facts import LinkCheck, PageFacts
-from assay.browser.ui_analysis import analyse_ui
-from assay.codec import to_json
-from assay.codegen.gherkin import render_features
+from assay.agents import web_stage as stage
+from assay.agents.analysis.ui.run import analyse_ui
+from assay.agents.requirements.agent import generate
 from assay.domain.analysis import ScenarioRun
+from assay.domain.codec import to_json
 from assay.domain.observation import Observation, UiElement
+from assay.domain.pages import LinkCheck, PageFacts
 from assay.domain.target import Target
+from assay.report.gherkin import render_features
 
 LOGIN = {"form": "/login", "role": "textbox"}
 ELEMENTS = (
@@ -69,8 +69,8 @@ def test_requirements_add_ui_scenarios_whose_features_parse() -> None:
 
 
 def test_the_ui_suite_keeps_only_verified_scenarios() -> None:
-    from assay.analysis.planning import plan
-    from assay.browser.ui_analysis import ui_findings
+    from assay.agents.analysis.planning import plan
+    from assay.agents.analysis.ui.run import ui_findings
 
     observation = web_observation()
     requirements = generate(observation)

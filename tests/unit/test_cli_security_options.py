@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assay import cli
+from assay.cli import main as cli
 from assay.domain.run import RunResult
 from assay.domain.target import Credentials, Target
 

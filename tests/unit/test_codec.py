@@ -7,15 +7,15 @@ import json
 import pytest
 from sample_run import analysis, findings, observation, requirements, run_result
 
-from assay.codec import from_json, to_json
 from assay.domain import evolution as evo
 from assay.domain.analysis import AnalysisResult
+from assay.domain.codec import from_json, to_json
+from assay.domain.errors import UsageError
 from assay.domain.findings import Finding
 from assay.domain.json import dig
 from assay.domain.observation import Observation
 from assay.domain.run import RunResult
 from assay.domain.scenarios import Expectation, RequirementsResult
-from assay.errors import UsageError
 
 
 def roundtrip(value: object) -> object:

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from sample_run import SECRET, analysis, api_model, findings, observation, requirements
 
-from assay.agents.evolution import evolve
-from assay.codegen.pysource import py_literal
-from assay.codegen.pytest_suite import build_suite, render_suite
-from assay.codegen.schemas import to_json_schema
-from assay.codegen.suite_tests import status_condition
+from assay.agents.evolution.agent import evolve
+from assay.agents.evolution.api_suite.pysource import py_literal
+from assay.agents.evolution.api_suite.pytest_suite import build_suite, render_suite
+from assay.agents.evolution.api_suite.schemas import to_json_schema
+from assay.agents.evolution.api_suite.suite_tests import status_condition
 from assay.domain.operations import AuthFlow
 from assay.domain.scenarios import Expectation
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sample_run import SECRET, api_model, findings, requirements
 
-from assay.codegen.pytest_suite import build_suite
+from assay.agents.evolution.api_suite.pytest_suite import build_suite
 from assay.domain.findings import Category, Finding
 from assay.domain.json import JsonObject
 

@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 from tests.fakes import FakeTransport, json_response
 
-from assay import pipeline
-from assay.agents import analysis as analysis_agent
-from assay.agents import observation as observation_agent
+from assay.agents import pipeline
+from assay.agents.analysis import agent as analysis_agent
+from assay.agents.analysis.security.base import FamilyReport, ProbeClient, SecurityContext, run_families
+from assay.agents.observation import agent as observation_agent
+from assay.cli.log import run_log
 from assay.domain.crashes import crash_note, describe
 from assay.domain.events import AgentCompleted, AgentProgress, Event, WorkflowCompleted
 from assay.domain.exchanges import Exchange, RecordedRequest, RecordedResponse
@@ -26,8 +28,6 @@ from assay.domain.run import RunResult
 from assay.domain.target import Target
 from assay.oracles import registry
 from assay.oracles.base import OracleContext
-from assay.run_log import run_log
-from assay.security.base import FamilyReport, ProbeClient, SecurityContext, run_families
 
 BASE = "http://127.0.0.1:9"
 SPEC = {
@@ -188,7 +188,7 @@ class _Healthy:
 
 
 async def test_a_crashed_family_is_a_note_with_its_requests_counted_and_the_next_runs() -> None:
-    from assay.execution.auth import Authenticator
+    from assay.agents.analysis.execution.auth import Authenticator
 
     transport = FakeTransport(_answers)
     api = ApiModel(title="t", version="1", spec_version="3.0.3", base_path="", operations=())

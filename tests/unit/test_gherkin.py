@@ -10,11 +10,11 @@ import pytest
 from gherkin.parser import Parser
 from tests.unit.test_requirements_apis import seed_api
 
-from assay.agents.requirements import generate
-from assay.codegen.gherkin import render_feature, render_features
+from assay.agents.requirements.agent import generate
 from assay.domain.json import JsonObject
 from assay.domain.observation import Observation
 from assay.domain.scenarios import Action, Expectation, RequestSpec, Scenario, Step
+from assay.report.gherkin import render_feature, render_features
 
 Doc = Mapping[str, object]
 

@@ -10,12 +10,10 @@ from pathlib import Path
 import pyotp
 import pytest
 
-from assay.api.mapping import credentials
-from assay.api.schemas import GmailCredentials, LoginCredentials
-from assay.browser import otp_support
-from assay.browser.codegen import build_ui_suite
-from assay.browser.otp import totp_code
-from assay.browser.otp_support import (
+from assay.agents.evolution.ui_suite import build_ui_suite
+from assay.agents.observation.web import otp_support
+from assay.agents.observation.web.otp import totp_code
+from assay.agents.observation.web.otp_support import (
     Mailbox,
     extract_code,
     imap_host_for,
@@ -24,10 +22,12 @@ from assay.browser.otp_support import (
     otp_field_index,
     totp_now,
 )
-from assay.cli import with_second_factor
+from assay.api.mapping import credentials
+from assay.api.schemas import GmailCredentials, LoginCredentials
+from assay.cli.main import with_second_factor
+from assay.domain.errors import UsageError
 from assay.domain.scenarios import Scenario, UiStep
 from assay.domain.target import Credentials, MailAccount, MailServer
-from assay.errors import UsageError
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from tests.fakes import FakeTransport, json_response
 
-from assay import pipeline
+from assay.agents import pipeline
 from assay.domain.events import (
     AgentCompleted,
     AgentProgress,

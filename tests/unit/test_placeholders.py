@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from assay.domain.scenarios import RequestSpec
-from assay.execution.placeholders import (
+from assay.spec.placeholders import (
     join_url,
     missing_placeholders,
     new_unique,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import itertools
 
-from assay.analysis.planning import can_run_parallel, parallel_groups, plan, refine
-from assay.analysis.value import business_value, execution_time, fixture_chain
+from assay.agents.analysis.planning import can_run_parallel, parallel_groups, plan, refine
+from assay.agents.analysis.value import business_value, execution_time, fixture_chain
 from assay.domain.json import Json
 from assay.domain.operations import ApiModel, Dependency, Operation, ResponseSpec
 from assay.domain.scenarios import (

@@ -9,13 +9,13 @@ from dataclasses import replace
 from sample_run import run_result
 from tests.unit.test_oracle_base import exchange
 
+from assay.agents.analysis.execution.auth import AuthSession, account_created, with_cookies
+from assay.agents.evolution.api_suite.suite_requests import SuiteContext
 from assay.api.result_models import FindingModel
-from assay.codegen.suite_requests import SuiteContext
 from assay.domain.credentials import carried_credentials, identity_of, is_anonymous
 from assay.domain.exchanges import RecordedResponse
 from assay.domain.findings import ANONYMOUS, Finding, default_proof
 from assay.domain.operations import ApiModel, AuthFlow
-from assay.execution.auth import AuthSession, account_created, with_cookies
 from assay.oracles.base import Draft, OracleContext, build
 from assay.oracles.merge import merge_findings, settle
 from assay.report.findings_doc import finding_json

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assay.agents.fresh_values import token_patterns, with_fresh_token
+from assay.agents.analysis.fresh_values import token_patterns, with_fresh_token
 from assay.domain.exchanges import Exchange, RecordedRequest
 from assay.domain.json import Json
 from assay.domain.scenarios import RequestSpec

@@ -10,7 +10,7 @@ from pathlib import Path
 from sample_run import SECRET, TOKEN, run_result
 
 from assay import __version__
-from assay.agents.evolution import evolve
+from assay.agents.evolution.agent import evolve
 from assay.domain.run import RunResult
 from assay.report.artifacts import write_artifacts
 from assay.report.endpoints import endpoint_rows

@@ -8,12 +8,12 @@ import re
 import jsonschema
 import pytest
 
+from assay.agents.requirements import variants
 from assay.domain.json import Json, JsonObject
 from assay.domain.ledger import fresh_password
-from assay.requirements import variants
-from assay.requirements.datagen import minimal_body, valid_body, value_for
-from assay.requirements.patterns import from_pattern
-from assay.requirements.values import NEW_PASSWORD, UNIQUE
+from assay.spec.datagen import minimal_body, valid_body, value_for
+from assay.spec.patterns import from_pattern
+from assay.spec.values import NEW_PASSWORD, UNIQUE
 
 
 def concrete(value: Json) -> Json:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from tests.unit.test_requirements_apis import SEC, P, body, obj, ok, op, path_id, seed_api
 
+from assay.agents.requirements.recipes import build_recipes, fixture_chain
 from assay.domain.operations import ApiModel, Dependency
-from assay.requirements.recipes import build_recipes, fixture_chain
 
 
 def test_seed_api_recipes_and_their_order() -> None:

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 from tests.unit.test_requirements_apis import P, httpbin_api, seed_api
 
-from assay.agents.requirements import generate
+from assay.agents.requirements.agent import generate
 from assay.domain.observation import Observation, ProbedEndpoint
 from assay.domain.scenarios import RequirementsResult, Scenario
 

@@ -7,7 +7,8 @@ from dataclasses import replace
 
 from tests.fakes import FakeTransport, json_response
 
-from assay.analysis.planning import (
+from assay.agents.analysis.execution.runner import RunnerOptions, execute
+from assay.agents.analysis.planning import (
     can_run_parallel,
     may_reset,
     parallel_groups,
@@ -15,6 +16,7 @@ from assay.analysis.planning import (
     resets_last,
     resets_state,
 )
+from assay.agents.requirements.assemble import from_api, mark_resets
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
 from assay.domain.json import Json
 from assay.domain.operations import ApiModel, Operation
@@ -30,8 +32,6 @@ from assay.domain.scenarios import (
 )
 from assay.domain.state_change import STATE_RESET_TAG
 from assay.domain.target import Target
-from assay.execution.runner import RunnerOptions, execute
-from assay.requirements.assemble import from_api, mark_resets
 
 API = ApiModel(
     "t",

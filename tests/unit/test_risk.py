@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assay.analysis.risk import (
+from assay.agents.analysis.risk import (
     detection,
     occurrence,
     priority_for,

@@ -9,12 +9,12 @@ from dataclasses import replace
 
 from tests.fakes import FakeTransport, json_response
 
+from assay.agents.analysis.execution.runner import Runner, RunnerOptions, execute
+from assay.domain.errors import ConnectionDropped, SafetyError, TargetTimeout, TargetUnreachable
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
 from assay.domain.json import Json
 from assay.domain.scenarios import Action, Expectation, RequestSpec, ResourceRecipe, Scenario
 from assay.domain.target import Target
-from assay.errors import ConnectionDropped, SafetyError, TargetTimeout, TargetUnreachable
-from assay.execution.runner import Runner, RunnerOptions, execute
 
 TARGET = Target(base_url="http://127.0.0.1:9", budget_seconds=60)
 OK_2XX = Expectation()

@@ -7,8 +7,9 @@ from itertools import count
 
 from tests.fakes import FakeTransport, json_response
 
-from assay.agents.analysis import analyse
-from assay.agents.replay import trigger_of
+from assay.agents.analysis.agent import analyse
+from assay.agents.analysis.replay import trigger_of
+from assay.domain.errors import TargetUnreachable
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
 from assay.domain.observation import Observation
 from assay.domain.operations import ApiModel, Operation, ResponseSpec
@@ -21,7 +22,6 @@ from assay.domain.scenarios import (
     Scenario,
 )
 from assay.domain.target import Target
-from assay.errors import TargetUnreachable
 
 OK = (ResponseSpec("200", schema={"type": "object"}), ResponseSpec("404"), ResponseSpec("500"))
 API = ApiModel(

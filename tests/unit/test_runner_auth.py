@@ -8,12 +8,12 @@ from urllib.parse import parse_qs
 
 from tests.fakes import FakeTransport, json_response
 
+from assay.agents.analysis.execution.auth import Authenticator, extract_token, parse_set_cookie
+from assay.agents.analysis.execution.runner import execute
 from assay.domain.exchanges import Exchange, RecordedRequest, RecordedResponse
 from assay.domain.operations import ApiModel, AuthFlow, Operation, RequestBody, SecurityScheme
 from assay.domain.scenarios import Action, Expectation, RequestSpec, Scenario
 from assay.domain.target import Credentials, Target
-from assay.execution.auth import Authenticator, extract_token, parse_set_cookie
-from assay.execution.runner import execute
 
 TARGET = Target(base_url="http://127.0.0.1:9", credentials=(Credentials("alice", "s3cret-pw"),))
 ANON = Target(base_url="http://127.0.0.1:9")

@@ -6,11 +6,11 @@ from dataclasses import replace
 
 from tests.fakes import json_response
 
+from assay.agents.analysis.execution.guard import SafetyGuard
 from assay.domain.exchanges import Exchange, RecordedRequest
 from assay.domain.json import Json
 from assay.domain.operations import ApiModel, AuthFlow, Dependency, Operation
 from assay.domain.target import Target
-from assay.execution.guard import SafetyGuard
 
 API = ApiModel(
     "t",

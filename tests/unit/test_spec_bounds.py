@@ -9,9 +9,9 @@ import pytest
 from tests.apps.misbehaving import billion_laughs_yaml
 from tests.fakes import FakeTransport, text_response
 
+from assay.domain.errors import SpecParseError
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
 from assay.domain.json import dig
-from assay.errors import SpecParseError
 from assay.spec.discovery import discover_spec
 from assay.spec.loader import MAX_SPEC_BYTES, load_spec, load_spec_file, parse_spec_text
 from assay.spec.yaml_bounded import YamlTooLarge, load_yaml

@@ -7,9 +7,9 @@ from collections.abc import Callable
 import pytest
 from tests.fakes import FakeTransport, json_response, text_response
 
+from assay.domain.errors import TargetTimeout, TargetUnreachable
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
 from assay.domain.json import JsonObject
-from assay.errors import TargetTimeout, TargetUnreachable
 from assay.spec.discovery import candidate_urls, discover_spec, spec_links
 
 SPEC: JsonObject = {"openapi": "3.1.0", "info": {"title": "T", "version": "1"}, "paths": {}}

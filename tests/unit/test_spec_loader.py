@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from tests.fakes import FakeTransport, json_response, text_response
 
+from assay.domain.errors import SpecNotFound, SpecParseError
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
-from assay.errors import SpecNotFound, SpecParseError
 from assay.spec.loader import load_spec, load_spec_file, parse_spec_text, spec_version
 
 MINIMAL_YAML = """

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from tests.fakes import FakeTransport, json_response, text_response
 
-from assay.agents.observation import observe
+from assay.agents.observation.agent import observe
+from assay.domain.errors import SpecParseError, TargetUnreachable
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
 from assay.domain.json import JsonObject
 from assay.domain.target import Target
-from assay.errors import SpecParseError, TargetUnreachable
 
 SPEC: JsonObject = {
     "openapi": "3.0.3",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from assay.domain.errors import SpecRefError
 from assay.domain.json import JsonObject, dig
-from assay.errors import SpecRefError
 from assay.spec.refs import RECURSIVE_MARKER, SCHEMA_NAME, resolve_pointer, resolve_refs
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from assay.adapters.http import SafetyPolicy
+from assay.domain.errors import SafetyError
 from assay.domain.target import Target, is_loopback
-from assay.errors import SafetyError
-from assay.execution.transport import SafetyPolicy
 
 
 def test_loopback_target_takes_every_method() -> None:

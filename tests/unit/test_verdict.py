@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from tests.unit.sample_run import analysis, observation, run_result
 
-from assay.cli import EXIT_FINDINGS, EXIT_INCONCLUSIVE, EXIT_OK, _exit_code
+from assay.cli.main import EXIT_FINDINGS, EXIT_INCONCLUSIVE, EXIT_OK, _exit_code
 from assay.domain.analysis import ScenarioRun
 from assay.domain.exchanges import DROPPED_AGAIN, Exchange, RecordedRequest, RecordedResponse
 from assay.domain.observation import Observation

@@ -11,7 +11,7 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
-from assay.service_model import StoredEvent
+from assay.domain.workflow import StoredEvent
 
 _CLOSED = None
 

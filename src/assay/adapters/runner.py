@@ -10,13 +10,13 @@ import asyncio
 import contextlib
 import logging
 
-from assay.service_model import Job
+from assay.domain.workflow import Job
 
 log = logging.getLogger("assay.runner")
 
 
 class Token:
-    """A CancelToken (assay.ports) that the runner sets."""
+    """A CancelToken (assay.domain.ports) that the runner sets."""
 
     def __init__(self) -> None:
         self._cancelled = False

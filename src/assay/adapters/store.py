@@ -11,16 +11,16 @@ from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.orm import sessionmaker
 
 from assay.adapters.models import EventRow, ResultRow, TestCaseRow, WorkflowRow
-from assay.codec import from_json, to_json
 from assay.domain.analysis import AnalysisResult
+from assay.domain.codec import from_json, to_json
 from assay.domain.evolution import EvolutionResult, TestCase
 from assay.domain.findings import Finding
 from assay.domain.json import JsonObject
 from assay.domain.observation import Observation
 from assay.domain.run import RunResult
 from assay.domain.scenarios import RequirementsResult, Scenario
-from assay.service_model import AgentState, StoredEvent, StoredTestCase, WorkflowRecord
-from assay.workflow_job import utcnow
+from assay.domain.workflow import AgentState, StoredEvent, StoredTestCase, WorkflowRecord
+from assay.services.job import utcnow
 
 
 def make_engine(url: str) -> Engine:

@@ -15,7 +15,7 @@ from assay import __version__
 from assay.api import routes, sse
 from assay.api.errors import Unauthorized, install_error_handlers
 from assay.api.schemas import WorkflowErrorResponse
-from assay.services import WorkflowService
+from assay.services.workflows import WorkflowService
 
 BASE = "/api/v2"
 SSE_EVENTS = [

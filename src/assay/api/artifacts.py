@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import cast
 
 from assay import __version__
-from assay.codec import to_json
+from assay.domain.codec import to_json
 from assay.domain.json import JsonObject
 from assay.domain.run import RunResult
 

@@ -12,8 +12,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assay.api.schemas import WorkflowErrorResponse
-from assay.errors import AssayError, NotFound, NotReady, SafetyError, UsageError
-from assay.service_model import AlreadyFinished, StageMissing
+from assay.domain.errors import AssayError, NotFound, NotReady, SafetyError, UsageError
+from assay.domain.workflow import AlreadyFinished, StageMissing
 
 log = logging.getLogger("assay.api")
 

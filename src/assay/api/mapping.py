@@ -28,12 +28,12 @@ from assay.api.schemas import (
     WorkflowResultsResponse,
     WorkflowStatusResponse,
 )
-from assay.codec import to_json
+from assay.domain.codec import to_json
 from assay.domain.json import JsonObject, as_object
 from assay.domain.scenarios import Scenario
 from assay.domain.target import Credentials, MailAccount
-from assay.service_model import StoredTestCase, WorkflowKind, WorkflowRecord
-from assay.services import StartRequest, WorkflowResults
+from assay.domain.workflow import StoredTestCase, WorkflowKind, WorkflowRecord
+from assay.services.workflows import StartRequest, WorkflowResults
 
 M = TypeVar("M", bound=BaseModel)
 Trigger = GenerateTestsRequest | ObservationRequest | RequirementsRequest | AnalysisRequest | EvolutionRequest

@@ -2,7 +2,7 @@
 
 Each class mirrors a dataclass of ``assay.domain`` field for field (``coverage`` is renamed
 ``coverage_metrics`` at the edge, as the spec names it). Closed sets reuse the domain's Literals,
-so anything these models accept, ``assay.codec.from_json`` accepts too.
+so anything these models accept, ``assay.domain.codec.from_json`` accepts too.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from assay.domain.scenarios import AuthMode, Intent, ScenarioKind, StepKeyword
 
 JsonMap = dict[str, JsonValue]
 PORT = r"(:([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?"
-# An absolute http(s) URL as assay.target_policy reads it: the schema admits only what the server accepts.
+# An absolute http(s) URL as assay.domain.target_policy reads it: the schema admits only what the
+# server accepts.
 URL_PATTERN = r"[hH][tT][tT][pP][sS]?://[A-Za-z0-9._~-]+" + PORT + r"(/[^\n\r\u2028\u2029]*)?"
 
 

@@ -25,9 +25,9 @@ from assay.api.schemas import (
     WorkflowResultsResponse,
     WorkflowStatusResponse,
 )
+from assay.domain.errors import NotFound
 from assay.domain.run import RunResult
-from assay.errors import NotFound
-from assay.services import WorkflowService
+from assay.services.workflows import WorkflowService
 
 router = APIRouter()
 WorkflowId = Annotated[str, Path(description="UUID returned from any POST entry point.", max_length=100)]
@@ -89,7 +89,7 @@ async def evolution(body: EvolutionRequest, svc: Service) -> WorkflowStatusRespo
 
 @_trigger_route("/improve-tests", "Iterative improvement of test cases by id")
 async def improve_tests(body: ImproveTestsRequest, svc: Service) -> WorkflowStatusResponse:
-    from assay.improve import start_improvement
+    from assay.services.improve import start_improvement
 
     record = await start_improvement(
         svc, tuple(body.test_case_ids), body.user_instruction, body.max_iterations

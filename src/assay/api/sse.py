@@ -14,7 +14,7 @@ from fastapi.responses import StreamingResponse
 from assay.api.errors import ERROR_RESPONSES
 from assay.api.result_models import MAX_ID
 from assay.api.routes import Service, WorkflowId
-from assay.service_model import StoredEvent
+from assay.domain.workflow import StoredEvent
 
 router = APIRouter()
 KEEPALIVE_SECONDS = 15.0

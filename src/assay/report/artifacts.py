@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path, PurePosixPath
 
-from assay.codec import to_json
-from assay.codegen.gherkin import render_features
+from assay.domain.codec import to_json
 from assay.domain.json import Json, JsonObject
 from assay.domain.run import RunResult
 from assay.report.common import redact, redact_json
 from assay.report.findings_doc import findings_document
+from assay.report.gherkin import render_features
 from assay.report.junit import render_junit
 from assay.report.markdown import render_markdown
 

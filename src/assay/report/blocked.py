@@ -3,7 +3,7 @@ for outside the target, aborted by assay's containment. Context for the reader, 
 
 from __future__ import annotations
 
-from assay.browser.facts import blocked_hosts
+from assay.domain.pages import blocked_hosts
 from assay.domain.run import RunResult
 
 

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from html import unescape
 from urllib.parse import urljoin, urlsplit
 
+from assay.domain.errors import SafetyError, SpecParseError, SpecTooLarge, TargetError, TargetUnreachable
 from assay.domain.exchanges import RecordedResponse
 from assay.domain.json import JsonObject
+from assay.domain.ports import HttpTransport
 from assay.domain.state_change import request_is_reset
-from assay.errors import SafetyError, SpecParseError, SpecTooLarge, TargetError, TargetUnreachable
-from assay.ports import HttpTransport
 from assay.spec.loader import document_from_response, fetch, spec_version
 
 WELL_KNOWN = (

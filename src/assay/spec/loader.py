@@ -8,10 +8,10 @@ from pathlib import Path
 
 import yaml
 
+from assay.domain.errors import SpecNotFound, SpecParseError, SpecTooLarge
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
 from assay.domain.json import Json, JsonObject, json_depth
-from assay.errors import SpecNotFound, SpecParseError, SpecTooLarge
-from assay.ports import HttpTransport
+from assay.domain.ports import HttpTransport
 from assay.spec.yaml_bounded import YamlTooLarge, load_yaml
 
 SPEC_ACCEPT = "application/json, application/yaml;q=0.9, text/yaml;q=0.8, */*;q=0.5"

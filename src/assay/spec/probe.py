@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import urljoin, urlsplit
 
+from assay.domain.errors import SafetyError, TargetError
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
 from assay.domain.observation import ProbedEndpoint
+from assay.domain.ports import HttpTransport
 from assay.domain.state_change import request_is_reset
-from assay.errors import SafetyError, TargetError
-from assay.ports import HttpTransport
 
 COMMON_PATHS = (
     "api", "api/v1", "api/v2", "v1", "health", "healthz", "status", "version",

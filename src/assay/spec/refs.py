@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
+from assay.domain.errors import SpecRefError
 from assay.domain.json import Json, JsonObject
-from assay.errors import SpecRefError
 
 RECURSIVE_MARKER = "x-assay-recursive"
 EXTERNAL_MARKER = "x-assay-external-ref"

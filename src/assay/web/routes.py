@@ -17,10 +17,10 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from assay.api.artifacts import html_report
+from assay.domain.errors import AssayError
 from assay.domain.findings import SEVERITY_ORDER, Finding
-from assay.errors import AssayError
-from assay.service_model import WorkflowKind, WorkflowRecord
-from assay.services import StartRequest, WorkflowService
+from assay.domain.workflow import WorkflowKind, WorkflowRecord
+from assay.services.workflows import StartRequest, WorkflowService
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")

@@ -1,0 +1,236 @@
+"""Keep every browser context on the target's host, and no page able to hang or flood the run.
+
+:func:`contained_context` is the one way assay opens a browser context (crawl, sign-in, UI
+scenarios). In it:
+
+- every request whose host is not the target's is aborted before it leaves (scripts, fonts,
+  images, frames, fetch(), beacons, and navigations: links, form posts), WebSockets too; a
+  redirect to another host, which request interception does not see, fails on the launcher's
+  resolver rule (see :func:`assay.adapters.browser.launcher.launch_args`); the blocked hosts are counted
+  in :class:`Containment`;
+- service workers are blocked (their requests would escape the route);
+- a page a page opens (``window.open``, ``target=_blank``) is closed at once;
+- JavaScript dialogs are dismissed: ``confirm()`` answers "cancel", so a confirmed delete is not
+  confirmed;
+- a watchdog pings each page; one that does not answer (a script that never ends, a load that
+  never settles) has its script stopped, is closed if that does not help, and is recorded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import weakref
+from collections import Counter
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+from playwright.async_api import (
+    Browser,
+    BrowserContext,
+    CDPSession,
+    Dialog,
+    Page,
+    Request,
+    Route,
+    StorageState,
+    WebSocketRoute,
+)
+
+from assay.domain.pages import BlockedHost, UnsettledPage
+
+_URL = re.compile(r"(?:https?|wss?)://[^\s'\"<>]+")
+_NETWORK_SCHEMES = frozenset({"http", "https", "ws", "wss"})
+# The net error Chromium reports for a request aborted by interception; the console then says
+# "net::ERR_BLOCKED_BY_CLIENT", which :func:`is_blocked_error` recognises.
+ABORT_REASON = "blockedbyclient"
+ABORTED = "ERR_BLOCKED_BY_CLIENT"
+BLOCKED_ERRORS = (ABORTED, "ERR_NAME_NOT_RESOLVED", "ERR_INTERNET_DISCONNECTED")
+PING_SECONDS = 2.0
+STUCK_SECONDS = 10.0  # a page that answers no script for this long never settles
+NAVIGATION_TIMEOUT_MS = 20000
+
+
+@dataclass
+class Containment:
+    """What the contained contexts of one run blocked, closed and dismissed."""
+
+    target_url: str
+    _blocked: Counter[str] = field(default_factory=Counter)
+    unsettled: list[UnsettledPage] = field(default_factory=list)
+    popups_closed: int = 0
+    dialogs_dismissed: int = 0
+
+    @property
+    def host(self) -> str:
+        return (urlsplit(self.target_url).hostname or "").lower()
+
+    def allows(self, url: str) -> bool:
+        """True for the target's host, and for what never touches the network (data:, blob:)."""
+        parts = urlsplit(url)
+        return parts.scheme not in _NETWORK_SCHEMES or (parts.hostname or "").lower() == self.host
+
+    def names_other_host(self, text: str) -> bool:
+        """True when ``text`` (a console message) names a URL of another host: it is about a
+        resource the containment kept away ("WebSocket connection to 'ws://...' failed")."""
+        return any(not self.allows(url) for url in _URL.findall(text))
+
+    def block(self, url: str) -> None:
+        self._blocked[(urlsplit(url).hostname or url).lower()] += 1
+
+    def blocked_hosts(self) -> tuple[BlockedHost, ...]:
+        """Most blocked first, then by name."""
+        return tuple(BlockedHost(h, n) for h, n in sorted(self._blocked.items(), key=lambda i: (-i[1], i[0])))
+
+    def never_settled(self, url: str, reason: str) -> None:
+        """Record ``url`` once; a later, graver reason replaces the first."""
+        self.unsettled = [p for p in self.unsettled if p.url != url]
+        self.unsettled.append(UnsettledPage(url, reason))
+
+
+def is_blocked_error(text: str) -> bool:
+    """True when a console message or request failure is one of the aborts above, or a host
+    the sealed browser cannot resolve: the page's third party, not the page's fault."""
+    return any(code in text for code in BLOCKED_ERRORS)
+
+
+async def contained_context(
+    browser: Browser,
+    containment: Containment,
+    storage_state: StorageState | None = None,
+) -> BrowserContext:
+    """A new context of ``browser`` kept on ``containment.target_url``'s host (see the module)."""
+    context = await browser.new_context(storage_state=storage_state, service_workers="block")
+    context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
+    guard = _ContextGuard(containment)
+    await context.route(lambda _url: True, guard.route)
+    await context.route_web_socket(lambda _url: True, guard.route_socket)
+    context.on("page", guard.on_page)
+    context.on("dialog", guard.on_dialog)
+    context.on("requestfailed", guard.on_failed)
+    context.on("close", guard.on_close)
+    return context
+
+
+class _ContextGuard:
+    """The handlers of one contained context, and the tasks they started."""
+
+    def __init__(self, containment: Containment) -> None:
+        self.containment = containment
+        self.tasks: set[asyncio.Task[None]] = set()  # watchdogs and closings
+        self.popups: weakref.WeakSet[Page] = weakref.WeakSet()
+
+    async def route(self, route: Route) -> None:
+        url = route.request.url
+        with contextlib.suppress(Exception):  # the page may be gone by now
+            if self.containment.allows(url):
+                await route.fallback()
+            else:
+                self.containment.block(url)
+                await route.abort(ABORT_REASON)
+
+    async def route_socket(self, socket: WebSocketRoute) -> None:
+        with contextlib.suppress(Exception):
+            if self.containment.allows(socket.url):
+                socket.connect_to_server()
+            else:
+                self.containment.block(socket.url)
+                await socket.close(code=1008, reason="blocked by assay: not the target's host")
+
+    async def on_dialog(self, dialog: Dialog) -> None:
+        await _dismiss(dialog, self.containment)
+
+    def on_page(self, page: Page) -> None:
+        page.on("popup", self.on_popup)
+        self._spawn(_guard(page, self.popups, self.containment))
+
+    def on_popup(self, popup: Page) -> None:
+        self.containment.popups_closed += 1
+        self.popups.add(popup)
+        self._spawn(_close(popup))
+
+    def on_failed(self, request: Request) -> None:
+        # A redirect to another host never reaches the route: the launcher's resolver rule
+        # stops it (ERR_NAME_NOT_RESOLVED), and it is counted here.
+        if not self.containment.allows(request.url) and ABORTED not in (request.failure or ""):
+            self.containment.block(request.url)
+
+    def on_close(self, _context: BrowserContext) -> None:
+        for task in list(self.tasks):
+            task.cancel()
+
+    def _spawn(self, work: Coroutine[object, object, None]) -> None:
+        task = asyncio.ensure_future(work)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+
+async def _dismiss(dialog: Dialog, containment: Containment) -> None:
+    containment.dialogs_dismissed += 1
+    with contextlib.suppress(Exception):  # another listener may have answered it
+        await dialog.dismiss()
+
+
+async def _close(page: Page) -> None:
+    with contextlib.suppress(Exception):  # gone with its opener already
+        await page.close()
+
+
+async def _guard(page: Page, popups: weakref.WeakSet[Page], containment: Containment) -> None:
+    """Watch that a page assay opened keeps answering (a pop-up is closed, not watched)."""
+    await asyncio.sleep(0)  # let the opener's "popup" event mark a pop-up first
+    if page in popups or await page.opener() is not None:
+        if page not in popups:
+            containment.popups_closed += 1
+            await _close(page)
+        return
+    with contextlib.suppress(Exception):
+        # Attached now: a session attached once a script loops would wait for it forever.
+        session = await asyncio.wait_for(page.context.new_cdp_session(page), STUCK_SECONDS)
+        await _watch(page, session, containment)
+
+
+async def _watch(page: Page, session: CDPSession, containment: Containment) -> None:
+    while not page.is_closed():
+        await asyncio.sleep(PING_SECONDS)
+        if await _answers(page) or await _answers(page):  # twice: a loaded machine is slow, not stuck
+            continue
+        containment.never_settled(
+            page.url, f"no answer for {2 * STUCK_SECONDS:.0f} s: its script was stopped"
+        )
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(session.send("Runtime.terminateExecution"), STUCK_SECONDS)
+        if not await _answers(page):
+            containment.never_settled(page.url, "its script could not be stopped: the page was closed")
+            await asyncio.wait_for(page.close(), STUCK_SECONDS)
+
+
+async def _answers(page: Page) -> bool:
+    """False only when the page is alive and does not run a trivial script within the limit."""
+    try:
+        await asyncio.wait_for(page.evaluate("0"), STUCK_SECONDS)
+    except TimeoutError:
+        return page.is_closed()
+    except Exception:  # navigated away mid-ping, or closed: not stuck
+        return True
+    return True
+
+
+async def contained_get(
+    context: BrowserContext, url: str, containment: Containment, max_redirects: int = 5
+) -> int:
+    """The status of GET ``url`` through ``context``'s request API (which the route does not
+    see), following redirects only while they stay on the target's host: a redirect elsewhere
+    answers its own 3xx and is not followed."""
+    status = 0
+    for _ in range(max_redirects + 1):
+        response = await context.request.get(url, max_redirects=0, timeout=10000)
+        status, location = response.status, response.headers.get("location", "")
+        await response.dispose()
+        following = urljoin(url, location)
+        if not (300 <= status < 400 and location) or not containment.allows(following):
+            return status
+        url = following
+    return status

@@ -1,0 +1,162 @@
+"""cors: Origin headers of an unrelated domain, a look-alike of the target, and ``null``.
+
+Sent to three parameterless GETs chosen by what a cross-site reader would want (see ``rank``):
+the current user's record and what hangs under it, then credentialed answers with user data.
+
+Only the response *headers* count: ``Access-Control-Allow-Origin`` equal to the origin sent
+together with ``Access-Control-Allow-Credentials: true``. A wildcard without credentials is
+fine, and an origin echoed in the body (httpbin's ``/headers``) is not CORS at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from assay.agents.analysis.security.attacks.common import (
+    AttackFamily,
+    Outcome,
+    Prober,
+    base_spec,
+    finding,
+    oracle_context,
+)
+from assay.agents.analysis.security.base import SecurityContext
+from assay.domain.exchanges import Exchange, RecordedRequest
+from assay.domain.findings import Finding, Severity
+from assay.domain.json import JsonObject
+from assay.domain.operations import ApiModel, AuthKind, Operation
+from assay.oracles.base import Draft, OracleContext, group_by_route, route
+from assay.spec.datagen import properties, resolve
+from assay.spec.graph import success_schema
+
+OPERATIONS = 3
+_USER_WORDS = (
+    "mail",
+    "phone",
+    "user",
+    "owner",
+    "account",
+    "session",
+    "token",
+    "fullname",
+    "address",
+    "balance",
+)
+
+
+def origins(host: str) -> tuple[str, ...]:
+    return ("https://evil.example", f"https://{host or 'target'}.evil.example", "null")
+
+
+def reflects_with_credentials(origin: str, exchange: Exchange) -> bool:
+    response = exchange.response
+    if response is None:
+        return False
+    allowed = (response.header("access-control-allow-origin") or "").strip()
+    credentials = (response.header("access-control-allow-credentials") or "").strip().lower()
+    return allowed.lower() == origin.lower() and credentials == "true"
+
+
+def severity_for(auth: AuthKind) -> Severity:
+    """Cookies and HTTP auth travel with credentialed requests; bearer tokens in JS storage do not."""
+    if auth in {"cookie", "basic"}:
+        return "high"
+    return "medium" if auth != "none" else "low"
+
+
+def judge_cors(
+    probes: Sequence[tuple[str, Exchange]], auth: AuthKind, context: OracleContext
+) -> list[Finding]:
+    """One finding per route that grants credentialed access to a foreign origin; pure."""
+    bad = [(o, e) for o, e in probes if reflects_with_credentials(o, e)]
+    findings: list[Finding] = []
+    for group in group_by_route(e for _o, e in bad).values():
+        granted = [o for o, e in bad if e in group]
+        draft = Draft(
+            category="cors",
+            severity=severity_for(auth),
+            title=f"{route(group[0])} grants credentialed access to foreign origins",
+            detail=(
+                f"For Origin {', '.join(granted)} the answer carries that origin in "
+                "Access-Control-Allow-Origin together with Access-Control-Allow-Credentials: true, so "
+                "any site a logged-in user visits can read this API's answers with the user's cookies."
+                + (
+                    " The API declares no authentication: verify whether cookies matter here."
+                    if auth == "none"
+                    else ""
+                )
+            ),
+            recommendation="Allow only a fixed list of trusted origins; never reflect Origin or allow null.",
+            impact="Cross-site reading of users' data (session riding) from a malicious page.",
+            extra={"origins": list(granted)},
+        )
+        findings.append(finding(draft, group[0], context, len(granted)))
+    return findings
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _schema_names(schema: JsonObject, depth: int = 0) -> set[str]:
+    """Property names anywhere in a (resolved) response schema, a few levels deep."""
+    if depth > 4:
+        return set()
+    resolved = resolve(schema)
+    names: set[str] = set()
+    for name, sub in properties(resolved).items():
+        names |= {_norm(name)} | _schema_names(sub, depth + 1)
+    items = resolved.get("items")
+    return names | (_schema_names(items, depth + 1) if isinstance(items, dict) else set())
+
+
+def user_data_score(op: Operation) -> int:
+    """How many fields of the documented answer look like a user's data (email, session, token...)."""
+    schema = success_schema(op)
+    names = _schema_names(schema) if schema is not None else set()
+    return sum(1 for name in names if any(word in name for word in _USER_WORDS))
+
+
+def rank(api: ApiModel) -> list[Operation]:
+    """Parameterless GETs, those worth the most to a cross-site reader first.
+
+    The current user's own record, then what hangs under it (``/users/me/sessions``), then
+    operations that need credentials, by how much user data their answers document; the spec's
+    order only breaks ties.
+    """
+    me = api.operation(api.auth.current_user_operation or "")
+    mine = me.path.rstrip("/") + "/" if me is not None else None
+    gets = [op for op in api.operations if op.method == "GET" and "{" not in op.path]
+
+    def key(op: Operation) -> tuple[bool, bool, bool, int]:
+        under_me = mine is not None and op.path.startswith(mine)
+        return (op is not me, not under_me, not op.requires_auth, -user_data_score(op))
+
+    return sorted(gets, key=key)
+
+
+def _targets(ctx: SecurityContext) -> list[Operation]:
+    return rank(ctx.api)[:OPERATIONS]
+
+
+class CorsFamily(AttackFamily):
+    name = "cors"
+    budget_cap = 12
+
+    async def attack(self, ctx: SecurityContext, prober: Prober) -> Outcome:
+        probes: list[tuple[str, Exchange]] = []
+        for op in _targets(ctx):
+            request = prober.render(base_spec(op))
+            for origin in origins(ctx.target.host):
+                sent = await prober.send_raw(
+                    _with_origin(request, origin), op.key, op.path, f"Origin {origin}"
+                )
+                if sent is not None:
+                    probes.append((origin, sent))
+        return Outcome(judge_cors(probes, ctx.api.auth.kind, oracle_context(ctx)))
+
+
+def _with_origin(request: RecordedRequest, origin: str) -> RecordedRequest:
+    return replace(request, headers={**request.headers, "Origin": origin})

@@ -1,0 +1,242 @@
+"""broken_function_authorization: a lower role calls what only a higher one may, or raises itself.
+
+Three checks. (1) Admin-looking read operations (``admin``, ``staff``, ``roles``, ``permissions``
+in the path, tags or operationId) sent by the higher and the lower identity: the lower one
+served the same data is a finding. (2) When the server itself refuses the lower identity a
+create that the higher one may make (a catalogue only staff maintain), the lower identity tries
+to change and delete the higher one's object. (3) A user assay registered asks for a role
+(``role: admin``, ``is_admin: true``) on its own account; its own read showing the raise is a
+finding. Nothing here touches an account or object assay did not create.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assay.agents.analysis.security.authz.common import (
+    PoolFamily,
+    Step,
+    body_of,
+    create,
+    finding,
+    item_operations,
+    item_request,
+    object_view,
+    ok,
+    one_per_route,
+    route_of,
+    send_as,
+)
+from assay.agents.analysis.security.base import FamilyReport, ProbeClient, SecurityContext
+from assay.agents.analysis.security.identities import Identity
+from assay.domain.findings import Finding
+from assay.domain.json import Json, JsonObject, as_list
+from assay.domain.operations import ApiModel, Operation
+from assay.oracles.base import Draft, OracleContext, own_id
+from assay.oracles.refusal import accepted
+from assay.spec import naming
+from assay.spec.placeholders import UNIQUE, new_unique
+from assay.spec.requests import request_for
+
+_ADMIN = re.compile(
+    r"(^|[^a-z])(admin|administration|staff|superuser|roles?|permissions?|internal|manage)", re.I
+)
+_STRONG = re.compile(r"(^|/)(admin|administration|superuser|staff)(/|$)", re.I)
+_PRIVILEGED = frozenset({"admin", "administrator", "superuser", "root", "staff", "owner"})
+RAISE: JsonObject = {"role": "admin", "is_admin": True, "admin": True, "is_staff": True, "roles": ["admin"]}
+
+
+@dataclass(frozen=True)
+class FunctionTrial:
+    """One restricted operation sent as the higher identity (if any) and as the lower one."""
+
+    higher: Step | None
+    lower: Step
+    reason: str  # why the operation is restricted: "its path names admin", "..."
+
+
+@dataclass(frozen=True)
+class RaiseTrial:
+    """A user's own account read, the request asking for a role, and the read afterwards."""
+
+    before: Step
+    write: Step
+    after: Step | None
+
+
+def is_admin_operation(op: Operation) -> bool:
+    text = " ".join([op.path, op.operation_id or "", *op.tags])
+    return bool(_ADMIN.search(text))
+
+
+def privileged(body: Json) -> list[str]:
+    """The fields of a user object that grant privileges (``role: admin``, ``is_admin: true``)."""
+    view = object_view(body)
+    found: list[str] = []
+    for key, value in view.items():
+        lowered = key.lower()
+        if lowered in {"role", "user_role", "type", "group"} and str(value).lower() in _PRIVILEGED:
+            found.append(f"{key}={value}")
+        elif (
+            lowered in {"is_admin", "admin", "is_staff", "is_superuser", "superuser", "staff"}
+            and value is True
+        ):
+            found.append(f"{key}=true")
+        elif lowered in {"roles", "groups", "permissions"} and _PRIVILEGED & {
+            str(v).lower() for v in as_list(value)
+        }:
+            found.append(f"{key}={json.dumps(value)}")
+    return found
+
+
+def _draft(step: Step, title: str, detail: str, severity: str = "high") -> Draft:
+    route = f"{step.exchange.request.method.upper()} {step.exchange.path_template or ''}"
+    return Draft(
+        category="broken_function_authorization",
+        severity="critical" if severity == "critical" else "high",
+        title=title,
+        detail=detail,
+        recommendation=(
+            f"Check the caller's role in `{route}` on the server (one authorization dependency per "
+            "router, deny by default); never take a role or privilege flag from the request body."
+        ),
+        impact="An ordinary user can use administrative functions or make themselves an administrator.",
+    )
+
+
+def judge_functions(trials: Sequence[FunctionTrial], context: OracleContext) -> list[Finding]:
+    found: list[Finding] = []
+    for trial in trials:
+        lower = trial.lower
+        empty = body_of(lower) in (None, "", [], {})
+        if not accepted(lower.exchange) or (trial.higher is not None and not ok(trial.higher)):
+            continue
+        if lower.exchange.request.method.upper() == "GET" and empty:
+            continue
+        if trial.higher is None and not _STRONG.search(lower.exchange.path_template or ""):
+            continue  # with one role only the path's own word says the function is privileged
+        route = route_of(lower)
+        detail = f"{lower.actor} called `{route}` and got {lower.exchange.status}, although {trial.reason}."
+        steps = [s for s in (trial.higher, lower) if s is not None]
+        found.append(finding(_draft(lower, f"A lower role can call {route}", detail), lower, steps, context))
+    return found
+
+
+def judge_raises(trials: Sequence[RaiseTrial], context: OracleContext) -> list[Finding]:
+    found: list[Finding] = []
+    for trial in trials:
+        gained = sorted(set(privileged(body_of(trial.after))) - set(privileged(body_of(trial.before))))
+        if not ok(trial.write) or trial.after is None or not ok(trial.after) or not gained:
+            continue
+        route = route_of(trial.write)
+        shows = ", ".join(gained)
+        detail = f"{trial.write.actor} asked `{route}` for a role and its own account now shows {shows}."
+        draft = _draft(trial.write, f"A user can raise their own role through {route}", detail, "critical")
+        found.append(finding(draft, trial.write, [trial.before, trial.write, trial.after], context))
+    return found
+
+
+def judge(
+    functions: Sequence[FunctionTrial], raises: Sequence[RaiseTrial], context: OracleContext
+) -> list[Finding]:
+    """Findings for restricted functions the lower identity could use, one per route."""
+    return one_per_route([*judge_raises(raises, context), *judge_functions(functions, context)])
+
+
+# --------------------------------------------------------------------------- the family
+
+
+class BrokenFunctionAuthorization(PoolFamily):
+    name = "broken_function_authorization"
+
+    async def run(self, ctx: SecurityContext) -> FamilyReport:
+        client = ProbeClient(ctx, self.name)
+        roles = await self.pool.roles(ctx)
+        lower = roles[1] if roles else next(iter(await self.pool.registered(ctx, 1)), None)
+        if lower is None:
+            return self.skipped("needs a lower-role identity: allow registration or give --login user=U:P")
+        higher = roles[0] if roles else None
+        functions = await _admin_reads(client, ctx, higher, lower)
+        if higher is not None:
+            functions += await _restricted_writes(client, ctx, higher, lower)
+        own = lower if lower.registered else next(iter(await self.pool.registered(ctx, 1)), None)
+        raises = await _raises(client, ctx, own) if own is not None else []
+        return self.report(client, judge(functions, raises, self.oracle_context()))
+
+
+async def _admin_reads(
+    client: ProbeClient, ctx: SecurityContext, higher: Identity | None, lower: Identity
+) -> list[FunctionTrial]:
+    trials: list[FunctionTrial] = []
+    for op in ctx.api.operations:
+        if op.method != "GET" or naming.param_names(op.path) or not is_admin_operation(op):
+            continue
+        spec = request_for(op, {})
+        high = await send_as(client, ctx, higher, spec, {}, "call admin operation") if higher else None
+        low = await send_as(client, ctx, lower, spec, {}, "call admin operation")
+        if low is not None:
+            trials.append(
+                FunctionTrial(high, low, "its path, tags or operationId name an administrative function")
+            )
+    return trials
+
+
+async def _restricted_writes(
+    client: ProbeClient, ctx: SecurityContext, higher: Identity, lower: Identity
+) -> list[FunctionTrial]:
+    """Objects only the higher role may create: may the lower role change or delete them?"""
+    trials: list[FunctionTrial] = []
+    for name, recipe in ctx.recipes.items():
+        ops = item_operations(ctx.api, recipe)
+        if recipe.requires or not ({"PUT", "PATCH", "DELETE"} & set(ops)) or client.exhausted:
+            continue
+        scope: dict[str, Json] = {UNIQUE: new_unique()}
+        denied = await send_as(client, ctx, lower, recipe.action.request, scope, f"create a {name}")
+        if denied is None or denied.exchange.status not in {401, 403}:
+            continue  # the lower role may create these: changing its own is no privilege
+        made = await create(client, ctx, higher, name)
+        reason = f"the server refuses {lower.label} the creation of a {name} ({denied.exchange.status})"
+        for method in ("PATCH" if "PATCH" in ops else "PUT", "DELETE"):
+            if made is None or method not in ops:
+                continue
+            body = made.recipe.action.request.body if method != "DELETE" else None
+            spec = item_request(ctx.api, ctx.recipes, ops[method], name, body)
+            step = await send_as(
+                client, ctx, lower, spec, {**made.scope, UNIQUE: new_unique()}, method.lower()
+            )
+            trials.extend([FunctionTrial(made.step, step, reason)] if step else [])
+    return trials
+
+
+def _self_ops(api: ApiModel, me: Operation) -> list[Operation]:
+    """Operations that write the caller's own user: PUT/PATCH on the me path, or role paths."""
+    found = [o for o in api.operations if o.path == me.path and o.method in {"PUT", "PATCH"}]
+    found += [o for o in api.operations if o.method in {"PUT", "PATCH", "POST"} and "role" in o.path.lower()]
+    users = naming.parent_path(me.path)  # /api/users/me -> /api/users: then /api/users/{id}
+    for op in api.operations:
+        by_id = naming.parent_path(op.path) == users and naming.is_param(naming.segments(op.path)[-1])
+        if op.method in {"PUT", "PATCH"} and by_id:
+            found.append(op)
+    unique = {op.key: op for op in reversed(found)}
+    return [op for op in found if unique.pop(op.key, None) is not None]
+
+
+async def _raises(client: ProbeClient, ctx: SecurityContext, user: Identity) -> list[RaiseTrial]:
+    me = ctx.api.operation(ctx.api.auth.current_user_operation or "")
+    if me is None:
+        return []
+    trials: list[RaiseTrial] = []
+    for op in _self_ops(ctx.api, me)[:4]:
+        before = await send_as(client, ctx, user, request_for(me, {}), {}, "read own account")
+        own = own_id(object_view(body_of(before))) if before else None
+        params = {p: own for p in naming.param_names(op.path)} if own else {}
+        if before is None or len(params) != len(naming.param_names(op.path)):
+            continue
+        spec = request_for(op, dict(params), body=dict(RAISE))
+        write = await send_as(client, ctx, user, spec, {}, "ask for the admin role")
+        after = await send_as(client, ctx, user, request_for(me, {}), {}, "read own account again")
+        trials.extend([RaiseTrial(before, write, after)] if write else [])
+    return trials

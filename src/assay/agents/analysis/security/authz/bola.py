@@ -1,0 +1,280 @@
+"""broken_object_authorization: one user reads, changes or deletes another's object by its id.
+
+Identity A (the owner) creates an object through its recipe; identity B (the intruder, same
+role) reads, updates and deletes it by id. B succeeding is a finding only when the object is
+known to be A's: it names its owner (``owner_id``, ``user_id``...), or A's listing shows it while
+B's does not, or (for writes) the server hides it from B yet lets B change it. A shared object
+(a wiki page both may edit, a public catalogue) is therefore never reported. The profile check
+does the same for users: B updates ``/users/{A's id}``, then A's own read shows B's value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assay.agents.analysis.security.attacks.exposure import leaks_in
+from assay.agents.analysis.security.authz.common import (
+    Created,
+    PoolFamily,
+    Step,
+    body_of,
+    create,
+    finding,
+    item_operations,
+    item_request,
+    object_view,
+    ok,
+    one_per_route,
+    owner_fields,
+    refused,
+    route_of,
+    send_as,
+    spec_body_properties,
+)
+from assay.agents.analysis.security.base import FamilyReport, ProbeClient, SecurityContext
+from assay.agents.analysis.security.identities import Identity
+from assay.domain.findings import Finding
+from assay.domain.json import Json, JsonObject, as_list, dig
+from assay.domain.operations import ApiModel, Operation
+from assay.domain.severity import Impact, rate
+from assay.oracles.base import Draft, OracleContext, ids_in, own_id
+from assay.oracles.refusal import accepted
+from assay.spec import naming
+from assay.spec.placeholders import UNIQUE, new_unique, substitute
+from assay.spec.requests import request_for
+
+_USER_COLLECTIONS = frozenset({"users", "user", "accounts", "account", "profiles", "profile", "members"})
+
+
+@dataclass(frozen=True)
+class ObjectTrial:
+    """A's object, and what B could do to it."""
+
+    object_id: str
+    created: Step
+    owner_list: Step | None = None
+    intruder_list: Step | None = None
+    intruder: tuple[Step, ...] = ()  # B's GET, PUT/PATCH and DELETE on A's object, in order
+
+
+@dataclass(frozen=True)
+class ProfileTrial:
+    """B writes a field of A's user object by naming A's id; A reads its own object back."""
+
+    name: str
+    value: str
+    intruder_write: Step
+    owner_read: Step | None
+    steps: tuple[Step, ...] = ()
+
+
+def _ids_listed(step: Step | None) -> set[str] | None:
+    if step is None or not ok(step):
+        return None
+    body = body_of(step)
+    items = body if isinstance(body, list) else next((v for v in _values(body) if isinstance(v, list)), [])
+    return {i for item in as_list(items) for i in [own_id(item) or "", *ids_in(item)] if i}
+
+
+def _values(body: Json) -> list[Json]:
+    return list(body.values()) if isinstance(body, dict) else []
+
+
+def private_because(trial: ObjectTrial) -> str | None:
+    """Why the object is A's alone, from what was recorded; None when it may be shared."""
+    owners = owner_fields(body_of(trial.created))
+    if owners:
+        return f"it names its owner ({', '.join(f'{k}={v}' for k, v in sorted(owners.items()))})"
+    mine, theirs = _ids_listed(trial.owner_list), _ids_listed(trial.intruder_list)
+    if mine is not None and theirs is not None and trial.object_id in mine - theirs:
+        return "the owner's listing shows it and the intruder's listing does not"
+    return None
+
+
+def _shows_object(step: Step, object_id: str) -> bool:
+    body = body_of(step)
+    return own_id(body) == object_id or str(object_view(body).get("id", "")) == object_id
+
+
+def _draft(step: Step, owner: str, why: str) -> Draft:
+    method = step.exchange.request.method.upper()
+    verb = {"GET": "read", "DELETE": "delete"}.get(method, "change")
+    route = route_of(step)
+    impact = Impact(others_data=True, writes=method != "GET", secrets=bool(leaks_in(step.exchange, None)))
+    return Draft(
+        category="broken_object_authorization",
+        severity=rate("broken_object_authorization", impact),
+        title=f"Another user can {verb} a user's object through {route}",
+        detail=(
+            f"{step.actor} could {verb} an object that {owner} created (answer {step.exchange.status}); "
+            f"the object is {owner}'s because {why}."
+        ),
+        recommendation=(
+            f"In `{route}`, load the object by id AND the caller's identity (or tenant), and answer "
+            "404 when it is not theirs; check ownership in one place every handler uses."
+        ),
+        impact="Any user can read or tamper with every other user's data by guessing or enumerating ids.",
+    )
+
+
+def judge_objects(trials: Sequence[ObjectTrial], context: OracleContext) -> list[Finding]:
+    found: list[Finding] = []
+    for trial in trials:
+        why = private_because(trial)
+        read = next((s for s in trial.intruder if s.exchange.request.method.upper() == "GET"), None)
+        if why is None and refused(read):
+            why = "the server hides it from the intruder (the read was refused) yet accepts the write"
+            writes_only = True
+        else:
+            writes_only = False
+        if why is None:
+            continue
+        steps = [trial.created, *trial.intruder]
+        for step in trial.intruder:
+            is_read = step.exchange.request.method.upper() == "GET"
+            hidden = is_read and (writes_only or not _shows_object(step, trial.object_id))
+            if not accepted(step.exchange) or hidden:
+                continue
+            found.append(finding(_draft(step, trial.created.actor, why), step, steps, context))
+    return found
+
+
+def judge_profiles(trials: Sequence[ProfileTrial], context: OracleContext) -> list[Finding]:
+    found: list[Finding] = []
+    for trial in trials:
+        seen = dig(object_view(body_of(trial.owner_read)), trial.name)
+        if ok(trial.intruder_write) and ok(trial.owner_read) and seen == trial.value:
+            owner = trial.owner_read.actor if trial.owner_read else "the owner"
+            why = f"{owner}'s own read shows `{trial.name}` set to the intruder's value"
+            found.append(
+                finding(_draft(trial.intruder_write, owner, why), trial.intruder_write, trial.steps, context)
+            )
+    return found
+
+
+def judge(
+    objects: Sequence[ObjectTrial], profiles: Sequence[ProfileTrial], context: OracleContext
+) -> list[Finding]:
+    """Findings for every object or profile the intruder could touch, one per route."""
+    return one_per_route([*judge_objects(objects, context), *judge_profiles(profiles, context)])
+
+
+# --------------------------------------------------------------------------- the family
+
+
+class BrokenObjectAuthorization(PoolFamily):
+    name = "broken_object_authorization"
+
+    async def run(self, ctx: SecurityContext) -> FamilyReport:
+        peers = await self.pool.peers(ctx)
+        if peers is None:
+            return self.skipped(
+                "needs two users of the same role: give a second --login or allow registration"
+            )
+        client = ProbeClient(ctx, self.name)
+        objects = [t for t in [await _object_trial(client, ctx, *peers, r) for r in ctx.recipes] if t]
+        profiles = await _profile_trials(client, ctx, peers)
+        return self.report(client, judge(objects, profiles, self.oracle_context()))
+
+
+async def _object_trial(
+    client: ProbeClient, ctx: SecurityContext, owner: Identity, intruder: Identity, name: str
+) -> ObjectTrial | None:
+    ops = item_operations(ctx.api, ctx.recipes[name])
+    if not ops or client.exhausted:
+        return None
+    made = await create(client, ctx, owner, name)
+    if made is None:
+        return None
+    lists = await _listings(client, ctx, made, owner, intruder)
+    steps: list[Step] = []
+    for method in ("GET", "PATCH" if "PATCH" in ops else "PUT", "DELETE"):
+        op = ops.get(method)
+        if op is None:
+            continue
+        body = _write_body(made) if method in {"PUT", "PATCH"} else None
+        spec = item_request(ctx.api, ctx.recipes, op, name, body)
+        step = await send_as(
+            client, ctx, intruder, spec, made.scope, f"{method.lower()} another user's {name}"
+        )
+        steps.extend([step] if step is not None else [])
+    return ObjectTrial(str(made.object_id), made.step, lists[0], lists[1], tuple(steps))
+
+
+async def _listings(
+    client: ProbeClient, ctx: SecurityContext, made: Created, owner: Identity, intruder: Identity
+) -> tuple[Step | None, Step | None]:
+    create_op = ctx.api.operation(made.recipe.action.request.operation)
+    listing = ctx.api.operation(f"GET {create_op.path}") if create_op else None
+    if listing is None or owner_fields(made.body):
+        return None, None  # ownership is already shown, or there is no list to compare
+    spec = request_for(listing, dict(made.recipe.action.request.path_params))
+    mine = await send_as(client, ctx, owner, spec, made.scope, "list own objects")
+    theirs = await send_as(client, ctx, intruder, spec, made.scope, "list own objects")
+    return mine, theirs
+
+
+def _write_body(made: Created) -> Json:
+    sent = made.recipe.action.request.body
+    return substitute(sent, {**made.scope, UNIQUE: new_unique()}) if isinstance(sent, dict) else {}
+
+
+# --------------------------------------------------------------------------- profiles
+
+
+def _user_ops(api: ApiModel) -> list[Operation]:
+    """PUT/PATCH on ``/users/{id}``-like paths: a user object chosen by the path."""
+    found = []
+    for op in api.operations:
+        parts = naming.segments(op.path)
+        by_id = len(parts) >= 2 and naming.is_param(parts[-1]) and parts[-2].lower() in _USER_COLLECTIONS
+        if op.method in {"PUT", "PATCH"} and by_id and "password" not in op.path.lower():
+            found.append(op)
+    return found
+
+
+def _text_field(op: Operation) -> str | None:
+    for name, schema in spec_body_properties(op).items():
+        plain = schema.get("type") == "string" and not schema.get("format") and not schema.get("enum")
+        if plain and not any(w in name.lower() for w in ("password", "mail", "role", "user", "login")):
+            return name
+    return None
+
+
+async def _profile_trials(
+    client: ProbeClient, ctx: SecurityContext, peers: tuple[Identity, Identity]
+) -> list[ProfileTrial]:
+    me_key = ctx.api.auth.current_user_operation
+    me = ctx.api.operation(me_key or "")
+    victim, intruder = peers if peers[0].registered else (peers[1], peers[0])
+    if me is None or not victim.registered:
+        return []  # the victim's account is changed: only accounts assay made itself
+    trials: list[ProfileTrial] = []
+    for op in _user_ops(ctx.api):
+        trial = await _profile_trial(client, ctx, me, op, victim, intruder)
+        trials.extend([trial] if trial is not None else [])
+    return trials
+
+
+async def _profile_trial(
+    client: ProbeClient,
+    ctx: SecurityContext,
+    me: Operation,
+    op: Operation,
+    victim: Identity,
+    intruder: Identity,
+) -> ProfileTrial | None:
+    name = _text_field(op)
+    before = await send_as(client, ctx, victim, request_for(me, {}), {}, "read own user")
+    victim_id = own_id(object_view(body_of(before))) if before is not None else None
+    if name is None or victim_id is None:
+        return None
+    value = f"assay-{new_unique()}"
+    body: JsonObject = {name: value}
+    spec = request_for(op, {naming.param_names(op.path)[-1]: victim_id}, body=body)
+    write = await send_as(client, ctx, intruder, spec, {}, "update another user's profile")
+    after = await send_as(client, ctx, victim, request_for(me, {}), {}, "read own user again")
+    if write is None or before is None:
+        return None
+    return ProfileTrial(name, value, write, after, tuple(s for s in (before, write, after) if s))

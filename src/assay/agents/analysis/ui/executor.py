@@ -1,0 +1,348 @@
+"""Run UI scenarios in Chromium through three tiers of element lookup.
+
+Tier 1 replays the stored locator. Tier 2 heals: the stored fingerprint is scored against every
+element on the page (:mod:`assay.agents.analysis.ui.healing`) and the best match, if convincing, is used;
+the healed locator and its confidence are recorded. Tier 3 asks a language model port, which
+is empty (:class:`NoLanguageModel`) until one is configured. Only action steps (click, fill,
+check, select) are healed: assertions are replayed exactly, so healing never hides a bug.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from playwright.async_api import (
+    Browser,
+    ConsoleMessage,
+    Locator,
+    Page,
+    Response,
+    StorageState,
+    async_playwright,
+)
+
+from assay.adapters.browser.containment import Containment, contained_context, contained_get, is_blocked_error
+from assay.adapters.browser.launcher import launch
+from assay.agents.analysis.ui.healing import best_match
+from assay.agents.observation.web.extract import choose_locator, fingerprint
+from assay.agents.observation.web.probes import settle
+from assay.domain.analysis import ExecutionSuccess, Reliability, ScenarioRun, StepResult
+from assay.domain.json import as_list, as_object, as_str
+from assay.domain.scenarios import Scenario, UiStep
+from assay.domain.target import Credentials
+from assay.pages import locators
+from assay.pages.overlays import click_through
+from assay.pages.page_script import COLLECT, MESSAGES
+
+_ACTIONS = frozenset({"click", "fill", "check", "select"})
+_TIERS = {"tier1": 1, "tier2": 2, "tier3": 3}
+
+
+class LanguageModelPort(Protocol):
+    """Tier 3: given the step and the page's visible text, locator code for the element, or None."""
+
+    async def locate(self, step: UiStep, page_text: str) -> str | None: ...
+
+
+class NoLanguageModel:
+    """The empty tier 3 used until an LLM is configured."""
+
+    async def locate(self, step: UiStep, page_text: str) -> str | None:
+        return None
+
+
+@dataclass(frozen=True)
+class HealedLocator:
+    scenario_id: str
+    step: int
+    old: str
+    new: str
+    confidence: float
+    tier: str
+
+
+@dataclass(frozen=True)
+class UiRun:
+    run: ScenarioRun
+    success: ExecutionSuccess
+    healed: tuple[HealedLocator, ...] = ()
+
+
+class StepFailed(Exception):
+    pass
+
+
+class MissingValue(StepFailed):
+    """A step needs an environment variable (a credential) that is not set: the run is blocked."""
+
+
+@dataclass
+class _State:
+    scenario: Scenario
+    base_url: str
+    values: Mapping[str, str]
+    llm: LanguageModelPort
+    timeout_ms: int
+    console: list[str] = field(default_factory=list)
+    server_errors: list[int] = field(default_factory=list)
+    healed: list[HealedLocator] = field(default_factory=list)
+    tier: str = "tier1"
+
+
+async def run_ui_scenarios(scenarios: Sequence[Scenario], base_url: str, **options: object) -> list[UiRun]:
+    """Launch Chromium and :func:`execute_ui` the scenarios."""
+    async with async_playwright() as playwright:
+        browser = await launch(playwright, base_url)
+        try:
+            return await execute_ui(scenarios, base_url, browser=browser, **options)  # type: ignore[arg-type]
+        finally:
+            await browser.close()
+
+
+async def execute_ui(
+    scenarios: Sequence[Scenario],
+    base_url: str,
+    *,
+    browser: Browser,
+    credentials: Credentials | None = None,
+    storage_state: StorageState | None = None,
+    llm: LanguageModelPort | None = None,
+    timeout_ms: int = 3000,
+) -> list[UiRun]:
+    """Run each scenario in its own context (signed in unless tagged ``signed-out``)."""
+    values = _values(credentials)
+    runs = []
+    for scenario in scenarios:
+        state = _State(scenario, base_url.rstrip("/"), values, llm or NoLanguageModel(), timeout_ms)
+        signed_out = "signed-out" in scenario.tags
+        context = await contained_context(
+            browser, Containment(base_url), None if signed_out else storage_state
+        )
+        try:
+            runs.append(await _run(await context.new_page(), state))
+        finally:
+            await context.close()
+    return runs
+
+
+def _values(credentials: Credentials | None) -> dict[str, str]:
+    values = {k: v for k, v in os.environ.items() if k.startswith("ASSAY_")}
+    if credentials is not None:
+        values.setdefault("ASSAY_USERNAME", credentials.username)
+        values.setdefault("ASSAY_PASSWORD", credentials.password)
+    return values
+
+
+async def _run(page: Page, state: _State) -> UiRun:
+    started = time.monotonic()
+    page.on("console", lambda m: _on_console(m, state))
+    page.on("pageerror", lambda e: state.console.append(e.message))
+    page.on("response", lambda r: _on_response(r, state))
+    results: list[StepResult] = []
+    failed: Exception | None = None
+    for index, step in enumerate(state.scenario.ui_steps):
+        if failed is not None:
+            results.append(
+                StepResult(step.description or step.action, False, "not run: an earlier step failed")
+            )
+            continue
+        try:
+            await _step(page, state, index, step)
+            results.append(StepResult(step.description or step.action, True))
+        except Exception as exc:  # a step failure is a result, never a crash of the run
+            failed = exc
+            results.append(StepResult(step.description or step.action, False, str(exc).splitlines()[0][:300]))
+    blocked = isinstance(failed, MissingValue)
+    run = ScenarioRun(
+        state.scenario.id,
+        "blocked" if blocked else "failed" if failed else "passed",
+        tuple(results),
+        round(time.monotonic() - started, 3),
+        blocked_by=str(failed) if blocked else None,
+    )
+    return UiRun(run, _success(run, state), tuple(state.healed))
+
+
+def _on_console(message: ConsoleMessage, state: _State) -> None:
+    # The browser asks for /favicon.ico on its own; a missing one is no fault of the page, nor is
+    # a third-party resource the containment blocked.
+    where = as_str(message.location.get("url")) if message.location else ""
+    foreign = bool(where) and not Containment(state.base_url).allows(where)
+    if (
+        message.type == "error"
+        and not where.endswith("/favicon.ico")
+        and not foreign
+        and not is_blocked_error(message.text)
+    ):
+        state.console.append(message.text)
+
+
+def _on_response(response: Response, state: _State) -> None:
+    if response.status >= 500:
+        state.server_errors.append(response.status)
+
+
+def _success(run: ScenarioRun, state: _State) -> ExecutionSuccess:
+    confidence = min((h.confidence for h in state.healed), default=1.0)
+    reliability: Reliability = (
+        "low"
+        if run.status != "passed"
+        else "high"
+        if state.tier == "tier1"
+        else "medium"
+        if confidence >= 0.75
+        else "low"
+    )
+    return ExecutionSuccess(
+        scenario_id=run.scenario_id,
+        success_rate=round(run.passed_steps / run.total_steps, 3) if run.total_steps else 0.0,
+        passed_steps=run.passed_steps,
+        total_steps=run.total_steps,
+        tier_used=state.tier,
+        reliability=reliability,
+        source="real_time_execution",
+    )
+
+
+def _value(raw: str, values: Mapping[str, str]) -> str:
+    if raw.startswith("${env:") and raw.endswith("}"):
+        name = raw[6:-1]
+        if name not in values:
+            raise MissingValue(f"environment variable {name} is not set (give credentials with --login)")
+        return values[name]
+    return raw
+
+
+async def _step(page: Page, state: _State, index: int, step: UiStep) -> None:
+    if step.action == "goto":
+        state.server_errors.clear()
+        state.console.clear()
+        await page.goto(state.base_url + step.value, wait_until="load")
+        return
+    if step.action in _ACTIONS:
+        target = await _element(page, state, index, step)
+        await _act(target, step.action, _value(step.value, state.values))
+        await settle(page)
+        return
+    await _assert(page, state, step)
+
+
+async def _act(target: Locator, action: str, value: str) -> None:
+    if action == "click":
+        await click_through(target, 5000)  # an overlay in the way is dismissed first
+    elif action == "fill":
+        await target.fill(value, timeout=5000)
+    elif action == "check":
+        await target.check(timeout=5000)
+    else:
+        await target.select_option(index=int(value or "0"), timeout=5000)
+
+
+async def _element(page: Page, state: _State, index: int, step: UiStep) -> Locator:
+    """Tier 1, then tier 2 (healing), then tier 3 (the language model port)."""
+    stored = locators.resolve(page, step.locator)
+    try:
+        await stored.first.wait_for(state="visible", timeout=state.timeout_ms)
+        if await stored.count() == 1:
+            return stored
+    except Exception:  # not found in time: heal below
+        pass
+    healed = await _heal(page, step)
+    if healed is not None:
+        return _record(page, state, index, step, healed[0], healed[1], "tier2")
+    suggestion = await state.llm.locate(step, await page.inner_text("body"))
+    if suggestion:
+        return _record(page, state, index, step, suggestion, 0.5, "tier3")
+    raise StepFailed(f"element not found: {step.locator} (no convincing match to heal to)")
+
+
+async def _heal(page: Page, step: UiStep) -> tuple[str, float] | None:
+    if not step.fingerprint:
+        return None
+    raw = as_object(await page.evaluate(COLLECT, 200))
+    elements = [as_object(e) for e in as_list(raw.get("elements"))]
+    match = best_match(step.fingerprint, [fingerprint(e) for e in elements])
+    if match is None:
+        return None
+    return await choose_locator(page, elements[match.index]), match.score
+
+
+def _record(
+    page: Page, state: _State, index: int, step: UiStep, code: str, confidence: float, tier: str
+) -> Locator:
+    state.healed.append(HealedLocator(state.scenario.id, index, step.locator, code, confidence, tier))
+    if _TIERS[tier] > _TIERS[state.tier]:
+        state.tier = tier
+    return locators.resolve(page, code)
+
+
+async def _assert(page: Page, state: _State, step: UiStep) -> None:
+    ok, why = await _check(page, state, step)
+    if not ok:
+        raise StepFailed(f"{step.description or step.action}: {why}")
+
+
+async def _check(page: Page, state: _State, step: UiStep) -> tuple[bool, str]:
+    timeout = state.timeout_ms
+    if step.action == "expect_text":
+        return await _visible(page.get_by_text(step.value).first, timeout), f"{step.value!r} is not shown"
+    if step.action == "expect_visible":
+        return await _visible(locators.resolve(page, step.locator).first, timeout), "not visible"
+    if step.action == "expect_hidden":
+        return await _hidden(locators.resolve(page, step.locator), timeout), "still visible"
+    if step.action == "expect_message":
+        return await _message(page, timeout), "no message is shown"
+    if step.action == "expect_outcome":
+        return not state.server_errors, f"the server answered {state.server_errors}"
+    if step.action == "expect_field_invalid":
+        invalid = await _invalid(locators.resolve(page, step.locator), timeout)
+        return bool(invalid) or await _message(page, 500), "the field was accepted"
+    if step.action == "expect_status":
+        status = await contained_get(page.context, state.base_url + step.value, Containment(state.base_url))
+        return status < 400, f"{step.value} answered {status}"
+    if step.action == "expect_no_console_errors":
+        return not state.console, "; ".join(state.console[:3])
+    if step.action == "expect_accessible_names":
+        raw = as_object(await page.evaluate(COLLECT, 200))
+        problems = [*as_list(raw.get("unnamed")), *as_list(raw.get("noAlt"))]
+        return not problems, f"without a name: {problems[:5]}"
+    if step.action == "expect_url":
+        return page.url.endswith(step.value), f"the URL is {page.url}"
+    return False, f"unknown step {step.action}"
+
+
+async def _invalid(field: Locator, timeout: int) -> bool:
+    """True when the field reports itself invalid; False when it is valid or gone (the form was sent)."""
+    try:
+        return bool(await field.evaluate("e => !e.validity.valid", timeout=timeout))
+    except Exception:
+        return False
+
+
+async def _visible(target: Locator, timeout: int) -> bool:
+    try:
+        await target.wait_for(state="visible", timeout=timeout)
+    except Exception:
+        return False
+    return True
+
+
+async def _hidden(target: Locator, timeout: int) -> bool:
+    try:
+        await target.first.wait_for(state="hidden", timeout=timeout)
+    except Exception:
+        return False
+    return True
+
+
+async def _message(page: Page, timeout: int) -> bool:
+    deadline = time.monotonic() + timeout / 1000
+    while time.monotonic() < deadline:
+        if as_list(await page.evaluate(MESSAGES)):
+            return True
+        await page.wait_for_timeout(100)
+    return bool(as_list(await page.evaluate(MESSAGES)))

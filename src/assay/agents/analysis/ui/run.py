@@ -1,0 +1,133 @@
+"""The Analysis agent's browser half: run UI scenarios within a time budget, judge the crawled pages.
+
+Scenarios run in the planned order, ``UI_WORKERS`` at a time, each in its own browser context
+(signed in when credentials were given, unless tagged ``signed-out``). One not started before
+the deadline is reported ``skipped``; with no browser at all every one is ``blocked``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit
+
+from playwright.async_api import Browser, StorageState, async_playwright
+
+from assay.adapters.browser.launcher import NoBrowserFound, launch
+from assay.agents.analysis.ui.executor import UiRun, execute_ui
+from assay.agents.observation.web.login import sign_in
+from assay.agents.observation.web.observe import page_facts
+from assay.domain.analysis import ExecutionSuccess, ScenarioRun
+from assay.domain.findings import Finding
+from assay.domain.json import as_str
+from assay.domain.observation import Observation
+from assay.domain.ports import CancelToken
+from assay.domain.scenarios import Scenario
+from assay.domain.target import Target
+from assay.oracles.ui import judge_pages
+
+UI_WORKERS = 2
+MIN_BUDGET = 15.0
+# Which scenario of a page shows each category of finding (its test fails while the fault is there).
+_SHOWN_BY = {
+    "ui_broken_link": ("ui_navigation",),
+    "ui_console_error": ("ui_console",),
+    "ui_accessibility": ("ui_accessibility",),
+    "ui_server_error": ("happy_path",),
+    "ui_silent_failure": ("invalid_credentials", "ui_action", "happy_path"),
+}
+
+
+@dataclass
+class UiOutcome:
+    runs: list[ScenarioRun] = field(default_factory=list)
+    success: list[ExecutionSuccess] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+async def analyse_ui(
+    observation: Observation,
+    scenarios: Sequence[Scenario],
+    target: Target,
+    *,
+    cancel: CancelToken | None = None,
+    on_run: Callable[[ScenarioRun], None] | None = None,
+) -> UiOutcome:
+    """Execute ``scenarios`` (already in run order) and judge what the crawl recorded."""
+    outcome = UiOutcome(findings=ui_findings(observation, scenarios))
+    if not scenarios:
+        return outcome
+    deadline = time.monotonic() + max(MIN_BUDGET, target.budget_seconds / 2)
+    try:
+        results = await _run_all(scenarios, target, deadline, cancel, on_run)
+    except NoBrowserFound as exc:
+        outcome.runs = [ScenarioRun(s.id, "blocked", blocked_by=str(exc)) for s in scenarios]
+        return outcome
+    for result in results:
+        outcome.runs.append(result.run if isinstance(result, UiRun) else result)
+        if isinstance(result, UiRun) and result.run.status in ("passed", "failed"):
+            outcome.success.append(result.success)
+    return outcome
+
+
+def ui_findings(observation: Observation, scenarios: Sequence[Scenario]) -> list[Finding]:
+    """The UI oracles' findings, each tied to the scenario of its page that shows it."""
+    found = []
+    for finding in judge_pages(page_facts(observation)):
+        page = as_str(finding.evidence.get("page")) or finding.path
+        kinds = _SHOWN_BY.get(finding.category, ())
+        owner = next(
+            (s.id for kind in kinds for s in scenarios if s.kind == kind and _page(s) == page),
+            None,
+        )
+        found.append(replace(finding, scenario_id=owner))
+    return found
+
+
+def _page(scenario: Scenario) -> str:
+    return next((u.value for u in scenario.ui_steps if u.action == "goto"), "")
+
+
+async def _run_all(
+    scenarios: Sequence[Scenario],
+    target: Target,
+    deadline: float,
+    cancel: CancelToken | None,
+    on_run: Callable[[ScenarioRun], None] | None,
+) -> list[UiRun | ScenarioRun]:
+    parts = urlsplit(target.base_url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    credentials = target.credentials[0] if target.credentials else None
+    results: dict[str, UiRun | ScenarioRun] = {}
+    queue = list(scenarios)
+    async with async_playwright() as playwright:
+        browser = await launch(playwright, target.base_url)
+        try:
+            state = await _signed_in(browser, target)
+
+            async def worker() -> None:
+                while queue:
+                    scenario = queue.pop(0)
+                    if time.monotonic() >= deadline or (cancel is not None and cancel.cancelled):
+                        results[scenario.id] = ScenarioRun(scenario.id, "skipped", blocked_by="time budget")
+                        continue
+                    (run,) = await execute_ui(
+                        [scenario], origin, browser=browser, credentials=credentials, storage_state=state
+                    )
+                    results[scenario.id] = run
+                    if on_run is not None:
+                        on_run(run.run)
+
+            await asyncio.gather(*(worker() for _ in range(UI_WORKERS)))
+        finally:
+            await browser.close()
+    return [results[s.id] for s in scenarios]
+
+
+async def _signed_in(browser: Browser, target: Target) -> StorageState | None:
+    if not target.credentials:
+        return None
+    outcome = await sign_in(browser, target.base_url, target.credentials[0])
+    return outcome.state if outcome.signed_in else None

@@ -1,0 +1,43 @@
+"""The Evolution agent: turns the scenarios (and the findings they exposed) into a pytest suite."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assay.agents.evolution.api_suite.pytest_suite import build_suite
+from assay.agents.evolution.calibrate import calibrate
+from assay.agents.web_stage import ui_suite, without_ui
+from assay.domain.analysis import AnalysisResult
+from assay.domain.evolution import EvolutionResult, TestCase
+from assay.domain.findings import Finding
+from assay.domain.observation import Observation
+from assay.domain.scenarios import RequirementsResult
+
+
+def evolve(
+    observation: Observation,
+    requirements: RequirementsResult,
+    analysis: AnalysisResult | None,
+    findings: Sequence[Finding],
+) -> EvolutionResult:
+    """One pytest-httpx test per HTTP scenario and one pytest-playwright test (under ``ui/``) per UI
+    scenario; ``files`` holds the whole runnable suite."""
+    smoke = analysis.execution_strategy.smoke_tests if analysis else ()
+    ui_files, ui_cases, ui_notes = ui_suite(observation, requirements, analysis, findings)
+    requirements, calibration = calibrate(without_ui(requirements), analysis, findings)
+    suite = build_suite(requirements, observation.api, findings, observation.target, smoke_ids=set(smoke))
+    cases = tuple(
+        TestCase(
+            scenario_id=test.scenario_id,
+            name=test.name,
+            file=test.file,
+            framework="pytest-httpx",
+            code=test.code,
+            finding_ids=test.finding_ids,
+        )
+        for test in suite.tests
+    )
+    notes = (*suite.notes, *calibration, *ui_notes)
+    if observation.api is None:
+        notes = (*notes, "no API model: authentication and response schemas were not generated")
+    return EvolutionResult(test_cases=(*cases, *ui_cases), files={**suite.files, **ui_files}, notes=notes)

@@ -1,0 +1,380 @@
+"""Evolution for web apps (pure): UI scenarios -> a standalone pytest + Playwright (sync) suite.
+
+Locators are the role/label code the observer verified; credentials come from the environment
+(ASSAY_USERNAME, ASSAY_PASSWORD), the target from ASSAY_BASE_URL. The conftest launches
+Debian's Chromium (or $ASSAY_CHROMIUM_PATH, else Playwright's own), keeps a signed-in storage
+state per session, and saves a trace for every failing test. When the login asked for a
+one-time code, the suite gets otp_support.py (a verbatim copy of assay's, standard library
+only) and the sign-in fixture types a TOTP code from ASSAY_TOTP_SECRET or a code mailed to
+ASSAY_MAIL_LOGIN (EMAIL:APP_PASSWORD; ASSAY_IMAP_HOST, ASSAY_IMAP_PORT, ASSAY_IMAP_SSL).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from assay.adapters.browser.launcher import DISABLED_FEATURES, SWITCHES
+from assay.agents.observation.web import otp_support
+from assay.domain.scenarios import Scenario, UiStep
+from assay.pages.page_script import COLLECT, MESSAGES
+
+CONFTEST = '''"""Fixtures for the generated UI tests: Chromium, a signed-in storage state, traces on failure.
+
+The browser stays on the target's host, as assay's own did: Chromium's network services are off,
+the environment's proxy is not used and no other host name resolves; each context aborts
+requests to other hosts, blocks service workers, dismisses dialogs (a confirm() answers cancel)
+and closes pop-ups.
+"""
+
+import contextlib
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import sync_playwright
+
+_DEFAULT_URL = {base_url}
+_ENV_URL = os.environ.get("ASSAY_BASE_URL") or os.environ.get("BASE_URL")
+_URL = urlsplit(_ENV_URL or _DEFAULT_URL)
+BASE_URL = f"{{_URL.scheme}}://{{_URL.netloc}}"  # page paths are absolute: the origin
+HOST = (_URL.hostname or "").lower()
+LOGIN_PATH = {login_path}
+SECOND_FACTOR = {second_factor}  # "totp" or "email": the login asks for a one-time code
+DISABLED_FEATURES = {features}
+ARGS = [
+{switches}
+    "--disable-features=" + ",".join(DISABLED_FEATURES),
+    f"--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE {{HOST}}",
+]
+
+
+def _elsewhere(url):
+    """True for a URL on another host than the target's (data: and blob: stay here)."""
+    parts = urlsplit(url)
+    other = (parts.hostname or "").lower() != HOST
+    return parts.scheme in ("http", "https", "ws", "wss") and other
+
+
+def _close(page):
+    with contextlib.suppress(PlaywrightError):  # gone with its opener
+        page.close()
+
+
+def _contained(browser, state=None):
+    """A context kept on the target's host (see the module docstring)."""
+    context = browser.new_context(storage_state=state, service_workers="block")
+    context.set_default_navigation_timeout(20000)
+    context.route(_elsewhere, lambda route: route.abort("blockedbyclient"))
+    context.route_web_socket(_elsewhere, lambda socket: socket.close())
+    context.on("dialog", lambda dialog: dialog.dismiss())
+    context.on("page", lambda page: page.on("popup", _close))
+    return context
+
+
+def _executable():
+    configured = os.environ.get("ASSAY_CHROMIUM_PATH")
+    return configured or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as pw:
+        path = _executable()
+        browser = pw.chromium.launch(executable_path=path, headless=True, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def storage_state(browser, tmp_path_factory):
+    """Sign in once with ASSAY_USERNAME / ASSAY_PASSWORD; None when there is no login."""
+    if not LOGIN_PATH or "ASSAY_USERNAME" not in os.environ:
+        return None
+    context = _contained(browser)
+    page = context.new_page()
+    page.goto(BASE_URL + LOGIN_PATH)
+    password = page.locator("input[type=password]").first
+    form = page.locator("form", has=password).first
+    user = form.locator("input[type=email], input[type=text], input:not([type])").first
+    user.fill(os.environ["ASSAY_USERNAME"])
+    password.fill(os.environ["ASSAY_PASSWORD"])
+    mark = _mail_mark() if SECOND_FACTOR else None
+    password.press("Enter")
+    page.wait_for_load_state("load")
+    if SECOND_FACTOR:
+        _pass_second_factor(page, mark)
+    path = tmp_path_factory.mktemp("state") / "state.json"
+    context.storage_state(path=str(path))
+    context.close()
+    return str(path)
+
+
+def _mail_mark():
+    return None
+
+
+def _pass_second_factor(page, mark):
+    pass
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    item.rep_failed = outcome.get_result().failed or getattr(item, "rep_failed", False)
+
+
+def _page(browser, request, state):
+    context = _contained(browser, state)
+    context.tracing.start(screenshots=True, snapshots=True)
+    page = context.new_page()
+    yield page
+    if getattr(request.node, "rep_failed", False):
+        Path("traces").mkdir(exist_ok=True)
+        context.tracing.stop(path=f"traces/{{request.node.name}}.zip")
+    else:
+        context.tracing.stop()
+    context.close()
+
+
+@pytest.fixture
+def page(browser, storage_state, request):
+    yield from _page(browser, request, storage_state)
+
+
+@pytest.fixture
+def signed_out_page(browser, request):
+    yield from _page(browser, request, None)
+'''
+
+
+_NO_OTP = """def _mail_mark():
+    return None
+
+
+def _pass_second_factor(page, mark):
+    pass
+"""
+SECOND_FACTOR_HELPERS = '''def _mailbox():
+    """The mailbox of ASSAY_MAIL_LOGIN (EMAIL:APP_PASSWORD); ASSAY_IMAP_HOST/PORT/SSL override."""
+    from otp_support import Mailbox
+
+    address, _, secret = os.environ["ASSAY_MAIL_LOGIN"].partition(":")
+    ssl = os.environ.get("ASSAY_IMAP_SSL", "1").lower() not in ("0", "false", "no")
+    port = int(os.environ.get("ASSAY_IMAP_PORT") or 0)
+    return Mailbox(address, secret, os.environ.get("ASSAY_IMAP_HOST", ""), port, ssl)
+
+
+def _mail_mark():
+    """Before the password is sent: where the mailbox ends (mails after it are new)."""
+    if os.environ.get("ASSAY_TOTP_SECRET") or not os.environ.get("ASSAY_MAIL_LOGIN"):
+        return None
+    from otp_support import mailbox_mark
+
+    return mailbox_mark(_mailbox())
+
+
+def _pass_second_factor(page, mark):
+    """Type the one-time code the page asks for: TOTP from ASSAY_TOTP_SECRET, else from the mail."""
+    import time
+
+    from otp_support import FIELD_FACTS_SCRIPT, otp_field_index, totp_now, wait_for_code
+
+    index = otp_field_index(page.evaluate(FIELD_FACTS_SCRIPT))
+    if index is None:
+        return
+    secret = os.environ.get("ASSAY_TOTP_SECRET")
+    if not secret and mark is None:
+        pytest.skip(
+            "the login asks for a one-time code: set ASSAY_TOTP_SECRET or ASSAY_MAIL_LOGIN"
+        )
+    for attempt in range(2 if secret else 1):
+        if attempt:  # a code typed late in its window: retry in the next
+            time.sleep(30.5 - time.time() % 30)
+        code = totp_now(secret) if secret else wait_for_code(_mailbox(), mark)
+        if code is None:
+            pytest.fail(
+                "no mail with a one-time code arrived in ASSAY_MAIL_LOGIN's mailbox"
+            )
+        field = page.locator("input").nth(index)
+        field.fill(code)
+        field.press("Enter")
+        page.wait_for_load_state("load")
+        index = otp_field_index(page.evaluate(FIELD_FACTS_SCRIPT))
+        if index is None:
+            return
+    pytest.fail("the one-time code was refused")
+'''
+
+
+def _value(raw: str) -> str:
+    match = re.fullmatch(r"\$\{env:([A-Z0-9_]+)\}", raw)
+    return f"os.environ[{match.group(1)!r}]" if match else json.dumps(raw, ensure_ascii=False)
+
+
+def step_code(step: UiStep) -> list[str]:
+    """Python lines for one step (the page fixture is ``page``); they mirror the executor's checks."""
+    loc, value = step.locator, _value(step.value)
+    lines = {
+        "goto": ["console_errors.clear()", "server_errors.clear()", f"page.goto(BASE_URL + {value})"],
+        "click": [f"{loc}.click()", "_settle(page)"],
+        "fill": [f"{loc}.fill({value})"],
+        "check": [f"{loc}.check()"],
+        "select": [f"{loc}.select_option(index={step.value if step.value.isdigit() else '0'})"],
+        "expect_text": [f"expect(page.get_by_text({value}).first).to_be_visible()"],
+        "expect_visible": [f"expect({loc}.first).to_be_visible()"],
+        "expect_hidden": [f"expect({loc}.first).to_be_hidden()"],
+        "expect_message": ["assert _has_message(page), 'no message is shown'"],
+        "expect_outcome": ["assert not server_errors, server_errors"],
+        "expect_field_invalid": [f"assert _invalid({loc}) or _has_message(page, 500)"],
+        "expect_status": [f"assert _status(page, {value}) < 400, {value}"],
+        "expect_no_console_errors": ["assert not console_errors, console_errors"],
+        "expect_accessible_names": ["assert _unnamed(page) == []"],
+        "expect_url": [f"assert page.url.endswith({value})"],
+    }
+    return lines.get(step.action, [f"# unsupported step: {step.action}"])
+
+
+HELPERS = '''
+PAGE_SCRIPT = r"""{collect}"""
+MESSAGES = r"""{messages}"""
+
+
+def _elsewhere(url):
+    """True for a URL on another host than the target's: the conftest blocks those."""
+    parts = urlsplit(url)
+    other = (parts.hostname or "") != _URL.hostname
+    return parts.scheme in ("http", "https", "ws", "wss") and other
+
+
+def _watch(page):
+    """Console errors and 5xx answers ``page`` sees from now on (the browser's own favicon excepted)."""
+    console_errors, server_errors = [], []
+
+    def on_console(message):
+        # Not the page's fault: the browser's own favicon request, and the other hosts'
+        # resources the conftest keeps the page from.
+        where = (message.location or {{}}).get("url", "")
+        text = message.text
+        blocked = "ERR_BLOCKED_BY_CLIENT" in text or "ERR_NAME_NOT_RESOLVED" in text
+        own = not where.endswith("/favicon.ico") and not _elsewhere(where)
+        if message.type == "error" and own and not blocked:
+            console_errors.append(text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: console_errors.append(str(error)))
+
+    def on_response(response):
+        if response.status >= 500:
+            server_errors.append(response.status)
+
+    page.on("response", on_response)
+    return console_errors, server_errors
+
+
+def _status(page, path, redirects=5):
+    """The status of GET ``path``, following redirects only while they stay on the target's host."""
+    url = BASE_URL + path
+    for _ in range(redirects + 1):
+        response = page.request.get(url, max_redirects=0)
+        location = response.headers.get("location", "")
+        following = urljoin(url, location)
+        if not (300 <= response.status < 400 and location) or _elsewhere(following):
+            return response.status
+        url = following
+    return response.status
+
+
+def _settle(page):
+    with contextlib.suppress(PlaywrightError):
+        page.wait_for_load_state("networkidle", timeout=2500)
+
+
+def _has_message(page, timeout_ms=3000):
+    """True when an alert, status or error message is shown within ``timeout_ms``."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not page.evaluate(MESSAGES) and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    return bool(page.evaluate(MESSAGES))
+
+
+def _invalid(field):
+    """True when the field reports itself invalid; False when it is valid or gone (the form was sent)."""
+    try:
+        return field.evaluate("e => !e.validity.valid", timeout=3000)
+    except PlaywrightError:
+        return False
+
+
+def _unnamed(page):
+    found = page.evaluate(PAGE_SCRIPT, 200)
+    return found["unnamed"] + found["noAlt"]
+
+
+def _needs(*names):
+    missing = [name for name in names if name not in os.environ]
+    if missing:
+        pytest.skip("set " + ", ".join(missing) + " to run this test")
+'''
+
+
+def test_name(scenario: Scenario) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "_", f"{scenario.id} {scenario.title}".lower()).strip("_")
+    return f"test_{slug[:80]}"
+
+
+def test_function(scenario: Scenario) -> str:
+    fixture = "signed_out_page" if "signed-out" in scenario.tags else "page"
+    needed = sorted({m for s in scenario.ui_steps for m in re.findall(r"\$\{env:([A-Z0-9_]+)\}", s.value)})
+    body = [
+        json.dumps(scenario.title, ensure_ascii=False),
+        *([f"_needs({', '.join(map(repr, needed))})"] if needed else []),
+        *(["page = signed_out_page"] if fixture != "page" else []),
+        "console_errors, server_errors = _watch(page)",
+    ]
+    for step in scenario.ui_steps:
+        body.append(f"# {' '.join((step.description or step.action).split())}")
+        body.extend(step_code(step))
+    indented = "\n".join(f"    {line}" for line in body)
+    return f"def {test_name(scenario)}({fixture}):\n{indented}\n"
+
+
+def build_ui_suite(
+    scenarios: Sequence[Scenario], base_url: str, login_path: str = "", second_factor: str = ""
+) -> dict[str, str]:
+    """Suite files: conftest.py and test_ui.py (path in the suite -> content); with a
+    ``second_factor`` ("totp", "email") also otp_support.py, which the sign-in fixture uses."""
+    tests = "\n\n".join(test_function(s) for s in scenarios if s.ui_steps)
+    header = (
+        '"""UI tests generated by assay from the observed pages."""\n\n'
+        "import contextlib\nimport os\nimport time\nfrom urllib.parse import urljoin, urlsplit\n\n"
+        "import pytest\nfrom playwright.sync_api import Error as PlaywrightError\n"
+        + ("from playwright.sync_api import expect\n" if "expect(" in tests else "")
+        + f"\n_DEFAULT_URL = {json.dumps(base_url)}\n"
+        '_ENV_URL = os.environ.get("ASSAY_BASE_URL") or os.environ.get("BASE_URL")\n'
+        "_URL = urlsplit(_ENV_URL or _DEFAULT_URL)\n"
+        'BASE_URL = f"{_URL.scheme}://{_URL.netloc}"\n'
+    )
+    helpers = HELPERS.format(collect=COLLECT.strip(), messages=MESSAGES.strip())
+    conftest = CONFTEST.format(
+        base_url=json.dumps(base_url.rstrip("/")),
+        login_path=json.dumps(login_path),
+        second_factor=json.dumps(second_factor),
+        features="[\n" + "".join(f"    {json.dumps(f)},\n" for f in DISABLED_FEATURES) + "]",
+        switches="\n".join(f"    {json.dumps(a)}," for a in SWITCHES),
+    )
+    files = {"conftest.py": conftest, "test_ui.py": header + helpers + "\n\n" + tests}
+    if second_factor:
+        files["conftest.py"] = conftest.replace(_NO_OTP, SECOND_FACTOR_HELPERS)
+        files["otp_support.py"] = otp_support_source()
+    return files
+
+
+def otp_support_source() -> str:
+    """The standalone one-time-code helper, as assay itself uses it."""
+    return Path(otp_support.__file__).read_text(encoding="utf-8")

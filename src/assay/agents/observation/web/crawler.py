@@ -1,0 +1,428 @@
+"""Crawl one origin in headless Chromium, level by level, pages in parallel browser contexts.
+
+Depth 1 is the start page, 2 adds the pages it links to, 3 one level more; bounded by
+``max_pages`` and ``budget_seconds``. Links to "log out" are never followed, so a signed-in
+crawl stays signed in. After the pages: every same-origin link is checked for its status, and
+(on test systems only) each form is submitted and each standalone button clicked once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TypeVar
+from urllib.parse import urldefrag, urlsplit
+
+from playwright.async_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Request,
+    Response,
+    async_playwright,
+)
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
+
+from assay.adapters.browser.containment import Containment, contained_context, contained_get, is_blocked_error
+from assay.adapters.browser.launcher import launch
+from assay.agents.observation.web.extract import PageExtract, extract_page, path_of, purpose
+from assay.agents.observation.web.login import LoginOutcome, sign_in
+from assay.agents.observation.web.probes import probe_button, probe_form
+from assay.domain.action_safety import ActionPolicy, judge_button, judge_form, judge_link
+from assay.domain.json import as_list, as_object, as_str
+from assay.domain.ledger import Ledger
+from assay.domain.pages import ActionProbe, BlockedHost, LinkCheck, PageFacts, UnsettledPage
+from assay.domain.target import Credentials
+from assay.pages.form_facts import button_control, form_from_json
+
+T = TypeVar("T")
+R = TypeVar("R")
+_IGNORED_RESOURCES = ("/favicon.ico",)
+VISIT_SECONDS = 40.0  # one page: load, read, screenshot; past it the page never settled
+
+
+@dataclass(frozen=True)
+class CrawlConfig:
+    depth: int = 1
+    max_pages: int = 25
+    budget_seconds: float = 45.0
+    contexts: int = 2
+    probe_actions: bool = False  # submit forms and click buttons: only on test systems
+    max_links_checked: int = 80
+    max_probes: int = 30
+    max_elements: int = 80
+    screenshots: Path | None = None
+    credentials: Credentials | None = None
+    destructive: bool = False  # probes may change objects assay did not create (--destructive)
+    ledger: Ledger = field(default_factory=Ledger)  # what this run created (probes add to it)
+
+    def policy(self, start_url: str) -> ActionPolicy:
+        return ActionPolicy.for_url(start_url, self.destructive, self.ledger)
+
+
+@dataclass
+class PageVisit:
+    facts: PageFacts
+    extract: PageExtract
+
+
+@dataclass
+class CrawlResult:
+    start_url: str
+    visits: list[PageVisit] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    incomplete: list[str] = field(default_factory=list)  # what the crawl planned but could not do
+    login: LoginOutcome | None = None
+    elapsed: float = 0.0
+    blocked: tuple[BlockedHost, ...] = ()  # other hosts the pages tried to reach (all aborted)
+    unsettled: tuple[UnsettledPage, ...] = ()  # pages that never settled
+    popups_closed: int = 0
+    dialogs_dismissed: int = 0
+
+    @property
+    def pages(self) -> list[PageFacts]:
+        return [v.facts for v in self.visits]
+
+
+async def crawl(start_url: str, config: CrawlConfig) -> CrawlResult:
+    """Launch Chromium (see :mod:`assay.adapters.browser.launcher`) and crawl ``start_url``."""
+    async with async_playwright() as playwright:
+        browser = await launch(playwright, start_url)
+        try:
+            return await crawl_with(browser, start_url, config)
+        finally:
+            await browser.close()
+
+
+async def crawl_with(browser: Browser, start_url: str, config: CrawlConfig) -> CrawlResult:
+    """Crawl with an already launched browser."""
+    started = time.monotonic()
+    deadline = started + config.budget_seconds
+    result = CrawlResult(start_url)
+    containment = Containment(start_url)
+    if config.credentials is not None:
+        result.login = await sign_in(browser, start_url, config.credentials, containment)
+        result.notes.append(result.login.note)
+    state = result.login.state if result.login else None
+    contexts = [await contained_context(browser, containment, state) for _ in range(max(1, config.contexts))]
+    try:
+        await _crawl_levels(contexts, start_url, config, deadline, result, containment)
+        await _check_links(contexts[0], result, config, deadline, containment)
+        if config.probe_actions and time.monotonic() < deadline:
+            await _probe_actions(contexts, result, config, deadline)
+    finally:
+        for context in contexts:
+            await context.close()
+    result.elapsed = time.monotonic() - started
+    return _contained(result, containment)
+
+
+def _contained(result: CrawlResult, containment: Containment) -> CrawlResult:
+    result.blocked = containment.blocked_hosts()
+    result.unsettled = tuple(containment.unsettled)
+    result.popups_closed, result.dialogs_dismissed = containment.popups_closed, containment.dialogs_dismissed
+    return result
+
+
+async def _pool(
+    contexts: Sequence[BrowserContext],
+    items: Sequence[T],
+    work: Callable[[BrowserContext, T], Awaitable[R]],
+    deadline: float,
+) -> list[R]:
+    """Run ``work`` over ``items`` with one worker per context; stop taking items past the deadline."""
+    queue: asyncio.Queue[T] = asyncio.Queue()
+    for item in items:
+        queue.put_nowait(item)
+    results: list[R] = []
+
+    async def worker(context: BrowserContext) -> None:
+        while not queue.empty() and time.monotonic() < deadline:
+            results.append(await work(context, queue.get_nowait()))
+
+    await asyncio.gather(*(worker(c) for c in contexts))
+    return results
+
+
+async def _crawl_levels(
+    contexts: list[BrowserContext],
+    start_url: str,
+    config: CrawlConfig,
+    deadline: float,
+    result: CrawlResult,
+    containment: Containment,
+) -> None:
+    origin = _origin(start_url)
+    seen = {urldefrag(start_url).url}
+    level = [urldefrag(start_url).url]
+    visited_paths: set[str] = set()
+    for depth in range(1, max(1, min(config.depth, 3)) + 1):
+        batch = level[: max(0, config.max_pages - len(result.visits))]
+
+        async def visit(context: BrowserContext, url: str, depth: int = depth) -> PageVisit | None:
+            try:
+                return await _bounded_visit(context, url, depth, config, containment)
+            except Exception as exc:  # one page's crash loses that page, never the crawl
+                result.incomplete.append(f"page {path_of(url)} not observed: {_why(exc)}")
+                return None
+
+        for page_visit in await _pool(contexts, batch, visit, deadline):
+            if page_visit is not None and page_visit.facts.path not in visited_paths:
+                visited_paths.add(page_visit.facts.path)
+                result.visits.append(page_visit)
+        level = _next_level(result.visits, depth, origin, seen)
+        if not level or time.monotonic() >= deadline or len(result.visits) >= config.max_pages:
+            if level and time.monotonic() >= deadline:
+                result.notes.append(f"crawl stopped at its time budget ({config.budget_seconds:.0f} s)")
+            break
+
+
+def _next_level(visits: list[PageVisit], depth: int, origin: str, seen: set[str]) -> list[str]:
+    found: list[str] = []
+    for page_visit in visits:
+        if page_visit.facts.depth != depth:
+            continue
+        for href, text in page_visit.extract.links:
+            url = urldefrag(href).url
+            if url in seen or not judge_link(url, text, ActionPolicy(origin)).allowed:
+                continue
+            seen.add(url)
+            found.append(url)
+    return found
+
+
+async def _bounded_visit(
+    context: BrowserContext, url: str, depth: int, config: CrawlConfig, containment: Containment
+) -> PageVisit | None:
+    """:func:`_visit` within ``VISIT_SECONDS``: a page that never loads or never answers is
+    recorded as never settled, and the crawl goes on."""
+    try:
+        return await asyncio.wait_for(_visit(context, url, depth, config, containment), VISIT_SECONDS)
+    except TimeoutError:
+        containment.never_settled(url, f"not read within {VISIT_SECONDS:.0f} s")
+        return None
+
+
+async def _visit(
+    context: BrowserContext, url: str, depth: int, config: CrawlConfig, containment: Containment
+) -> PageVisit | None:
+    page = await context.new_page()
+    log = _PageLog(containment)
+    _listen(page, log)
+    try:
+        try:
+            response = await page.goto(url, wait_until="load", timeout=15000)
+        except PlaywrightTimeoutError:
+            containment.never_settled(url, "its load event never fired (15 s)")
+            raise
+        path = path_of(page.url)
+        extract = await extract_page(page, path, config.max_elements)
+        title = await page.title()
+        shot = await _screenshot(page, config.screenshots, f"page-{path}")
+    except Exception as exc:  # a page that cannot load is a link check's business
+        log.failed.append(f"GET {path_of(url)} -> {str(exc).splitlines()[0][:120]}")
+        return None
+    finally:
+        with contextlib.suppress(Exception):  # already closed by the watchdog
+            await page.close()
+    facts = PageFacts(
+        path=path,
+        url=url,
+        status=response.status if response else 0,
+        title=title,
+        purpose=purpose(title, extract.text, extract.structure, path),
+        depth=depth,
+        console_errors=log.console_errors(),
+        failed_requests=tuple(dict.fromkeys(log.failed)),
+        unnamed_controls=tuple(extract.unnamed),
+        images_without_alt=tuple(extract.images_without_alt),
+        screenshot=shot,
+    )
+    return PageVisit(facts, extract)
+
+
+@dataclass
+class _PageLog:
+    """What a page showed on its console and which of its requests failed, without the noise of
+    the containment: a blocked (or unresolvable) third-party resource is not the page's fault."""
+
+    containment: Containment
+    console: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    uncaught: list[str] = field(default_factory=list)
+    blocked_script: bool = False  # a script of another host was not loaded
+
+    def own(self, url: str) -> bool:
+        return self.containment.allows(url) and not path_of(url).endswith(_IGNORED_RESOURCES)
+
+    def console_errors(self) -> tuple[str, ...]:
+        # "$ is not defined" after the CDN's jQuery was blocked is the blocking's doing too.
+        uncaught = [e for e in self.uncaught if not (self.blocked_script and "ReferenceError" in e)]
+        return tuple(dict.fromkeys([*self.console, *uncaught]))
+
+
+def _listen(page: Page, log: _PageLog) -> None:
+    def on_console(message: ConsoleMessage) -> None:
+        where = as_str(message.location.get("url")) if message.location else ""
+        text = message.text
+        if message.type != "error" or (where and not log.own(where)) or is_blocked_error(text):
+            return
+        if not log.containment.names_other_host(text):
+            log.console.append(text[:300])
+
+    def on_response(response: Response) -> None:
+        document = response.request.resource_type == "document"
+        if response.status >= 400 and not document and log.own(response.url):
+            log.failed.append(f"{response.request.method} {path_of(response.url)} -> {response.status}")
+
+    def on_failed(request: Request) -> None:
+        failure = request.failure or "failed"
+        # A navigation cancelled (by the next one, or by the containment) is nobody's fault.
+        cancelled = request.resource_type == "document" and "ERR_ABORTED" in failure
+        if log.own(request.url) and not is_blocked_error(failure) and not cancelled:
+            log.failed.append(f"{request.method} {path_of(request.url)} -> {failure}")
+        elif request.resource_type == "script":
+            log.blocked_script = True
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: log.uncaught.append(f"uncaught {error.name}: {error.message}"[:300]))
+    page.on("response", on_response)
+    page.on("requestfailed", on_failed)
+
+
+async def _check_links(
+    context: BrowserContext,
+    result: CrawlResult,
+    config: CrawlConfig,
+    deadline: float,
+    containment: Containment,
+) -> None:
+    """Give every page its same-origin links with the status each target answers."""
+    origin = _origin(result.start_url)
+    known = {v.facts.path: v.facts.status for v in result.visits}
+    statuses: dict[str, int] = {}
+    for page_visit in result.visits:
+        for href, text in page_visit.extract.links:
+            path = path_of(urldefrag(href).url)
+            if path in known or not judge_link(href, text, ActionPolicy(origin)).allowed:
+                continue
+            if (
+                path not in statuses
+                and len(statuses) < config.max_links_checked
+                and time.monotonic() < deadline
+            ):
+                statuses[path] = await _status(context, urldefrag(href).url, containment)
+    for i, page_visit in enumerate(result.visits):
+        checks = {
+            path_of(urldefrag(href).url): LinkCheck(page_visit.facts.path, path_of(href), text, status)
+            for href, text in page_visit.extract.links
+            if (status := statuses.get(path_of(urldefrag(href).url), known.get(path_of(href), -1))) >= 0
+        }
+        result.visits[i].facts = replace(page_visit.facts, links=tuple(checks.values()))
+
+
+async def _status(context: BrowserContext, url: str, containment: Containment) -> int:
+    try:
+        return await contained_get(context, url, containment)
+    except Exception:
+        return 0
+
+
+_Probe = Callable[[BrowserContext], Awaitable[ActionProbe | None]]
+_Job = tuple[int, _Probe]
+
+
+async def _probe_actions(
+    contexts: list[BrowserContext], result: CrawlResult, config: CrawlConfig, deadline: float
+) -> None:
+    jobs: list[_Job] = []
+    failures: list[str] = []
+    for i, page_visit in enumerate(result.visits):
+        for job in _jobs_for(page_visit, config, config.policy(result.start_url), failures):
+            jobs.append((i, job))
+
+    async def run(context: BrowserContext, job: _Job) -> tuple[int, ActionProbe | None]:
+        return job[0], await job[1](context)
+
+    for i, probe in await _pool(contexts, jobs[: config.max_probes], run, deadline):
+        if probe is not None:
+            facts = result.visits[i].facts
+            result.visits[i].facts = replace(facts, actions=(*facts.actions, probe))
+    if failures:
+        result.notes.append(f"{len(failures)} action probes failed: {'; '.join(failures[:3])}")
+
+
+def _jobs_for(
+    page_visit: PageVisit, config: CrawlConfig, policy: ActionPolicy, failures: list[str]
+) -> list[_Probe]:
+    """A probe for each form and standalone button the action policy allows (see
+    :mod:`assay.domain.action_safety`); what it refuses is summarised by the observer."""
+    facts, jobs = page_visit.facts, []
+    forms = [as_object(f) for f in as_list(page_visit.extract.structure.get("forms"))]
+    allowed = [
+        i for i, form in enumerate(forms) if judge_form(form_from_json(facts.url, form), policy).allowed
+    ]
+    for index in allowed[:4]:
+        submit = as_str(forms[index].get("submit"))
+        jobs.append(_guard(_bind_form(facts, index, submit, config, policy), failures))
+    buttons = [
+        e
+        for e in page_visit.extract.elements
+        if e.role == "button" and e.tag == "button" and not as_str(e.fingerprint.get("form"))
+    ]
+    buttons = [
+        e for e in buttons if judge_button(button_control(e.name, e.fingerprint), facts.url, policy).allowed
+    ]
+    for element in buttons[:4]:
+        jobs.append(_guard(_bind_button(facts, element.locator, element.name, config, policy), failures))
+    return jobs
+
+
+def _guard(probe: _Probe, failures: list[str]) -> _Probe:
+    async def run(context: BrowserContext) -> ActionProbe | None:
+        try:
+            return await probe(context)
+        except Exception as exc:  # one probe that breaks is a note, never the end of the crawl
+            failures.append(_why(exc))
+            return None
+
+    return run
+
+
+def _bind_form(
+    facts: PageFacts, index: int, submit: str, config: CrawlConfig, policy: ActionPolicy
+) -> _Probe:
+    return lambda context: probe_form(context, facts, index, submit, config.screenshots, policy)
+
+
+def _bind_button(
+    facts: PageFacts, locator: str, name: str, config: CrawlConfig, policy: ActionPolicy
+) -> _Probe:
+    async def run(context: BrowserContext) -> ActionProbe | None:
+        probe = await probe_button(context, facts, locator, name, config.screenshots, policy)
+        return replace(probe, locator=locator) if probe else None
+
+    return run
+
+
+def _why(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0][:160]}"
+
+
+async def _screenshot(page: Page, shots: Path | None, label: str) -> str:
+    if shots is None:
+        return ""
+    shots.mkdir(parents=True, exist_ok=True)
+    name = "".join(c if c.isalnum() else "-" for c in label).strip("-")[:80] + ".png"
+    await page.screenshot(path=str(shots / name))
+    return str(shots / name)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()

@@ -1,0 +1,143 @@
+"""Sign in through a page's login form and keep the session (storage state) for the crawl.
+
+The password is typed only into a form on the target's own origin whose submission (the form's
+resolved ``action`` and the submit button's ``formaction``) goes back to that origin; anything
+else is refused before a key is pressed. Overlays in the way are dismissed first. Whatever goes
+wrong (a timeout, a click an overlay swallows), the outcome is a note, never an exception.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from playwright.async_api import Browser, Locator, Page, StorageState
+
+from assay.adapters.browser.containment import Containment, contained_context
+from assay.agents.observation.web.otp import MailboxError, mark_mailbox, pass_second_factor
+from assay.agents.observation.web.probes import settle
+from assay.domain.action_safety import origin_of
+from assay.domain.target import Credentials
+from assay.pages.form_facts import SUBMIT_SELECTOR
+from assay.pages.overlays import click_through, dismiss_overlays
+
+_LOGIN_LINK = re.compile(r"log ?in|sign ?in", re.IGNORECASE)
+_USER_FIELDS = "input[type=email]:visible, input[type=text]:visible, input:not([type]):visible"
+# Where a form's submission goes: its formaction when the button has one, else its action.
+_SUBMITS_TO = """([form, selector]) => {
+  const button = form ? form.querySelector(selector) : null;
+  const href = button && button.hasAttribute('formaction') ? button.getAttribute('formaction')
+    : (form ? form.getAttribute('action') : '') || '';
+  return new URL(href, document.baseURI).href;
+}"""
+
+
+@dataclass
+class LoginOutcome:
+    signed_in: bool
+    note: str
+    login_path: str = ""
+    state: StorageState | None = None
+    second_factor: str = ""  # "totp" or "email" when a one-time code was asked and given
+    failure: str = ""  # what broke (an exception, a refusal), when assay itself could not sign in
+
+
+async def find_login_page(page: Page, url: str, dismissed: list[str] | None = None) -> bool:
+    """Open ``url``; when it shows no password field, follow a link named like "Log in".
+    What overlays were dismissed on the way is added to ``dismissed``."""
+    done = dismissed if dismissed is not None else []
+    await page.goto(url, wait_until="load")
+    done += await dismiss_overlays(page)
+    if await page.locator("input[type=password]:visible").count():
+        return True
+    link = page.get_by_role("link", name=_LOGIN_LINK).first
+    if not await link.count() or not await _same_origin_link(page, link):
+        return False
+    await click_through(link)
+    await settle(page)
+    done += await dismiss_overlays(page)
+    return await page.locator("input[type=password]:visible").count() > 0
+
+
+async def _same_origin_link(page: Page, link: Locator) -> bool:
+    href = str(await link.evaluate("(a) => a.href || ''"))
+    return not href or origin_of(href) == origin_of(page.url)
+
+
+async def sign_in(
+    browser: Browser, url: str, credentials: Credentials, containment: Containment | None = None
+) -> LoginOutcome:
+    """Fill the first login form reachable from ``url`` and submit it, then a one-time code when
+    the next page asks for one (see :mod:`assay.agents.observation.web.otp`); the session on success."""
+    context = await contained_context(browser, containment or Containment(url))
+    page = await context.new_page()
+    try:
+        return await _sign_in(page, url, credentials)
+    except Exception as exc:  # a timeout or a swallowed click: the crawl goes on signed out
+        why = f"{type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0][:160]}"
+        return LoginOutcome(False, f"signing in from {url} failed ({why}); the pages are crawled signed out",
+                            failure=why)  # fmt: skip
+    finally:
+        await context.close()
+
+
+async def _sign_in(page: Page, url: str, credentials: Credentials) -> LoginOutcome:
+    dismissed: list[str] = []
+    if not await find_login_page(page, url, dismissed):
+        return LoginOutcome(False, f"no login form found at {url} or behind a 'Log in' link")
+    login_path = _path(page.url)
+    password = page.locator("input[type=password]:visible").first
+    refusal = await _elsewhere(page, password, origin_of(url))
+    if refusal:
+        note = f"signing in at {login_path} refused: {refusal}; the pages are crawled signed out"
+        return LoginOutcome(False, note, login_path, failure=refusal)
+    try:
+        mark = await mark_mailbox(credentials)
+    except MailboxError as exc:
+        return LoginOutcome(False, f"signing in at {login_path} not tried: {exc}", login_path)
+    dismissed += await _submit_password(page, password, credentials)
+    if await page.locator("input[type=password]:visible").count():
+        return LoginOutcome(False, f"signing in at {login_path} failed: the login form is still shown")
+    factor = await pass_second_factor(page, credentials, mark)
+    if not factor.passed:
+        return LoginOutcome(False, f"signing in at {login_path} failed: {factor.note}", login_path)
+    state = await page.context.storage_state()
+    note = f"signed in at {login_path} as {credentials.username}"
+    note += f"; {factor.note}" if factor.note else ""
+    note += f" (first {', '.join(dict.fromkeys(dismissed))})" if dismissed else ""
+    return LoginOutcome(True, note, login_path, state, factor.kind)
+
+
+async def _elsewhere(page: Page, password: Locator, origin: str) -> str:
+    """Why the password must not be typed here ("" when it may): the login page, or where its
+    form submits, is on another origin than the target's."""
+    if origin_of(page.url) != origin:
+        return f"the login form is on another origin ({origin_of(page.url)})"
+    form = page.locator("form", has=password).first
+    handle = await form.element_handle(timeout=1000) if await form.count() else None
+    if handle is None:
+        return ""  # no form: the page's own script submits (request interception guards that)
+    target = str(await page.evaluate(_SUBMITS_TO, [handle, SUBMIT_SELECTOR]))
+    if origin_of(target) != origin:
+        return f"its form submits to another origin ({origin_of(target)})"
+    return ""
+
+
+async def _submit_password(page: Page, password: Locator, credentials: Credentials) -> list[str]:
+    form = page.locator("form", has=password).first
+    scope = form if await form.count() else page.locator("body")
+    user = scope.locator(_USER_FIELDS).first
+    dismissed = await dismiss_overlays(page, password)
+    if await user.count():
+        await user.fill(credentials.username)
+    await password.fill(credentials.password)
+    submit = scope.locator(SUBMIT_SELECTOR).first
+    await (click_through(submit) if await submit.count() else password.press("Enter"))
+    await settle(page)
+    return dismissed
+
+
+def _path(url: str) -> str:
+    from assay.agents.observation.web.extract import path_of
+
+    return path_of(url)

@@ -1,0 +1,132 @@
+"""Turn a crawl into the Observation's ``ui_elements``, ``page_structure`` and ``page_context``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from assay.agents.observation.web.crawler import CrawlConfig, CrawlResult, crawl
+from assay.agents.observation.web.refusals import judged_structure, refusal_note
+from assay.domain.action_safety import ActionPolicy
+from assay.domain.codec import from_json, to_json
+from assay.domain.json import Json, JsonObject, as_list, as_object
+from assay.domain.observation import Observation, UiElement
+from assay.domain.pages import BLOCKED_KEY, UNSETTLED_KEY, PageFacts
+from assay.domain.target import Target
+
+SNAPSHOT_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class WebObservation:
+    ui_elements: tuple[UiElement, ...]
+    page_structure: JsonObject
+    page_context: JsonObject
+    notes: tuple[str, ...]
+    incomplete: tuple[str, ...] = ()  # pages that never settled
+
+
+def config_for(target: Target, screenshots: Path | None = None, contexts: int = 2) -> CrawlConfig:
+    """The crawl a target asks for: its depth and budget; actions only on test systems."""
+    return CrawlConfig(
+        depth=max(1, min(target.depth, 3)),
+        budget_seconds=max(15.0, target.budget_seconds / 3),  # pages, link checks and probes
+        contexts=contexts,
+        probe_actions=target.is_test_system,
+        screenshots=screenshots,
+        credentials=target.credentials[0] if target.credentials else None,
+        destructive=target.destructive,
+        ledger=target.ledger,
+    )
+
+
+async def observe_web(target: Target, start_url: str, screenshots: Path | None = None) -> WebObservation:
+    """Crawl ``start_url`` in Chromium. Raises NoBrowserFound when there is no browser."""
+    config = config_for(target, screenshots)
+    return summarise(await crawl(start_url, config), config.policy(start_url))
+
+
+def summarise(result: CrawlResult, policy: ActionPolicy | None = None) -> WebObservation:
+    """The observation of a crawl; each form carries the action policy's ``verdict`` (the UI
+    scenarios submit only allowed ones) and one note says what was left alone and why."""
+    policy = policy or ActionPolicy.for_url(result.start_url)
+    elements: dict[tuple[str, str], UiElement] = {}
+    for visit in result.visits:
+        for element in visit.extract.elements:
+            elements.setdefault((element.page, element.locator), element)
+    structure: list[Json] = [
+        {
+            "path": v.facts.path,
+            **judged_structure(v.facts.url, v.extract.structure, policy),
+            "snapshot": v.extract.text[:SNAPSHOT_CHARS],
+        }
+        for v in result.visits
+    ]
+    pages = result.pages
+    first = pages[0] if pages else None
+    context: JsonObject = {
+        "url": result.start_url,
+        "title": first.title if first else "",
+        "purpose": first.purpose if first else "",
+        "console_errors": sum(len(p.console_errors) for p in pages),
+        "failed_requests": sum(len(p.failed_requests) for p in pages),
+        "accessibility_problems": sum(len(p.unnamed_controls) + len(p.images_without_alt) for p in pages),
+        "login": {
+            "signed_in": bool(result.login and result.login.signed_in),
+            "path": result.login.login_path if result.login else "",
+            "second_factor": result.login.second_factor if result.login else "",
+        },
+        "crawl_seconds": round(result.elapsed, 2),
+        "pages": [to_json(p) for p in pages],
+        **containment_context(result),
+    }
+    refused = refusal_note(result.visits, policy)
+    notes = (
+        *result.notes,
+        f"crawled {len(pages)} pages in {result.elapsed:.1f} s: {len(elements)} UI elements",
+        *((refused,) if refused else ()),
+        *containment_notes(result),
+    )
+    pages_json: JsonObject = {"pages": structure}
+    unsettled = tuple(
+        f"page {p.url} never settled ({p.reason}): not observed in full" for p in result.unsettled
+    )
+    incomplete = (*result.incomplete, *_login_failure(result), *unsettled)
+    return WebObservation(tuple(elements.values()), pages_json, context, notes, incomplete)
+
+
+def _login_failure(result: CrawlResult) -> tuple[str, ...]:
+    """Sign-in that assay itself could not carry out (a crash, a refused form): signed-in pages
+    went untested. Credentials the app turned down are a plain note, not this."""
+    login = result.login
+    if login is None or login.signed_in or not login.failure:
+        return ()
+    return (f"browser sign-in not done ({login.failure}): signed-in pages were not observed",)
+
+
+def containment_context(result: CrawlResult) -> JsonObject:
+    """What the containment blocked and closed, under ``page_context`` (see :func:`blocked_hosts`)."""
+    return {
+        BLOCKED_KEY: [to_json(b) for b in result.blocked],
+        UNSETTLED_KEY: [to_json(p) for p in result.unsettled],
+        "popups_closed": result.popups_closed,
+        "dialogs_dismissed": result.dialogs_dismissed,
+    }
+
+
+def containment_notes(result: CrawlResult) -> tuple[str, ...]:
+    notes = []
+    if result.blocked:
+        hosts = ", ".join(f"{b.host} ({b.requests})" for b in result.blocked)
+        total = sum(b.requests for b in result.blocked)
+        notes.append(f"blocked {total} browser request(s) to other hosts than the target's: {hosts}")
+    if result.popups_closed:
+        notes.append(f"closed {result.popups_closed} pop-up window(s) the pages opened")
+    if result.dialogs_dismissed:
+        notes.append(f"dismissed {result.dialogs_dismissed} JavaScript dialog(s) (confirm() answered cancel)")
+    return tuple(notes)
+
+
+def page_facts(observation: Observation) -> list[PageFacts]:
+    """The recorded pages of an observation (for the UI oracles and scenarios)."""
+    return [from_json(PageFacts, as_object(p)) for p in as_list(observation.page_context.get("pages"))]

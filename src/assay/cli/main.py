@@ -1,0 +1,238 @@
+"""The ``assay`` command: run, demo and serve, over the same pipeline as the HTTP API."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlsplit
+
+import typer
+from rich.console import Console
+
+from assay.domain.errors import AssayError, InvalidUrl, UsageError
+from assay.domain.findings import SEVERITY_ORDER
+from assay.domain.run import RunResult
+from assay.domain.target import Credentials, MailAccount, Target
+from assay.domain.verdict import is_inconclusive
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Automated QA for web apps and HTTP APIs.")
+err = Console(stderr=True)
+
+# 3: no blocking finding, but the run could not test what it planned (see domain/verdict.py).
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INCONCLUSIVE = 0, 1, 2, 3
+DEMO_DEPTH = 3
+
+
+def parse_login(value: str) -> Credentials:
+    """``USER:PASSWORD`` or ``ROLE=USER:PASSWORD``."""
+    role = "user"
+    if "=" in value.split(":", 1)[0]:
+        role, value = value.split("=", 1)
+    user, sep, password = value.partition(":")
+    if not sep or not user:
+        raise UsageError("--login takes USER:PASSWORD (or ROLE=USER:PASSWORD)")
+    return Credentials(username=user, password=password, role=role or "user")
+
+
+def credentials_from(logins: list[str]) -> tuple[Credentials, ...]:
+    """Command-line logins, else ASSAY_LOGIN / ASSAY_USERNAME+ASSAY_PASSWORD (kept out of shell history)."""
+    found = [parse_login(v) for v in logins]
+    if not found and os.environ.get("ASSAY_LOGIN"):
+        found.append(parse_login(os.environ["ASSAY_LOGIN"]))
+    if not found and os.environ.get("ASSAY_USERNAME"):
+        found.append(Credentials(os.environ["ASSAY_USERNAME"], os.environ.get("ASSAY_PASSWORD", "")))
+    return tuple(found)
+
+
+def parse_mail_login(value: str) -> MailAccount:
+    """``EMAIL:APP_PASSWORD``; the IMAP server from ASSAY_IMAP_HOST / _PORT / _SSL, else the domain's."""
+    address, sep, password = value.partition(":")
+    if not sep or "@" not in address:
+        raise UsageError("--mail-login takes EMAIL:APP_PASSWORD (e.g. a Gmail app password)")
+    ssl = os.environ.get("ASSAY_IMAP_SSL", "1").strip().lower() not in {"0", "false", "no", "off"}
+    try:
+        port = int(os.environ.get("ASSAY_IMAP_PORT") or 0)
+    except ValueError as exc:
+        raise UsageError("ASSAY_IMAP_PORT must be a port number") from exc
+    return MailAccount(address, password, os.environ.get("ASSAY_IMAP_HOST", ""), port, ssl)
+
+
+def with_second_factor(
+    found: tuple[Credentials, ...], mail_login: str | None, totp_secret: str | None
+) -> tuple[Credentials, ...]:
+    """The first login with its second step's sources: --mail-login / ASSAY_MAIL_LOGIN (a mailbox
+    receiving one-time codes) and --totp-secret / ASSAY_TOTP_SECRET."""
+    mail_value = mail_login or os.environ.get("ASSAY_MAIL_LOGIN", "")
+    secret = totp_secret or os.environ.get("ASSAY_TOTP_SECRET", "")
+    if not mail_value and not secret:
+        return found
+    if not found:
+        raise UsageError("--mail-login and --totp-secret complete a login: give --login too")
+    if secret:
+        _check_totp(secret)
+    mail = parse_mail_login(mail_value) if mail_value else None
+    return (replace(found[0], totp_secret=secret or None, mail=mail), *found[1:])
+
+
+def _check_totp(secret: str) -> None:
+    from assay.agents.observation.web.otp import totp_code
+
+    try:
+        totp_code(secret)
+    except ValueError as exc:  # binascii.Error included
+        raise UsageError("--totp-secret must be the base32 secret shown when 2FA was set up") from exc
+
+
+def wfc_credentials(path: Path | None) -> tuple[Credentials, ...]:
+    """The users of a WFC auth file (``--auth-wfc``); a missing or malformed file is a usage error."""
+    if path is None:
+        return ()
+    from assay.agents.analysis.security.identities import load_wfc_auth
+
+    try:
+        found = load_wfc_auth(path)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"--auth-wfc {path}: {exc}") from exc
+    if not found:
+        raise UsageError(f"--auth-wfc {path}: no user with a username and password in its 'auth' list")
+    return found
+
+
+def check_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise InvalidUrl(f"{url!r} is not an http(s) URL with a host, e.g. http://127.0.0.1:8000")
+    return url.rstrip("/") or url
+
+
+def default_out_dir() -> Path:
+    return Path("assay-out") / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+SpecOption = Annotated[str | None, typer.Option(help="OpenAPI/Swagger file or URL (discovered if omitted).")]
+LoginOption = Annotated[
+    list[str] | None, typer.Option(help="USER:PASSWORD or ROLE=USER:PASSWORD; repeatable.")
+]
+OutOption = Annotated[Path | None, typer.Option(help="Output folder (default ./assay-out/<timestamp>/).")]
+MailLoginOption = Annotated[
+    str | None,
+    typer.Option(
+        help="EMAIL:APP_PASSWORD of the mailbox receiving one-time login codes (or ASSAY_MAIL_LOGIN)."
+    ),
+]
+TotpSecretOption = Annotated[
+    str | None, typer.Option(help="Base32 TOTP secret of the login's second step (or ASSAY_TOTP_SECRET).")
+]
+
+
+@app.command()
+def run(
+    url: Annotated[str, typer.Argument(help="Base URL of the API or web app under test.")],
+    spec: SpecOption = None,
+    login: LoginOption = None,
+    instruction: Annotated[str | None, typer.Option(help="What to focus on, in plain words.")] = None,
+    budget: Annotated[float, typer.Option(help="Seconds the execution may take.")] = 60.0,
+    out: OutOption = None,
+    allow_host: Annotated[list[str] | None, typer.Option(help="Mark a host as a test system.")] = None,
+    execute: Annotated[bool, typer.Option(help="Execute scenarios against the target.")] = True,
+    auth_wfc: Annotated[
+        Path | None, typer.Option(help="Web Fuzzing Commons auth file (YAML/JSON/TOML) naming more users.")
+    ] = None,
+    destructive: Annotated[
+        bool, typer.Option(help="Let security checks change or delete objects assay did not create.")
+    ] = False,
+    depth: Annotated[
+        int, typer.Option(min=1, max=3, help="Crawl depth of web pages: 1 this page, 2 its links, 3 deeper.")
+    ] = 1,
+    mail_login: MailLoginOption = None,
+    totp_secret: TotpSecretOption = None,
+) -> None:
+    """Observe URL, write scenarios, analyse and execute them, generate a pytest suite and a report."""
+    try:
+        logins = with_second_factor(
+            credentials_from(login or []) + wfc_credentials(auth_wfc), mail_login, totp_secret
+        )
+        target = Target(
+            base_url=check_url(url), spec_location=spec, credentials=logins, instruction=instruction,
+            budget_seconds=budget, allowed_hosts=tuple(allow_host or ()), destructive=destructive,
+            depth=depth,
+        )  # fmt: skip
+        if budget <= 0:
+            raise UsageError("--budget must be a positive number of seconds")
+    except AssayError as exc:
+        _die(str(exc))
+    result = _execute(target, out or default_out_dir(), execute)
+    raise typer.Exit(_exit_code(result))
+
+
+@app.command()
+def demo(
+    out: Annotated[Path | None, typer.Option(help="Output folder.")] = None,
+    budget: Annotated[float, typer.Option(help="Seconds the execution may take.")] = 60.0,
+) -> None:
+    """Start the bundled demo (an API and a web UI, with deliberate faults) on 127.0.0.1; run assay."""
+    from assay.demo.app import create_app
+    from assay.demo.server import serve_in_thread
+
+    server = serve_in_thread(create_app())
+    try:
+        err.print(f"[bold]demo target[/] running at {server.base_url} (planted faults: see assay/demo)")
+        # The home page links the web UI (/ui/), whose pages link each other: depth 3 reaches them all.
+        target = Target(base_url=server.base_url, budget_seconds=budget, depth=DEMO_DEPTH)
+        result = _execute(target, out or default_out_dir(), True)
+    finally:
+        server.stop()
+    # The demo's faults are deliberate: finding them is success, so only a failed run exits non-zero.
+    raise typer.Exit(EXIT_ERROR if result.error and result.observation is None else EXIT_OK)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
+) -> None:
+    """Serve the HTTP API (/api/v2) and the dashboard."""
+    from assay.api.server import serve as serve_api
+
+    serve_api(host, port)
+
+
+def _execute(target: Target, out_dir: Path, execute: bool) -> RunResult:
+    from assay.cli.run import run_and_write
+
+    console = Console(stderr=True, soft_wrap=True)  # long finding lines stay whole in logs
+    # run_and_write writes the outputs and prints the one-line error itself, whatever happened.
+    try:
+        result = asyncio.run(run_and_write(target, out_dir, execute=execute, console=console))
+    except OSError as exc:  # the output folder itself cannot be written: nowhere to put anything
+        _die(f"cannot write to the output folder {out_dir}: {exc.strerror or exc}")
+    if result.observation is None and result.error:
+        raise typer.Exit(EXIT_ERROR)
+    return result
+
+
+def _exit_code(result: RunResult) -> int:
+    if result.error and result.analysis is None:
+        return EXIT_ERROR
+    worst = max((SEVERITY_ORDER[f.severity] for f in result.findings), default=-1)
+    if worst >= SEVERITY_ORDER["high"]:
+        return EXIT_FINDINGS
+    return EXIT_INCONCLUSIVE if is_inconclusive(result) else EXIT_OK
+
+
+def _die(message: str) -> None:
+    err.print(f"[red]assay: error:[/] {message}", highlight=False)
+    raise typer.Exit(EXIT_ERROR)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("assay: interrupted")
+        sys.exit(130)

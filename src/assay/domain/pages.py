@@ -1,0 +1,97 @@
+"""What the crawler recorded of each page: plain data the UI oracles judge without a browser."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from assay.domain.codec import from_json
+from assay.domain.json import JsonObject, as_list, as_object
+
+ProbeKind = Literal["submit", "click", "wrong_password"]
+
+
+@dataclass(frozen=True)
+class LinkCheck:
+    """A same-origin link found on ``page`` and the status its target answered (0 = no answer)."""
+
+    page: str
+    href: str  # path (and query) on the target's origin
+    text: str
+    status: int
+
+
+@dataclass(frozen=True)
+class ActionProbe:
+    """One action the crawler tried on a page and what visibly followed.
+
+    ``server_statuses`` holds every 5xx status answered to a request the action caused;
+    ``changed`` is True when the visible text (ignoring typed values) or the URL changed;
+    ``message`` is the first new alert/status text or new visible line, '' when none.
+    ``text_before`` / ``text_after`` are the page's whole visible text before the action and
+    after it (read last, once the screenshot is taken), ``messages_after`` the texts of its alert,
+    status and error-styled regions after it; '' / () when the probe did not record them.
+    """
+
+    page: str
+    kind: ProbeKind
+    element: str  # accessible name of the control that was activated
+    locator: str
+    steps: tuple[str, ...]
+    url_before: str
+    url_after: str
+    status: int = 0  # the status of the document the action led to, 0 when none was loaded
+    server_statuses: tuple[int, ...] = ()
+    changed: bool = False
+    message: str = ""
+    form_still_shown: bool = False
+    screenshot: str = ""
+    dom_changed: bool = False  # the markup changed or a file was downloaded (feedback of another kind)
+    text_before: str = ""
+    text_after: str = ""
+    messages_after: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    """One crawled page."""
+
+    path: str
+    url: str
+    status: int
+    title: str = ""
+    purpose: str = ""
+    depth: int = 1
+    console_errors: tuple[str, ...] = ()
+    failed_requests: tuple[str, ...] = ()  # "GET /static/app.js -> 404" or "... -> net::ERR_..."
+    unnamed_controls: tuple[str, ...] = ()  # short descriptions: 'input[name=q]'
+    images_without_alt: tuple[str, ...] = ()  # the img's src
+    links: tuple[LinkCheck, ...] = ()
+    actions: tuple[ActionProbe, ...] = ()
+    screenshot: str = ""
+
+
+BLOCKED_KEY = "blocked_hosts"  # Observation.page_context: [BlockedHost]
+UNSETTLED_KEY = "unsettled_pages"  # Observation.page_context: [UnsettledPage]
+
+
+@dataclass(frozen=True)
+class BlockedHost:
+    """A host other than the target's that a page tried to reach, and how many of its requests
+    the browser aborted (see :mod:`assay.adapters.browser.containment`): listed, never an app fault."""
+
+    host: str
+    requests: int
+
+
+@dataclass(frozen=True)
+class UnsettledPage:
+    """A page that stopped answering (a script that never ends, a load that never finishes)."""
+
+    url: str
+    reason: str
+
+
+def blocked_hosts(page_context: JsonObject) -> list[BlockedHost]:
+    """The third-party hosts the browser blocked during the crawl, most blocked first."""
+    return [from_json(BlockedHost, as_object(b)) for b in as_list(page_context.get(BLOCKED_KEY))]

@@ -1,1 +1,0 @@
-"""Evolution's pure steps: what to change in the scenarios before they become tests."""

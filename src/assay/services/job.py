@@ -1,0 +1,251 @@
+"""One workflow's background job: drive the pipeline, track progress, persist, publish.
+
+The pipeline's own final event is held back: the job first saves results and the final
+status, then publishes ``workflow_completed`` / ``workflow_failed`` / ``workflow_cancelled``,
+so a client that reacts to that event always finds the results ready.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from assay.domain.codec import to_json
+from assay.domain.events import (
+    AgentCompleted,
+    AgentProgress,
+    AgentStarted,
+    Event,
+    ScenarioExecuted,
+    WorkflowCompleted,
+    WorkflowFailed,
+)
+from assay.domain.json import Json, JsonObject
+from assay.domain.ports import CancelToken
+from assay.domain.redaction import redact_text
+from assay.domain.run import RunResult
+from assay.domain.target import Target
+from assay.domain.workflow import (
+    EventBus,
+    PipelineFn,
+    StoredEvent,
+    TransportFactory,
+    WorkflowRecord,
+    WorkflowStatus,
+    WorkflowStore,
+)
+
+log = logging.getLogger("assay.workflow")
+Outcome = tuple[WorkflowStatus, str | None]
+CANCELLED_MESSAGE = "Workflow cancelled on request; partial results are kept."
+INTERRUPTED_MESSAGE = "The server stopped while this workflow was running; start the workflow again."
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).isoformat().replace("+00:00", "Z")
+
+
+@dataclass
+class JobDeps:
+    store: WorkflowStore
+    bus: EventBus
+    pipeline: PipelineFn
+    transport_factory: TransportFactory
+
+
+@dataclass
+class WorkflowJob:
+    """Runs ``record``'s stages on ``run`` (pre-filled with earlier stages when chained)."""
+
+    record: WorkflowRecord
+    target: Target
+    run: RunResult
+    deps: JobDeps
+    realtime_execution: bool = True
+    seq: int = 0
+
+    async def __call__(self, cancel: CancelToken) -> None:
+        outcome: Outcome = ("failed", "The pipeline ended without reporting an outcome.")
+        try:
+            outcome = await self._drive(cancel)
+        except asyncio.CancelledError:
+            outcome = (
+                ("cancelled", CANCELLED_MESSAGE) if cancel.cancelled else ("failed", INTERRUPTED_MESSAGE)
+            )
+            raise
+        except Exception as exc:
+            log.exception("workflow %s crashed", self.record.id)
+            outcome = ("failed", f"Internal error ({type(exc).__name__}): {exc}")
+        finally:
+            await self._finish(outcome)
+
+    async def _drive(self, cancel: CancelToken) -> Outcome:
+        outcome: Outcome = ("failed", "The pipeline ended without reporting an outcome.")
+        self.record.status = "running"
+        await self._persist_record()
+        async with self.deps.transport_factory(self.target) as transport:
+            events = self.deps.pipeline(
+                self.target,
+                transport,
+                self.run,
+                stages=self.record.stages,
+                realtime_execution=self.realtime_execution,
+                cancel=cancel,
+            )
+            async for event in events:
+                if isinstance(event, WorkflowCompleted):
+                    outcome = ("completed", None)
+                elif isinstance(event, WorkflowFailed):
+                    outcome = ("failed", event.error)
+                else:
+                    await self._on_event(event)
+        if cancel.cancelled:
+            return ("cancelled", CANCELLED_MESSAGE)
+        return outcome
+
+    async def _on_event(self, event: Event) -> None:
+        apply_event(self.record, event, self.run)
+        name, data = event_payload(event)
+        await self._emit(name, data)
+        if isinstance(event, AgentCompleted):
+            await asyncio.to_thread(self.deps.store.save_run, self.record.id, self._redacted_run())
+        await self._persist_record()
+
+    async def _finish(self, outcome: Outcome) -> None:
+        status, error = outcome
+        self.run.finished_at = utcnow()
+        self.run.cancelled = status == "cancelled"
+        self.run.error = error if status != "completed" else None
+        # Crashed parts are notes, not failures: the status stays "completed", the notes are kept.
+        self.record.incomplete = [redact_text(line, self.run.secrets) for line in self.run.incomplete]
+        try:
+            await asyncio.to_thread(self._save_outputs)
+        except Exception as exc:
+            log.exception("workflow %s: saving results failed", self.record.id)
+            status, error = "failed", f"Saving results failed ({type(exc).__name__}): {exc}"
+        finish_record(self.record, status, error)
+        await self._persist_record()
+        name = {"completed": "workflow_completed", "cancelled": "workflow_cancelled"}.get(
+            status, "workflow_failed"
+        )
+        data: JsonObject = {"status": status, "timestamp": self.record.completed_at}
+        if error:
+            data["error"] = error
+        await self._emit(name, data)
+        self.deps.bus.close(self.record.id)
+
+    def _save_outputs(self) -> None:
+        evolution = self.run.evolution
+        if evolution is not None and "evolution" in self.record.stages:
+            cases = [
+                dataclasses.replace(c, code=redact_text(c.code, self.run.secrets))
+                for c in evolution.test_cases
+            ]
+            requirements = self.run.requirements
+            scenarios = {s.id: s for s in requirements.scenarios} if requirements is not None else {}
+            ids = self.deps.store.add_test_cases(self.record.id, cases, scenarios)
+            numbered = tuple(dataclasses.replace(c, id=i) for c, i in zip(cases, ids, strict=True))
+            self.run.evolution = dataclasses.replace(evolution, test_cases=numbered)
+        self.deps.store.save_run(self.record.id, self._redacted_run())
+
+    def _redacted_run(self) -> RunResult:
+        if not self.run.secrets:
+            return self.run
+        return redact_run(self.run, self.run.secrets)
+
+    async def _emit(self, name: str, data: JsonObject) -> None:
+        self.seq += 1
+        stored = StoredEvent(seq=self.seq, event=name, data={"workflow_id": self.record.id, **data})
+        await asyncio.to_thread(self.deps.store.append_event, self.record.id, stored)
+        self.deps.bus.publish(self.record.id, stored)
+
+    async def _persist_record(self) -> None:
+        await asyncio.to_thread(self.deps.store.save, self.record)
+
+
+def event_payload(event: Event) -> tuple[str, JsonObject]:
+    """The SSE event name and data of a pipeline event."""
+    names: dict[type, str] = {
+        AgentStarted: "agent_started",
+        AgentProgress: "agent_progress",
+        AgentCompleted: "agent_completed",
+        ScenarioExecuted: "scenario_executed",
+        WorkflowCompleted: "workflow_completed",
+        WorkflowFailed: "workflow_failed",
+    }
+    data = to_json(event)
+    payload: JsonObject = dict(data) if isinstance(data, dict) else {}
+    payload.pop("kind", None)
+    return names[type(event)], payload
+
+
+def apply_event(record: WorkflowRecord, event: Event, run: RunResult) -> None:
+    """Update the workflow's progress from one pipeline event."""
+    if isinstance(event, AgentStarted | AgentProgress | AgentCompleted):
+        state = record.agents.get(event.agent)
+        if state is None:
+            return
+        if isinstance(event, AgentStarted):
+            state.status, state.started_at, state.progress = "running", event.timestamp, 0.0
+            record.current_agent = event.agent
+        elif isinstance(event, AgentProgress):
+            state.progress = max(0.0, min(1.0, event.progress))
+            state.message = event.message
+        else:
+            state.status, state.progress, state.completed_at = "completed", 1.0, event.timestamp
+            state.duration_seconds = event.duration_seconds
+            state.elements_found = event.elements_found
+            state.scenarios_generated = event.scenarios_generated
+            state.scenarios_executed = event.scenarios_executed
+            state.tests_generated = event.tests_generated
+            if event.agent == "observation" and run.observation is not None:
+                state.confidence = run.observation.confidence
+    _update_totals(record)
+
+
+def _update_totals(record: WorkflowRecord) -> None:
+    states = [record.agents[a] for a in record.stages if a in record.agents]
+    record.total_progress = sum(s.progress for s in states) / len(states) if states else 0.0
+    if 0.0 < record.total_progress < 1.0:
+        started = datetime.fromisoformat(record.started_at.replace("Z", "+00:00"))
+        elapsed = datetime.now(UTC) - started
+        eta = started + elapsed / record.total_progress
+        record.estimated_completion = eta.isoformat().replace("+00:00", "Z")
+    elif record.total_progress >= 1.0:
+        record.estimated_completion = None
+
+
+def finish_record(record: WorkflowRecord, status: WorkflowStatus, error: str | None) -> None:
+    """Mark the workflow finished; an agent still running is marked failed with why."""
+    record.status, record.error, record.completed_at = status, error, utcnow()
+    for state in record.agents.values():
+        if state.status == "running":
+            state.status = "failed"
+            state.message = error
+    record.current_agent = None
+    if status == "completed":
+        record.total_progress = 1.0
+    record.estimated_completion = None
+
+
+def redact_json(value: Json, secrets: Sequence[str]) -> Json:
+    if isinstance(value, str):
+        return redact_text(value, secrets)
+    if isinstance(value, list):
+        return [redact_json(v, secrets) for v in value]
+    if isinstance(value, dict):
+        return {k: redact_json(v, secrets) for k, v in value.items()}
+    return value
+
+
+def redact_run(run: RunResult, secrets: Sequence[str]) -> RunResult:
+    """A copy of ``run`` whose stage outputs and findings carry no secret value."""
+    from assay.domain.codec import from_json
+
+    # Exchanges are not persisted (too large); leaving them out keeps the round trip cheap.
+    bare = dataclasses.replace(run, exchanges=[], secrets=())
+    return from_json(RunResult, redact_json(to_json(bare), secrets))
