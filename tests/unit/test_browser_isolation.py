@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assay.agents import web_stage as stage
+from assay.agents.observation.web import stage
 from assay.domain.observation import Observation
 from assay.domain.target import Target
 

@@ -6,13 +6,15 @@ import asyncio
 
 import pytest
 
-from assay.agents import web_stage as stage
 from assay.agents.analysis.ui.run import analyse_ui
+from assay.agents.evolution.ui_stage import ui_suite
+from assay.agents.observation.web import stage
 from assay.agents.requirements.agent import generate
 from assay.domain.analysis import ScenarioRun
 from assay.domain.codec import to_json
 from assay.domain.observation import Observation, UiElement
 from assay.domain.pages import LinkCheck, PageFacts
+from assay.domain.scenarios import is_ui, without_ui
 from assay.domain.target import Target
 from assay.report.gherkin import render_features
 
@@ -59,13 +61,13 @@ def test_requirements_add_ui_scenarios_whose_features_parse() -> None:
     from gherkin.parser import Parser
 
     result = generate(web_observation())
-    ui = [s for s in result.scenarios if stage.is_ui(s)]
+    ui = [s for s in result.scenarios if is_ui(s)]
     assert ui and all(s.id.startswith("SC-UI-") and not s.actions for s in ui)
     assert {"happy_path", "invalid_credentials", "ui_navigation", "ui_console"} <= {s.kind for s in ui}
     assert result.coverage.scenarios_by_kind["ui_console"] == 2
     for text in render_features(result.scenarios).values():
         Parser().parse(text)
-    assert stage.without_ui(result).scenarios == tuple(s for s in result.scenarios if not s.ui_steps)
+    assert without_ui(result).scenarios == tuple(s for s in result.scenarios if not s.ui_steps)
 
 
 def test_the_ui_suite_keeps_only_verified_scenarios() -> None:
@@ -74,7 +76,7 @@ def test_the_ui_suite_keeps_only_verified_scenarios() -> None:
 
     observation = web_observation()
     requirements = generate(observation)
-    ui = [s for s in requirements.scenarios if stage.is_ui(s)]
+    ui = [s for s in requirements.scenarios if is_ui(s)]
     console = {s.id: s for s in ui if s.kind == "ui_console"}
     broken = next(sid for sid, s in console.items() if "/broken" in s.title)
     healthy = next(sid for sid in console if sid != broken)
@@ -84,7 +86,7 @@ def test_the_ui_suite_keeps_only_verified_scenarios() -> None:
     analysis = replace(plan(requirements, None), runs=runs)
     findings = ui_findings(observation, ui)
     assert [(f.category, f.scenario_id) for f in findings] == [("ui_console_error", broken)]
-    files, cases, notes = stage.ui_suite(observation, requirements, analysis, findings)
+    files, cases, notes = ui_suite(observation, requirements, analysis, findings)
     assert {c.scenario_id for c in cases} == {broken}  # the rest were never run or failed unexplained
     assert healthy in notes[0] and set(files) == {"ui/conftest.py", "ui/test_ui.py"}
     compile(files["ui/test_ui.py"], "test_ui.py", "exec")

@@ -7,6 +7,7 @@ from typing import Literal
 
 from assay.domain.codec import from_json
 from assay.domain.json import JsonObject, as_list, as_object
+from assay.domain.observation import Observation
 
 ProbeKind = Literal["submit", "click", "wrong_password"]
 
@@ -95,3 +96,8 @@ class UnsettledPage:
 def blocked_hosts(page_context: JsonObject) -> list[BlockedHost]:
     """The third-party hosts the browser blocked during the crawl, most blocked first."""
     return [from_json(BlockedHost, as_object(b)) for b in as_list(page_context.get(BLOCKED_KEY))]
+
+
+def page_facts(observation: Observation) -> list[PageFacts]:
+    """The recorded pages of an observation (for the UI oracles and scenarios)."""
+    return [from_json(PageFacts, as_object(p)) for p in as_list(observation.page_context.get("pages"))]

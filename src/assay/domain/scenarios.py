@@ -8,7 +8,7 @@ replaced by the raw value, keeping its JSON type.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from assay.domain.json import Json, JsonObject
@@ -180,3 +180,13 @@ class RequirementsResult:
 
     def recipe(self, name: str) -> ResourceRecipe | None:
         return next((r for r in self.recipes if r.name == name), None)
+
+
+def is_ui(scenario: Scenario) -> bool:
+    """A scenario a browser runs (its steps are UI steps, not HTTP actions)."""
+    return bool(scenario.ui_steps)
+
+
+def without_ui(requirements: RequirementsResult) -> RequirementsResult:
+    """The HTTP scenarios only (the API suite and runner know nothing of browser steps)."""
+    return replace(requirements, scenarios=tuple(s for s in requirements.scenarios if not is_ui(s)))

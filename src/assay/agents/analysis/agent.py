@@ -31,7 +31,6 @@ from assay.agents.analysis.security.base import FamilyReport, SecurityContext, r
 from assay.agents.analysis.security.registry import default_families
 from assay.agents.analysis.ui.run import UiOutcome, analyse_ui, ui_findings
 from assay.agents.progress import ProgressFn
-from assay.agents.web_stage import is_ui
 from assay.domain.analysis import AnalysisResult, ExecutionSuccess, Reliability, ScenarioRun
 from assay.domain.crashes import isolated, isolated_async
 from assay.domain.exchanges import Exchange
@@ -39,7 +38,7 @@ from assay.domain.findings import ANONYMOUS, Finding
 from assay.domain.observation import Observation
 from assay.domain.operations import ApiModel
 from assay.domain.ports import CancelToken, HttpTransport
-from assay.domain.scenarios import RequestSpec, RequirementsResult, Scenario
+from assay.domain.scenarios import RequestSpec, RequirementsResult, Scenario, is_ui
 from assay.domain.target import Target
 from assay.oracles.base import OracleContext
 from assay.oracles.merge import merge_findings

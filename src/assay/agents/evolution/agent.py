@@ -6,12 +6,12 @@ from collections.abc import Sequence
 
 from assay.agents.evolution.api_suite.pytest_suite import build_suite
 from assay.agents.evolution.calibrate import calibrate
-from assay.agents.web_stage import ui_suite, without_ui
+from assay.agents.evolution.ui_stage import ui_suite
 from assay.domain.analysis import AnalysisResult
 from assay.domain.evolution import EvolutionResult, TestCase
 from assay.domain.findings import Finding
 from assay.domain.observation import Observation
-from assay.domain.scenarios import RequirementsResult
+from assay.domain.scenarios import RequirementsResult, without_ui
 
 
 def evolve(

@@ -6,8 +6,8 @@ import contextlib
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
+from assay.agents.observation.web.stage import observe_pages
 from assay.agents.progress import ProgressFn, report
-from assay.agents.web_stage import observe_pages
 from assay.domain.crashes import crash_note
 from assay.domain.errors import ConnectionDropped
 from assay.domain.exchanges import RecordedRequest, RecordedResponse

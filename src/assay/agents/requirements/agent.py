@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assay.agents.requirements.assemble import build_requirements
-from assay.agents.web_stage import with_ui_scenarios
+from assay.agents.requirements.ui_stage import with_ui_scenarios
 from assay.domain.observation import Observation
 from assay.domain.scenarios import RequirementsResult
 

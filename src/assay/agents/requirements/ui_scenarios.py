@@ -11,12 +11,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from assay.agents.observation.web.observe import page_facts
 from assay.agents.observation.web.refusals import form_allowed
 from assay.domain.action_safety import ActionPolicy, FormFacts, judge_button, judge_form, resolve
 from assay.domain.json import JsonObject, as_list, as_object, as_str
 from assay.domain.observation import Observation, UiElement
-from assay.domain.pages import PageFacts
+from assay.domain.pages import PageFacts, page_facts
 from assay.domain.scenarios import Scenario, ScenarioKind, Step, UiStep
 from assay.pages.form_facts import button_control
 from assay.pages.values import boundary_lengths, sample_value

@@ -18,11 +18,11 @@ from playwright.async_api import Browser, StorageState, async_playwright
 from assay.adapters.browser.launcher import NoBrowserFound, launch
 from assay.agents.analysis.ui.executor import UiRun, execute_ui
 from assay.agents.observation.web.login import sign_in
-from assay.agents.observation.web.observe import page_facts
 from assay.domain.analysis import ExecutionSuccess, ScenarioRun
 from assay.domain.findings import Finding
 from assay.domain.json import as_str
 from assay.domain.observation import Observation
+from assay.domain.pages import page_facts
 from assay.domain.ports import CancelToken
 from assay.domain.scenarios import Scenario
 from assay.domain.target import Target

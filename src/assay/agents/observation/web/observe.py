@@ -8,10 +8,10 @@ from pathlib import Path
 from assay.agents.observation.web.crawler import CrawlConfig, CrawlResult, crawl
 from assay.agents.observation.web.refusals import judged_structure, refusal_note
 from assay.domain.action_safety import ActionPolicy
-from assay.domain.codec import from_json, to_json
-from assay.domain.json import Json, JsonObject, as_list, as_object
-from assay.domain.observation import Observation, UiElement
-from assay.domain.pages import BLOCKED_KEY, UNSETTLED_KEY, PageFacts
+from assay.domain.codec import to_json
+from assay.domain.json import Json, JsonObject
+from assay.domain.observation import UiElement
+from assay.domain.pages import BLOCKED_KEY, UNSETTLED_KEY
 from assay.domain.target import Target
 
 SNAPSHOT_CHARS = 2000
@@ -125,8 +125,3 @@ def containment_notes(result: CrawlResult) -> tuple[str, ...]:
     if result.dialogs_dismissed:
         notes.append(f"dismissed {result.dialogs_dismissed} JavaScript dialog(s) (confirm() answered cancel)")
     return tuple(notes)
-
-
-def page_facts(observation: Observation) -> list[PageFacts]:
-    """The recorded pages of an observation (for the UI oracles and scenarios)."""
-    return [from_json(PageFacts, as_object(p)) for p in as_list(observation.page_context.get("pages"))]

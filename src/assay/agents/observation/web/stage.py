@@ -1,0 +1,59 @@
+"""The Observation agent's web half as the pipeline calls it: crawl a target that serves HTML.
+
+A target that serves no HTML never reaches Playwright: nothing here launches a browser for it.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from assay.adapters.browser.launcher import NoBrowserFound, browser_available
+from assay.agents.observation.web.observe import observe_web
+from assay.agents.progress import ProgressFn, report
+from assay.domain.observation import Observation
+from assay.domain.target import Target
+
+NO_BROWSER_NOTE = (
+    "the target serves HTML pages but no Chromium was found (apt-get install -y chromium, "
+    "or set ASSAY_CHROMIUM_PATH): the pages were not observed"
+)
+
+
+def screenshots_dir(target: Target) -> Path:
+    """``<artifacts_dir>/screenshots``, or a fresh temporary folder when the run has none."""
+    if target.artifacts_dir:
+        return Path(target.artifacts_dir) / "screenshots"
+    return Path(tempfile.mkdtemp(prefix="assay-shots-"))
+
+
+async def observe_pages(target: Target, observation: Observation, progress: ProgressFn | None) -> Observation:
+    """``observation`` with the crawled pages when the target serves HTML; a note when it cannot be."""
+    if observation.kind not in ("web", "both"):
+        return observation
+    if not browser_available():
+        return replace(observation, notes=(*observation.notes, NO_BROWSER_NOTE))
+    report(progress, 0.9, f"crawling the pages in Chromium (depth {target.depth})")
+    try:
+        web = await observe_web(target, target.base_url, screenshots_dir(target))
+    except Exception as exc:  # the browser side failing never ends the run: the API side goes on
+        why = f"pages not observed: {_why(exc)}"
+        return replace(
+            observation, notes=(*observation.notes, why), incomplete=(*observation.incomplete, why)
+        )
+    report(progress, 1.0, f"observed {len(web.ui_elements)} UI elements", elements=len(web.ui_elements))
+    return replace(
+        observation,
+        ui_elements=web.ui_elements,
+        page_structure=web.page_structure,
+        page_context=web.page_context,
+        notes=(*observation.notes, *web.notes),
+        incomplete=(*observation.incomplete, *web.incomplete),
+    )
+
+
+def _why(exc: Exception) -> str:
+    if isinstance(exc, NoBrowserFound):  # its message already says what to install or set
+        return str(exc)
+    return f"the browser failed ({type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0][:200]})"

@@ -1,0 +1,28 @@
+"""The Requirements agent's web half: UI scenarios for the observed pages, bounded in number."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from assay.agents.requirements.ui_scenarios import ui_scenarios
+from assay.domain.observation import Observation
+from assay.domain.pages import page_facts
+from assay.domain.scenarios import RequirementsResult
+
+MAX_UI_SCENARIOS = 40
+
+
+def with_ui_scenarios(
+    observation: Observation, requirements: RequirementsResult, instruction: str | None
+) -> RequirementsResult:
+    """``requirements`` plus the UI scenarios of the observed pages (the most severe, when too many)."""
+    if not page_facts(observation):
+        return requirements
+    drafted = ui_scenarios(observation, instruction)
+    keep = {s.id for s in sorted(drafted, key=lambda s: -s.severity)[:MAX_UI_SCENARIOS]}
+    chosen = tuple(s for s in drafted if s.id in keep)
+    by_kind = dict(requirements.coverage.scenarios_by_kind)
+    for scenario in chosen:
+        by_kind[scenario.kind] = by_kind.get(scenario.kind, 0) + 1
+    coverage = replace(requirements.coverage, scenarios_by_kind=by_kind)
+    return replace(requirements, scenarios=(*requirements.scenarios, *chosen), coverage=coverage)
