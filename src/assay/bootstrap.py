@@ -86,9 +86,13 @@ def build_app(
     transport_factory: TransportFactory | None = None,
     policy: TargetPolicy | None = None,
 ) -> FastAPI:
-    """The HTTP API over a freshly built service."""
+    """The HTTP API over a freshly built service, with the dashboard beside it when the API is open."""
     from assay.api.app import create_app
+    from assay.web.routes import install
 
     settings = settings or Settings()
     service = build_service(settings, pipeline=pipeline, transport_factory=transport_factory, policy=policy)
-    return create_app(service, api_keys=settings.api_keys)
+    app = create_app(service, api_keys=settings.api_keys)
+    if not settings.api_keys:  # the dashboard has no login: it is served only when the API is open too
+        install(app)
+    return app

@@ -30,7 +30,7 @@ def free_port() -> int:
 
 def start_server(port: int, database: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "ASSAY_DATABASE_URL": database, "ASSAY_ALLOWED_TARGETS": "127.0.0.1"}
-    code = f"from assay.api.server import serve; serve('127.0.0.1', {port})"
+    code = f"from assay.cli.serve import serve; serve('127.0.0.1', {port})"
     process = subprocess.Popen(
         [sys.executable, "-c", code], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )

@@ -28,9 +28,9 @@ from tests.apps.otp_webapp import PASSWORD, USER, OtpAppState, create_otp_app
 from assay.adapters.browser.launcher import browser_available, launch
 from assay.agents.evolution.ui_suite import build_ui_suite
 from assay.agents.observation.web.crawler import CrawlConfig, crawl
-from assay.agents.observation.web.login import LoginOutcome, sign_in
 from assay.domain.scenarios import Scenario, UiStep
 from assay.domain.target import Credentials, MailAccount
+from assay.pages.login import LoginOutcome, sign_in
 
 pytestmark = [
     pytest.mark.integration,

@@ -19,12 +19,12 @@ from tests.apps.sinkhole import Sinkhole, sinkhole
 from assay.adapters.browser.containment import Containment, contained_context
 from assay.adapters.browser.launcher import browser_available, launch
 from assay.agents.observation.web.crawler import CrawlConfig, CrawlResult, crawl
-from assay.agents.observation.web.login import LoginOutcome, sign_in
 from assay.agents.observation.web.observe import summarise
 from assay.domain.observation import Observation
 from assay.domain.run import RunResult
 from assay.domain.target import Credentials
 from assay.oracles.ui import judge_pages
+from assay.pages.login import LoginOutcome, sign_in
 from assay.report.blocked import blocked_section
 
 pytestmark = [

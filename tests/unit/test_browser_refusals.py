@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from assay.agents.observation.web.crawler import CrawlResult, PageVisit
-from assay.agents.observation.web.extract import PageExtract
 from assay.agents.observation.web.observe import summarise
 from assay.agents.requirements.ui_scenarios import ui_scenarios
 from assay.domain.action_safety import ActionPolicy
 from assay.domain.json import Json, JsonObject
 from assay.domain.observation import Observation, UiElement
 from assay.domain.pages import PageFacts
+from assay.pages.extract import PageExtract
 
 SITE = "http://127.0.0.1:5000"
 
@@ -81,7 +81,7 @@ def test_one_note_says_what_was_left_alone_and_why() -> None:
 
 
 def test_a_sign_in_assay_could_not_do_is_incomplete_a_rejected_login_is_not() -> None:
-    from assay.agents.observation.web.login import LoginOutcome
+    from assay.pages.login import LoginOutcome
 
     result = crawl_result()
     result.login = LoginOutcome(False, "signing in failed (TimeoutError: ...)", failure="TimeoutError: x")

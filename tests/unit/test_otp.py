@@ -11,9 +11,15 @@ import pyotp
 import pytest
 
 from assay.agents.evolution.ui_suite import build_ui_suite
-from assay.agents.observation.web import otp_support
-from assay.agents.observation.web.otp import totp_code
-from assay.agents.observation.web.otp_support import (
+from assay.api.mapping import credentials
+from assay.api.schemas import GmailCredentials, LoginCredentials
+from assay.cli.main import with_second_factor
+from assay.domain.errors import UsageError
+from assay.domain.scenarios import Scenario, UiStep
+from assay.domain.target import Credentials, MailAccount, MailServer
+from assay.pages import otp_support
+from assay.pages.otp import totp_code
+from assay.pages.otp_support import (
     Mailbox,
     extract_code,
     imap_host_for,
@@ -22,12 +28,6 @@ from assay.agents.observation.web.otp_support import (
     otp_field_index,
     totp_now,
 )
-from assay.api.mapping import credentials
-from assay.api.schemas import GmailCredentials, LoginCredentials
-from assay.cli.main import with_second_factor
-from assay.domain.errors import UsageError
-from assay.domain.scenarios import Scenario, UiStep
-from assay.domain.target import Credentials, MailAccount, MailServer
 
 
 @pytest.mark.parametrize(

@@ -85,6 +85,10 @@ class HttpxTransport:
     def requests_sent(self) -> int:
         return self._sent
 
+    def fresh(self) -> HttpxTransport:
+        """A new client under the same policy, with a single connection of its own (for replays)."""
+        return HttpxTransport(self._policy, default_timeout=self._default_timeout, max_connections=1)
+
     async def send(self, request: RecordedRequest, *, timeout: float | None = None) -> RecordedResponse:
         self._policy.check(request.method, request.url)
         limit = timeout or self._default_timeout

@@ -77,10 +77,6 @@ def create_app(service: WorkflowService, *, api_keys: Sequence[str] = ()) -> Fas
     app.include_router(routes.router, prefix=BASE, dependencies=dependencies, responses=extra)
     app.include_router(sse.router, prefix=BASE, dependencies=dependencies, responses=extra)
     install_error_handlers(app)
-    if not api_keys:  # the dashboard has no login: it is served only when the API is open too
-        from assay.web.routes import install
-
-        install(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

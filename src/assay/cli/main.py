@@ -80,7 +80,7 @@ def with_second_factor(
 
 
 def _check_totp(secret: str) -> None:
-    from assay.agents.observation.web.otp import totp_code
+    from assay.pages.otp import totp_code
 
     try:
         totp_code(secret)
@@ -197,7 +197,7 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
 ) -> None:
     """Serve the HTTP API (/api/v2) and the dashboard."""
-    from assay.api.server import serve as serve_api
+    from assay.cli.serve import serve as serve_api
 
     serve_api(host, port)
 

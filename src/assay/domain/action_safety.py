@@ -17,6 +17,7 @@ from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
 from assay.domain.danger import is_destructive, is_logout
+from assay.domain.json import JsonObject, as_object
 from assay.domain.ledger import Ledger
 
 Kind = Literal[
@@ -259,3 +260,8 @@ def origin_of(url: str) -> str:
 
 def resolve(base: str, href: str) -> str:
     return urljoin(base, href) if href else base
+
+
+def form_allowed(form: JsonObject) -> bool:
+    """Whether a judged form may be submitted (a form never judged may not)."""
+    return as_object(form.get("verdict")).get("allowed") is True

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from contextlib import AbstractAsyncContextManager
+from typing import Protocol, runtime_checkable
 
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
 
@@ -18,6 +19,17 @@ class HttpTransport(Protocol):
 
     @property
     def requests_sent(self) -> int: ...
+
+
+@runtime_checkable
+class Reconnecting(Protocol):
+    """A transport that can open a second client with its own safety policy and connection.
+
+    Replays use it so that a finding is reproduced on a connection nothing else has touched (no
+    pooled keep-alive socket, no state from the run). A transport without it is reused as is.
+    """
+
+    def fresh(self) -> AbstractAsyncContextManager[HttpTransport]: ...
 
 
 class CancelToken(Protocol):

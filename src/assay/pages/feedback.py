@@ -16,6 +16,15 @@ from playwright.async_api import Page
 from assay.domain.json import as_list, as_str
 from assay.pages.page_script import MESSAGES, VISIBLE_TEXT
 
+SETTLE_MS = 2500
+
+
+async def settle(page: Page) -> None:
+    """Wait (a bounded while) for the network to go quiet; a page that never does is read as it is."""
+    with contextlib.suppress(Exception):
+        await page.wait_for_load_state("networkidle", timeout=SETTLE_MS)
+
+
 FEEDBACK_WAIT_MS = 3000
 _STEP_MS = 250
 

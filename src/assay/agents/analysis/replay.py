@@ -14,14 +14,13 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
 
-from assay.adapters.http import HttpxTransport, SafetyPolicy
 from assay.agents.analysis.execution.auth import account_created
 from assay.agents.analysis.fresh_values import with_fresh_token
 from assay.domain.errors import SafetyError, TargetError
 from assay.domain.exchanges import Exchange
 from assay.domain.findings import Finding
 from assay.domain.json import JsonObject, dig
-from assay.domain.ports import HttpTransport
+from assay.domain.ports import HttpTransport, Reconnecting
 from assay.domain.scenarios import RequestSpec
 from assay.domain.target import Target
 from assay.oracles.base import path_of
@@ -51,12 +50,12 @@ def replayable(finding: Finding) -> bool:
 
 
 @asynccontextmanager
-async def fresh_transport(target: Target, transport: HttpTransport) -> AsyncIterator[HttpTransport]:
-    """A new client with the target's safety policy (a fake transport in tests is reused as is)."""
-    if not isinstance(transport, HttpxTransport):
+async def fresh_transport(transport: HttpTransport) -> AsyncIterator[HttpTransport]:
+    """A new client with the run's safety policy (a transport that cannot reconnect is reused as is)."""
+    if not isinstance(transport, Reconnecting):
         yield transport
         return
-    async with HttpxTransport(SafetyPolicy.for_target(target), max_connections=1) as fresh:
+    async with transport.fresh() as fresh:
         yield fresh
 
 
@@ -124,7 +123,7 @@ class _Replayer:
         key = id(original)
         if key not in self._done:
             again = with_fresh_token(original, self._templates)  # a create must not meet its twin
-            async with fresh_transport(self._target, self._transport) as fresh:
+            async with fresh_transport(self._transport) as fresh:
                 self._done[key] = done = await replay_exchange(again, fresh)
             self._exchanges.append(done)
             self._silent = self._silent + 1 if done.response is None else 0

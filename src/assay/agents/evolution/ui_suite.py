@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from assay.adapters.browser.launcher import DISABLED_FEATURES, SWITCHES
-from assay.agents.observation.web import otp_support
 from assay.domain.scenarios import Scenario, UiStep
+from assay.pages import otp_support
 from assay.pages.page_script import COLLECT, MESSAGES
 
 CONFTEST = '''"""Fixtures for the generated UI tests: Chromium, a signed-in storage state, traces on failure.

@@ -11,8 +11,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from assay.agents.observation.web.refusals import form_allowed
-from assay.domain.action_safety import ActionPolicy, FormFacts, judge_button, judge_form, resolve
+from assay.domain.action_safety import (
+    ActionPolicy,
+    FormFacts,
+    form_allowed,
+    judge_button,
+    judge_form,
+    resolve,
+)
 from assay.domain.json import JsonObject, as_list, as_object, as_str
 from assay.domain.observation import Observation, UiElement
 from assay.domain.pages import PageFacts, page_facts

@@ -28,13 +28,13 @@ from playwright.async_api import (
 from assay.adapters.browser.containment import Containment, contained_context, contained_get, is_blocked_error
 from assay.adapters.browser.launcher import launch
 from assay.agents.analysis.ui.healing import best_match
-from assay.agents.observation.web.extract import choose_locator, fingerprint
-from assay.agents.observation.web.probes import settle
 from assay.domain.analysis import ExecutionSuccess, Reliability, ScenarioRun, StepResult
 from assay.domain.json import as_list, as_object, as_str
 from assay.domain.scenarios import Scenario, UiStep
 from assay.domain.target import Credentials
 from assay.pages import locators
+from assay.pages.extract import choose_locator, fingerprint
+from assay.pages.feedback import settle
 from assay.pages.overlays import click_through
 from assay.pages.page_script import COLLECT, MESSAGES
 

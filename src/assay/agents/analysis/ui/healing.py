@@ -1,6 +1,6 @@
 """Tier 2 of execution: find a moved element by scoring stored fingerprints (pure).
 
-A fingerprint (see :func:`assay.agents.observation.web.extract.fingerprint`) holds role, name, text, tag,
+A fingerprint (see :func:`assay.pages.extract.fingerprint`) holds role, name, text, tag,
 type, label, test id, placeholder, form, attributes, neighbours and CSS path. Healing may only
 change which element a step acts on, never what a scenario asserts.
 """

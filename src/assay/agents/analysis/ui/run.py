@@ -17,7 +17,6 @@ from playwright.async_api import Browser, StorageState, async_playwright
 
 from assay.adapters.browser.launcher import NoBrowserFound, launch
 from assay.agents.analysis.ui.executor import UiRun, execute_ui
-from assay.agents.observation.web.login import sign_in
 from assay.domain.analysis import ExecutionSuccess, ScenarioRun
 from assay.domain.findings import Finding
 from assay.domain.json import as_str
@@ -27,6 +26,7 @@ from assay.domain.ports import CancelToken
 from assay.domain.scenarios import Scenario
 from assay.domain.target import Target
 from assay.oracles.ui import judge_pages
+from assay.pages.login import sign_in
 
 UI_WORKERS = 2
 MIN_BUDGET = 15.0

@@ -30,15 +30,15 @@ from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from assay.adapters.browser.containment import Containment, contained_context, contained_get, is_blocked_error
 from assay.adapters.browser.launcher import launch
-from assay.agents.observation.web.extract import PageExtract, extract_page, path_of, purpose
-from assay.agents.observation.web.login import LoginOutcome, sign_in
 from assay.agents.observation.web.probes import probe_button, probe_form
 from assay.domain.action_safety import ActionPolicy, judge_button, judge_form, judge_link
 from assay.domain.json import as_list, as_object, as_str
 from assay.domain.ledger import Ledger
 from assay.domain.pages import ActionProbe, BlockedHost, LinkCheck, PageFacts, UnsettledPage
 from assay.domain.target import Credentials
+from assay.pages.extract import PageExtract, extract_page, path_of, purpose
 from assay.pages.form_facts import button_control, form_from_json
+from assay.pages.login import LoginOutcome, sign_in
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -9,7 +9,6 @@ answers it caused, whether anything visible changed, and which message appeared.
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,7 +17,7 @@ from playwright.async_api import BrowserContext, Locator, Page, Response
 from assay.domain.action_safety import ActionPolicy, Control, judge_button, judge_form, object_path
 from assay.domain.json import as_str
 from assay.domain.pages import ActionProbe, PageFacts, ProbeKind
-from assay.pages.feedback import read_after, visible
+from assay.pages.feedback import read_after, settle, visible
 from assay.pages.form_facts import SUBMIT_SELECTOR, form_from_json, read_forms
 from assay.pages.locators import resolve
 from assay.pages.overlays import click_through, dismiss_overlays
@@ -27,7 +26,6 @@ from assay.pages.values import sample_value
 
 WRONG_USER = "assay-nobody@example.com"
 WRONG_PASSWORD = "wrong-password-assay"
-SETTLE_MS = 2500
 ACTION_TIMEOUT_MS = 3000
 
 
@@ -54,11 +52,6 @@ class _Recorder:
             self.statuses.append(response.status)
         if response.request.resource_type == "document":
             self.document_status = response.status
-
-
-async def settle(page: Page) -> None:
-    with contextlib.suppress(Exception):
-        await page.wait_for_load_state("networkidle", timeout=SETTLE_MS)
 
 
 async def _digest(page: Page) -> str:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from assay.agents.observation.web.crawler import PageVisit
-from assay.agents.observation.web.extract import path_of
 from assay.domain.action_safety import ActionPolicy, Verdict, judge_button, judge_form
 from assay.domain.json import Json, JsonObject, as_list, as_object, as_str
+from assay.pages.extract import path_of
 from assay.pages.form_facts import button_control, form_from_json
 
 _WHAT = {
@@ -30,11 +30,6 @@ def judged_structure(page_url: str, structure: JsonObject, policy: ActionPolicy)
         form["verdict"] = {"kind": verdict.kind, "allowed": verdict.allowed, "reason": verdict.reason}
         forms.append(form)
     return {**structure, "forms": forms} if "forms" in structure else dict(structure)
-
-
-def form_allowed(form: JsonObject) -> bool:
-    """Whether a judged form may be submitted (a form never judged may not)."""
-    return as_object(form.get("verdict")).get("allowed") is True
 
 
 def refusal_note(visits: Sequence[PageVisit], policy: ActionPolicy) -> str:

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from playwright.async_api import Browser, Locator, Page, StorageState
 
 from assay.adapters.browser.containment import Containment, contained_context
-from assay.agents.observation.web.otp import MailboxError, mark_mailbox, pass_second_factor
-from assay.agents.observation.web.probes import settle
 from assay.domain.action_safety import origin_of
 from assay.domain.target import Credentials
+from assay.pages.feedback import settle
 from assay.pages.form_facts import SUBMIT_SELECTOR
+from assay.pages.otp import MailboxError, mark_mailbox, pass_second_factor
 from assay.pages.overlays import click_through, dismiss_overlays
 
 _LOGIN_LINK = re.compile(r"log ?in|sign ?in", re.IGNORECASE)
@@ -68,7 +68,7 @@ async def sign_in(
     browser: Browser, url: str, credentials: Credentials, containment: Containment | None = None
 ) -> LoginOutcome:
     """Fill the first login form reachable from ``url`` and submit it, then a one-time code when
-    the next page asks for one (see :mod:`assay.agents.observation.web.otp`); the session on success."""
+    the next page asks for one (see :mod:`assay.pages.otp`); the session on success."""
     context = await contained_context(browser, containment or Containment(url))
     page = await context.new_page()
     try:
@@ -138,6 +138,6 @@ async def _submit_password(page: Page, password: Locator, credentials: Credentia
 
 
 def _path(url: str) -> str:
-    from assay.agents.observation.web.extract import path_of
+    from assay.pages.extract import path_of
 
     return path_of(url)

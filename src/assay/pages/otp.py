@@ -1,7 +1,7 @@
 """A login's second step: after the password, a page asking for a one-time code.
 
 The code comes from the login's TOTP secret (``pyotp``) when one is configured, else from the
-mailbox the user gave (IMAP: :mod:`assay.agents.observation.web.otp_support`), read only for messages that
+mailbox the user gave (IMAP: :mod:`assay.pages.otp_support`), read only for messages that
 arrived after the login form was submitted. No mailbox is contacted unless the user gave one.
 """
 
@@ -15,7 +15,9 @@ from dataclasses import dataclass
 import pyotp
 from playwright.async_api import Locator, Page
 
-from assay.agents.observation.web.otp_support import (
+from assay.domain.target import Credentials, MailAccount
+from assay.pages.feedback import settle
+from assay.pages.otp_support import (
     FIELD_FACTS_SCRIPT,
     Mailbox,
     mailbox_mark,
@@ -23,8 +25,6 @@ from assay.agents.observation.web.otp_support import (
     totp_now,
     wait_for_code,
 )
-from assay.agents.observation.web.probes import settle
-from assay.domain.target import Credentials, MailAccount
 
 MAIL_TIMEOUT = 60.0  # seconds to wait for the mail with the code
 TOTP_ATTEMPTS = 2  # a code typed at the end of its 30 s window may be refused: one more, fresh
