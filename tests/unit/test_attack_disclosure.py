@@ -6,18 +6,18 @@ import json
 
 from tests.fakes import json_response, text_response
 
-from assay.agents.analysis.security.attacks.cors import judge_cors
-from assay.agents.analysis.security.attacks.disclosure import (
+from assay.domain.exchanges import Exchange, RecordedRequest, RecordedResponse
+from assay.domain.json import Json
+from assay.domain.operations import ApiModel, AuthFlow, Operation
+from assay.oracles.base import OracleContext
+from assay.oracles.cors import judge_cors
+from assay.oracles.data_exposure import judge_personal_data, judge_secrets
+from assay.oracles.information_disclosure import (
     DEBUG_PATHS,
     judge_banners,
     judge_debug_paths,
     judge_stack_traces,
 )
-from assay.agents.analysis.security.attacks.exposure import judge_personal_data, judge_secrets
-from assay.domain.exchanges import Exchange, RecordedRequest, RecordedResponse
-from assay.domain.json import Json
-from assay.domain.operations import ApiModel, AuthFlow, Operation
-from assay.oracles.base import OracleContext
 
 CTX = OracleContext()
 BCRYPT = "$2b$12$" + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0"

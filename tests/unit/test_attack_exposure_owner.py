@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from tests.fakes import json_response
 
-from assay.agents.analysis.security.attacks.exposure import (
+from assay.domain.exchanges import Exchange, RecordedRequest, RecordedResponse
+from assay.domain.json import Json
+from assay.oracles.base import OracleContext
+from assay.oracles.data_exposure import (
     Caller,
     classify,
     judge_personal_data,
     judge_secrets,
     password_kind,
 )
-from assay.domain.exchanges import Exchange, RecordedRequest, RecordedResponse
-from assay.domain.json import Json
-from assay.oracles.base import OracleContext
 
 CTX = OracleContext()
 ALICE = Caller(frozenset({"alice", "alice@shop.example"}))

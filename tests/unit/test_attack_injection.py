@@ -6,17 +6,12 @@ from dataclasses import replace
 
 from tests.fakes import json_response, text_response
 
-from assay.agents.analysis.security.attacks.injection import (
-    SLEEP_PAYLOADS,
-    Payload,
-    Trial,
-    judge_injection,
-    judge_trial,
-)
-from assay.agents.analysis.security.attacks.signatures import interpreter_error
+from assay.agents.analysis.security.attacks.injection import SLEEP_PAYLOADS
 from assay.domain.exchanges import Exchange, RecordedRequest, RecordedResponse
 from assay.domain.json import Json
+from assay.oracles.attack_common import interpreter_error
 from assay.oracles.base import OracleContext
+from assay.oracles.injection import Payload, Trial, judge_injection, judge_trial
 
 CTX = OracleContext()
 BREAK = Payload("break", "SQL", "'\"")

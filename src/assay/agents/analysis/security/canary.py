@@ -11,22 +11,14 @@ import asyncio
 import contextlib
 import secrets
 import time
-from dataclasses import dataclass
 from types import TracebackType
+
+from assay.oracles.ssrf import Hit
 
 PREFIX = "/assay-canary/"
 _READ_LIMIT = 8192
 _READ_TIMEOUT = 2.0
 _ANSWER = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
-
-
-@dataclass(frozen=True)
-class Hit:
-    token: str
-    method: str
-    path: str
-    user_agent: str
-    at: float  # time.monotonic() of arrival
 
 
 def parse_request_head(head: bytes) -> tuple[str, str, dict[str, str]]:

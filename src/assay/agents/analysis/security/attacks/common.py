@@ -315,15 +315,5 @@ class AttackFamily(ABC):
         """Send the family's probes through ``prober`` and judge what came back."""
 
 
-def list_size(body: Json) -> int | None:
-    """How many records an answer lists: a top-level array, or the largest array one level down."""
-    if isinstance(body, list):
-        return len(body)
-    if isinstance(body, dict):
-        sizes = [len(v) for v in body.values() if isinstance(v, list)]
-        return max(sizes) if sizes else None
-    return None
-
-
 def required_body_names(op: Operation) -> list[str]:
     return required_names(body_schema(op))

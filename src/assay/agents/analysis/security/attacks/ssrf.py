@@ -1,33 +1,27 @@
 """ssrf: every URL-shaped field gets the address of assay's loopback canary; a hit is the proof.
 
-Redirecting to the URL (httpbin's ``/redirect-to``) is not fetching it: the transport never
-follows redirects, so only a request the *server* makes reaches the canary.
+The judgment (:func:`assay.oracles.ssrf.judge_ssrf`) is pure: it only reads the canary's hits.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from assay.agents.analysis.security.attacks.common import (
     AttackFamily,
     Outcome,
     Prober,
     Slot,
-    finding,
     is_free_string,
     oracle_context,
     slots,
     with_value,
 )
 from assay.agents.analysis.security.base import SecurityContext
-from assay.agents.analysis.security.canary import Canary, Hit
-from assay.domain.exchanges import Exchange
-from assay.domain.findings import Finding
+from assay.agents.analysis.security.canary import Canary
 from assay.domain.json import Json, as_str
 from assay.domain.operations import Operation
-from assay.oracles.base import Draft, OracleContext, group_by_route, route
+from assay.oracles.ssrf import SsrfProbe, judge_ssrf
 from assay.spec.datagen import resolve
 
 URL_FORMATS = frozenset({"uri", "url", "iri", "uri-reference", "iri-reference"})
@@ -47,43 +41,6 @@ def is_url_field(slot: Slot) -> bool:
 
 def url_slots(op: Operation) -> list[Slot]:
     return [s for s in slots(op) if s.location != "path" and is_free_string(s.schema) and is_url_field(s)]
-
-
-@dataclass(frozen=True)
-class SsrfProbe:
-    exchange: Exchange
-    slot: str
-    token: str
-
-
-def judge_ssrf(
-    probes: Sequence[SsrfProbe], hits: Mapping[str, Sequence[Hit]], context: OracleContext
-) -> list[Finding]:
-    """One finding per route whose probe made the server call the canary; pure."""
-    proven = [p for p in probes if hits.get(p.token)]
-    findings: list[Finding] = []
-    for group in group_by_route(p.exchange for p in proven).values():
-        mine = [p for p in proven if p.exchange in group]
-        first = mine[0]
-        hit = hits[first.token][0]
-        fields = ", ".join(dict.fromkeys(p.slot for p in mine))
-        draft = Draft(
-            category="ssrf",
-            severity="high",
-            title=f"{route(first.exchange)} fetches a URL the client supplies",
-            detail=(
-                f"Given assay's canary address in {fields}, the server itself sent "
-                f"{hit.method or 'a request'} to it (User-Agent: {hit.user_agent or 'none'})."
-            ),
-            recommendation=(
-                "Fetch only from an allow-list of hosts; resolve the name and refuse private, loopback "
-                "and link-local addresses (also after redirects); or do not fetch client URLs at all."
-            ),
-            impact="An attacker can make the server reach internal services and cloud metadata endpoints.",
-            extra={"canary_hits": len(hits[first.token]), "fields": fields},
-        )
-        findings.append(finding(draft, first.exchange, context, len(mine)))
-    return findings
 
 
 class SsrfFamily(AttackFamily):

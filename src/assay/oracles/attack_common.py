@@ -1,13 +1,16 @@
-"""Text shapes the attack oracles look for: interpreter errors, stack traces, banners, secrets.
+"""What the attack oracles share: the text shapes they look for, and how to read a list answer.
 
-Pure data and matchers; each pattern is specific enough that an ordinary answer (or a payload
-reflected back, as httpbin does) does not match it.
+Pure data and matchers (interpreter errors, stack traces, banners, secrets); each pattern is
+specific enough that an ordinary answer (or a payload reflected back, as httpbin does) does not
+match it.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from assay.domain.json import Json
 
 # Interpreter -> error texts that only that interpreter produces.
 INTERPRETER_ERRORS: dict[str, tuple[re.Pattern[str], ...]] = {
@@ -134,4 +137,17 @@ def secret_shape(value: str) -> str | None:
     for kind, pattern in SECRET_SHAPES:
         if pattern.search(value):
             return kind
+    return None
+
+
+# --------------------------------------------------------------------------- list answers
+
+
+def list_size(body: Json) -> int | None:
+    """How many records an answer lists: a top-level array, or the largest array one level down."""
+    if isinstance(body, list):
+        return len(body)
+    if isinstance(body, dict):
+        sizes = [len(v) for v in body.values() if isinstance(v, list)]
+        return max(sizes) if sizes else None
     return None
