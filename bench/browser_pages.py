@@ -22,6 +22,7 @@ from collections.abc import Sequence
 
 from playwright.async_api import Browser, async_playwright
 
+from assay.adapters.browser.chromium import ContainedBrowser
 from assay.adapters.browser.launcher import launch
 from assay.agents.observation.web.crawler import CrawlConfig, crawl_with
 
@@ -41,7 +42,7 @@ async def plain_loads(browser: Browser, urls: Sequence[str]) -> float:
 async def crawl_seconds(browser: Browser, start: str, depth: int, contexts: int) -> tuple[float, list[str]]:
     config = CrawlConfig(depth=depth, contexts=contexts, budget_seconds=120)
     started = time.perf_counter()
-    result = await crawl_with(browser, start, config)
+    result = await crawl_with(ContainedBrowser(browser), start, config)
     return time.perf_counter() - started, [p.url for p in result.pages]
 
 

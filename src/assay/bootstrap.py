@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import AbstractAsyncContextManager
+from functools import partial
 from types import TracebackType
 
 from fastapi import FastAPI
@@ -47,9 +48,11 @@ def default_transport(target: Target) -> AbstractAsyncContextManager[HttpTranspo
 
 
 def default_pipeline() -> PipelineFn:
+    """The four agents, handed the real browser (Chromium under Playwright)."""
+    from assay.adapters.browser.chromium import Chromium
     from assay.agents.pipeline import run
 
-    return run
+    return partial(run, browser=Chromium())
 
 
 def build_service(

@@ -25,6 +25,7 @@ from playwright.async_api import async_playwright
 from tests.apps.imap_server import HOST, ImapServer, pymap_available, start_imap
 from tests.apps.otp_webapp import PASSWORD, USER, OtpAppState, create_otp_app
 
+from assay.adapters.browser.chromium import Chromium, ContainedBrowser
 from assay.adapters.browser.launcher import browser_available, launch
 from assay.agents.evolution.ui_suite import build_ui_suite
 from assay.agents.observation.web.crawler import CrawlConfig, crawl
@@ -93,6 +94,7 @@ def test_email_code_read_over_imap_reaches_the_protected_page(email_app: App, im
         crawl(
             email_app.base_url + "/",
             CrawlConfig(depth=2, contexts=1, credentials=credentials, budget_seconds=GENEROUS),
+            Chromium(),
         )
     )
     assert result.login is not None and result.login.signed_in, result.login
@@ -109,6 +111,7 @@ def test_totp_code_reaches_the_protected_page(totp_app: App) -> None:
         crawl(
             totp_app.base_url + "/",
             CrawlConfig(depth=2, contexts=1, credentials=credentials, budget_seconds=GENEROUS),
+            Chromium(),
         )
     )
     assert result.login is not None and result.login.signed_in, result.login
@@ -119,9 +122,10 @@ def test_totp_code_reaches_the_protected_page(totp_app: App) -> None:
 
 async def _sign_in_all(base_urls: list[str], logins: list[Credentials]) -> list[LoginOutcome]:
     async with async_playwright() as playwright:
-        browser = await launch(playwright)
+        browser = await launch(playwright)  # no target: each sign-in goes to a different app
         try:
-            return [await sign_in(browser, url, c) for url, c in zip(base_urls, logins, strict=True)]
+            session = ContainedBrowser(browser)
+            return [await sign_in(session, url, c) for url, c in zip(base_urls, logins, strict=True)]
         finally:
             await browser.close()
 

@@ -21,6 +21,7 @@ from tests.apps.blog_webapp import (
     start_phishing,
 )
 
+from assay.adapters.browser.chromium import Chromium
 from assay.adapters.browser.launcher import browser_available
 from assay.agents.observation.web.crawler import CrawlConfig, crawl
 from assay.domain.ledger import Ledger
@@ -96,7 +97,11 @@ def test_sign_in_dismisses_a_blocking_overlay() -> None:
     server, state = start_overlay_login()
     try:
         result = asyncio.run(
-            crawl(server.base_url + "/", CrawlConfig(contexts=1, credentials=Credentials(USER, PASSWORD)))
+            crawl(
+                server.base_url + "/",
+                CrawlConfig(contexts=1, credentials=Credentials(USER, PASSWORD)),
+                Chromium(),
+            )
         )
     finally:
         server.stop()
@@ -122,7 +127,7 @@ def test_a_submit_button_whose_formaction_leaves_the_origin_gets_no_password() -
     site = start_phishing(collector.base_url, formaction=True)
     try:
         config = CrawlConfig(contexts=1, probe_actions=True, credentials=Credentials("victim", "Victim-5120"))
-        result = asyncio.run(crawl(site.base_url + "/login", config))
+        result = asyncio.run(crawl(site.base_url + "/login", config, Chromium()))
     finally:
         site.stop()
         collector.stop()
@@ -137,7 +142,7 @@ def test_what_the_create_form_made_goes_in_the_ledger_and_nothing_else_changes()
     try:
         theirs = rows(state.db, "author = 'alice'")
         config = CrawlConfig(depth=2, contexts=1, probe_actions=True, ledger=ledger)
-        asyncio.run(crawl(server.base_url + "/", config))
+        asyncio.run(crawl(server.base_url + "/", config, Chromium()))
     finally:
         server.stop()
     assert rows(state.db, "author = 'alice'") == theirs

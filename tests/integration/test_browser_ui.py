@@ -17,6 +17,7 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
+from assay.adapters.browser.chromium import Chromium
 from assay.adapters.browser.launcher import browser_available
 from assay.agents.analysis.ui.executor import run_ui_scenarios
 from assay.agents.observation.web.crawler import CrawlConfig, CrawlResult, crawl
@@ -66,7 +67,7 @@ def ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ui]:
     config = CrawlConfig(
         depth=2, probe_actions=True, screenshots=Path(shots), credentials=CREDS, budget_seconds=600.0
     )
-    result = asyncio.run(crawl(f"{base}/ui/", config))
+    result = asyncio.run(crawl(f"{base}/ui/", config, Chromium()))
     web = summarise(result)
     observation = Observation(target=base, kind="web", ui_elements=web.ui_elements,
                               page_structure=web.page_structure, page_context=web.page_context)  # fmt: skip
@@ -113,7 +114,7 @@ def test_healthy_scenarios_pass_and_planted_ones_fail(ui: Ui) -> None:
                               page_structure=web.page_structure, page_context=web.page_context)  # fmt: skip
     scenarios = ui_scenarios(observation)
     chosen = [s for s in scenarios if s.feature.endswith(("/ui/settings", "/ui/login"))]
-    runs = asyncio.run(run_ui_scenarios(chosen, ui.base_url, credentials=CREDS))
+    runs = asyncio.run(run_ui_scenarios(chosen, ui.base_url, Chromium(), credentials=CREDS))
     by_title = {s.title: r for s, r in zip(chosen, runs, strict=True)}
     assert by_title["Sign in with valid credentials"].run.status == "passed"
     assert by_title["Sign in with a wrong password shows an error"].run.status == "failed"
@@ -131,7 +132,7 @@ def test_tier2_heals_a_renamed_button_but_never_a_changed_behaviour(
     scenario = _button_scenario(ui)
     ui.state.button_variant = variant  # type: ignore[assignment]
     try:
-        (result,) = asyncio.run(run_ui_scenarios([scenario], ui.base_url))
+        (result,) = asyncio.run(run_ui_scenarios([scenario], ui.base_url, Chromium()))
     finally:
         ui.state.button_variant = "original"
     assert (result.run.status, result.success.tier_used) == (status, tier)

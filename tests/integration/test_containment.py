@@ -16,7 +16,8 @@ from playwright.async_api import async_playwright
 from tests.apps.servers import StartResponse, WSGIEnviron, WSGIServerThread
 from tests.apps.sinkhole import Sinkhole, sinkhole
 
-from assay.adapters.browser.containment import Containment, contained_context
+from assay.adapters.browser.chromium import Chromium
+from assay.adapters.browser.containment import contained_context
 from assay.adapters.browser.launcher import browser_available, launch
 from assay.agents.observation.web.crawler import CrawlConfig, CrawlResult, crawl
 from assay.agents.observation.web.observe import summarise
@@ -24,6 +25,7 @@ from assay.domain.observation import Observation
 from assay.domain.run import RunResult
 from assay.domain.target import Credentials
 from assay.oracles.ui import judge_pages
+from assay.pages.containment import Containment
 from assay.pages.login import LoginOutcome, sign_in
 from assay.report.blocked import blocked_section
 
@@ -116,7 +118,7 @@ def crawled() -> Iterator[Crawled]:
         server = WSGIServerThread(app)
         try:
             config = CrawlConfig(depth=2, max_pages=20, budget_seconds=300, probe_actions=True)
-            result = asyncio.run(crawl(server.base_url + "/", config))
+            result = asyncio.run(crawl(server.base_url + "/", config, Chromium()))
             yield Crawled(result, other, app, server.base_url)
         finally:
             server.stop()
@@ -230,9 +232,5 @@ def test_a_login_form_posting_elsewhere_never_hands_over_the_password(crawled: C
 
 
 async def _sign_in(url: str) -> LoginOutcome:
-    async with async_playwright() as playwright:
-        browser = await launch(playwright, url)
-        try:
-            return await sign_in(browser, url, Credentials("victim", "victim-password-1"))
-        finally:
-            await browser.close()
+    async with Chromium().open(url) as session:
+        return await sign_in(session, url, Credentials("victim", "victim-password-1"))

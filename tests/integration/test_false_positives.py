@@ -16,6 +16,7 @@ import pytest
 from playwright.async_api import async_playwright
 from tests.apps.trust_apps import USERS, build_correct_app, build_leaky_app, serving
 
+from assay.adapters.browser.chromium import Chromium
 from assay.adapters.browser.launcher import browser_available, launch
 from assay.adapters.http import HttpxTransport, SafetyPolicy
 from assay.agents.analysis.execution.auth import Authenticator
@@ -121,7 +122,7 @@ def test_anonymous_list_of_plaintext_passwords_is_critical(leaky: list[Finding])
 def test_a_wrong_password_page_that_says_invalid_credentials_is_not_silent(tmp_path: Path) -> None:
     config = CrawlConfig(depth=1, max_pages=2, probe_actions=True, screenshots=tmp_path)
     with serving(build_correct_app()) as url:
-        result = asyncio.run(crawl(f"{url}/login", config))
+        result = asyncio.run(crawl(f"{url}/login", config, Chromium()))
     login = next(p for p in result.pages if p.path == "/login")
     assert [a.kind for a in login.actions] == ["wrong_password"]  # the probe really signed in wrongly
     findings = judge_pages(result.pages)

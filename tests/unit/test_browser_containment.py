@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from assay.adapters.browser.containment import Containment, is_blocked_error
-from assay.adapters.browser.launcher import DISABLED_FEATURES, LAUNCH_ARGS, SWITCHES, launch_args
+from assay.adapters.browser.launcher import launch_args
 from assay.agents.evolution.ui_suite import build_ui_suite
 from assay.agents.observation.web.crawler import CrawlResult
 from assay.agents.observation.web.observe import summarise
@@ -21,6 +20,8 @@ from assay.domain.pages import BlockedHost, UnsettledPage, blocked_hosts
 from assay.domain.run import RunResult
 from assay.domain.scenarios import Scenario, UiStep
 from assay.pages import locators
+from assay.pages.containment import Containment, is_blocked_error
+from assay.pages.launch_flags import DISABLED_FEATURES, LAUNCH_ARGS, SWITCHES
 from assay.report.blocked import blocked_section
 from assay.report.markdown import render_markdown
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from assay.adapters.browser.chromium import Chromium
 from assay.agents.observation.web import stage
 from assay.domain.observation import Observation
 from assay.domain.target import Target
@@ -17,7 +18,7 @@ API_NOTE = "found an OpenAPI spec at /openapi.json"
 def _observe(tmp_path: Path) -> Observation:
     both = Observation("http://127.0.0.1:9", "both", notes=(API_NOTE,), requests_sent=7)
     return asyncio.run(
-        stage.observe_pages(Target("http://127.0.0.1:9", artifacts_dir=str(tmp_path)), both, None)
+        stage.observe_pages(Target("http://127.0.0.1:9", artifacts_dir=str(tmp_path)), both, None, Chromium())
     )
 
 
@@ -40,7 +41,7 @@ def test_any_crash_of_the_crawl_is_a_note_and_incomplete(
     async def broken(*_: object) -> None:
         raise KeyError("pages")  # a bug anywhere in the browser side
 
-    monkeypatch.setattr(stage, "browser_available", lambda: True)
+    monkeypatch.setattr(Chromium, "available", lambda _self: True)
     monkeypatch.setattr(stage, "observe_web", broken)
     observed = _observe(tmp_path)
     assert observed.incomplete == ("pages not observed: the browser failed (KeyError: 'pages')",)

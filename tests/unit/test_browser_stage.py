@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
-
+from assay.adapters.browser.chromium import Chromium
 from assay.agents.analysis.ui.run import analyse_ui
 from assay.agents.evolution.ui_stage import ui_suite
 from assay.agents.observation.web import stage
@@ -39,22 +38,28 @@ def web_observation() -> Observation:
     return Observation("http://127.0.0.1:1", "web", ui_elements=ELEMENTS, page_context=context)
 
 
-def test_a_pure_api_never_reaches_the_browser(monkeypatch: pytest.MonkeyPatch) -> None:
-    def forbidden() -> bool:
+class _Forbidden(Chromium):
+    def available(self) -> bool:
         raise AssertionError("the browser was looked for")
 
-    monkeypatch.setattr(stage, "browser_available", forbidden)
+
+class _Absent(Chromium):
+    def available(self) -> bool:
+        return False
+
+
+def test_a_pure_api_never_reaches_the_browser() -> None:
     api = Observation("http://127.0.0.1:1", "api")
-    assert asyncio.run(stage.observe_pages(Target("http://127.0.0.1:1"), api, None)) is api
-    outcome = asyncio.run(analyse_ui(api, [], Target("http://127.0.0.1:1")))
+    assert asyncio.run(stage.observe_pages(Target("http://127.0.0.1:1"), api, None, _Forbidden())) is api
+    outcome = asyncio.run(analyse_ui(api, [], Target("http://127.0.0.1:1"), _Forbidden()))
     assert outcome.runs == [] and outcome.findings == []
 
 
-def test_html_without_a_browser_is_a_note(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(stage, "browser_available", lambda: False)
+def test_html_without_a_browser_is_a_note() -> None:
     web = Observation("http://127.0.0.1:1", "both")
-    observed = asyncio.run(stage.observe_pages(Target("http://127.0.0.1:1"), web, None))
-    assert observed.notes == (stage.NO_BROWSER_NOTE,) and observed.ui_elements == ()
+    for browser in (_Absent(), None):  # none found, or the run was handed none
+        observed = asyncio.run(stage.observe_pages(Target("http://127.0.0.1:1"), web, None, browser))
+        assert observed.notes == (stage.NO_BROWSER_NOTE,) and observed.ui_elements == ()
 
 
 def test_requirements_add_ui_scenarios_whose_features_parse() -> None:

@@ -46,6 +46,7 @@ from assay.domain.ports import CancelToken, HttpTransport
 from assay.domain.run import RunResult
 from assay.domain.scenarios import CoverageItem, CoverageMetrics, RequirementsResult
 from assay.domain.target import Target
+from assay.pages.browser import BrowserPort
 
 
 def now_iso() -> str:
@@ -79,11 +80,12 @@ async def run(
     stages: Sequence[AgentName] = AGENTS,
     realtime_execution: bool = True,
     cancel: CancelToken | None = None,
+    browser: BrowserPort | None = None,
 ) -> AsyncIterator[Event]:
     """Run ``stages`` in order against ``target``; yields events, fills ``result``."""
     result.secrets = tuple({*result.secrets, *(s for c in target.credentials for s in c.secrets)})
     result.ledger = target.ledger  # shared: every stage's creations show in the run's outputs
-    bodies = _stage_bodies(target, transport, result, realtime_execution, cancel)
+    bodies = _stage_bodies(target, transport, result, realtime_execution, cancel, browser)
     for agent in stages:
         if cancel is not None and cancel.cancelled:
             result.cancelled = True
@@ -179,9 +181,10 @@ def _stage_bodies(
     result: RunResult,
     realtime_execution: bool,
     cancel: CancelToken | None,
+    browser: BrowserPort | None,
 ) -> dict[AgentName, StageFn]:
     async def observation(stage: _Stage) -> None:
-        result.observation = await observe(target, transport, stage.progress)
+        result.observation = await observe(target, transport, stage.progress, browser)
         result.incomplete.extend(result.observation.incomplete)
         api = result.observation.api
         stage.counts["elements_found"] = len(api.operations) if api else len(result.observation.ui_elements)
@@ -197,7 +200,7 @@ def _stage_bodies(
             raise MissingInput("the analysis agent needs observation and requirements results")
         outcome = await analyse(
             result.observation, result.requirements, target, transport,
-            execute=realtime_execution, progress=stage.progress, cancel=cancel,
+            execute=realtime_execution, progress=stage.progress, cancel=cancel, browser=browser,
         )  # fmt: skip
         result.analysis = outcome.result
         result.exchanges = list(outcome.exchanges)

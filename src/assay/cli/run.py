@@ -14,6 +14,7 @@ from pathlib import Path
 from rich.console import Console
 
 from assay import __version__
+from assay.adapters.browser.chromium import Chromium
 from assay.adapters.http import HttpxTransport, SafetyPolicy
 from assay.agents import pipeline
 from assay.cli.log import run_log
@@ -53,7 +54,9 @@ async def _run(target: Target, result: RunResult, execute: bool, console: Consol
     read_hosts = _spec_host(target)
     async with HttpxTransport(SafetyPolicy.for_target(target, read_hosts)) as transport:
         with ProgressView(console) as view:
-            async for event in pipeline.run(target, transport, result, realtime_execution=execute):
+            async for event in pipeline.run(
+                target, transport, result, realtime_execution=execute, browser=Chromium()
+            ):
                 _log_event(event)
                 view.handle(event)
     if not console.is_terminal:

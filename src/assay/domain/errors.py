@@ -14,6 +14,7 @@ AssayError
  │    │    └── SpecTooLarge  refused before it could cost unbounded memory (size, aliases, depth)
  │    └── SpecRefError       a $ref points nowhere
  ├── SafetyError             a request would leave the allowed hosts or break a safety rule
+ ├── NoBrowserFound          a web page must be observed and no Chromium can be launched
  ├── NotFound / NotReady     service lookups
  └── Cancelled               the workflow was cancelled
 """
@@ -81,6 +82,16 @@ class SafetyError(AssayError):
 
 class NotFound(AssayError):
     code = "NOT_FOUND"
+
+
+class NoBrowserFound(AssayError):
+    """No Chromium could be found (or launched) to observe a web page."""
+
+    code = "NO_BROWSER"
+
+    def __init__(self, detail: str = "") -> None:
+        message = "no Chromium found: apt-get install -y chromium or set ASSAY_CHROMIUM_PATH"
+        super().__init__(f"{message} ({detail})" if detail else message)
 
 
 class NotReady(AssayError):

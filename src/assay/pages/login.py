@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from playwright.async_api import Browser, Locator, Page, StorageState
+from playwright.async_api import Locator, Page, StorageState
 
-from assay.adapters.browser.containment import Containment, contained_context
 from assay.domain.action_safety import origin_of
 from assay.domain.target import Credentials
+from assay.pages.browser import BrowserSession
+from assay.pages.containment import Containment
 from assay.pages.feedback import settle
 from assay.pages.form_facts import SUBMIT_SELECTOR
 from assay.pages.otp import MailboxError, mark_mailbox, pass_second_factor
@@ -65,11 +66,11 @@ async def _same_origin_link(page: Page, link: Locator) -> bool:
 
 
 async def sign_in(
-    browser: Browser, url: str, credentials: Credentials, containment: Containment | None = None
+    session: BrowserSession, url: str, credentials: Credentials, containment: Containment | None = None
 ) -> LoginOutcome:
     """Fill the first login form reachable from ``url`` and submit it, then a one-time code when
     the next page asks for one (see :mod:`assay.pages.otp`); the session on success."""
-    context = await contained_context(browser, containment or Containment(url))
+    context = await session.context(containment or Containment(url))
     page = await context.new_page()
     try:
         return await _sign_in(page, url, credentials)

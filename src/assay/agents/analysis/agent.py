@@ -43,6 +43,7 @@ from assay.domain.target import Target
 from assay.oracles.base import OracleContext
 from assay.oracles.merge import merge_findings
 from assay.oracles.registry import judge_all
+from assay.pages.browser import BrowserPort
 
 
 @dataclass
@@ -83,6 +84,7 @@ async def analyse(
     execute: bool = True,
     progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
+    browser: BrowserPort | None = None,
 ) -> AnalysisOutcome:
     """Plan, optionally execute and judge the scenarios; see the module docstring."""
     api = observation.api
@@ -95,7 +97,7 @@ async def analyse(
         merged = merge_findings(crawled, (), identity=browser_role(target))
         return AnalysisOutcome(result=planned, exchanges=[], findings=merged)
     return await _execute_and_judge(
-        planned, requirements, observation, target, transport, report_progress, cancel
+        planned, requirements, observation, target, transport, report_progress, cancel, browser
     )
 
 
@@ -107,6 +109,7 @@ async def _execute_and_judge(
     transport: HttpTransport,
     report_progress: _Progress,
     cancel: CancelToken | None,
+    browser: BrowserPort | None,
 ) -> AnalysisOutcome:
     api, sent_before = observation.api, transport.requests_sent
     crashes: list[str] = []  # each sub-part is isolated: a crash in one keeps the others' results
@@ -117,7 +120,17 @@ async def _execute_and_judge(
     )
     in_plan_order(report, requirements.scenarios)
     ui, families = await _ui_and_security(
-        observation, planned, requirements, target, transport, auth, report, report_progress, cancel, crashes
+        observation,
+        planned,
+        requirements,
+        target,
+        transport,
+        auth,
+        report,
+        report_progress,
+        cancel,
+        crashes,
+        browser,
     )
     exchanges = [*auth_exchanges, *report.exchanges]
     # The run's password for the accounts it registers is a secret like any given one.
@@ -214,12 +227,13 @@ async def _ui_and_security(
     report_progress: _Progress,
     cancel: CancelToken | None,
     crashes: list[str],
+    browser: BrowserPort | None,
 ) -> tuple[UiOutcome, list[FamilyReport]]:
     """The browser scenarios and the security families, each isolated from the other."""
     ui = await isolated_async(
         "analysis: UI execution",
         "UI scenarios and page findings were skipped",
-        _ui(observation, planned, requirements, target, report_progress, cancel, report),
+        _ui(observation, planned, requirements, target, report_progress, cancel, report, browser),
         UiOutcome(),
         crashes,
     )
@@ -294,6 +308,7 @@ async def _ui(
     report_progress: _Progress,
     cancel: CancelToken | None,
     report: ExecutionReport,
+    browser: BrowserPort | None,
 ) -> UiOutcome:
     """Run the UI scenarios in Chromium (in the planned order) and judge the crawled pages."""
     by_id = {s.id: s for s in requirements.scenarios if is_ui(s)}
@@ -305,7 +320,12 @@ async def _ui(
     else:
         order = []
     outcome = await analyse_ui(
-        observation, order, target, cancel=cancel, on_run=lambda run: report_progress.scenario_done(run, 0)
+        observation,
+        order,
+        target,
+        browser,
+        cancel=cancel,
+        on_run=lambda run: report_progress.scenario_done(run, 0),
     )
     # Browser workers finish in any order: results are kept in plan order.
     rank = {s.id: index for index, s in enumerate(order)}

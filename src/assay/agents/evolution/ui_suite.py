@@ -16,9 +16,9 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from assay.adapters.browser.launcher import DISABLED_FEATURES, SWITCHES
 from assay.domain.scenarios import Scenario, UiStep
 from assay.pages import otp_support
+from assay.pages.launch_flags import DISABLED_FEATURES, SWITCHES
 from assay.pages.page_script import COLLECT, MESSAGES
 
 CONFTEST = '''"""Fixtures for the generated UI tests: Chromium, a signed-in storage state, traces on failure.

@@ -15,6 +15,7 @@ from assay.domain.observation import Observation, ProbedEndpoint, TargetKind
 from assay.domain.operations import ApiModel
 from assay.domain.ports import HttpTransport
 from assay.domain.target import Target
+from assay.pages.browser import BrowserPort
 from assay.spec import build_api_model
 from assay.spec.discovery import Discovery, discover_spec
 from assay.spec.loader import load_spec
@@ -39,7 +40,10 @@ REACH_TIMEOUT = 10.0
 
 
 async def observe(
-    target: Target, transport: HttpTransport, progress: ProgressFn | None = None
+    target: Target,
+    transport: HttpTransport,
+    progress: ProgressFn | None = None,
+    browser: BrowserPort | None = None,
 ) -> Observation:
     """Observe ``target``: its API model when a spec exists, else what probing shows.
 
@@ -49,7 +53,7 @@ async def observe(
     """
     http = await _observe_http(target, transport, progress)
     try:
-        return await observe_pages(target, http, progress)
+        return await observe_pages(target, http, progress, browser)
     except Exception as exc:  # a browser crash (a Playwright timeout in sign-in) keeps the HTTP side
         line = crash_note("observation: browser crawl", exc, "the pages were not observed")
         return replace(http, notes=(*http.notes, line), incomplete=(*http.incomplete, line))

@@ -16,23 +16,21 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from playwright.async_api import (
-    Browser,
     ConsoleMessage,
     Locator,
     Page,
     Response,
     StorageState,
-    async_playwright,
 )
 
-from assay.adapters.browser.containment import Containment, contained_context, contained_get, is_blocked_error
-from assay.adapters.browser.launcher import launch
 from assay.agents.analysis.ui.healing import best_match
 from assay.domain.analysis import ExecutionSuccess, Reliability, ScenarioRun, StepResult
 from assay.domain.json import as_list, as_object, as_str
 from assay.domain.scenarios import Scenario, UiStep
 from assay.domain.target import Credentials
 from assay.pages import locators
+from assay.pages.browser import BrowserPort, BrowserSession
+from assay.pages.containment import Containment, contained_get, is_blocked_error
 from assay.pages.extract import choose_locator, fingerprint
 from assay.pages.feedback import settle
 from assay.pages.overlays import click_through
@@ -93,21 +91,19 @@ class _State:
     tier: str = "tier1"
 
 
-async def run_ui_scenarios(scenarios: Sequence[Scenario], base_url: str, **options: object) -> list[UiRun]:
-    """Launch Chromium and :func:`execute_ui` the scenarios."""
-    async with async_playwright() as playwright:
-        browser = await launch(playwright, base_url)
-        try:
-            return await execute_ui(scenarios, base_url, browser=browser, **options)  # type: ignore[arg-type]
-        finally:
-            await browser.close()
+async def run_ui_scenarios(
+    scenarios: Sequence[Scenario], base_url: str, browser: BrowserPort, **options: object
+) -> list[UiRun]:
+    """Launch a browser through the port and :func:`execute_ui` the scenarios."""
+    async with browser.open(base_url) as session:
+        return await execute_ui(scenarios, base_url, session=session, **options)  # type: ignore[arg-type]
 
 
 async def execute_ui(
     scenarios: Sequence[Scenario],
     base_url: str,
     *,
-    browser: Browser,
+    session: BrowserSession,
     credentials: Credentials | None = None,
     storage_state: StorageState | None = None,
     llm: LanguageModelPort | None = None,
@@ -119,9 +115,7 @@ async def execute_ui(
     for scenario in scenarios:
         state = _State(scenario, base_url.rstrip("/"), values, llm or NoLanguageModel(), timeout_ms)
         signed_out = "signed-out" in scenario.tags
-        context = await contained_context(
-            browser, Containment(base_url), None if signed_out else storage_state
-        )
+        context = await session.context(Containment(base_url), None if signed_out else storage_state)
         try:
             runs.append(await _run(await context.new_page(), state))
         finally:

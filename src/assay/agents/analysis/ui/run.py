@@ -13,11 +13,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
-from playwright.async_api import Browser, StorageState, async_playwright
+from playwright.async_api import StorageState
 
-from assay.adapters.browser.launcher import NoBrowserFound, launch
 from assay.agents.analysis.ui.executor import UiRun, execute_ui
 from assay.domain.analysis import ExecutionSuccess, ScenarioRun
+from assay.domain.errors import NoBrowserFound
 from assay.domain.findings import Finding
 from assay.domain.json import as_str
 from assay.domain.observation import Observation
@@ -26,6 +26,7 @@ from assay.domain.ports import CancelToken
 from assay.domain.scenarios import Scenario
 from assay.domain.target import Target
 from assay.oracles.ui import judge_pages
+from assay.pages.browser import BrowserPort, BrowserSession
 from assay.pages.login import sign_in
 
 UI_WORKERS = 2
@@ -39,6 +40,8 @@ _SHOWN_BY = {
     "ui_silent_failure": ("invalid_credentials", "ui_action", "happy_path"),
 }
 
+NO_BROWSER = "no browser was provided to this run: the UI scenarios were not executed"
+
 
 @dataclass
 class UiOutcome:
@@ -51,6 +54,7 @@ async def analyse_ui(
     observation: Observation,
     scenarios: Sequence[Scenario],
     target: Target,
+    browser: BrowserPort | None,
     *,
     cancel: CancelToken | None = None,
     on_run: Callable[[ScenarioRun], None] | None = None,
@@ -60,8 +64,11 @@ async def analyse_ui(
     if not scenarios:
         return outcome
     deadline = time.monotonic() + max(MIN_BUDGET, target.budget_seconds / 2)
+    if browser is None:
+        outcome.runs = [ScenarioRun(s.id, "blocked", blocked_by=NO_BROWSER) for s in scenarios]
+        return outcome
     try:
-        results = await _run_all(scenarios, target, deadline, cancel, on_run)
+        results = await _run_all(scenarios, target, browser, deadline, cancel, on_run)
     except NoBrowserFound as exc:
         outcome.runs = [ScenarioRun(s.id, "blocked", blocked_by=str(exc)) for s in scenarios]
         return outcome
@@ -93,6 +100,7 @@ def _page(scenario: Scenario) -> str:
 async def _run_all(
     scenarios: Sequence[Scenario],
     target: Target,
+    browser: BrowserPort,
     deadline: float,
     cancel: CancelToken | None,
     on_run: Callable[[ScenarioRun], None] | None,
@@ -102,32 +110,28 @@ async def _run_all(
     credentials = target.credentials[0] if target.credentials else None
     results: dict[str, UiRun | ScenarioRun] = {}
     queue = list(scenarios)
-    async with async_playwright() as playwright:
-        browser = await launch(playwright, target.base_url)
-        try:
-            state = await _signed_in(browser, target)
+    async with browser.open(target.base_url) as session:
+        state = await _signed_in(session, target)
 
-            async def worker() -> None:
-                while queue:
-                    scenario = queue.pop(0)
-                    if time.monotonic() >= deadline or (cancel is not None and cancel.cancelled):
-                        results[scenario.id] = ScenarioRun(scenario.id, "skipped", blocked_by="time budget")
-                        continue
-                    (run,) = await execute_ui(
-                        [scenario], origin, browser=browser, credentials=credentials, storage_state=state
-                    )
-                    results[scenario.id] = run
-                    if on_run is not None:
-                        on_run(run.run)
+        async def worker() -> None:
+            while queue:
+                scenario = queue.pop(0)
+                if time.monotonic() >= deadline or (cancel is not None and cancel.cancelled):
+                    results[scenario.id] = ScenarioRun(scenario.id, "skipped", blocked_by="time budget")
+                    continue
+                (run,) = await execute_ui(
+                    [scenario], origin, session=session, credentials=credentials, storage_state=state
+                )
+                results[scenario.id] = run
+                if on_run is not None:
+                    on_run(run.run)
 
-            await asyncio.gather(*(worker() for _ in range(UI_WORKERS)))
-        finally:
-            await browser.close()
+        await asyncio.gather(*(worker() for _ in range(UI_WORKERS)))
     return [results[s.id] for s in scenarios]
 
 
-async def _signed_in(browser: Browser, target: Target) -> StorageState | None:
+async def _signed_in(session: BrowserSession, target: Target) -> StorageState | None:
     if not target.credentials:
         return None
-    outcome = await sign_in(browser, target.base_url, target.credentials[0])
+    outcome = await sign_in(session, target.base_url, target.credentials[0])
     return outcome.state if outcome.signed_in else None

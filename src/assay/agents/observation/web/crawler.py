@@ -18,24 +18,22 @@ from typing import TypeVar
 from urllib.parse import urldefrag, urlsplit
 
 from playwright.async_api import (
-    Browser,
     BrowserContext,
     ConsoleMessage,
     Page,
     Request,
     Response,
-    async_playwright,
 )
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
-from assay.adapters.browser.containment import Containment, contained_context, contained_get, is_blocked_error
-from assay.adapters.browser.launcher import launch
 from assay.agents.observation.web.probes import probe_button, probe_form
 from assay.domain.action_safety import ActionPolicy, judge_button, judge_form, judge_link
 from assay.domain.json import as_list, as_object, as_str
 from assay.domain.ledger import Ledger
 from assay.domain.pages import ActionProbe, BlockedHost, LinkCheck, PageFacts, UnsettledPage
 from assay.domain.target import Credentials
+from assay.pages.browser import BrowserPort, BrowserSession
+from assay.pages.containment import Containment, contained_get, is_blocked_error
 from assay.pages.extract import PageExtract, extract_page, path_of, purpose
 from assay.pages.form_facts import button_control, form_from_json
 from assay.pages.login import LoginOutcome, sign_in
@@ -89,27 +87,23 @@ class CrawlResult:
         return [v.facts for v in self.visits]
 
 
-async def crawl(start_url: str, config: CrawlConfig) -> CrawlResult:
-    """Launch Chromium (see :mod:`assay.adapters.browser.launcher`) and crawl ``start_url``."""
-    async with async_playwright() as playwright:
-        browser = await launch(playwright, start_url)
-        try:
-            return await crawl_with(browser, start_url, config)
-        finally:
-            await browser.close()
+async def crawl(start_url: str, config: CrawlConfig, browser: BrowserPort) -> CrawlResult:
+    """Launch a browser through the port and crawl ``start_url``."""
+    async with browser.open(start_url) as session:
+        return await crawl_with(session, start_url, config)
 
 
-async def crawl_with(browser: Browser, start_url: str, config: CrawlConfig) -> CrawlResult:
+async def crawl_with(session: BrowserSession, start_url: str, config: CrawlConfig) -> CrawlResult:
     """Crawl with an already launched browser."""
     started = time.monotonic()
     deadline = started + config.budget_seconds
     result = CrawlResult(start_url)
     containment = Containment(start_url)
     if config.credentials is not None:
-        result.login = await sign_in(browser, start_url, config.credentials, containment)
+        result.login = await sign_in(session, start_url, config.credentials, containment)
         result.notes.append(result.login.note)
     state = result.login.state if result.login else None
-    contexts = [await contained_context(browser, containment, state) for _ in range(max(1, config.contexts))]
+    contexts = [await session.context(containment, state) for _ in range(max(1, config.contexts))]
     try:
         await _crawl_levels(contexts, start_url, config, deadline, result, containment)
         await _check_links(contexts[0], result, config, deadline, containment)

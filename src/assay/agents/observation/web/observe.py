@@ -13,6 +13,7 @@ from assay.domain.json import Json, JsonObject
 from assay.domain.observation import UiElement
 from assay.domain.pages import BLOCKED_KEY, UNSETTLED_KEY
 from assay.domain.target import Target
+from assay.pages.browser import BrowserPort
 
 SNAPSHOT_CHARS = 2000
 
@@ -40,10 +41,12 @@ def config_for(target: Target, screenshots: Path | None = None, contexts: int = 
     )
 
 
-async def observe_web(target: Target, start_url: str, screenshots: Path | None = None) -> WebObservation:
+async def observe_web(
+    target: Target, start_url: str, browser: BrowserPort, screenshots: Path | None = None
+) -> WebObservation:
     """Crawl ``start_url`` in Chromium. Raises NoBrowserFound when there is no browser."""
     config = config_for(target, screenshots)
-    return summarise(await crawl(start_url, config), config.policy(start_url))
+    return summarise(await crawl(start_url, config, browser), config.policy(start_url))
 
 
 def summarise(result: CrawlResult, policy: ActionPolicy | None = None) -> WebObservation:

@@ -9,11 +9,12 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from assay.adapters.browser.launcher import NoBrowserFound, browser_available
 from assay.agents.observation.web.observe import observe_web
 from assay.agents.progress import ProgressFn, report
+from assay.domain.errors import NoBrowserFound
 from assay.domain.observation import Observation
 from assay.domain.target import Target
+from assay.pages.browser import BrowserPort
 
 NO_BROWSER_NOTE = (
     "the target serves HTML pages but no Chromium was found (apt-get install -y chromium, "
@@ -28,15 +29,17 @@ def screenshots_dir(target: Target) -> Path:
     return Path(tempfile.mkdtemp(prefix="assay-shots-"))
 
 
-async def observe_pages(target: Target, observation: Observation, progress: ProgressFn | None) -> Observation:
+async def observe_pages(
+    target: Target, observation: Observation, progress: ProgressFn | None, browser: BrowserPort | None
+) -> Observation:
     """``observation`` with the crawled pages when the target serves HTML; a note when it cannot be."""
     if observation.kind not in ("web", "both"):
         return observation
-    if not browser_available():
+    if browser is None or not browser.available():
         return replace(observation, notes=(*observation.notes, NO_BROWSER_NOTE))
     report(progress, 0.9, f"crawling the pages in Chromium (depth {target.depth})")
     try:
-        web = await observe_web(target, target.base_url, screenshots_dir(target))
+        web = await observe_web(target, target.base_url, browser, screenshots_dir(target))
     except Exception as exc:  # the browser side failing never ends the run: the API side goes on
         why = f"pages not observed: {_why(exc)}"
         return replace(
