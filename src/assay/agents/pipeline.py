@@ -38,6 +38,7 @@ from assay.domain.events import (
     AgentProgress,
     AgentStarted,
     Event,
+    ScenarioExecuted,
     WorkflowCompleted,
     WorkflowFailed,
 )
@@ -66,6 +67,9 @@ class _Stage:
         self.queue.put_nowait(
             AgentProgress(self.agent, min(max(fraction, 0.0), 1.0), message, dict(counters))
         )
+
+    def scenario(self, event: ScenarioExecuted) -> None:
+        self.queue.put_nowait(event)
 
 
 StageFn = Callable[[_Stage], Awaitable[None]]
@@ -198,6 +202,7 @@ def _stage_bodies(
         outcome = await analyse(
             result.observation, result.requirements, target, transport,
             execute=realtime_execution, progress=stage.progress, cancel=cancel,
+            on_scenario=stage.scenario,
         )  # fmt: skip
         result.analysis = outcome.result
         result.exchanges = list(outcome.exchanges)
