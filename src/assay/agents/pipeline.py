@@ -1,8 +1,9 @@
 """The four agents in sequence, as one stream of typed events.
 
 Every consumer (CLI progress, SSE, the store, reports) reads this stream; nothing is ever thrown
-through the consumer. ``result`` is filled in place, so whatever finished before a failure or a
-cancel is kept.
+through the consumer. Besides its progress, the analysis stage yields one ``ScenarioExecuted``
+per scenario it ran or skipped, as each finishes. ``result`` is filled in place, so whatever
+finished before a failure or a cancel is kept.
 
 Two kinds of trouble, told apart on purpose:
 
@@ -30,7 +31,7 @@ from assay.agents.evolution.agent import evolve
 from assay.agents.observation.agent import observe
 from assay.agents.requirements.agent import generate
 from assay.domain.crashes import crash_note
-from assay.domain.errors import AssayError, Cancelled, MissingInput
+from assay.domain.errors import AssayError, MissingInput
 from assay.domain.events import (
     AGENTS,
     AgentCompleted,
@@ -136,7 +137,7 @@ async def _drive(stage: _Stage, body: StageFn) -> AsyncIterator[Event]:
 async def _guarded(stage: _Stage, body: StageFn) -> None:
     try:
         await body(stage)
-    except (Cancelled, MissingInput) as exc:
+    except MissingInput as exc:
         stage.failure = f"{stage.agent} agent: {exc}"
     except AssayError as exc:
         # Observation's own errors mean there is nothing to test (the target cannot be reached,

@@ -14,8 +14,10 @@ AssayError
  │    │    └── SpecTooLarge  refused before it could cost unbounded memory (size, aliases, depth)
  │    └── SpecRefError       a $ref points nowhere
  ├── SafetyError             a request would leave the allowed hosts or break a safety rule
- ├── NotFound / NotReady     service lookups
- └── Cancelled               the workflow was cancelled
+ └── NotFound / NotReady     service lookups
+
+A cancel is not an error: it is a token the stages read (``CancelToken``), and they stop at their
+next step with what they have, so the partial results are kept; nothing is raised for it.
 """
 
 from __future__ import annotations
@@ -85,7 +87,3 @@ class NotFound(AssayError):
 
 class NotReady(AssayError):
     code = "NOT_READY"
-
-
-class Cancelled(AssayError):
-    code = "CANCELLED"
