@@ -82,6 +82,19 @@ def test_7_1_one_call_generates_tests_and_streams_progress(demo: RunningServer, 
     findings = api.get(f"/workflows/{workflow_id}/findings").json()
     assert findings["findings"], "the demo target has known faults"
     assert api.get(f"/workflows/{workflow_id}/suite").headers["content-type"] == "application/zip"
+    # One scenario_executed per scenario the analysis ran, with its id, name and outcome.
+    runs = {r["scenario_id"]: r for r in results["analysis_result"]["runs"]}
+    executed = [d for n, d in events if n == "scenario_executed"]
+    assert sorted(d["scenario_id"] for d in executed) == sorted(runs), "one event per scenario"
+    titles = {s["id"]: s["title"] for s in results["requirements_result"]["scenarios"]}
+    for data in executed:
+        assert data["workflow_id"] == workflow_id and data["name"] == titles[data["scenario_id"]]
+        assert data["status"] == runs[data["scenario_id"]]["status"], data
+        assert isinstance(data["duration_seconds"], float)
+    assert sse_events(api, workflow_id) == events, "the store's event log replays the same stream"
+    report = api.get(f"/workflows/{workflow_id}/report", headers={"Accept": "text/html"})
+    assert report.headers["content-type"].startswith("text/html")
+    assert all(f"<td>{f['id']}</td>" in report.text for f in findings["findings"])
 
 
 def test_7_2_stages_chained_by_workflow_id(demo: RunningServer, api: httpx.Client) -> None:

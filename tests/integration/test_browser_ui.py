@@ -19,15 +19,18 @@ from fastapi import FastAPI
 
 from assay.adapters.browser.chromium import Chromium
 from assay.adapters.browser.launcher import browser_available
+from assay.adapters.http import HttpxTransport, SafetyPolicy
+from assay.agents.analysis.agent import AnalysisOutcome, analyse
 from assay.agents.analysis.ui.executor import run_ui_scenarios
 from assay.agents.observation.web.crawler import CrawlConfig, CrawlResult, crawl
 from assay.agents.observation.web.observe import summarise
 from assay.agents.requirements.ui_scenarios import ui_scenarios
 from assay.demo.webui import UI_PLANTED_FAULTS, WebUiState, add_web_ui
 from assay.domain.action_safety import ActionPolicy
+from assay.domain.events import ScenarioExecuted
 from assay.domain.observation import Observation
-from assay.domain.scenarios import Scenario
-from assay.domain.target import Credentials
+from assay.domain.scenarios import CoverageMetrics, RequirementsResult, Scenario
+from assay.domain.target import Credentials, Target
 from assay.oracles.ui import judge_pages
 
 pytestmark = [
@@ -142,3 +145,25 @@ def test_tier2_heals_a_renamed_button_but_never_a_changed_behaviour(
             and result.healed[0].new == 'page.get_by_role("button", name="Keep draft", exact=True)'
         )
         assert result.healed[0].confidence >= 0.75
+
+
+def test_analysis_tells_each_ui_scenario_as_one_scenario_executed(ui: Ui) -> None:
+    chosen = tuple(s for s in ui.scenarios if s.feature.endswith("/ui/login"))
+    assert chosen
+    observation = Observation(target=ui.base_url, kind="web", page_context=summarise(ui.crawl).page_context)
+    coverage = CoverageMetrics(0, 0, {}, (), ())
+    requirements = RequirementsResult(chosen, (), {}, coverage)
+    target = Target(ui.base_url, credentials=(CREDS,))
+    told: list[ScenarioExecuted] = []
+
+    async def run() -> AnalysisOutcome:
+        async with HttpxTransport(SafetyPolicy.for_target(target)) as transport:
+            return await analyse(observation, requirements, target, transport, on_scenario=told.append)
+
+    outcome = asyncio.run(run())
+    runs = {r.scenario_id: r for r in outcome.result.runs}
+    assert sorted(e.scenario_id for e in told) == sorted(s.id for s in chosen) == sorted(runs)
+    titles = {s.id: s.title for s in chosen}
+    for event in told:
+        assert event.kind == "ui" and event.name == titles[event.scenario_id]
+        assert event.status == runs[event.scenario_id].status

@@ -33,6 +33,9 @@ def test_test_cases_suite_findings_and_report(tmp_path: Path) -> None:
     assert findings["findings"][0]["id"].startswith("F-")
     assert markdown.headers["content-type"].startswith("text/markdown") and "/items" in markdown.text
     assert html.headers["content-type"].startswith("text/html") and "<html" in html.text.lower()
+    # The HTML report proper (report.html), not the Markdown one wrapped in <pre>.
+    assert "<td>F-0001</td>" in html.text and "<h2>Endpoint Status</h2>" in html.text
+    assert "## " not in html.text
     assert missing_case.status_code == 404
 
 

@@ -13,6 +13,7 @@ from assay.domain.events import (
     AgentCompleted,
     AgentProgress,
     AgentStarted,
+    ScenarioExecuted,
     WorkflowCompleted,
     WorkflowFailed,
 )
@@ -90,3 +91,21 @@ async def _until(condition: Callable[[], bool], turns: int = 1000) -> None:
 @pytest.fixture(autouse=True)
 def _no_browser(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ASSAY_CHROMIUM_PATH", "/nonexistent")
+
+
+async def test_each_executed_scenario_is_one_event_inside_the_analysis_stage() -> None:
+    result = RunResult(target="http://127.0.0.1:9", started_at="t")
+    events = [e async for e in pipeline.run(Target("http://127.0.0.1:9"), FakeTransport(_answers), result)]
+    executed = [e for e in events if isinstance(e, ScenarioExecuted)]
+    assert result.analysis is not None and result.requirements is not None
+    # One per scenario, none twice (in the order they finished, which need not be plan order).
+    ids = sorted(e.scenario_id for e in executed)
+    assert ids == sorted(r.scenario_id for r in result.analysis.runs) and ids
+    titles = {s.id: s.title for s in result.requirements.scenarios}
+    runs = {r.scenario_id: r for r in result.analysis.runs}
+    for event in executed:
+        assert event.name == titles[event.scenario_id] and event.kind == "api"
+        assert event.status == runs[event.scenario_id].status
+        assert event.total_steps == runs[event.scenario_id].total_steps
+    analysis = [i for i, e in enumerate(events) if getattr(e, "agent", None) == "analysis"]
+    assert all(analysis[0] < events.index(e) < analysis[-1] for e in executed)

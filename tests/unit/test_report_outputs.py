@@ -140,7 +140,8 @@ def test_write_artifacts(tmp_path: Path) -> None:
     run = full_run()
     paths = write_artifacts(run, tmp_path / "out")
     names = {p.relative_to(tmp_path / "out").as_posix() for p in paths}
-    assert {"findings.json", "report.md", "analysis.json", "junit.xml", "observation.json"} <= names
+    expected = {"findings.json", "report.md", "report.html", "analysis.json", "junit.xml", "observation.json"}
+    assert expected <= names
     assert "tests/conftest.py" in names and "tests/test_items.py" in names
     assert any(n.startswith("scenarios/") and n.endswith(".feature") for n in names)
     for path in paths:
@@ -152,7 +153,8 @@ def test_write_artifacts(tmp_path: Path) -> None:
 
 def test_write_artifacts_of_an_empty_run(tmp_path: Path) -> None:
     paths = write_artifacts(RunResult(target="http://x", started_at="t"), tmp_path)
-    assert {p.name for p in paths} == {"findings.json", "report.md", "junit.xml", "created.json"}
+    expected = {"findings.json", "report.md", "report.html", "junit.xml", "created.json"}
+    assert {p.name for p in paths} == expected
     assert json.loads((tmp_path / "created.json").read_text())["created"] == []
 
 

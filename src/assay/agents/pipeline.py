@@ -1,8 +1,9 @@
 """The four agents in sequence, as one stream of typed events.
 
 Every consumer (CLI progress, SSE, the store, reports) reads this stream; nothing is ever thrown
-through the consumer. ``result`` is filled in place, so whatever finished before a failure or a
-cancel is kept.
+through the consumer. Besides its progress, the analysis stage yields one ``ScenarioExecuted``
+per scenario it ran or skipped, as each finishes. ``result`` is filled in place, so whatever
+finished before a failure or a cancel is kept.
 
 Two kinds of trouble, told apart on purpose:
 
@@ -30,7 +31,7 @@ from assay.agents.evolution.agent import evolve
 from assay.agents.observation.agent import observe
 from assay.agents.requirements.agent import generate
 from assay.domain.crashes import crash_note
-from assay.domain.errors import AssayError, Cancelled, MissingInput
+from assay.domain.errors import AssayError, MissingInput
 from assay.domain.events import (
     AGENTS,
     AgentCompleted,
@@ -38,6 +39,7 @@ from assay.domain.events import (
     AgentProgress,
     AgentStarted,
     Event,
+    ScenarioExecuted,
     WorkflowCompleted,
     WorkflowFailed,
 )
@@ -67,6 +69,9 @@ class _Stage:
         self.queue.put_nowait(
             AgentProgress(self.agent, min(max(fraction, 0.0), 1.0), message, dict(counters))
         )
+
+    def scenario(self, event: ScenarioExecuted) -> None:
+        self.queue.put_nowait(event)
 
 
 StageFn = Callable[[_Stage], Awaitable[None]]
@@ -134,7 +139,7 @@ async def _drive(stage: _Stage, body: StageFn) -> AsyncIterator[Event]:
 async def _guarded(stage: _Stage, body: StageFn) -> None:
     try:
         await body(stage)
-    except (Cancelled, MissingInput) as exc:
+    except MissingInput as exc:
         stage.failure = f"{stage.agent} agent: {exc}"
     except AssayError as exc:
         # Observation's own errors mean there is nothing to test (the target cannot be reached,
@@ -201,6 +206,7 @@ def _stage_bodies(
         outcome = await analyse(
             result.observation, result.requirements, target, transport,
             execute=realtime_execution, progress=stage.progress, cancel=cancel, browser=browser,
+            on_scenario=stage.scenario,
         )  # fmt: skip
         result.analysis = outcome.result
         result.exchanges = list(outcome.exchanges)

@@ -15,8 +15,10 @@ AssayError
  │    └── SpecRefError       a $ref points nowhere
  ├── SafetyError             a request would leave the allowed hosts or break a safety rule
  ├── NoBrowserFound          a web page must be observed and no Chromium can be launched
- ├── NotFound / NotReady     service lookups
- └── Cancelled               the workflow was cancelled
+ └── NotFound / NotReady     service lookups
+
+A cancel is not an error: it is a token the stages read (``CancelToken``), and they stop at their
+next step with what they have, so the partial results are kept; nothing is raised for it.
 """
 
 from __future__ import annotations
@@ -96,7 +98,3 @@ class NoBrowserFound(AssayError):
 
 class NotReady(AssayError):
     code = "NOT_READY"
-
-
-class Cancelled(AssayError):
-    code = "CANCELLED"

@@ -36,8 +36,17 @@ class AgentCompleted:
 
 @dataclass(frozen=True)
 class ScenarioExecuted:
+    """One scenario of the analysis finished (or was skipped): one event per scenario.
+
+    Findings are not named here: they are judged from all the recorded traffic after every
+    scenario has run, so none exists yet when a scenario ends.
+    """
+
     scenario_id: str
-    status: str
+    name: str
+    kind: Literal["api", "ui"]
+    status: str  # passed, failed, error, blocked, skipped (RunStatus)
+    duration_seconds: float
     passed_steps: int
     total_steps: int
 

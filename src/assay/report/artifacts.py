@@ -11,6 +11,7 @@ from assay.domain.run import RunResult
 from assay.report.common import redact, redact_json
 from assay.report.findings_doc import findings_document
 from assay.report.gherkin import render_features
+from assay.report.html import render_html
 from assay.report.junit import render_junit
 from assay.report.markdown import render_markdown
 
@@ -51,6 +52,7 @@ def _texts(run: RunResult) -> dict[str, str]:
     texts = {
         "findings.json": _dump(findings_document(run), run.secrets),
         "report.md": render_markdown(run),
+        "report.html": render_html(run),
         "junit.xml": render_junit(run),
         "created.json": _dump(ledger_document(run), run.secrets),
     }

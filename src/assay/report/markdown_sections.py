@@ -200,17 +200,25 @@ def recommendations_section(run: RunResult) -> str:
 _FAMILY_CATEGORY = {"concurrency": "race_condition"}
 
 
-def security_section(run: RunResult) -> str:
-    """How many requests each security family really sent, and what they found."""
+def security_rows(run: RunResult) -> list[tuple[str, int, str]]:
+    """(family, requests sent, findings or "— (not run)") for each security family."""
     counts = run.analysis.family_requests if run.analysis is not None else {}
-    if not counts:
-        return ""
-    lines = ["## Security Checks", "", "| family | requests | findings |", "|---|---:|---:|"]
+    rows = []
     for family, n in counts.items():
         category = _FAMILY_CATEGORY.get(family, family)
         found = sum(1 for f in run.findings if f.category == category)
-        lines.append(f"| {family} | {n} | {found if n else '— (not run)'} |")
-    lines += [f"| **total** | **{sum(counts.values())}** | |", ""]
+        rows.append((family, n, str(found) if n else "— (not run)"))
+    return rows
+
+
+def security_section(run: RunResult) -> str:
+    """How many requests each security family really sent, and what they found."""
+    rows = security_rows(run)
+    if not rows:
+        return ""
+    lines = ["## Security Checks", "", "| family | requests | findings |", "|---|---:|---:|"]
+    lines += [f"| {family} | {n} | {found} |" for family, n, found in rows]
+    lines += [f"| **total** | **{sum(n for _, n, _ in rows)}** | |", ""]
     return "\n".join(lines)
 
 

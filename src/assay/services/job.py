@@ -111,6 +111,8 @@ class WorkflowJob:
         apply_event(self.record, event, self.run)
         name, data = event_payload(event)
         await self._emit(name, data)
+        if isinstance(event, ScenarioExecuted):
+            return  # it changes nothing in the record: its progress came as an AgentProgress
         if isinstance(event, AgentCompleted):
             await asyncio.to_thread(self.deps.store.save_run, self.record.id, self._redacted_run())
         await self._persist_record()

@@ -19,7 +19,7 @@ Never raises for target trouble: a dead target is reported in ``AnalysisOutcome.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from assay.agents.analysis.execution.auth import Authenticator
@@ -30,9 +30,10 @@ from assay.agents.analysis.replay import check_flaky
 from assay.agents.analysis.security.base import FamilyReport, SecurityContext, run_families
 from assay.agents.analysis.security.registry import default_families
 from assay.agents.analysis.ui.run import UiOutcome, analyse_ui, ui_findings
-from assay.agents.progress import ProgressFn
+from assay.agents.progress import ProgressFn, ScenarioFn
 from assay.domain.analysis import AnalysisResult, ExecutionSuccess, Reliability, ScenarioRun
 from assay.domain.crashes import isolated, isolated_async
+from assay.domain.events import ScenarioExecuted
 from assay.domain.exchanges import Exchange
 from assay.domain.findings import ANONYMOUS, Finding
 from assay.domain.observation import Observation
@@ -57,12 +58,16 @@ class AnalysisOutcome:
 
 
 class _Progress:
-    """Counts what the UI shows and forwards it, never letting a callback error stop the run."""
+    """Counts what the UI shows and forwards it, with one ``ScenarioExecuted`` per scenario."""
 
-    def __init__(self, fn: ProgressFn | None, total: int) -> None:
+    def __init__(
+        self, fn: ProgressFn | None, scenarios: Sequence[Scenario], on_scenario: ScenarioFn | None = None
+    ) -> None:
         self.fn = fn
-        self.total = max(total, 1)
+        self.total = max(len(scenarios), 1)
         self.counters = {"scenarios": 0, "requests": 0, "findings": 0}
+        self.on_scenario = on_scenario
+        self.scenarios = {s.id: s for s in scenarios}
 
     def __call__(self, fraction: float, message: str) -> None:
         if self.fn is not None:
@@ -73,6 +78,24 @@ class _Progress:
         self.counters["requests"] = requests
         done = self.counters["scenarios"] / self.total
         self(0.1 + 0.75 * done, f"{run.scenario_id}: {run.status}")
+        self.executed(run)
+
+    def executed(self, run: ScenarioRun) -> None:
+        """Tell ``on_scenario`` that ``run``'s scenario is done (the reset phase calls only this)."""
+        if self.on_scenario is None:
+            return
+        scenario = self.scenarios.get(run.scenario_id)
+        self.on_scenario(
+            ScenarioExecuted(
+                scenario_id=run.scenario_id,
+                name=scenario.title if scenario is not None else "",
+                kind="ui" if scenario is not None and is_ui(scenario) else "api",
+                status=run.status,
+                duration_seconds=run.duration_seconds,
+                passed_steps=run.passed_steps,
+                total_steps=run.total_steps,
+            )
+        )
 
 
 async def analyse(
@@ -85,10 +108,11 @@ async def analyse(
     progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
     browser: BrowserPort | None = None,
+    on_scenario: ScenarioFn | None = None,
 ) -> AnalysisOutcome:
     """Plan, optionally execute and judge the scenarios; see the module docstring."""
     api = observation.api
-    report_progress = _Progress(progress, len(requirements.scenarios))
+    report_progress = _Progress(progress, requirements.scenarios, on_scenario)
     planned = plan(requirements, api)
     report_progress(0.1, f"planned {len(requirements.scenarios)} scenarios")
     if not execute or not requirements.scenarios:
@@ -158,6 +182,7 @@ async def _execute_and_judge(
             findings,
             secrets,
             cancel,
+            report_progress.executed,
         ),
         findings,
         crashes,
@@ -374,6 +399,7 @@ async def _reset_phase(
     findings: list[Finding],
     secrets: tuple[str, ...],
     cancel: CancelToken | None,
+    on_run: Callable[[ScenarioRun], None],
 ) -> list[Finding]:
     """Run the resetting scenarios alone (with --destructive; else they are listed as not run).
 
@@ -384,11 +410,22 @@ async def _reset_phase(
         return findings
     if target.destructive and (report.target_failure or report.cancelled):
         why = "not run: the run stopped before the state resets' turn"
-        report.runs.extend(ScenarioRun(g[0].id, "skipped", blocked_by=why) for g in groups)
+        skipped = [ScenarioRun(g[0].id, "skipped", blocked_by=why) for g in groups]
+        report.runs.extend(skipped)
+        for run in skipped:
+            on_run(run)
         return findings
     options = RunnerOptions(reset_phase=target.destructive)
     resets = await execute(
-        groups, requirements.recipes, api, target, transport, auth=auth, options=options, cancel=cancel
+        groups,
+        requirements.recipes,
+        api,
+        target,
+        transport,
+        auth=auth,
+        options=options,
+        cancel=cancel,
+        on_run=on_run,
     )
     report.runs.extend(resets.runs)
     report.created_ids.update(resets.created_ids)

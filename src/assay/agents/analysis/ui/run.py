@@ -117,7 +117,10 @@ async def _run_all(
             while queue:
                 scenario = queue.pop(0)
                 if time.monotonic() >= deadline or (cancel is not None and cancel.cancelled):
-                    results[scenario.id] = ScenarioRun(scenario.id, "skipped", blocked_by="time budget")
+                    skipped = ScenarioRun(scenario.id, "skipped", blocked_by="time budget")
+                    results[scenario.id] = skipped
+                    if on_run is not None:
+                        on_run(skipped)
                     continue
                 (run,) = await execute_ui(
                     [scenario], origin, session=session, credentials=credentials, storage_state=state
