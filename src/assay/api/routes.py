@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends, Header, Path, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
 from assay.api import mapping
-from assay.api.artifacts import findings_document, html_report, markdown_report, suite_zip
 from assay.api.errors import ERROR_RESPONSES
 from assay.api.result_models import MAX_ID
 from assay.api.schemas import (
@@ -27,6 +26,7 @@ from assay.api.schemas import (
 )
 from assay.domain.errors import NotFound
 from assay.domain.run import RunResult
+from assay.report.documents import findings_document, html_report, markdown_report, suite_zip
 from assay.services.workflows import WorkflowService
 
 router = APIRouter()

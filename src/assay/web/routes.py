@@ -16,10 +16,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from assay.api.artifacts import html_report
 from assay.domain.errors import AssayError
 from assay.domain.findings import SEVERITY_ORDER, Finding
 from assay.domain.workflow import WorkflowKind, WorkflowRecord
+from assay.report.documents import html_report
 from assay.services.workflows import StartRequest, WorkflowService
 
 HERE = Path(__file__).parent
