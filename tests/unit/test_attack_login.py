@@ -8,11 +8,12 @@ from tests.fakes import json_response
 
 from assay.agents.analysis.security.attacks.business import REPEATS, is_business_flow, judge_repeats
 from assay.agents.analysis.security.attacks.exhaustion import filler, judge_growth, judge_page_size
-from assay.agents.analysis.security.attacks.login import judge_enumeration, judge_rate_limit
 from assay.domain.exchanges import Exchange, RecordedRequest, RecordedResponse
 from assay.domain.json import Json
 from assay.domain.operations import Operation
 from assay.oracles.base import OracleContext
+from assay.oracles.rate_limiting import judge_rate_limit
+from assay.oracles.user_enumeration import judge_enumeration
 
 CTX = OracleContext()
 
