@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.unit.test_authz_support import CTX, SECRET, op, step
 
+from assay.agents.analysis.security.authz.missing_auth import is_current_user, is_public_by_nature
 from assay.domain.json import Json
 from assay.domain.operations import ApiModel, AuthFlow, Operation
 from assay.oracles.missing_authentication import AuthTrial, judge
@@ -25,6 +26,8 @@ def trial(
         step(method, template, bad, body, actor="malformed token", path=path, token="garbage"),
         markers=("alice",),
         created_ids=("7",),
+        public_by_nature=is_public_by_nature(API, operation),
+        current_user=is_current_user(API, operation),
     )
 
 

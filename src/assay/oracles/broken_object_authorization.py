@@ -11,12 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-# TODO(issue 9): from assay.oracles.data_exposure once h/oracles-attacks moves it there.
-from assay.agents.analysis.security.attacks.exposure import leaks_in
 from assay.domain.findings import Finding
 from assay.domain.json import Json, as_list, dig
 from assay.domain.severity import Impact, rate
 from assay.oracles.base import Draft, OracleContext, ids_in, own_id
+from assay.oracles.data_exposure import leaks_in
 from assay.oracles.refusal import accepted
 from assay.oracles.security_common import (
     Step,

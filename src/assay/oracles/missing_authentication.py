@@ -11,19 +11,15 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-# TODO(issue 9): from assay.oracles.data_exposure once h/oracles-attacks moves these there.
-from assay.agents.analysis.security.attacks.exposure import leaks_in, records
 from assay.domain.findings import Finding
 from assay.domain.json import Json
 from assay.domain.operations import ApiModel, Operation
 from assay.domain.severity import Impact, rate
 from assay.oracles.base import Draft, OracleContext, ids_in, own_id
+from assay.oracles.data_exposure import leaks_in, records
 from assay.oracles.refusal import accepted
 from assay.oracles.security_common import Step, body_of, finding, ok, one_per_route, owner_fields
-from assay.spec import naming
 
-_PUBLIC_WORDS = frozenset({"forgot", "reset", "verify", "contact", "feedback", "csrf", "captcha", "callback"})
-_ME_WORDS = frozenset({"me", "self", "profile", "account", "whoami", "current"})
 READS = frozenset({"GET", "HEAD"})
 
 
@@ -37,25 +33,14 @@ class AuthTrial:
     malformed: Step | None
     markers: tuple[str, ...] = ()  # the user's username / email: strings only their data carries
     created_ids: tuple[str, ...] = ()  # ids of objects the user created for this run
+    # What the probe read from the spec's names (login, health, docs...; ``/users/me``).
+    public_by_nature: bool = False  # answering without credentials is the operation's job
+    current_user: bool = False  # the operation answers with the caller's own user object
 
 
 def resource_of(path: str) -> str:
     """The collection an operation belongs to: its path up to the first parameter."""
     return path.split("/{")[0].rstrip("/") or "/"
-
-
-def is_public_by_nature(api: ApiModel | None, op: Operation) -> bool:
-    """Login, registration, password reset, health, docs: answering without credentials is their job."""
-    words = {w.lower() for w in naming.static_segments(op.path)}
-    auth_op = api is not None and naming.is_auth_operation(api, op)
-    return auth_op or naming.is_low_value_path(op.path) or bool(words & _PUBLIC_WORDS)
-
-
-def is_current_user(api: ApiModel | None, op: Operation) -> bool:
-    if api is not None and api.auth.current_user_operation == op.key:
-        return True
-    last = naming.static_segments(op.path)[-1:]
-    return bool(last) and last[0].lower() in _ME_WORDS and not naming.param_names(op.path)
 
 
 def _empty(body: Json) -> bool:
@@ -87,11 +72,11 @@ def user_data(trial: AuthTrial, body: Json) -> str | None:
     return None
 
 
-def _read_reason(trial: AuthTrial, leak: Step, api: ApiModel | None, enforced: set[str]) -> str | None:
+def _read_reason(trial: AuthTrial, leak: Step, enforced: set[str]) -> str | None:
     body = body_of(leak)
     if _empty(body) or not ok(trial.authed):
         return None
-    if is_current_user(api, trial.operation):
+    if trial.current_user:
         return "it is the current-user operation and it answers with a user object"
     why = user_data(trial, body)
     if why is None:
@@ -169,13 +154,13 @@ def judge(trials: Sequence[AuthTrial], api: ApiModel | None, context: OracleCont
     enforced = enforced_resources(trials)
     found: list[Finding] = []
     for trial in trials:
-        if is_public_by_nature(api, trial.operation):
+        if trial.public_by_nature:
             continue
         for leak in (trial.anonymous, trial.malformed):
             if leak is None or not accepted(leak.exchange):
                 continue  # a 200 whose body says "login required" refused the call
             if trial.operation.method in READS:
-                reason = _read_reason(trial, leak, api, enforced)
+                reason = _read_reason(trial, leak, enforced)
             else:
                 reason = _write_reason(trial, enforced)
             if reason is not None:

@@ -15,11 +15,28 @@ from assay.agents.analysis.security.authz.common import Created, PoolFamily, cre
 from assay.agents.analysis.security.base import FamilyReport, ProbeClient, SecurityContext
 from assay.agents.analysis.security.identities import Identity, anonymous, malformed
 from assay.domain.json import Json
-from assay.domain.operations import Operation
-from assay.oracles.missing_authentication import READS, AuthTrial, is_public_by_nature, judge, resource_of
+from assay.domain.operations import ApiModel, Operation
+from assay.oracles.missing_authentication import READS, AuthTrial, judge, resource_of
 from assay.spec import naming
 from assay.spec.placeholders import UNIQUE, new_unique
 from assay.spec.requests import needed_recipes, path_params_for, request_for, unresolved_params
+
+_PUBLIC_WORDS = frozenset({"forgot", "reset", "verify", "contact", "feedback", "csrf", "captcha", "callback"})
+_ME_WORDS = frozenset({"me", "self", "profile", "account", "whoami", "current"})
+
+
+def is_public_by_nature(api: ApiModel | None, op: Operation) -> bool:
+    """Login, registration, password reset, health, docs: answering without credentials is their job."""
+    words = {w.lower() for w in naming.static_segments(op.path)}
+    auth_op = api is not None and naming.is_auth_operation(api, op)
+    return auth_op or naming.is_low_value_path(op.path) or bool(words & _PUBLIC_WORDS)
+
+
+def is_current_user(api: ApiModel | None, op: Operation) -> bool:
+    if api is not None and api.auth.current_user_operation == op.key:
+        return True
+    last = naming.static_segments(op.path)[-1:]
+    return bool(last) and last[0].lower() in _ME_WORDS and not naming.param_names(op.path)
 
 
 def _order(op: Operation) -> tuple[int, str]:
@@ -72,7 +89,16 @@ async def _trial(
     authed = await send_as(client, ctx, user, spec, scope, "baseline") if op.method in READS else None
     anon = await send_as(client, ctx, anonymous(), spec, scope, "no credentials")
     bad = await send_as(client, ctx, malformed(user), spec, scope, "malformed token")
-    return AuthTrial(op, authed, anon, bad, markers=_markers(user), created_ids=ids)
+    return AuthTrial(
+        op,
+        authed,
+        anon,
+        bad,
+        markers=_markers(user),
+        created_ids=ids,
+        public_by_nature=is_public_by_nature(ctx.api, op),
+        current_user=is_current_user(ctx.api, op),
+    )
 
 
 def _safe_to_try(ctx: SecurityContext, op: Operation) -> bool:
