@@ -6,9 +6,9 @@ import jwt as pyjwt
 from tests.fakes import json_response
 
 from assay.agents.analysis.security.attacks import jwt
-from assay.agents.analysis.security.attacks.broken_auth import AuthCheck, judge_deleted_user, judge_forgeries
 from assay.domain.exchanges import Exchange, RecordedRequest
 from assay.oracles.base import OracleContext
+from assay.oracles.broken_authentication import AuthCheck, judge_deleted_user, judge_forgeries
 
 CTX = OracleContext()
 

@@ -8,13 +8,14 @@ from tests.fakes import json_response
 
 from assay.agents.analysis.security.attacks.business import is_business_flow
 from assay.agents.analysis.security.attacks.exhaustion import filler
-from assay.agents.analysis.security.attacks.login import judge_enumeration, judge_rate_limit
 from assay.domain.exchanges import Exchange, RecordedRequest, RecordedResponse
 from assay.domain.json import Json
 from assay.domain.operations import Operation
 from assay.oracles.base import OracleContext
 from assay.oracles.business_flow import REPEATS, judge_repeats
+from assay.oracles.rate_limiting import judge_rate_limit
 from assay.oracles.resource_exhaustion import judge_growth, judge_page_size
+from assay.oracles.user_enumeration import judge_enumeration
 
 CTX = OracleContext()
 

@@ -14,11 +14,11 @@ from assay.agents.analysis.security.attacks.auth_targets import (
 )
 from assay.agents.analysis.security.attacks.cors import rank
 from assay.agents.analysis.security.attacks.exhaustion import pattern_risk, rank_operations, text_slots
-from assay.agents.analysis.security.attacks.login import judge_enumeration
 from assay.domain.exchanges import Exchange, RecordedRequest, RecordedResponse
 from assay.domain.json import Json, JsonObject
 from assay.domain.operations import ApiModel, AuthFlow, Operation, Parameter, RequestBody, ResponseSpec
 from assay.oracles.base import OracleContext
+from assay.oracles.user_enumeration import judge_enumeration
 
 CTX = OracleContext()
 RISKY = r"^([a-z0-9]+[._-]?)*$"

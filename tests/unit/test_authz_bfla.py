@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from tests.unit.test_authz_support import CTX, INTRUDER, op, step
 
-from assay.agents.analysis.security.authz.bfla import (
-    FunctionTrial,
-    RaiseTrial,
-    is_admin_operation,
-    judge,
-    privileged,
-)
+from assay.agents.analysis.security.authz.bfla import is_admin_operation
 from assay.domain.json import Json
+from assay.oracles.broken_function_authorization import FunctionTrial, RaiseTrial, judge, privileged
 
 ADMIN = "root (admin)"
 STATS: Json = {"users": 12}

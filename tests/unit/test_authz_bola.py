@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from tests.unit.test_authz_support import CTX, INTRUDER, OWNER, step
 
-from assay.agents.analysis.security.authz.bola import ObjectTrial, ProfileTrial, judge
 from assay.domain.json import Json
+from assay.oracles.broken_object_authorization import ObjectTrial, ProfileTrial, judge
 
 ITEM = "/notes/{id}"
 OWNED: Json = {"id": 7, "owner_id": 1, "title": "mine"}

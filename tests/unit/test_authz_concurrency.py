@@ -5,10 +5,11 @@ from __future__ import annotations
 from tests.fakes import FakeTransport, json_response
 from tests.unit.test_authz_support import CTX, step
 
-from assay.agents.analysis.security.authz.concurrency import RACE_CATEGORY, Concurrency, RaceTrial, judge
+from assay.agents.analysis.security.authz.concurrency import Concurrency
 from assay.agents.analysis.security.base import SecurityContext
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
 from assay.domain.json import Json
+from assay.oracles.race_condition import RACE_CATEGORY, RaceTrial, judge
 
 
 def race(duplicate: int, *burst: int) -> RaceTrial:

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from tests.unit.test_authz_support import CTX, step
 
-from assay.agents.analysis.security.authz.mass_assignment import (
-    MassTrial,
-    injections,
-    judge,
-    persisted,
-    read_only_fields,
-)
+from assay.agents.analysis.security.authz.mass_assignment import injections, read_only_fields
 from assay.domain.json import Json, JsonObject
 from assay.domain.operations import Operation, RequestBody, ResponseSpec
+from assay.oracles.mass_assignment import MassTrial, judge, persisted
 
 SENT: JsonObject = {"title": "t", "is_admin": True, "role": "admin", "tenant_id": "assay-t"}
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from tests.unit.test_authz_support import CTX, SECRET, op, step
 
-from assay.agents.analysis.security.authz.missing_auth import AuthTrial, judge
+from assay.agents.analysis.security.authz.missing_auth import is_current_user, is_public_by_nature
 from assay.domain.json import Json
 from assay.domain.operations import ApiModel, AuthFlow, Operation
+from assay.oracles.missing_authentication import AuthTrial, judge
 
 NOTE: Json = {"id": 7, "owner_id": 1, "title": "mine"}
 FLOW = AuthFlow(kind="bearer", login_operation="POST /auth/login", current_user_operation="GET /users/me")
@@ -25,6 +26,8 @@ def trial(
         step(method, template, bad, body, actor="malformed token", path=path, token="garbage"),
         markers=("alice",),
         created_ids=("7",),
+        public_by_nature=is_public_by_nature(API, operation),
+        current_user=is_current_user(API, operation),
     )
 
 

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from tests.unit.test_authz_support import CTX, step
 
-from assay.agents.analysis.security.authz.state import (
-    LostTrial,
-    StaleTrial,
-    changed_values,
-    judge_lost,
-    judge_stale,
-)
+from assay.agents.analysis.security.authz.state import changed_values
 from assay.domain.json import Json
 from assay.domain.operations import Operation, RequestBody
+from assay.oracles.lost_update import LostTrial, judge_lost
+from assay.oracles.stale_resource import StaleTrial, judge_stale
 
 ITEM = "/notes/{id}"
 NOTE: Json = {"id": 3, "title": "old", "done": False}

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from tests.fakes import json_response
 
-from assay.agents.analysis.security.authz.common import Step
 from assay.domain.exchanges import Exchange, RecordedRequest
 from assay.domain.json import Json
 from assay.domain.operations import HttpMethod, Operation
 from assay.oracles.base import OracleContext
+from assay.oracles.security_common import Step
 
 BASE = "http://127.0.0.1:8000"
 SECRET = "tok-very-secret"

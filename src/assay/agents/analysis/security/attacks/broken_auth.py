@@ -1,14 +1,14 @@
-"""broken_authentication: forged JWTs, weak HMAC keys, and tokens that outlive their user.
+"""broken_authentication, the probe: forged JWTs, weak HMAC keys, and tokens that outlive their user.
 
 The check operation is the current-user operation (or an authenticated list without path
-parameters). A forged token counts only when the server refuses no token and a garbage token
-on that operation, accepts the real token, and accepts the forged one with the same status.
+parameters): it is sent the real token, no token and a garbage token, then the forgeries; a
+throwaway user's token is sent again after the user is deleted. The judgment is
+``assay.oracles.broken_authentication``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from assay.agents.analysis.execution.auth import FORGED_IDENTITY, MALFORMED_IDENTITY, AuthSession
 from assay.agents.analysis.security.attacks import jwt
@@ -17,7 +17,6 @@ from assay.agents.analysis.security.attacks.common import (
     Outcome,
     Prober,
     base_spec,
-    finding,
     oracle_context,
 )
 from assay.agents.analysis.security.base import SecurityContext
@@ -25,82 +24,11 @@ from assay.domain.exchanges import Exchange, RecordedRequest
 from assay.domain.findings import Finding
 from assay.domain.operations import Operation
 from assay.domain.scenarios import RequestSpec
-from assay.domain.severity import Impact, rate
-from assay.oracles.base import Draft, OracleContext, own_id
-from assay.oracles.refusal import accepted
+from assay.oracles.base import own_id
+from assay.oracles.broken_authentication import AuthCheck, judge_deleted_user, judge_forgeries, token_enforced
+from assay.oracles.security_common import status_of
 
 _ME_WORDS = ("me", "self", "account", "profile")
-_RECOMMEND_JWT = (
-    "Verify every token's signature with a fixed algorithm allow-list (never `none`, never the "
-    "token's own `alg`), use a random key of at least 256 bits from a secret store, and rotate it now."
-)
-
-
-@dataclass(frozen=True)
-class AuthCheck:
-    """The answers of the check operation to the real token, no token and a garbage token."""
-
-    real: Exchange
-    anonymous: Exchange
-    garbage: Exchange
-
-
-def _status(exchange: Exchange) -> int:
-    return exchange.status or 0
-
-
-def token_enforced(check: AuthCheck) -> bool:
-    """The operation accepts the real token and refuses both no token and a garbage token."""
-    refused = {401, 403}
-    return accepted(check.real) and _status(check.anonymous) in refused and _status(check.garbage) in refused
-
-
-def judge_forgeries(
-    check: AuthCheck, forged: Sequence[tuple[str, Exchange]], context: OracleContext
-) -> list[Finding]:
-    """A finding when a forged token gets the same 2xx as the real one; pure."""
-    if not token_enforced(check):
-        return []
-    # The same 2xx is not enough: a 200 whose body says "invalid token" is a refusal.
-    taken = [(label, e) for label, e in forged if _status(e) == _status(check.real) and accepted(e)]
-    if not taken:
-        return []
-    labels = ", ".join(label for label, _e in taken)
-    draft = Draft(
-        category="broken_authentication",
-        severity=rate("broken_authentication", Impact(bypass=True)),
-        title=f"Forged tokens are accepted ({labels})",
-        detail=(
-            f"The server answers {_status(check.real)} to tokens assay forged ({labels}), as it does to the "
-            f"real token, while it refuses no token ({_status(check.anonymous)}) and a garbage token "
-            f"({_status(check.garbage)}). Anyone can mint a token for any user."
-        ),
-        recommendation=_RECOMMEND_JWT,
-        impact="Complete authentication bypass: an attacker can impersonate any user, including admins.",
-        extra={"forgeries": [label for label, _e in taken]},
-    )
-    return [finding(draft, taken[0][1], context, len(taken))]
-
-
-def judge_deleted_user(deleted: Exchange, after: Exchange, context: OracleContext) -> list[Finding]:
-    """A finding when a token still works after its user was deleted; pure."""
-    if not accepted(deleted) or not accepted(after):
-        return []
-    draft = Draft(
-        category="broken_authentication",
-        severity=rate("broken_authentication"),
-        title="A deleted user's token is still accepted",
-        detail=(
-            f"assay registered a user, deleted it ({_status(deleted)}), and its token was then still "
-            f"accepted ({_status(after)})."
-        ),
-        recommendation=(
-            "Check that the token's subject still exists (and is active) on every request, or keep "
-            "tokens short-lived and revoke a user's tokens when the user is deleted or disabled."
-        ),
-        impact="Removed accounts (fired staff, banned users) keep their access until the token expires.",
-    )
-    return [finding(draft, after, context)]
 
 
 def check_operation(ctx: SecurityContext) -> Operation | None:
@@ -210,7 +138,7 @@ class BrokenAuthenticationFamily(AttackFamily):
         mine = await prober.send_raw(_as(prober, spec, session), op.key, op.path, "throwaway user")
         user_id = own_id(mine.response.json) if mine and mine.response else None
         params = [p.name for p in delete_op.parameters if p.location == "path"]
-        if mine is None or _status(mine) // 100 != 2 or (params and user_id is None):
+        if mine is None or status_of(mine) // 100 != 2 or (params and user_id is None):
             notes.append("deleted-user check skipped: the throwaway user's id is unknown")
             return []
         if user_id is not None:  # the throwaway user is assay's own: its deletion harms nobody

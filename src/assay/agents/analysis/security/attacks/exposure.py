@@ -20,14 +20,10 @@ from assay.oracles.data_exposure import (
     json_answer,
     judge_personal_data,
     judge_secrets,
+    leaks_in,
     norm_key,
     walk,
 )
-
-# The authz families (bola, missing_auth) import these from here; re-exported until they
-# import them from the oracle.
-from assay.oracles.data_exposure import leaks_in as leaks_in
-from assay.oracles.data_exposure import records as records
 
 _ADMIN_ROLES = frozenset({"admin", "administrator", "superuser", "staff", "root"})
 

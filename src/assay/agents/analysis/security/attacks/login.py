@@ -1,4 +1,4 @@
-"""user_enumeration and rate_limiting: what the login and password-reset operations give away.
+"""user_enumeration and rate_limiting, the probes: failed logins, codes and resets, paired or in bursts.
 
 Every login-like, reset-code and reset-request operation of the spec is a target (see
 auth_targets; at most three per family). Enumeration pairs an unknown user with the known
@@ -7,14 +7,13 @@ status, message or timing tells an attacker which accounts exist. Rate limiting 
 burst of failed logins or codes (at most 30 per operation, stopping at the first sign of a limit)
 for a user assay registered itself when it can (so no real account gets locked out) and looks
 for any sign of throttling: 429, Retry-After, a lockout message, or the real login refused after.
+The judgments are ``assay.oracles.user_enumeration`` and ``assay.oracles.rate_limiting``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import replace
-from statistics import median
 from urllib.parse import urlencode
 
 from assay.agents.analysis.execution.auth import strong_password
@@ -24,141 +23,20 @@ from assay.agents.analysis.security.attacks.auth_targets import (
     auth_targets,
     wrong_secret,
 )
-from assay.agents.analysis.security.attacks.common import (
-    AttackFamily,
-    Outcome,
-    Prober,
-    finding,
-    oracle_context,
-)
+from assay.agents.analysis.security.attacks.common import AttackFamily, Outcome, Prober, oracle_context
 from assay.agents.analysis.security.base import SecurityContext
 from assay.domain.exchanges import Exchange, RecordedRequest
 from assay.domain.findings import Finding
 from assay.domain.json import Json
 from assay.domain.operations import Operation
 from assay.domain.target import Credentials
-from assay.oracles.base import Draft, OracleContext, route
+from assay.oracles.rate_limiting import judge_rate_limit, throttled
+from assay.oracles.user_enumeration import judge_enumeration
 from assay.spec.placeholders import join_url, new_unique
 
 ROUNDS = 4
 MAX_TARGETS = 3  # login-like and reset-like operations probed per family
 BURST = 30
-TIMING_GAP = 0.1
-_THROTTLED = re.compile(r"(?i)too many|rate limit|locked|lockout|try again later|temporarily blocked")
-
-
-def _status(e: Exchange) -> int:
-    return e.status or 0
-
-
-def _normalized(e: Exchange, names: Sequence[str]) -> str:
-    text = e.response.text if e.response else ""
-    for name in names:
-        text = text.replace(name, "<user>")
-    return re.sub(r"\d+", "0", text).strip()
-
-
-def _seconds(e: Exchange) -> float:
-    return e.response.elapsed_seconds if e.response else 0.0
-
-
-def enumeration_signal(
-    unknown: Sequence[Exchange], wrong: Sequence[Exchange], names: Sequence[str], *, lookup: bool = False
-) -> str | None:
-    """How unknown-user and known-user answers differ consistently ("status", "message", "timing").
-
-    For a login or a code check both sides failed, so a 2xx means something else is going on; for
-    a lookup (a password reset by email) a 2xx is the normal answer for an existing account.
-    """
-    if not unknown or not wrong or any(e.response is None for e in (*unknown, *wrong)):
-        return None
-    statuses = [_status(e) for e in (*unknown, *wrong)]
-    if any(s == 429 or (s // 100 == 2 and not lookup) for s in statuses):
-        return None
-    unknown_status, wrong_status = {_status(e) for e in unknown}, {_status(e) for e in wrong}
-    if len(unknown_status) == 1 and len(wrong_status) == 1 and unknown_status != wrong_status:
-        return "status"
-    a, b = {_normalized(e, names) for e in unknown}, {_normalized(e, names) for e in wrong}
-    if len(a) == 1 and len(b) == 1 and a != b:
-        return "message"
-    ta, tb = [_seconds(e) for e in unknown], [_seconds(e) for e in wrong]
-    apart = min(tb) > max(ta) or min(ta) > max(tb)
-    if len(ta) >= 3 and apart and abs(median(tb) - median(ta)) >= TIMING_GAP:
-        return "timing"
-    return None
-
-
-def judge_enumeration(
-    unknown: Sequence[Exchange],
-    wrong: Sequence[Exchange],
-    names: Sequence[str],
-    context: OracleContext,
-    *,
-    lookup: bool = False,
-) -> list[Finding]:
-    """A finding when the answers tell an existing user from an unknown one; pure."""
-    signal = enumeration_signal(unknown, wrong, names, lookup=lookup)
-    if signal is None:
-        return []
-    known = "an existing user" if lookup else "a wrong password"
-    shown = {
-        "status": f"{_status(unknown[0])} for an unknown user, {_status(wrong[0])} for {known}",
-        "message": f"different messages for an unknown user and for {known}",
-        "timing": (
-            f"a consistent timing gap (median {median(_seconds(e) for e in unknown):.3f} s for an "
-            f"unknown user, {median(_seconds(e) for e in wrong):.3f} s for {known})"
-        ),
-    }[signal]
-    draft = Draft(
-        category="user_enumeration",
-        severity="low" if signal == "timing" else "medium",
-        title=f"{route(wrong[0])} tells whether an account exists ({signal})",
-        detail=f"Over {len(unknown)} paired attempts, `{route(wrong[0])}` answers with {shown}.",
-        recommendation=(
-            "Answer every failed attempt with the same status and message, and spend the same time "
-            "(verify against a dummy hash when the user does not exist)."
-        ),
-        impact="Attackers learn which accounts exist and focus password guessing on them.",
-        extra={"signal": signal},
-    )
-    return [finding(draft, wrong[0], context, len(wrong))]
-
-
-def throttled(exchange: Exchange) -> bool:
-    response = exchange.response
-    if response is None:
-        return False
-    return (
-        response.status in {429, 503}
-        or "retry-after" in response.headers
-        or bool(_THROTTLED.search(response.text))
-    )
-
-
-def judge_rate_limit(
-    burst: Sequence[Exchange], after: Exchange | None, context: OracleContext
-) -> list[Finding]:
-    """A finding when a burst of failed logins meets no throttling and no lockout; pure."""
-    answered = [e for e in burst if e.response is not None]
-    if len(answered) < 10 or any(throttled(e) for e in answered):
-        return []
-    if any(_status(e) // 100 == 2 for e in answered):
-        return []  # a wrong password was accepted: something else is going on
-    if after is not None and _status(after) // 100 != 2:
-        return []  # the account got locked: that is a limit
-    draft = Draft(
-        category="rate_limiting",
-        severity="medium",
-        title=f"{route(answered[-1])} accepts unlimited failed attempts",
-        detail=(
-            f"{len(answered)} failed attempts in a row got no 429, no Retry-After and no lockout"
-            + ("; the real password still worked afterwards." if after is not None else ".")
-        ),
-        recommendation="Throttle failed attempts per account and per client: 429 with Retry-After.",
-        impact="Passwords or one-time codes can be guessed at full speed (brute force, credential stuffing).",
-        extra={"attempts": len(answered)},
-    )
-    return [finding(draft, answered[-1], context, len(answered))]
 
 
 def login_request(ctx: SecurityContext, op: Operation, username: str, password: str) -> RecordedRequest:

@@ -1,4 +1,4 @@
-"""broken_function_authorization: a lower role calls what only a higher one may, or raises itself.
+"""broken_function_authorization, the probe: a lower role tries what only a higher one may.
 
 Three checks. (1) Admin-looking read operations (``admin``, ``staff``, ``roles``, ``permissions``
 in the path, tags or operationId) sent by the higher and the lower identity: the lower one
@@ -6,37 +6,28 @@ served the same data is a finding. (2) When the server itself refuses the lower 
 create that the higher one may make (a catalogue only staff maintain), the lower identity tries
 to change and delete the higher one's object. (3) A user assay registered asks for a role
 (``role: admin``, ``is_admin: true``) on its own account; its own read showing the raise is a
-finding. Nothing here touches an account or object assay did not create.
+finding. Nothing here touches an account or object assay did not create. The judgment is
+``assay.oracles.broken_function_authorization``.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
 
 from assay.agents.analysis.security.authz.common import (
     PoolFamily,
-    Step,
-    body_of,
     create,
-    finding,
     item_operations,
     item_request,
-    object_view,
-    ok,
-    one_per_route,
-    route_of,
     send_as,
 )
 from assay.agents.analysis.security.base import FamilyReport, ProbeClient, SecurityContext
 from assay.agents.analysis.security.identities import Identity
-from assay.domain.findings import Finding
-from assay.domain.json import Json, JsonObject, as_list
+from assay.domain.json import Json, JsonObject
 from assay.domain.operations import ApiModel, Operation
-from assay.oracles.base import Draft, OracleContext, own_id
-from assay.oracles.refusal import accepted
+from assay.oracles.base import own_id
+from assay.oracles.broken_function_authorization import FunctionTrial, RaiseTrial, judge
+from assay.oracles.security_common import body_of, object_view
 from assay.spec import naming
 from assay.spec.placeholders import UNIQUE, new_unique
 from assay.spec.requests import request_for
@@ -44,109 +35,12 @@ from assay.spec.requests import request_for
 _ADMIN = re.compile(
     r"(^|[^a-z])(admin|administration|staff|superuser|roles?|permissions?|internal|manage)", re.I
 )
-_STRONG = re.compile(r"(^|/)(admin|administration|superuser|staff)(/|$)", re.I)
-_PRIVILEGED = frozenset({"admin", "administrator", "superuser", "root", "staff", "owner"})
 RAISE: JsonObject = {"role": "admin", "is_admin": True, "admin": True, "is_staff": True, "roles": ["admin"]}
-
-
-@dataclass(frozen=True)
-class FunctionTrial:
-    """One restricted operation sent as the higher identity (if any) and as the lower one."""
-
-    higher: Step | None
-    lower: Step
-    reason: str  # why the operation is restricted: "its path names admin", "..."
-
-
-@dataclass(frozen=True)
-class RaiseTrial:
-    """A user's own account read, the request asking for a role, and the read afterwards."""
-
-    before: Step
-    write: Step
-    after: Step | None
 
 
 def is_admin_operation(op: Operation) -> bool:
     text = " ".join([op.path, op.operation_id or "", *op.tags])
     return bool(_ADMIN.search(text))
-
-
-def privileged(body: Json) -> list[str]:
-    """The fields of a user object that grant privileges (``role: admin``, ``is_admin: true``)."""
-    view = object_view(body)
-    found: list[str] = []
-    for key, value in view.items():
-        lowered = key.lower()
-        if lowered in {"role", "user_role", "type", "group"} and str(value).lower() in _PRIVILEGED:
-            found.append(f"{key}={value}")
-        elif (
-            lowered in {"is_admin", "admin", "is_staff", "is_superuser", "superuser", "staff"}
-            and value is True
-        ):
-            found.append(f"{key}=true")
-        elif lowered in {"roles", "groups", "permissions"} and _PRIVILEGED & {
-            str(v).lower() for v in as_list(value)
-        }:
-            found.append(f"{key}={json.dumps(value)}")
-    return found
-
-
-def _draft(step: Step, title: str, detail: str, severity: str = "high") -> Draft:
-    route = f"{step.exchange.request.method.upper()} {step.exchange.path_template or ''}"
-    return Draft(
-        category="broken_function_authorization",
-        severity="critical" if severity == "critical" else "high",
-        title=title,
-        detail=detail,
-        recommendation=(
-            f"Check the caller's role in `{route}` on the server (one authorization dependency per "
-            "router, deny by default); never take a role or privilege flag from the request body."
-        ),
-        impact="An ordinary user can use administrative functions or make themselves an administrator.",
-    )
-
-
-def judge_functions(trials: Sequence[FunctionTrial], context: OracleContext) -> list[Finding]:
-    found: list[Finding] = []
-    for trial in trials:
-        lower = trial.lower
-        empty = body_of(lower) in (None, "", [], {})
-        if not accepted(lower.exchange) or (trial.higher is not None and not ok(trial.higher)):
-            continue
-        if lower.exchange.request.method.upper() == "GET" and empty:
-            continue
-        if trial.higher is None and not _STRONG.search(lower.exchange.path_template or ""):
-            continue  # with one role only the path's own word says the function is privileged
-        route = route_of(lower)
-        detail = f"{lower.actor} called `{route}` and got {lower.exchange.status}, although {trial.reason}."
-        steps = [s for s in (trial.higher, lower) if s is not None]
-        found.append(finding(_draft(lower, f"A lower role can call {route}", detail), lower, steps, context))
-    return found
-
-
-def judge_raises(trials: Sequence[RaiseTrial], context: OracleContext) -> list[Finding]:
-    found: list[Finding] = []
-    for trial in trials:
-        gained = sorted(set(privileged(body_of(trial.after))) - set(privileged(body_of(trial.before))))
-        if not ok(trial.write) or trial.after is None or not ok(trial.after) or not gained:
-            continue
-        route = route_of(trial.write)
-        shows = ", ".join(gained)
-        detail = f"{trial.write.actor} asked `{route}` for a role and its own account now shows {shows}."
-        draft = _draft(trial.write, f"A user can raise their own role through {route}", detail, "critical")
-        found.append(finding(draft, trial.write, [trial.before, trial.write, trial.after], context))
-    return found
-
-
-def judge(
-    functions: Sequence[FunctionTrial], raises: Sequence[RaiseTrial], context: OracleContext
-) -> list[Finding]:
-    """Findings for restricted functions the lower identity could use, one per route."""
-    return one_per_route([*judge_raises(raises, context), *judge_functions(functions, context)])
-
-
-# --------------------------------------------------------------------------- the family
 
 
 class BrokenFunctionAuthorization(PoolFamily):

@@ -1,4 +1,4 @@
-"""broken_object_authorization: one user reads, changes or deletes another's object by its id.
+"""broken_object_authorization, the probe: one user tries another's object by its id.
 
 Identity A (the owner) creates an object through its recipe; identity B (the intruder, same
 role) reads, updates and deletes it by id. B succeeding is a finding only when the object is
@@ -6,161 +6,32 @@ known to be A's: it names its owner (``owner_id``, ``user_id``...), or A's listi
 B's does not, or (for writes) the server hides it from B yet lets B change it. A shared object
 (a wiki page both may edit, a public catalogue) is therefore never reported. The profile check
 does the same for users: B updates ``/users/{A's id}``, then A's own read shows B's value.
+The judgment is ``assay.oracles.broken_object_authorization``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-
-from assay.agents.analysis.security.attacks.exposure import leaks_in
 from assay.agents.analysis.security.authz.common import (
     Created,
     PoolFamily,
-    Step,
-    body_of,
     create,
-    finding,
     item_operations,
     item_request,
-    object_view,
-    ok,
-    one_per_route,
-    owner_fields,
-    refused,
-    route_of,
     send_as,
     spec_body_properties,
 )
 from assay.agents.analysis.security.base import FamilyReport, ProbeClient, SecurityContext
 from assay.agents.analysis.security.identities import Identity
-from assay.domain.findings import Finding
-from assay.domain.json import Json, JsonObject, as_list, dig
+from assay.domain.json import Json, JsonObject
 from assay.domain.operations import ApiModel, Operation
-from assay.domain.severity import Impact, rate
-from assay.oracles.base import Draft, OracleContext, ids_in, own_id
-from assay.oracles.refusal import accepted
+from assay.oracles.base import own_id
+from assay.oracles.broken_object_authorization import ObjectTrial, ProfileTrial, judge
+from assay.oracles.security_common import Step, body_of, object_view, owner_fields
 from assay.spec import naming
 from assay.spec.placeholders import UNIQUE, new_unique, substitute
 from assay.spec.requests import request_for
 
 _USER_COLLECTIONS = frozenset({"users", "user", "accounts", "account", "profiles", "profile", "members"})
-
-
-@dataclass(frozen=True)
-class ObjectTrial:
-    """A's object, and what B could do to it."""
-
-    object_id: str
-    created: Step
-    owner_list: Step | None = None
-    intruder_list: Step | None = None
-    intruder: tuple[Step, ...] = ()  # B's GET, PUT/PATCH and DELETE on A's object, in order
-
-
-@dataclass(frozen=True)
-class ProfileTrial:
-    """B writes a field of A's user object by naming A's id; A reads its own object back."""
-
-    name: str
-    value: str
-    intruder_write: Step
-    owner_read: Step | None
-    steps: tuple[Step, ...] = ()
-
-
-def _ids_listed(step: Step | None) -> set[str] | None:
-    if step is None or not ok(step):
-        return None
-    body = body_of(step)
-    items = body if isinstance(body, list) else next((v for v in _values(body) if isinstance(v, list)), [])
-    return {i for item in as_list(items) for i in [own_id(item) or "", *ids_in(item)] if i}
-
-
-def _values(body: Json) -> list[Json]:
-    return list(body.values()) if isinstance(body, dict) else []
-
-
-def private_because(trial: ObjectTrial) -> str | None:
-    """Why the object is A's alone, from what was recorded; None when it may be shared."""
-    owners = owner_fields(body_of(trial.created))
-    if owners:
-        return f"it names its owner ({', '.join(f'{k}={v}' for k, v in sorted(owners.items()))})"
-    mine, theirs = _ids_listed(trial.owner_list), _ids_listed(trial.intruder_list)
-    if mine is not None and theirs is not None and trial.object_id in mine - theirs:
-        return "the owner's listing shows it and the intruder's listing does not"
-    return None
-
-
-def _shows_object(step: Step, object_id: str) -> bool:
-    body = body_of(step)
-    return own_id(body) == object_id or str(object_view(body).get("id", "")) == object_id
-
-
-def _draft(step: Step, owner: str, why: str) -> Draft:
-    method = step.exchange.request.method.upper()
-    verb = {"GET": "read", "DELETE": "delete"}.get(method, "change")
-    route = route_of(step)
-    impact = Impact(others_data=True, writes=method != "GET", secrets=bool(leaks_in(step.exchange, None)))
-    return Draft(
-        category="broken_object_authorization",
-        severity=rate("broken_object_authorization", impact),
-        title=f"Another user can {verb} a user's object through {route}",
-        detail=(
-            f"{step.actor} could {verb} an object that {owner} created (answer {step.exchange.status}); "
-            f"the object is {owner}'s because {why}."
-        ),
-        recommendation=(
-            f"In `{route}`, load the object by id AND the caller's identity (or tenant), and answer "
-            "404 when it is not theirs; check ownership in one place every handler uses."
-        ),
-        impact="Any user can read or tamper with every other user's data by guessing or enumerating ids.",
-    )
-
-
-def judge_objects(trials: Sequence[ObjectTrial], context: OracleContext) -> list[Finding]:
-    found: list[Finding] = []
-    for trial in trials:
-        why = private_because(trial)
-        read = next((s for s in trial.intruder if s.exchange.request.method.upper() == "GET"), None)
-        if why is None and refused(read):
-            why = "the server hides it from the intruder (the read was refused) yet accepts the write"
-            writes_only = True
-        else:
-            writes_only = False
-        if why is None:
-            continue
-        steps = [trial.created, *trial.intruder]
-        for step in trial.intruder:
-            is_read = step.exchange.request.method.upper() == "GET"
-            hidden = is_read and (writes_only or not _shows_object(step, trial.object_id))
-            if not accepted(step.exchange) or hidden:
-                continue
-            found.append(finding(_draft(step, trial.created.actor, why), step, steps, context))
-    return found
-
-
-def judge_profiles(trials: Sequence[ProfileTrial], context: OracleContext) -> list[Finding]:
-    found: list[Finding] = []
-    for trial in trials:
-        seen = dig(object_view(body_of(trial.owner_read)), trial.name)
-        if ok(trial.intruder_write) and ok(trial.owner_read) and seen == trial.value:
-            owner = trial.owner_read.actor if trial.owner_read else "the owner"
-            why = f"{owner}'s own read shows `{trial.name}` set to the intruder's value"
-            found.append(
-                finding(_draft(trial.intruder_write, owner, why), trial.intruder_write, trial.steps, context)
-            )
-    return found
-
-
-def judge(
-    objects: Sequence[ObjectTrial], profiles: Sequence[ProfileTrial], context: OracleContext
-) -> list[Finding]:
-    """Findings for every object or profile the intruder could touch, one per route."""
-    return one_per_route([*judge_objects(objects, context), *judge_profiles(profiles, context)])
-
-
-# --------------------------------------------------------------------------- the family
 
 
 class BrokenObjectAuthorization(PoolFamily):

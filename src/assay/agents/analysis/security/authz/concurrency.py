@@ -1,4 +1,4 @@
-"""Concurrency: the same create sent N times at once.
+"""Concurrency, the probe for race_condition: the same create sent N times at once.
 
 First the create is sent twice in a row with the same body: when the second is refused (409,
 400 or 422) the body holds a field the server keeps unique. Then a fresh body is sent N times
@@ -9,109 +9,25 @@ concurrency. A server that never refuses the sequential duplicate is not judged 
 Whether two requests of a burst overlap on the server depends on how busy the machine is (a
 slow client spreads its sends past a short race window), so a burst that shows nothing is tried
 again with a fresh body, up to ``ROUNDS`` times, when the server enforces the unique field: a
-race is a matter of attempts, not of speed. A finding records how many bursts it took.
+race is a matter of attempts, not of speed. A finding records how many bursts it took. The
+judgment is ``assay.oracles.race_condition``.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
 
-from assay.agents.analysis.security.authz.common import (
-    PoolFamily,
-    Step,
-    create,
-    finding,
-    ok,
-    one_per_route,
-    route_of,
-    send_as,
-)
+from assay.agents.analysis.security.authz.common import PoolFamily, create, send_as
 from assay.agents.analysis.security.base import FamilyReport, ProbeClient, SecurityContext
 from assay.agents.analysis.security.identities import Identity, IdentityPool
-from assay.domain.findings import Category, Finding
 from assay.domain.json import Json
-from assay.oracles.base import Draft, OracleContext
+from assay.oracles.race_condition import UNIQUE_REFUSALS, RaceTrial, judge, shows_something
+from assay.oracles.security_common import Step, ok
 from assay.spec.placeholders import UNIQUE, new_unique
 
-# Added to the categories by us (docs/findings-categories.md): a race is not a lost update.
-RACE_CATEGORY: Category = "race_condition"
 BURST = 8
 ROUNDS = 3  # bursts per resource until one shows the race (each with a fresh body)
 MAX_RESOURCES = 6
-UNIQUE_REFUSALS = frozenset({400, 409, 422})
-
-
-@dataclass(frozen=True)
-class RaceTrial:
-    first: Step
-    duplicate: Step
-    burst: tuple[Step, ...]  # the deciding burst: the first that showed something, else the last
-    rounds: int = 1  # bursts sent to get there
-
-
-def _duplicates(trial: RaceTrial) -> Draft | None:
-    successes = sum(1 for s in trial.burst if ok(s))
-    enforced = ok(trial.first) and trial.duplicate.exchange.status in UNIQUE_REFUSALS
-    if not enforced or successes <= 1:
-        return None
-    route = route_of(trial.first)
-    return Draft(
-        category=RACE_CATEGORY,
-        severity="high",
-        title=f"{route} creates duplicates under concurrent requests",
-        detail=(
-            f"Sent twice in a row, the same body is refused the second time "
-            f"({trial.duplicate.exchange.status}: a unique field); sent {len(trial.burst)} times at once, "
-            f"{successes} copies were created (in burst {trial.rounds})."
-        ),
-        recommendation=(
-            f"Enforce the uniqueness `{route}` checks with a unique index (or a transaction with the "
-            "right isolation) and map the constraint violation to 409."
-        ),
-        impact="Double bookings, duplicate accounts or payments when two clients act at the same moment.",
-        extra={"created_at_once": successes, "sent_at_once": len(trial.burst), "bursts": trial.rounds},
-    )
-
-
-def _errors(trial: RaceTrial) -> Draft | None:
-    failed = [s for s in trial.burst if (s.exchange.status or 0) >= 500]
-    if not failed or not ok(trial.first):
-        return None
-    route = route_of(trial.first)
-    return Draft(
-        category="server_error",
-        severity="high",
-        title=f"{route} answers {failed[0].exchange.status} under concurrent requests",
-        detail=f"Sent {len(trial.burst)} times at once, {len(failed)} answered 5xx; alone it answers 2xx.",
-        recommendation=f"Look for shared state or lock/transaction errors in `{route}` under concurrency.",
-        impact="Clients fail at random under load.",
-    )
-
-
-def judge(trials: Sequence[RaceTrial], context: OracleContext) -> list[Finding]:
-    """Duplicates the server's own uniqueness forbids, and 5xx answers under concurrency."""
-    found: list[Finding] = []
-    for trial in trials:
-        steps = [trial.first, trial.duplicate, *trial.burst]
-        duplicates = _duplicates(trial)
-        if duplicates is not None:
-            key = next(s for s in trial.burst if ok(s))
-            found.append(_timed(finding(duplicates, key, steps, context), trial))
-        errors = _errors(trial)
-        if errors is not None:
-            key = next(s for s in trial.burst if (s.exchange.status or 0) >= 500)
-            found.append(_timed(finding(errors, key, steps, context), trial))
-    return one_per_route(found)
-
-
-def _timed(found: Finding, trial: RaceTrial) -> Finding:
-    """A race is shown by timing, not by one request: it carries the burst's measured times."""
-    found.evidence["burst_seconds"] = [
-        round(s.exchange.response.elapsed_seconds, 3) if s.exchange.response else None for s in trial.burst
-    ]
-    return replace(found, proof="timing")
 
 
 def race_candidates(ctx: SecurityContext) -> list[str]:
@@ -160,7 +76,7 @@ class Concurrency(PoolFamily):
         # Without a unique field there is no race to catch: one burst, for the 5xx check only.
         rounds = ROUNDS if again.exchange.status in UNIQUE_REFUSALS else 1
         trial = RaceTrial(first, again, tuple(await self._burst(client, ctx, who, name, parents)))
-        while trial.rounds < rounds and not _shows_something(trial):
+        while trial.rounds < rounds and not shows_something(trial):
             if client.budget - client.sent < self.burst:
                 break
             burst = await self._burst(client, ctx, who, name, parents)
@@ -175,7 +91,3 @@ class Concurrency(PoolFamily):
         action = f"create a {name} at once"
         sends = [send_as(client, ctx, who, spec, fresh, action) for _ in range(self.burst)]
         return [s for s in await asyncio.gather(*sends) if s is not None]
-
-
-def _shows_something(trial: RaceTrial) -> bool:
-    return _duplicates(trial) is not None or _errors(trial) is not None

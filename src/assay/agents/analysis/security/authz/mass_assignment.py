@@ -1,4 +1,4 @@
-"""mass_assignment: a create or update persists a field the client must not set.
+"""mass_assignment, the probe: creates and updates that carry fields the client must not set.
 
 For each resource: a plain create and its read-back give each field's natural value; then a
 create and an update carry extra fields (``id``, ``tenant_id``, ``owner_id``, ``is_admin``,
@@ -6,113 +6,34 @@ create and an update carry extra fields (``id``, ``tenant_id``, ``owner_id``, ``
 itself. The object read back (the write's own answer when there is no read operation) holding
 such a value, where the plain object did not, is a finding. Fields the request schema declares
 writable are never injected, and a server that rejects or ignores the extras stays quiet.
+The judgment is ``assay.oracles.mass_assignment``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-
 from assay.agents.analysis.security.authz.common import (
     Created,
     PoolFamily,
-    Step,
-    body_of,
     create,
     create_operation,
-    finding,
     item_operations,
     item_request,
-    object_view,
-    ok,
-    one_per_route,
-    route_of,
     send_as,
     spec_body_properties,
 )
 from assay.agents.analysis.security.base import FamilyReport, ProbeClient, SecurityContext
 from assay.agents.analysis.security.identities import Identity
-from assay.domain.findings import Finding
 from assay.domain.json import Json, JsonObject, as_object
 from assay.domain.operations import Operation
 from assay.domain.scenarios import ResourceRecipe
-from assay.domain.severity import Impact, rate
-from assay.oracles.base import Draft, OracleContext
-from assay.oracles.refusal import accepted
+from assay.oracles.mass_assignment import MassTrial, judge
+from assay.oracles.security_common import Step, body_of, object_view, ok
 from assay.spec.datagen import properties, resolve
 from assay.spec.placeholders import UNIQUE, new_unique, substitute
 
 FORBIDDEN = ("id", "tenant_id", "owner_id", "is_admin", "admin", "role")
 MAX_RESOURCES = 8
 _MARK = 987654321
-
-
-@dataclass(frozen=True)
-class MassTrial:
-    """A write that carried forbidden fields, and the object read back afterwards."""
-
-    injected: JsonObject
-    write: Step
-    read: Step | None = None
-    baseline: JsonObject = field(default_factory=dict)  # the same kind of object, written plainly
-    steps: tuple[Step, ...] = ()
-
-
-def _same(stored: Json, sent: Json) -> bool:
-    if isinstance(sent, bool) or isinstance(stored, bool):
-        return stored is sent
-    if isinstance(sent, str) and sent.startswith("2001-02-03"):
-        return isinstance(stored, str) and stored.startswith("2001-02-03")
-    return stored is not None and str(stored) == str(sent)
-
-
-def persisted(trial: MassTrial) -> dict[str, Json]:
-    """Injected fields whose value the server kept (and a plain write does not produce)."""
-    read_back = trial.read is not None and ok(trial.read)
-    if not read_back and not accepted(trial.write.exchange):
-        return {}  # the write's own answer refused it ("error": ...): its echo proves nothing
-    source = trial.read if read_back and trial.read is not None else trial.write
-    stored = object_view(body_of(source))
-    return {
-        name: value
-        for name, value in trial.injected.items()
-        if name in stored and _same(stored[name], value) and not _same(trial.baseline.get(name), value)
-    }
-
-
-def _draft(trial: MassTrial, kept: Mapping[str, Json]) -> Draft:
-    route = route_of(trial.write)
-    fields = ", ".join(f"`{k}`" for k in sorted(kept))
-    how = "read back" if trial.read is not None and ok(trial.read) else "echoed by the write's own answer"
-    privilege = {"is_admin", "admin", "role", "tenant_id", "owner_id"} & set(kept)
-    return Draft(
-        category="mass_assignment",
-        severity=rate("mass_assignment", Impact(privilege=bool(privilege))),
-        title=f"{route} lets the client set {fields}",
-        detail=(
-            f"{trial.write.actor} sent {fields} that a client must not set; the object {how} "
-            f"holds the values sent ({', '.join(f'{k}={kept[k]!r}' for k in sorted(kept))})."
-        ),
-        recommendation=(
-            f"Bind `{route}` to an explicit input model listing only client-writable fields (reject or "
-            "drop unknown ones); set ids, owners, tenants and roles on the server."
-        ),
-        impact="Clients can reach other tenants' data, forge ownership or make themselves administrators.",
-    )
-
-
-def judge(trials: Sequence[MassTrial], context: OracleContext) -> list[Finding]:
-    """One finding per write route that persisted a forbidden field."""
-    found: list[Finding] = []
-    for trial in trials:
-        kept = persisted(trial) if ok(trial.write) else {}
-        if kept:
-            steps = trial.steps or tuple(s for s in (trial.write, trial.read) if s is not None)
-            found.append(finding(_draft(trial, kept), trial.write, steps, context))
-    return one_per_route(found)
-
-
-# --------------------------------------------------------------------------- the family
 
 
 def read_only_fields(op: Operation | None) -> dict[str, JsonObject]:

@@ -1,140 +1,40 @@
-"""stale_resource and lost_update: what the server acknowledged is not what it then serves.
+"""stale_resource and lost_update, the probes: a delete or an update, then the reads after it.
 
 ``stale_resource``: an object assay created is deleted (2xx, not 202), then read twice; both
 reads answering 2xx with the object (not a soft-deleted marker) is a finding on the DELETE.
 ``lost_update``: fields the update's schema calls writable are changed, the update answers 2xx
 (not 202), and the read afterwards still shows the old value of a field the server echoes: a
 finding on the update. Fields the server normalises (a different third value) are not judged.
+The judgments are ``assay.oracles.stale_resource`` and ``assay.oracles.lost_update``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
 
 from assay.agents.analysis.security.authz.common import (
-    OWNER_KEYS,
     Created,
     PoolFamily,
-    Step,
-    body_of,
     create,
-    finding,
     item_operations,
     item_request,
-    object_view,
-    ok,
-    one_per_route,
     send_as,
     spec_body_properties,
 )
 from assay.agents.analysis.security.base import FamilyReport, ProbeClient, SecurityContext
 from assay.agents.analysis.security.identities import Identity
-from assay.domain.findings import Finding
 from assay.domain.json import Json, JsonObject, as_list, as_object
 from assay.domain.operations import Operation
-from assay.oracles.base import Draft, OracleContext
-from assay.oracles.refusal import accepted
+from assay.oracles.lost_update import LostTrial, judge_lost
+from assay.oracles.security_common import OWNER_KEYS, Step, body_of, object_view, ok
+from assay.oracles.stale_resource import StaleTrial, judge_stale
 from assay.spec.datagen import resolve
 from assay.spec.placeholders import new_unique
 
-_GONE_STATES = frozenset({"deleted", "archived", "removed", "inactive", "trashed", "disabled"})
 MAX_CHANGED = 3
 _ID_NAME = re.compile(r"(^id$|^uuid$|_id$|Id$|_uuid$|^_id$)")
 REREAD_DELAY = 0.2
-
-
-@dataclass(frozen=True)
-class StaleTrial:
-    created: Step
-    delete: Step
-    reads: tuple[Step, ...]  # the reads after the delete
-
-
-@dataclass(frozen=True)
-class LostTrial:
-    created: Step
-    original: JsonObject  # the object before the update
-    sent: JsonObject  # writable fields changed, with their new values
-    write: Step
-    read: Step | None
-
-
-def soft_deleted(body: Json) -> bool:
-    view = object_view(body)
-    flags = any(view.get(k) is True for k in ("deleted", "is_deleted", "archived", "removed"))
-    marked = any(view.get(k) not in (None, "", False) for k in ("deleted_at", "deletedAt", "removed_at"))
-    state = str(view.get("status", view.get("state", ""))).lower()
-    return flags or marked or state in _GONE_STATES
-
-
-def judge_stale(trials: Sequence[StaleTrial], context: OracleContext) -> list[Finding]:
-    found: list[Finding] = []
-    for trial in trials:
-        reads = trial.reads
-        if not accepted(trial.delete.exchange) or trial.delete.exchange.status == 202 or not reads:
-            continue
-        if all(ok(r) and not soft_deleted(body_of(r)) for r in reads):
-            route = f"DELETE {trial.delete.exchange.path_template or ''}"
-            draft = Draft(
-                category="stale_resource",
-                severity="high",
-                title=f"{route} answers {trial.delete.exchange.status} but the object is still served",
-                detail=(
-                    f"After `{route}` answered {trial.delete.exchange.status}, {len(reads)} later reads "
-                    f"still answered {reads[-1].exchange.status} with the object."
-                ),
-                recommendation=f"Make `{route}` delete (or mark deleted and hide) before it answers 2xx.",
-                impact="Users believe data is gone (personal data, revoked access) while it is still served.",
-            )
-            steps = [trial.created, trial.delete, *reads]
-            found.append(finding(draft, trial.delete, steps, context))
-    return one_per_route(found)
-
-
-def lost_fields(trial: LostTrial) -> dict[str, tuple[Json, Json]]:
-    """Field -> (value sent, value read) where the read still shows the value from before."""
-    # An update whose 2xx body says it refused the change is a refusal, not a lost update.
-    write = trial.write.exchange
-    if not accepted(write) or write.status == 202 or trial.read is None or not ok(trial.read):
-        return {}
-    after = object_view(body_of(trial.read))
-    return {
-        name: (value, after[name])
-        for name, value in trial.sent.items()
-        if name in after and after[name] != value and after[name] == trial.original.get(name)
-    }
-
-
-def judge_lost(trials: Sequence[LostTrial], context: OracleContext) -> list[Finding]:
-    found: list[Finding] = []
-    for trial in trials:
-        lost = lost_fields(trial)
-        if not lost:
-            continue
-        route = f"{trial.write.exchange.request.method.upper()} {trial.write.exchange.path_template or ''}"
-        listed = ", ".join(f"`{k}` (sent {v[0]!r}, still {v[1]!r})" for k, v in sorted(lost.items()))
-        draft = Draft(
-            category="lost_update",
-            severity="high",
-            title=f"{route} acknowledges an update it does not keep",
-            detail=f"`{route}` answered {trial.write.exchange.status}, yet the next read shows {listed}.",
-            recommendation=(
-                f"Persist every writable field `{route}` accepts (check the mapping from the input model "
-                "to storage and the commit), or reject the fields it cannot change with 4xx."
-            ),
-            impact="Clients show a saved change that the server silently dropped.",
-            extra={"lost_fields": list[Json](sorted(lost))},
-        )
-        found.append(
-            finding(draft, trial.write, [trial.created, trial.write, trial.read or trial.write], context)
-        )
-    return one_per_route(found)
-
-
-# --------------------------------------------------------------------------- the families
 
 
 async def _read(
