@@ -23,12 +23,12 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from assay.agents.analysis.agent import analyse
 from assay.agents.evolution.agent import evolve
 from assay.agents.observation.agent import observe
 from assay.agents.requirements.agent import generate
+from assay.domain.clock import now_iso
 from assay.domain.crashes import crash_note
 from assay.domain.errors import AssayError, Cancelled, MissingInput
 from assay.domain.events import (
@@ -46,10 +46,6 @@ from assay.domain.ports import CancelToken, HttpTransport
 from assay.domain.run import RunResult
 from assay.domain.scenarios import CoverageItem, CoverageMetrics, RequirementsResult
 from assay.domain.target import Target
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass
