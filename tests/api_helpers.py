@@ -26,6 +26,7 @@ from assay.domain.analysis import (
     RoiScore,
     ScenarioDependency,
 )
+from assay.domain.clock import now_iso
 from assay.domain.events import (
     AGENTS,
     AgentCompleted,
@@ -53,7 +54,6 @@ from assay.domain.scenarios import (
 )
 from assay.domain.target import Target
 from assay.domain.target_policy import TargetPolicy
-from assay.services.job import utcnow
 from assay.settings import Settings
 
 
@@ -128,25 +128,25 @@ class FakePipeline:
     ) -> AsyncIterator[Event]:
         self.calls.append((target.base_url, tuple(stages), realtime_execution))
         for agent in stages:
-            yield AgentStarted(agent, utcnow())
+            yield AgentStarted(agent, now_iso())
             for step in range(3):
                 if cancel is not None and cancel.cancelled:
-                    yield WorkflowFailed(utcnow(), "cancelled")
+                    yield WorkflowFailed(now_iso(), "cancelled")
                     return
                 await self._wait(cancel)
                 yield AgentProgress(agent, (step + 1) / 3, f"{agent} step {step + 1}")
             if agent == self.fail_at:
                 result.error = f"{agent} broke"
-                yield WorkflowFailed(utcnow(), f"{agent} broke")
+                yield WorkflowFailed(now_iso(), f"{agent} broke")
                 return
             if agent == self.crash_at:
                 hint = target.credentials[0].password if target.credentials else ""
                 result.incomplete.append(f"{agent} agent crashed (RuntimeError: planted {hint})")
-                yield AgentCompleted(agent, utcnow(), 0.01)
+                yield AgentCompleted(agent, now_iso(), 0.01)
                 continue
             self._fill(agent, target, result)
-            yield AgentCompleted(agent, utcnow(), 0.01, **_counts(agent))
-        yield WorkflowCompleted(utcnow())
+            yield AgentCompleted(agent, now_iso(), 0.01, **_counts(agent))
+        yield WorkflowCompleted(now_iso())
 
     async def _wait(self, cancel: CancelToken | None) -> None:
         if self.step_delay:

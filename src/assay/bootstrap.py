@@ -1,24 +1,29 @@
-"""The composition root: reads Settings once and wires adapters to ports."""
+"""The composition root: reads Settings once and wires adapters to ports.
+
+The API's pieces (FastAPI, the SQL store, settings) are imported where they are built, so the
+CLI, which only needs a transport and the pipeline (``local_deps``), does not load them.
+"""
 
 from __future__ import annotations
 
 from contextlib import AbstractAsyncContextManager
-from functools import partial
 from types import TracebackType
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
-from fastapi import FastAPI
-
-from assay.adapters.events import InMemoryEventBus
-from assay.adapters.runner import InProcessRunner
-from assay.adapters.store import SqlStore, make_engine, migrate
 from assay.domain.errors import SafetyError
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
 from assay.domain.ports import HttpTransport
 from assay.domain.target import MailServer, Target
 from assay.domain.target_policy import TargetPolicy
 from assay.domain.workflow import PipelineFn, TransportFactory
-from assay.services.workflows import WorkflowService
-from assay.settings import Settings
+from assay.services.drive import PipelineDeps, default_pipeline
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from assay.services.workflows import WorkflowService
+    from assay.settings import Settings
 
 
 class NullTransport:
@@ -39,20 +44,32 @@ class NullTransport:
 
 
 def default_transport(target: Target) -> AbstractAsyncContextManager[HttpTransport]:
-    """The real transport, confined to the target's host by its safety policy."""
+    """The real transport, confined to the target's host (and its spec's, for reading) by its
+    safety policy."""
     if not target.base_url:
         return NullTransport()
     from assay.adapters.http import HttpxTransport, SafetyPolicy
 
-    return HttpxTransport(SafetyPolicy.for_target(target))
+    return HttpxTransport(SafetyPolicy.for_target(target, _spec_host(target)))
 
 
-def default_pipeline() -> PipelineFn:
+def real_pipeline() -> PipelineFn:
     """The four agents, handed the real browser (Chromium under Playwright)."""
     from assay.adapters.browser.chromium import Chromium
-    from assay.agents.pipeline import run
 
-    return partial(run, browser=Chromium())
+    return default_pipeline(Chromium())
+
+
+def _spec_host(target: Target) -> tuple[str, ...]:
+    """The host of a spec given by URL (``assay run --spec https://...``): it may be read too."""
+    spec = target.spec_location or ""
+    host = urlsplit(spec).hostname if spec.startswith(("http://", "https://")) else None
+    return (host,) if host else ()
+
+
+def local_deps() -> PipelineDeps:
+    """What a run in this process (the CLI) needs: the real pipeline over the real transport."""
+    return PipelineDeps(pipeline=real_pipeline(), transport_factory=default_transport)
 
 
 def build_service(
@@ -63,6 +80,12 @@ def build_service(
     policy: TargetPolicy | None = None,
 ) -> WorkflowService:
     """The workflow service on the configured store; recovers workflows a stopped server left."""
+    from assay.adapters.events import InMemoryEventBus
+    from assay.adapters.runner import InProcessRunner
+    from assay.adapters.store import SqlStore, make_engine, migrate
+    from assay.services.workflows import WorkflowService
+    from assay.settings import Settings
+
     settings = settings or Settings()
     engine = make_engine(settings.resolved_database_url())
     if settings.run_migrations:
@@ -71,7 +94,7 @@ def build_service(
         store=SqlStore(engine),
         bus=InMemoryEventBus(),
         runner=InProcessRunner(),
-        pipeline=pipeline or default_pipeline(),
+        pipeline=pipeline or real_pipeline(),
         transport_factory=transport_factory or default_transport,
         policy=policy or TargetPolicy(tuple(settings.allowed_targets), settings.allow_metadata_targets),
         realtime_execution=settings.enable_analysis_realtime_execution,
@@ -91,6 +114,7 @@ def build_app(
 ) -> FastAPI:
     """The HTTP API over a freshly built service, with the dashboard beside it when the API is open."""
     from assay.api.app import create_app
+    from assay.settings import Settings
     from assay.web.routes import install
 
     settings = settings or Settings()

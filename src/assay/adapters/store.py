@@ -12,6 +12,7 @@ from sqlalchemy.orm import sessionmaker
 
 from assay.adapters.models import EventRow, ResultRow, TestCaseRow, WorkflowRow
 from assay.domain.analysis import AnalysisResult
+from assay.domain.clock import now_iso
 from assay.domain.codec import from_json, to_json
 from assay.domain.evolution import EvolutionResult, TestCase
 from assay.domain.findings import Finding
@@ -20,7 +21,6 @@ from assay.domain.observation import Observation
 from assay.domain.run import RunResult
 from assay.domain.scenarios import RequirementsResult, Scenario
 from assay.domain.workflow import AgentState, StoredEvent, StoredTestCase, WorkflowRecord
-from assay.services.job import utcnow
 
 
 def make_engine(url: str) -> Engine:
@@ -222,7 +222,7 @@ def _case_row(workflow_id: str, case: TestCase, scenario: Scenario | None) -> Te
         "finding_ids": list(case.finding_ids),
         "last_result": None,
         "scenario": to_json(scenario) if scenario is not None else None,
-        "created_at": utcnow(),
+        "created_at": now_iso(),
     }
     return TestCaseRow(**_columns(values))
 

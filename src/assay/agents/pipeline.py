@@ -24,12 +24,12 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from assay.agents.analysis.agent import analyse
 from assay.agents.evolution.agent import evolve
 from assay.agents.observation.agent import observe
 from assay.agents.requirements.agent import generate
+from assay.domain.clock import now_iso
 from assay.domain.crashes import crash_note
 from assay.domain.errors import AssayError, MissingInput
 from assay.domain.events import (
@@ -49,10 +49,6 @@ from assay.domain.run import RunResult
 from assay.domain.scenarios import CoverageItem, CoverageMetrics, RequirementsResult
 from assay.domain.target import Target
 from assay.pages.browser import BrowserPort
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass

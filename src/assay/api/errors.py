@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -12,6 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assay.api.schemas import WorkflowErrorResponse
+from assay.domain import clock
 from assay.domain.errors import AssayError, NotFound, NotReady, SafetyError, UsageError
 from assay.domain.workflow import AlreadyFinished, StageMissing
 
@@ -49,9 +49,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 def error_body(message: str, code: str, workflow_id: str | None = None) -> dict[str, object]:
-    body = WorkflowErrorResponse(
-        error=message, code=code, workflow_id=workflow_id, timestamp=datetime.now(UTC)
-    )
+    body = WorkflowErrorResponse(error=message, code=code, workflow_id=workflow_id, timestamp=clock.now())
     return body.model_dump(mode="json")
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TypeVar
 
 from pydantic import BaseModel
@@ -28,6 +28,7 @@ from assay.api.schemas import (
     WorkflowResultsResponse,
     WorkflowStatusResponse,
 )
+from assay.domain import clock
 from assay.domain.codec import to_json
 from assay.domain.json import JsonObject, as_object
 from assay.domain.scenarios import Scenario
@@ -40,7 +41,7 @@ Trigger = GenerateTestsRequest | ObservationRequest | RequirementsRequest | Anal
 
 
 def parse_time(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+    return clock.parse(value) if value else None
 
 
 def status_response(record: WorkflowRecord) -> WorkflowStatusResponse:
@@ -60,7 +61,7 @@ def status_response(record: WorkflowRecord) -> WorkflowStatusResponse:
         current_agent=record.current_agent,
         progress=progress,
         total_progress=min(1.0, max(0.0, record.total_progress)),
-        started_at=parse_time(record.started_at) or datetime.now(UTC),
+        started_at=parse_time(record.started_at) or clock.now(),
         estimated_completion=parse_time(record.estimated_completion),
         error=record.error,
     )
@@ -68,8 +69,8 @@ def status_response(record: WorkflowRecord) -> WorkflowStatusResponse:
 
 def results_response(results: WorkflowResults) -> WorkflowResultsResponse:
     record, run = results.record, results.run
-    started = parse_time(record.started_at) or datetime.now(UTC)
-    completed = parse_time(record.completed_at) or datetime.now(UTC)
+    started = parse_time(record.started_at) or clock.now()
+    completed = parse_time(record.completed_at) or clock.now()
     requirements = None
     if run.requirements is not None:
         data = as_object(to_json(run.requirements))
@@ -162,5 +163,5 @@ def test_case_response(stored: StoredTestCase, scenario: Scenario | None) -> Tes
         finding_ids=list(case.finding_ids),
         scenario=_model(ScenarioModel, scenario),
         last_result=last,
-        created_at=parse_time(stored.created_at) or datetime.now(UTC),
+        created_at=parse_time(stored.created_at) or clock.now(),
     )

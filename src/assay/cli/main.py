@@ -1,4 +1,4 @@
-"""The ``assay`` command: run, demo and serve, over the same pipeline as the HTTP API."""
+"""The ``assay`` command: run, demo and serve, through the same services as the HTTP API."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import asyncio
 import os
 import sys
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -14,6 +13,7 @@ from urllib.parse import urlsplit
 import typer
 from rich.console import Console
 
+from assay.domain import clock
 from assay.domain.errors import AssayError, InvalidUrl, UsageError
 from assay.domain.findings import SEVERITY_ORDER
 from assay.domain.run import RunResult
@@ -111,7 +111,7 @@ def check_url(url: str) -> str:
 
 
 def default_out_dir() -> Path:
-    return Path("assay-out") / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return Path("assay-out") / clock.folder_stamp(clock.now())
 
 
 SpecOption = Annotated[str | None, typer.Option(help="OpenAPI/Swagger file or URL (discovered if omitted).")]

@@ -14,6 +14,7 @@ import asyncio
 import dataclasses
 from collections.abc import Sequence
 
+from assay.domain.clock import now_iso
 from assay.domain.errors import MissingInput, NotFound, UsageError
 from assay.domain.evolution import EvolutionResult
 from assay.domain.json import JsonObject
@@ -21,7 +22,7 @@ from assay.domain.ports import CancelToken
 from assay.domain.run import RunResult
 from assay.domain.target import Target
 from assay.domain.workflow import StoredTestCase, WorkflowRecord
-from assay.services.job import Outcome, WorkflowJob, utcnow
+from assay.services.job import Outcome, WorkflowJob
 from assay.services.workflows import StartRequest, WorkflowService
 
 
@@ -56,7 +57,7 @@ class ImproveJob(WorkflowJob):
             status = "passed" if stored.case.scenario_id in passed else "failed"
             result: JsonObject = {
                 "status": status,
-                "checked_at": utcnow(),
+                "checked_at": now_iso(),
                 "detail": f"iteration {iteration}",
             }
             case = stored.case
@@ -113,6 +114,6 @@ def _load(svc: WorkflowService, case_ids: Sequence[int]) -> tuple[tuple[StoredTe
     wanted = {c.case.scenario_id for c in cases}
     scenarios = tuple(s for s in source.requirements.scenarios if s.id in wanted)
     requirements = dataclasses.replace(source.requirements, scenarios=scenarios)
-    run = RunResult(target=source.target, started_at=utcnow(), observation=source.observation)
+    run = RunResult(target=source.target, started_at=now_iso(), observation=source.observation)
     run.requirements, run.findings = requirements, []
     return cases, run

@@ -12,8 +12,8 @@ import dataclasses
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
+from assay.domain import clock
 from assay.domain.codec import to_json
 from assay.domain.events import (
     AgentCompleted,
@@ -29,32 +29,22 @@ from assay.domain.ports import CancelToken
 from assay.domain.redaction import redact_text
 from assay.domain.run import RunResult
 from assay.domain.target import Target
-from assay.domain.workflow import (
-    EventBus,
-    PipelineFn,
-    StoredEvent,
-    TransportFactory,
-    WorkflowRecord,
-    WorkflowStatus,
-    WorkflowStore,
-)
+from assay.domain.workflow import EventBus, StoredEvent, WorkflowRecord, WorkflowStatus, WorkflowStore
+from assay.services.drive import PipelineDeps, drive
 
 log = logging.getLogger("assay.workflow")
 Outcome = tuple[WorkflowStatus, str | None]
 CANCELLED_MESSAGE = "Workflow cancelled on request; partial results are kept."
 INTERRUPTED_MESSAGE = "The server stopped while this workflow was running; start the workflow again."
+NO_OUTCOME_MESSAGE = "The pipeline ended without reporting an outcome."
 
 
-def utcnow() -> str:
-    return datetime.now(UTC).isoformat().replace("+00:00", "Z")
+@dataclass(frozen=True)
+class JobDeps(PipelineDeps):
+    """The run's dependencies plus where the job keeps and announces what happens."""
 
-
-@dataclass
-class JobDeps:
     store: WorkflowStore
     bus: EventBus
-    pipeline: PipelineFn
-    transport_factory: TransportFactory
 
 
 @dataclass
@@ -69,7 +59,7 @@ class WorkflowJob:
     seq: int = 0
 
     async def __call__(self, cancel: CancelToken) -> None:
-        outcome: Outcome = ("failed", "The pipeline ended without reporting an outcome.")
+        outcome: Outcome = ("failed", NO_OUTCOME_MESSAGE)
         try:
             outcome = await self._drive(cancel)
         except asyncio.CancelledError:
@@ -84,28 +74,24 @@ class WorkflowJob:
             await self._finish(outcome)
 
     async def _drive(self, cancel: CancelToken) -> Outcome:
-        outcome: Outcome = ("failed", "The pipeline ended without reporting an outcome.")
         self.record.status = "running"
         await self._persist_record()
-        async with self.deps.transport_factory(self.target) as transport:
-            events = self.deps.pipeline(
-                self.target,
-                transport,
-                self.run,
-                stages=self.record.stages,
-                realtime_execution=self.realtime_execution,
-                cancel=cancel,
-            )
-            async for event in events:
-                if isinstance(event, WorkflowCompleted):
-                    outcome = ("completed", None)
-                elif isinstance(event, WorkflowFailed):
-                    outcome = ("failed", event.error)
-                else:
-                    await self._on_event(event)
+        final = await drive(
+            self.deps,
+            self.target,
+            self.run,
+            self._on_event,
+            stages=self.record.stages,
+            realtime_execution=self.realtime_execution,
+            cancel=cancel,
+        )
         if cancel.cancelled:
             return ("cancelled", CANCELLED_MESSAGE)
-        return outcome
+        if isinstance(final, WorkflowFailed):
+            return ("failed", final.error)
+        if final is None:
+            return ("failed", NO_OUTCOME_MESSAGE)
+        return ("completed", None)
 
     async def _on_event(self, event: Event) -> None:
         apply_event(self.record, event, self.run)
@@ -119,7 +105,7 @@ class WorkflowJob:
 
     async def _finish(self, outcome: Outcome) -> None:
         status, error = outcome
-        self.run.finished_at = utcnow()
+        self.run.finished_at = clock.now_iso()
         self.run.cancelled = status == "cancelled"
         self.run.error = error if status != "completed" else None
         # Crashed parts are notes, not failures: the status stays "completed", the notes are kept.
@@ -213,17 +199,16 @@ def _update_totals(record: WorkflowRecord) -> None:
     states = [record.agents[a] for a in record.stages if a in record.agents]
     record.total_progress = sum(s.progress for s in states) / len(states) if states else 0.0
     if 0.0 < record.total_progress < 1.0:
-        started = datetime.fromisoformat(record.started_at.replace("Z", "+00:00"))
-        elapsed = datetime.now(UTC) - started
-        eta = started + elapsed / record.total_progress
-        record.estimated_completion = eta.isoformat().replace("+00:00", "Z")
+        started = clock.parse(record.started_at)
+        elapsed = clock.now() - started
+        record.estimated_completion = clock.iso(started + elapsed / record.total_progress)
     elif record.total_progress >= 1.0:
         record.estimated_completion = None
 
 
 def finish_record(record: WorkflowRecord, status: WorkflowStatus, error: str | None) -> None:
     """Mark the workflow finished; an agent still running is marked failed with why."""
-    record.status, record.error, record.completed_at = status, error, utcnow()
+    record.status, record.error, record.completed_at = status, error, clock.now_iso()
     for state in record.agents.values():
         if state.status == "running":
             state.status = "failed"

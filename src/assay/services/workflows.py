@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 from assay.domain.analysis import AnalysisResult
+from assay.domain.clock import now_iso
 from assay.domain.codec import from_json
 from assay.domain.errors import MissingInput, NotFound, NotReady, UsageError
 from assay.domain.events import AGENTS, AgentName
@@ -33,7 +34,7 @@ from assay.domain.workflow import (
     WorkflowRecord,
     WorkflowStore,
 )
-from assay.services.job import INTERRUPTED_MESSAGE, JobDeps, WorkflowJob, finish_record, utcnow
+from assay.services.job import INTERRUPTED_MESSAGE, JobDeps, WorkflowJob, finish_record
 
 STAGES: dict[WorkflowKind, tuple[AgentName, ...]] = {
     "generate-tests": AGENTS,
@@ -227,7 +228,7 @@ class WorkflowService:
             kind=request.kind,
             status="pending",
             target=target.base_url,
-            started_at=utcnow(),
+            started_at=now_iso(),
             stages=stages,
             agents={a: AgentState(agent=a) for a in stages},
             instruction=request.instruction,
@@ -242,7 +243,7 @@ class WorkflowService:
             if not request.url:
                 raise MissingInput("`url` is required: the address of the site or API to test.")
             self.policy.check(request.url)
-            run = RunResult(target=request.url, started_at=utcnow())
+            run = RunResult(target=request.url, started_at=now_iso())
         else:
             run = self._chained_run(request)
             if run.target and "analysis" in STAGES[request.kind] and self.realtime_execution:
@@ -279,7 +280,7 @@ class WorkflowService:
         if run is None or missing:
             names = ", ".join(m + "_result" for m in missing)
             raise StageMissing(f"Workflow {source_id} has no {names}; run the earlier stage on it first.")
-        fresh = RunResult(target=run.target, started_at=utcnow(), observation=run.observation)
+        fresh = RunResult(target=run.target, started_at=now_iso(), observation=run.observation)
         fresh.requirements, fresh.analysis, fresh.findings = (
             run.requirements,
             run.analysis,
@@ -306,6 +307,6 @@ def _inline_run(request: StartRequest) -> RunResult:
             f"An inline result could not be read ({exc}); send what a results call returned."
         ) from exc
     target = observation.target if observation is not None else ""
-    run = RunResult(target=target, started_at=utcnow(), observation=observation)
+    run = RunResult(target=target, started_at=now_iso(), observation=observation)
     run.requirements, run.analysis = requirements, analysis
     return run
