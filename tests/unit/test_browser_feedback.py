@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from assay.domain.pages import ActionProbe
-from assay.oracles.ui_silent_failure import feedback_after, silent_failure
+from assay.oracles.ui_silent_failure import feedback_after
+from assay.oracles.ui_silent_failure import judge as silent_failure
 from assay.pages.feedback import shows_something_new
 
 FORM_TEXT = "Sign in\nEmail\nPassword\nSign in"

@@ -1,25 +1,87 @@
-"""The HTTP oracles, in the order they run, and one call that runs them all."""
+"""Every finding category and the oracle that judges it; the HTTP oracles in the order they run.
+
+``ORACLES`` is the map a reader (and a test) checks: one module per category, named after it.
+The HTTP oracles judge every recorded exchange (``judge_all``); the security oracles judge the
+trials their probe families record (``assay.agents.analysis.security``); the UI oracles judge
+the crawled pages (``ui.judge_pages``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import partial
+from types import ModuleType
 
 from assay.domain.crashes import isolated
 from assay.domain.exchanges import Exchange
-from assay.domain.findings import Finding
+from assay.domain.findings import Category, Finding
 from assay.domain.operations import ApiModel
 from assay.oracles import (
+    broken_authentication,
+    broken_function_authorization,
+    broken_object_authorization,
+    business_flow,
+    cors,
+    data_exposure,
+    information_disclosure,
+    injection,
+    lost_update,
+    mass_assignment,
+    missing_authentication,
     missing_endpoint,
+    race_condition,
+    rate_limiting,
     redirect,
+    resource_exhaustion,
     response_schema,
     server_error,
     slow_response,
     spec_drift,
     spec_quality,
+    ssrf,
+    stale_resource,
     status_code,
+    ui_accessibility,
+    ui_broken_link,
+    ui_console_error,
+    ui_server_error,
+    ui_silent_failure,
+    user_enumeration,
 )
 from assay.oracles.base import Judge, OracleContext
+
+ORACLES: dict[Category, ModuleType] = {
+    "server_error": server_error,
+    "missing_endpoint": missing_endpoint,
+    "spec_drift": spec_drift,
+    "response_schema": response_schema,
+    "status_code": status_code,
+    "redirect": redirect,
+    "spec_quality": spec_quality,
+    "slow_response": slow_response,
+    "missing_authentication": missing_authentication,
+    "broken_function_authorization": broken_function_authorization,
+    "broken_object_authorization": broken_object_authorization,
+    "broken_authentication": broken_authentication,
+    "information_disclosure": information_disclosure,
+    "ssrf": ssrf,
+    "cors": cors,
+    "resource_exhaustion": resource_exhaustion,
+    "data_exposure": data_exposure,
+    "injection": injection,
+    "mass_assignment": mass_assignment,
+    "user_enumeration": user_enumeration,
+    "rate_limiting": rate_limiting,
+    "stale_resource": stale_resource,
+    "lost_update": lost_update,
+    "race_condition": race_condition,
+    "business_flow": business_flow,
+    "ui_broken_link": ui_broken_link,
+    "ui_console_error": ui_console_error,
+    "ui_server_error": ui_server_error,
+    "ui_accessibility": ui_accessibility,
+    "ui_silent_failure": ui_silent_failure,
+}
 
 HTTP_ORACLES: tuple[tuple[str, Judge], ...] = (
     ("server_error", server_error.judge),

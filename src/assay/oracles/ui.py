@@ -10,23 +10,25 @@ from collections.abc import Sequence
 
 from assay.domain.findings import Finding
 from assay.domain.pages import PageFacts
-from assay.oracles.ui_accessibility import accessibility
-from assay.oracles.ui_broken_link import broken_links
-from assay.oracles.ui_console_error import console_errors
-from assay.oracles.ui_server_error import server_error
-from assay.oracles.ui_silent_failure import silent_failure
+from assay.oracles import (
+    ui_accessibility,
+    ui_broken_link,
+    ui_console_error,
+    ui_server_error,
+    ui_silent_failure,
+)
 
 
 def judge_pages(pages: Sequence[PageFacts]) -> list[Finding]:
     """Every UI finding the recorded pages show, one per (category, method, path)."""
     found: list[Finding] = []
     for page in pages:
-        found.extend(broken_links(page))
-        found.extend(console_errors(page))
-        found.extend(accessibility(page))
+        found.extend(ui_broken_link.judge(page))
+        found.extend(ui_console_error.judge(page))
+        found.extend(ui_accessibility.judge(page))
         for probe in page.actions:
-            found.extend(server_error(probe))
-            found.extend(silent_failure(probe))
+            found.extend(ui_server_error.judge(probe))
+            found.extend(ui_silent_failure.judge(probe))
     unique: dict[tuple[str, str, str], Finding] = {}
     for finding in found:
         unique.setdefault(finding.dedup_key, finding)

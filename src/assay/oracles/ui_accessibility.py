@@ -10,7 +10,7 @@ from assay.domain.pages import PageFacts
 from assay.oracles.ui_common import evidence
 
 
-def accessibility(page: PageFacts) -> list[Finding]:
+def judge(page: PageFacts) -> list[Finding]:
     problems = [f"{c} has no accessible name" for c in page.unnamed_controls]
     problems += [f"image {src or '(inline)'} has no alt text" for src in page.images_without_alt]
     if not problems:

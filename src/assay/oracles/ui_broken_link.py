@@ -10,7 +10,7 @@ from assay.domain.pages import PageFacts
 from assay.oracles.ui_common import evidence
 
 
-def broken_links(page: PageFacts) -> list[Finding]:
+def judge(page: PageFacts) -> list[Finding]:
     out = []
     for link in page.links:
         if link.status < 400:

@@ -10,7 +10,7 @@ from assay.domain.pages import PageFacts
 from assay.oracles.ui_common import evidence
 
 
-def console_errors(page: PageFacts) -> list[Finding]:
+def judge(page: PageFacts) -> list[Finding]:
     if not page.console_errors:
         return []
     steps = [f"open {page.path}", "read the browser console"]

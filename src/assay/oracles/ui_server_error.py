@@ -10,7 +10,7 @@ from assay.domain.pages import ActionProbe
 from assay.oracles.ui_common import evidence
 
 
-def server_error(probe: ActionProbe) -> list[Finding]:
+def judge(probe: ActionProbe) -> list[Finding]:
     statuses = sorted({*probe.server_statuses, *([probe.status] if probe.status >= 500 else [])})
     if not statuses:
         return []

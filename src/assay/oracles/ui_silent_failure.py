@@ -44,7 +44,7 @@ def feedback_after(probe: ActionProbe) -> str | None:
     return None
 
 
-def silent_failure(probe: ActionProbe) -> list[Finding]:
+def judge(probe: ActionProbe) -> list[Finding]:
     if probe.changed or probe.message or probe.server_statuses or probe.status >= 400:
         return []
     if feedback_after(probe) is not None:

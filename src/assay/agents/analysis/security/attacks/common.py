@@ -21,7 +21,7 @@ from assay.domain.json import Json, JsonObject, as_object, as_str, dig
 from assay.domain.operations import Operation
 from assay.domain.scenarios import Intent, RequestSpec
 from assay.domain.state_change import changes_existing, is_state_reset
-from assay.oracles.base import Draft, OracleContext, build
+from assay.oracles.base import OracleContext
 from assay.spec.datagen import main_type, properties, required_names, resolve, valid_body, value_for
 from assay.spec.placeholders import UNIQUE, join_url, missing_placeholders, new_unique, render_request
 
@@ -136,10 +136,6 @@ def finish(client: ProbeClient, findings: Sequence[Finding], notes: Sequence[str
     extra = [f"stopped by the request budget ({client.budget})"] if client.sent >= client.budget else []
     notes = [*notes, *extra, *client.refusal_notes()]
     return FamilyReport(client.family, client.exchanges, list(findings), client.sent, notes)
-
-
-def finding(draft: Draft, exchange: Exchange, context: OracleContext, occurrences: int = 1) -> Finding:
-    return build(draft, exchange, context, occurrences=occurrences)
 
 
 def site_url(ctx: SecurityContext, path: str) -> str:
