@@ -2,7 +2,9 @@
 
 Each class mirrors a dataclass of ``assay.domain`` field for field (``coverage`` is renamed
 ``coverage_metrics`` at the edge, as the spec names it). Closed sets reuse the domain's Literals,
-so anything these models accept, ``assay.domain.codec.from_json`` accepts too.
+so anything these models accept, ``assay.domain.codec.from_json`` accepts too. A field left out
+here vanishes from ``/results`` and from a result posted back inline; tests/unit/
+test_api_models_mirror.py checks every model against its dataclass (deliberate differences listed).
 """
 
 from __future__ import annotations
