@@ -1,4 +1,4 @@
-"""The spec's flows 7.1 and 7.2 over HTTP, real pipeline, against the demo target on 127.0.0.1."""
+"""The spec's flows 7.1 and 7.2 over HTTP (by id and inline), real pipeline, against the demo on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -112,3 +113,44 @@ def test_7_2_stages_chained_by_workflow_id(demo: RunningServer, api: httpx.Clien
     assert results["observation_result"]["target"] == demo.base_url + "/"
     assert results["analysis_result"]["final_prioritization"]
     assert results["test_count"] > 0
+
+
+def results_of(client: httpx.Client, workflow_id: str) -> dict[str, Any]:
+    status = wait(client, workflow_id)
+    assert status["status"] == "completed", status["error"]
+    body: dict[str, Any] = client.get(f"/workflows/{workflow_id}/results").json()
+    return body
+
+
+def test_ui_steps_survive_results_and_inline_chaining(demo: RunningServer, api: httpx.Client) -> None:
+    # Real observation and requirements of the demo's web pages (chained by id), then a client
+    # posting those results inline to /analysis and /evolution, as §3.4 and §3.5 allow.
+    observed = api.post("/observation", json={"url": demo.base_url + "/ui/"}).json()["workflow_id"]
+    wait(api, observed)
+    chained = api.post("/requirements", json={"workflow_id": observed}).json()["workflow_id"]
+    results = results_of(api, chained)
+    requirements = results["requirements_result"]
+    ui = [s for s in requirements["scenarios"] if s["ui_steps"]]
+    assert ui, "the demo's /ui/ pages give UI scenarios"
+    assert all(step["action"] and step["description"] for s in ui for step in s["ui_steps"])
+    # What the client changes must be what the next stage uses: a step only the client wrote.
+    ui[0]["ui_steps"][0]["description"] = "the step this client wrote"
+    # Without a target, analysis scores but executes nothing (the inline case of docs/api.md).
+    observation = {**results["observation_result"], "target": ""}
+    inline = {"observation_result": observation, "requirements_result": requirements}
+    analysed = results_of(api, api.post("/analysis", json=inline).json()["workflow_id"])
+    assert analysed["requirements_result"] == requirements  # ui_steps included, unchanged
+    assert analysed["observation_result"] == observation
+    analysis = analysed["analysis_result"]
+    assert "family_requests" in analysis
+    evolved = results_of(
+        api, api.post("/evolution", json={**inline, "analysis_result": analysis}).json()["workflow_id"]
+    )
+    assert evolved["analysis_result"] == analysis
+    cases = {c["scenario_id"]: c for c in evolved["evolution_result"]["test_cases"]}
+    for scenario in ui:
+        case = cases[scenario["id"]]
+        assert case["framework"] == "pytest-playwright"
+        comments = [" ".join(s["description"].split()) for s in scenario["ui_steps"]]
+        assert all(f"# {c}" in case["code"] for c in comments), (scenario["id"], case["code"])
+    assert "# the step this client wrote" in cases[ui[0]["id"]]["code"]

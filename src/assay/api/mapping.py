@@ -91,6 +91,7 @@ def results_response(results: WorkflowResults) -> WorkflowResultsResponse:
         evolution_result=_model(EvolutionResultModel, run.evolution),
         completed_at=completed,
         total_duration_seconds=max(0.0, (completed - started).total_seconds()),
+        incomplete=list(run.incomplete),
     )
 
 

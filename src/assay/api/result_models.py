@@ -2,7 +2,9 @@
 
 Each class mirrors a dataclass of ``assay.domain`` field for field (``coverage`` is renamed
 ``coverage_metrics`` at the edge, as the spec names it). Closed sets reuse the domain's Literals,
-so anything these models accept, ``assay.domain.codec.from_json`` accepts too.
+so anything these models accept, ``assay.domain.codec.from_json`` accepts too. A field left out
+here vanishes from ``/results`` and from a result posted back inline; tests/unit/
+test_api_models_mirror.py checks every model against its dataclass (deliberate differences listed).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from assay.domain.evolution import Framework
 from assay.domain.findings import Category, Proof, Severity
 from assay.domain.observation import TargetKind
 from assay.domain.operations import AuthKind, HttpMethod, ParamLocation, SchemeKind
-from assay.domain.scenarios import AuthMode, Intent, ScenarioKind, StepKeyword
+from assay.domain.scenarios import AuthMode, Intent, ScenarioKind, StepKeyword, UiActionKind
 
 JsonMap = dict[str, JsonValue]
 PORT = r"(:([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?"
@@ -80,6 +82,9 @@ class OperationModel(Model):
     responses: list[ResponseSpecModel] = Field(default_factory=list)
     security: list[str] = Field(default_factory=list)
     deprecated: bool = False
+    # The spec's prose: a reset may say so only here ("drops the database"); domain.state_change
+    # reads it to keep resets out of the run, so an inline observation must not lose it.
+    description: str = ""
 
 
 class SecuritySchemeModel(Model):
@@ -179,6 +184,10 @@ class ObservationResult(Model):
     page_structure: JsonMap = Field(default_factory=dict)
     page_context: JsonMap = Field(default_factory=dict)
     notes: list[str] = Field(default_factory=list)
+    incomplete: list[str] = Field(
+        default_factory=list,
+        description="What observation planned but could not do; non-empty makes the run inconclusive.",
+    )
     confidence: float = 0.0
     requests_sent: Int = 0
 
@@ -220,6 +229,16 @@ class StepModel(Model):
     text: str
 
 
+class UiStepModel(Model):
+    """One browser step of a UI scenario (``locator`` is Playwright code relative to ``page``)."""
+
+    action: UiActionKind
+    locator: str = ""
+    value: str = ""
+    fingerprint: JsonMap = Field(default_factory=dict)
+    description: str = ""
+
+
 class ResourceRecipeModel(Model):
     name: str
     action: ActionModel
@@ -240,6 +259,9 @@ class ScenarioModel(Model):
     data: JsonMap = Field(default_factory=dict)
     severity: Int = 5
     description: str = ""
+    ui_steps: list[UiStepModel] = Field(
+        default_factory=list, description="Browser steps of a UI scenario (empty for HTTP ones)."
+    )
 
 
 class CoverageItemModel(Model):
@@ -359,6 +381,9 @@ class AnalysisResultModel(Model):
     runs: list[ScenarioRunModel] = Field(default_factory=list)
     requests_sent: Int = 0
     budget_exhausted: bool = False
+    family_requests: dict[str, Int] = Field(
+        default_factory=dict, description="Requests sent by each security attack family."
+    )
 
 
 # --- evolution and findings --------------------------------------------------------------

@@ -179,6 +179,10 @@ class WorkflowResultsResponse(BaseModel):
     evolution_result: EvolutionResultModel | None
     completed_at: datetime
     total_duration_seconds: float
+    incomplete: list[str] = Field(
+        default_factory=list,
+        description="What the run planned but could not do, one line each (a stage that crashed, ...).",
+    )
 
 
 class WorkflowErrorResponse(BaseModel):
