@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from sample_run import SECRET, analysis, api_model, findings, observation, requirements
+from tests.unit.sample_run import SECRET, analysis, api_model, findings, observation, requirements
 
 from assay.agents.evolution.agent import evolve
 from assay.agents.evolution.api_suite.pysource import py_literal

@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from sample_run import SECRET, api_model, findings, requirements
+from tests.unit.sample_run import SECRET, api_model, findings, requirements
 
 from assay.agents.evolution.api_suite.pytest_suite import build_suite
 from assay.domain.findings import Category, Finding
