@@ -11,6 +11,7 @@ from assay.agents.analysis.ui.run import analyse_ui
 from assay.agents.requirements.agent import generate
 from assay.domain.analysis import ScenarioRun
 from assay.domain.codec import to_json
+from assay.domain.json import JsonObject
 from assay.domain.observation import Observation, UiElement
 from assay.domain.pages import LinkCheck, PageFacts
 from assay.domain.target import Target
@@ -33,7 +34,7 @@ def web_observation() -> Observation:
                   links=(LinkCheck("/login", "/help", "Help", 200),)),
         PageFacts("/broken", "http://127.0.0.1:1/broken", 200, console_errors=("boom",)),
     ]  # fmt: skip
-    context = {"pages": [to_json(p) for p in pages], "login": {"signed_in": False, "path": ""}}
+    context: JsonObject = {"pages": [to_json(p) for p in pages], "login": {"signed_in": False, "path": ""}}
     return Observation("http://127.0.0.1:1", "web", ui_elements=ELEMENTS, page_context=context)
 
 
