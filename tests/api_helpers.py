@@ -39,6 +39,7 @@ from assay.domain.events import (
 )
 from assay.domain.evolution import EvolutionResult, TestCase
 from assay.domain.findings import Finding
+from assay.domain.json import JsonObject
 from assay.domain.observation import Observation, UiElement
 from assay.domain.ports import CancelToken, HttpTransport
 from assay.domain.run import RunResult
@@ -242,12 +243,12 @@ class Api:
     base: str
     client: httpx.Client
 
-    def wait(self, workflow_id: str, timeout: float = 120.0) -> dict[str, object]:  # an upper bound
+    def wait(self, workflow_id: str, timeout: float = 120.0) -> JsonObject:  # an upper bound
         import time
 
         deadline = time.monotonic() + timeout
         while True:
-            body: dict[str, object] = self.client.get(f"/workflows/{workflow_id}").json()
+            body: JsonObject = self.client.get(f"/workflows/{workflow_id}").json()
             if body["status"] in {"completed", "failed", "cancelled"} or time.monotonic() > deadline:
                 return body
             time.sleep(0.02)

@@ -12,7 +12,7 @@ import socket
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 
 # (method, path) -> a raw response, the chunks of one (sent as they come), or None to reset.
@@ -84,7 +84,7 @@ def _handle(conn: socket.socket, respond: Responder | None, held: list[socket.so
         conn.close()
 
 
-def spec_with(paths: dict[str, object]) -> str:
+def spec_with(paths: Mapping[str, object]) -> str:
     return json.dumps({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths})
 
 

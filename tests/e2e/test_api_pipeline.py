@@ -86,7 +86,7 @@ def test_7_1_one_call_generates_tests_and_streams_progress(demo: RunningServer, 
     # One scenario_executed per scenario the analysis ran, with its id, name and outcome.
     runs = {r["scenario_id"]: r for r in results["analysis_result"]["runs"]}
     executed = [d for n, d in events if n == "scenario_executed"]
-    assert sorted(d["scenario_id"] for d in executed) == sorted(runs), "one event per scenario"
+    assert sorted(str(d["scenario_id"]) for d in executed) == sorted(runs), "one event per scenario"
     titles = {s["id"]: s["title"] for s in results["requirements_result"]["scenarios"]}
     for data in executed:
         assert data["workflow_id"] == workflow_id and data["name"] == titles[data["scenario_id"]]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -295,3 +296,23 @@ def test_every_test_passes_once_the_faults_are_fixed(tmp_path: Path) -> None:
         outcomes = run_suite(suite, url)
     assert set(outcomes.values()) == {"passed"}, outcomes
     assert len(outcomes) == 5
+
+
+def test_the_demo_suite_is_ruff_clean_under_its_own_config(tmp_path: Path) -> None:
+    """The suite assay writes for its demo passes ``ruff check`` and ``ruff format --check``.
+
+    The suite's own ruff.toml applies (ruff looks no further up than tests/): the generator
+    lays the code out as ruff would, without running ruff itself.
+    """
+    ruff = shutil.which("ruff")
+    if ruff is None:
+        pytest.skip("ruff is not installed")
+    out = tmp_path / "demo"
+    command = [sys.executable, "-m", "assay", "demo", "--out", str(out)]
+    demo = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert demo.returncode == 0, demo.stdout[-2000:] + demo.stderr[-2000:]
+    suite = out / "tests"
+    assert (suite / "ruff.toml").is_file() and (suite / "ui" / "ruff.toml").is_file()
+    for command in (["check", "--no-cache", "."], ["format", "--no-cache", "--check", "."]):
+        result = subprocess.run([ruff, *command], cwd=suite, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout[-4000:]

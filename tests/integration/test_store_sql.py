@@ -15,7 +15,7 @@ from tests.api_helpers import analysis, evolution, observation, requirements
 from assay.adapters.models import Base
 from assay.adapters.store import SqlStore, make_engine, migrate
 from assay.domain.run import RunResult
-from assay.domain.workflow import AgentState, StoredEvent, WorkflowRecord
+from assay.domain.workflow import AgentState, StoredEvent, WorkflowRecord, WorkflowStatus
 
 POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -50,12 +50,12 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     cleanup.dispose()
 
 
-def record(workflow_id: str, status: str = "running") -> WorkflowRecord:
+def record(workflow_id: str, status: WorkflowStatus = "running") -> WorkflowRecord:
     return WorkflowRecord(
         workflow_id,
         "generate-tests",
         status,
-        "http://127.0.0.1:9/",  # type: ignore[arg-type]
+        "http://127.0.0.1:9/",
         "2026-01-01T00:00:00Z",
         ("observation", "requirements"),
         {"observation": AgentState("observation", "completed", 1.0, elements_found=3)},
@@ -97,8 +97,8 @@ def test_round_trips_records_runs_cases_and_events(engine: Engine) -> None:
         store.append_event("wf-a", StoredEvent(seq, "agent_progress", {"n": seq}))
     assert [e.seq for e in store.events_after("wf-a", 1)] == [2, 3]
     got = store.get("wf-a")
-    assert got == record("wf-a")
-    got.status = "completed"  # type: ignore[union-attr]
-    store.save(got)  # type: ignore[arg-type]
+    assert got is not None and got == record("wf-a")
+    got.status = "completed"
+    store.save(got)
     assert [r.id for r in store.unfinished()] == []
     assert store.get("missing") is None and store.load_run("missing") is None

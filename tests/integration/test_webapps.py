@@ -20,12 +20,12 @@ from tests.apps.servers import Target, running
 from tests.apps.webapps import ADMIN
 
 from assay.adapters.browser.launcher import browser_available
+from assay.domain.json import JsonObject, as_list, as_object, as_str
 
 pytestmark = [
     pytest.mark.integration,
     pytest.mark.skipif(not browser_available(), reason="no Chromium: apt-get install -y chromium"),
 ]
-JsonDoc = dict[str, object]
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +51,8 @@ def assay(url: str, out: Path, *extra: str) -> None:
     assert proc.returncode in (0, 1) and "Traceback" not in proc.stderr, proc.stderr
 
 
-def load(out: Path, name: str) -> JsonDoc:
-    doc: JsonDoc = json.loads((out / name).read_text())
+def load(out: Path, name: str) -> JsonObject:
+    doc: JsonObject = json.loads((out / name).read_text())
     return doc
 
 
@@ -70,28 +70,28 @@ def ui_suite(out: Path, base_url: str, env: dict[str, str]) -> dict[str, str]:
     return outcomes
 
 
-def check_run(out: Path) -> tuple[list[JsonDoc], list[JsonDoc]]:
+def check_run(out: Path) -> tuple[list[JsonObject], list[JsonObject]]:
     """The UI runs and the findings, after checking the scenarios and the suite were written."""
     for feature in (out / "scenarios").glob("web-ui*.feature"):
         Parser().parse(feature.read_text())
     assert list((out / "scenarios").glob("web-ui*.feature"))
     assert (out / "tests" / "ui" / "test_ui.py").is_file()
-    runs = load(out, "analysis.json")["analysis"]["runs"]  # type: ignore[index]
-    findings = load(out, "findings.json")["findings"]
-    ui_runs = [r for r in runs if r["scenario_id"].startswith("SC-UI-")]
+    runs = [as_object(r) for r in as_list(as_object(load(out, "analysis.json")["analysis"])["runs"])]
+    findings = [as_object(f) for f in as_list(load(out, "findings.json")["findings"])]
+    ui_runs = [r for r in runs if as_str(r["scenario_id"]).startswith("SC-UI-")]
     assert sum(1 for r in ui_runs if r["status"] == "passed") >= 5
-    return ui_runs, findings  # type: ignore[return-value]
+    return ui_runs, findings
 
 
 def test_django_admin_signed_in_crawl_scenarios_and_a_passing_suite(
     django_admin: Target, tmp_path: Path
 ) -> None:
     assay(django_admin.base_url + "/admin/", tmp_path, "--login", f"{ADMIN[0]}:{ADMIN[1]}")
-    context = load(tmp_path, "observation.json")["page_context"]
+    context = as_object(load(tmp_path, "observation.json")["page_context"])
     login = context["login"]
     # Signed in through the password form alone: no second factor on a plain Django admin.
     assert login == {"signed_in": True, "path": "/admin/login/?next=/admin/", "second_factor": ""}
-    paths = {p["path"] for p in context["pages"]}  # type: ignore[index]
+    paths = {as_str(as_object(p)["path"]) for p in as_list(context["pages"])}
     assert {"/admin/", "/admin/catalog/product/", "/admin/catalog/product/add/"} <= paths
     _, findings = check_run(tmp_path)
     assert findings == []  # a healthy admin: nothing to report

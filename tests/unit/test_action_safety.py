@@ -12,6 +12,7 @@ from assay.domain.action_safety import (
     judge_form,
     judge_link,
 )
+from assay.domain.json import JsonObject
 from assay.domain.ledger import Ledger
 from assay.pages.form_facts import form_from_json
 
@@ -134,7 +135,7 @@ def test_links_the_crawl_never_follows() -> None:
 def test_a_stored_form_without_facts_is_not_submitted() -> None:
     stored = form_from_json(SITE + "/x", {"action": "/x", "submit": "Go"})
     assert not judge_form(stored, POLICY).allowed
-    facts = {
+    facts: JsonObject = {
         "action": SITE + "/search",
         "method": "get",
         "submit": {"text": "Search", "attrs": [], "target": ""},

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from tests.api_helpers import FakePipeline, served, settings_for, stored_bytes
 
+from assay.domain.json import dig
+
 TARGET = "http://127.0.0.1:9/"
 
 
@@ -118,7 +120,7 @@ def test_a_failing_stage_fails_the_workflow_and_keeps_partial_results(tmp_path: 
         status = api.wait(wid)
         results = api.client.get(f"/workflows/{wid}/results").json()
     assert status["status"] == "failed" and status["error"] == "analysis broke"
-    assert status["progress"]["analysis"]["status"] == "failed"
+    assert dig(status, "progress.analysis.status") == "failed"
     assert results["status"] == "failed"
     assert results["requirements_result"] is not None and results["analysis_result"] is None
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 from tests.fakes import json_response
 
 from assay.agents.analysis.security.attacks.auth_targets import (
+    TargetKind,
     attempt_spec,
     auth_targets,
     classify,
@@ -66,7 +67,7 @@ def test_every_login_like_and_reset_like_operation_is_a_target() -> None:
 def test_the_flows_login_comes_first_and_the_count_is_bounded() -> None:
     flow = AuthFlow(login_operation=LOGIN.key, username_field="username", register_operation=REGISTER.key)
     model = api(REGISTER, CONFIRM, LOOKUP, LEGACY, LOGIN, auth=flow)
-    every = frozenset({"login", "code", "lookup"})
+    every: frozenset[TargetKind] = frozenset({"login", "code", "lookup"})
     assert [t.op.path for t in auth_targets(model, every, 9)] == [
         "/auth/login", "/auth/password-reset/confirm", "/auth/forgot-password", "/v0/session",
     ]  # fmt: skip

@@ -11,6 +11,7 @@ from assay.agents.analysis.ui.healing import best_match, score
 from assay.agents.evolution.ui_suite import build_ui_suite
 from assay.agents.requirements.ui_scenarios import focus, ui_scenarios
 from assay.domain.codec import to_json
+from assay.domain.json import JsonObject
 from assay.domain.observation import Observation, UiElement
 from assay.domain.pages import ActionProbe, LinkCheck, PageFacts
 from assay.oracles.ui import judge_pages
@@ -56,7 +57,7 @@ def test_wrong_password_with_a_message_is_not_silent() -> None:
     assert judge_pages([page]) == []
 
 
-FP = {
+FP: JsonObject = {
     "role": "button", "name": "Save draft", "text": "Save draft", "tag": "button", "type": "button",
     "testid": "save-draft", "form": "", "css": "main > section > button",
     "attributes": {"class": "draft-button", "type": "button", "data-testid": "save-draft"},
@@ -65,8 +66,8 @@ FP = {
 
 
 def test_healing_prefers_the_renamed_button_over_a_lookalike() -> None:
-    renamed = {**FP, "name": "Keep draft", "text": "Keep draft", "testid": "keep-draft"}
-    other = {**FP, "name": "Save settings", "text": "Save settings", "type": "submit", "testid": "",
+    renamed: JsonObject = {**FP, "name": "Keep draft", "text": "Keep draft", "testid": "keep-draft"}
+    other: JsonObject = {**FP, "name": "Save settings", "text": "Save settings", "type": "submit", "testid": "",
              "form": "settings", "neighbours": {"before": "", "after": "", "heading": "Settings"}}  # fmt: skip
     match = best_match(FP, [other, renamed])
     assert match is not None and match.index == 1
@@ -74,7 +75,13 @@ def test_healing_prefers_the_renamed_button_over_a_lookalike() -> None:
 
 
 def test_healing_refuses_when_nothing_is_close() -> None:
-    link = {"role": "link", "name": "Home", "tag": "a", "neighbours": {}, "attributes": {"href": "/"}}
+    link: JsonObject = {
+        "role": "link",
+        "name": "Home",
+        "tag": "a",
+        "neighbours": {},
+        "attributes": {"href": "/"},
+    }
     assert best_match(FP, [link]) is None
 
 
@@ -114,8 +121,9 @@ def test_scenarios_cover_sign_in_links_console_and_names() -> None:
 
 def test_generated_suite_is_python_with_env_credentials() -> None:
     files = build_ui_suite(ui_scenarios(_observation()), "http://127.0.0.1:8000", "/login")
-    for source in files.values():
-        ast.parse(source)
-    assert "os.environ['ASSAY_PASSWORD']" in files["test_ui.py"]
+    for name, source in files.items():
+        if name.endswith(".py"):
+            ast.parse(source)
+    assert 'os.environ["ASSAY_PASSWORD"]' in files["test_ui.py"]
     assert 'get_by_label("Password", exact=True)' in files["test_ui.py"]
     assert "executable_path" in files["conftest.py"] and "tracing.stop(path=" in files["conftest.py"]

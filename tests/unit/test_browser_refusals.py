@@ -6,7 +6,7 @@ from assay.agents.observation.web.crawler import CrawlResult, PageVisit
 from assay.agents.observation.web.observe import summarise
 from assay.agents.requirements.ui_scenarios import ui_scenarios
 from assay.domain.action_safety import ActionPolicy
-from assay.domain.json import Json, JsonObject
+from assay.domain.json import Json, JsonObject, as_list, as_object, dig
 from assay.domain.observation import Observation, UiElement
 from assay.domain.pages import PageFacts
 from assay.pages.extract import PageExtract
@@ -76,8 +76,9 @@ def test_one_note_says_what_was_left_alone_and_why() -> None:
     assert "1 that would change an existing object: form 'Save' on /posts/3" in note
     assert "2 that delete or reset: form 'Delete' on /posts/3, button 'Supprimer' on /posts/3" in note
     assert "--destructive" in note
-    verdicts = [f["verdict"] for f in web.page_structure["pages"][0]["forms"]]  # type: ignore[index, call-overload]
-    assert [v["kind"] for v in verdicts] == ["search", "edit", "dangerous", "create"]  # type: ignore[index]
+    forms = as_list(dig(web.page_structure, "pages.0.forms"))
+    verdicts = [as_object(as_object(f)["verdict"]) for f in forms]
+    assert [v["kind"] for v in verdicts] == ["search", "edit", "dangerous", "create"]
 
 
 def test_a_sign_in_assay_could_not_do_is_incomplete_a_rejected_login_is_not() -> None:

@@ -11,6 +11,7 @@ from assay.agents.observation.web import stage
 from assay.agents.requirements.agent import generate
 from assay.domain.analysis import ScenarioRun
 from assay.domain.codec import to_json
+from assay.domain.json import JsonObject
 from assay.domain.observation import Observation, UiElement
 from assay.domain.pages import LinkCheck, PageFacts
 from assay.domain.scenarios import is_ui, without_ui
@@ -34,7 +35,7 @@ def web_observation() -> Observation:
                   links=(LinkCheck("/login", "/help", "Help", 200),)),
         PageFacts("/broken", "http://127.0.0.1:1/broken", 200, console_errors=("boom",)),
     ]  # fmt: skip
-    context = {"pages": [to_json(p) for p in pages], "login": {"signed_in": False, "path": ""}}
+    context: JsonObject = {"pages": [to_json(p) for p in pages], "login": {"signed_in": False, "path": ""}}
     return Observation("http://127.0.0.1:1", "web", ui_elements=ELEMENTS, page_context=context)
 
 
@@ -93,6 +94,7 @@ def test_the_ui_suite_keeps_only_verified_scenarios() -> None:
     assert [(f.category, f.scenario_id) for f in findings] == [("ui_console_error", broken)]
     files, cases, notes = ui_suite(observation, requirements, analysis, findings)
     assert {c.scenario_id for c in cases} == {broken}  # the rest were never run or failed unexplained
-    assert healthy in notes[0] and set(files) == {"ui/conftest.py", "ui/test_ui.py"}
+    suite = {"conftest.py", "test_ui.py", "page_script.js", "messages.js", "ruff.toml"}
+    assert healthy in notes[0] and set(files) == {f"ui/{name}" for name in suite}
     compile(files["ui/test_ui.py"], "test_ui.py", "exec")
     compile(files["ui/conftest.py"], "conftest.py", "exec")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from sample_run import analysis, findings, observation, requirements, run_result
+from tests.unit.sample_run import analysis, findings, observation, requirements, run_result
 
 from assay.domain import evolution as evo
 from assay.domain.analysis import AnalysisResult

@@ -8,22 +8,27 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from sample_run import SECRET, api_model, findings, requirements
+from tests.unit.sample_run import SECRET, api_model, findings, requirements
 
 from assay.agents.evolution.api_suite.pytest_suite import build_suite
 from assay.domain.findings import Category, Finding
-from assay.domain.json import JsonObject
+from assay.domain.json import Json, JsonObject
 
 OBJECT_ID = "4242"
 HOST = "http://127.0.0.1:8000"
 
 
-def _evidence(method: str, path: str, body: JsonObject | None = None, **extra: object) -> JsonObject:
+def _evidence(method: str, path: str, body: JsonObject | None = None, **extra: Json) -> JsonObject:
     request: JsonObject = {"method": method, "url": HOST + path, "headers": {"Authorization": "Bearer ***"}}
     if body is not None:
         request["body"] = body
-    step = {"step": 1, "as": "alice@example.com (user)", "request": f"{method} {HOST}{path}", "status": 200}
-    return {"request": request, "response": {"status": 200}, "sequence": [step], **extra}  # type: ignore[dict-item]
+    step: JsonObject = {
+        "step": 1,
+        "as": "alice@example.com (user)",
+        "request": f"{method} {HOST}{path}",
+        "status": 200,
+    }
+    return {"request": request, "response": {"status": 200}, "sequence": [step], **extra}
 
 
 def _finding(n: int, category: Category, method: str, path: str, title: str, evidence: JsonObject) -> Finding:
@@ -32,7 +37,7 @@ def _finding(n: int, category: Category, method: str, path: str, title: str, evi
 
 def security_findings() -> list[Finding]:
     item = f"/items/{OBJECT_ID}"
-    mass = {"name": "x", "is_admin": True, "role": "admin", "password": SECRET}
+    mass: JsonObject = {"name": "x", "is_admin": True, "role": "admin", "password": SECRET}
     return [
         _finding(
             1,

@@ -23,6 +23,7 @@ from assay.domain.crashes import crash_note, describe
 from assay.domain.events import AgentCompleted, AgentProgress, Event, WorkflowCompleted
 from assay.domain.exchanges import Exchange, RecordedRequest, RecordedResponse
 from assay.domain.findings import Finding
+from assay.domain.json import JsonObject
 from assay.domain.operations import ApiModel
 from assay.domain.run import RunResult
 from assay.domain.target import Target
@@ -30,7 +31,7 @@ from assay.oracles import registry
 from assay.oracles.base import OracleContext
 
 BASE = "http://127.0.0.1:9"
-SPEC = {
+SPEC: JsonObject = {
     "openapi": "3.0.3",
     "info": {"title": "t", "version": "1"},
     "paths": {

@@ -107,13 +107,11 @@ def test_odd_characters_survive_in_names_steps_tables_and_doc_strings(odd: str) 
     assert cast(str, scenario["name"]).endswith(" ".join(flat.split()) if "\n" in odd else flat)
     parsed_steps = steps_of(scenario)
     table = cast(Doc, parsed_steps[1]["dataTable"])
-    rows = [
-        [cast(Doc, c)["value"] for c in cast(list[Doc], r["cells"])] for r in cast(list[Doc], table["rows"])
-    ]
+    rows = [[c["value"] for c in cast(list[Doc], r["cells"])] for r in cast(list[Doc], table["rows"])]
     assert rows[1] == ["path", odd] and rows[2] == ["short", ""]
     expected_doc = odd.replace("\r\n", "\n") + "\n  indented line"
     assert cast(Doc, parsed_steps[2]["docString"])["content"] == expected_doc
-    tags = [cast(Doc, t)["name"] for t in cast(list[Doc], scenario["tags"])]
+    tags = [t["name"] for t in cast(list[Doc], scenario["tags"])]
     assert "@ok" in tags and all(" " not in cast(str, t) for t in tags)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncGenerator, Callable
 
 import pytest
 from tests.fakes import FakeTransport, json_response
@@ -18,10 +18,11 @@ from assay.domain.events import (
     WorkflowFailed,
 )
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
+from assay.domain.json import JsonObject
 from assay.domain.run import RunResult
 from assay.domain.target import Target
 
-SPEC = {
+SPEC: JsonObject = {
     "openapi": "3.0.3",
     "info": {"title": "t", "version": "1"},
     "paths": {"/items": {"get": {"operationId": "list", "responses": {"200": {"description": "ok"}}}}},
@@ -68,6 +69,7 @@ async def test_closing_the_stream_cancels_the_running_stage() -> None:
     transport = Hanging(_answers)
     result = RunResult(target="http://127.0.0.1:9", started_at="t")
     stream = pipeline.run(Target("http://127.0.0.1:9"), transport, result)
+    assert isinstance(stream, AsyncGenerator)  # so it can be closed early, as a client going away does
     assert isinstance(await stream.__anext__(), AgentStarted)
     assert isinstance(await stream.__anext__(), AgentProgress)  # the stage task is running now
     await _until(lambda: bool(transport.requests))  # and hangs inside its first request

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from assay.domain.json import JsonObject
 from assay.domain.scenarios import RequestSpec
 from assay.spec.placeholders import (
     join_url,
@@ -16,13 +17,13 @@ from assay.spec.placeholders import (
 
 
 def test_whole_string_placeholder_keeps_json_type() -> None:
-    scope = {"item.id": 42, "flag": True, "tags": ["a"]}
+    scope: JsonObject = {"item.id": 42, "flag": True, "tags": ["a"]}
     assert substitute("${item.id}", scope) == 42
     assert substitute({"ok": "${flag}", "t": "${tags}"}, scope) == {"ok": True, "t": ["a"]}
 
 
 def test_embedded_placeholder_is_interpolated_as_text() -> None:
-    scope = {"unique": "abc123", "n": 7}
+    scope: JsonObject = {"unique": "abc123", "n": 7}
     assert substitute("user_${unique}@example.com", scope) == "user_abc123@example.com"
     assert substitute(["n=${n}", {"deep": ["${unique}"]}], scope) == ["n=7", {"deep": ["abc123"]}]
 

@@ -6,7 +6,7 @@ import itertools
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 
-from sample_run import run_result
+from tests.unit.sample_run import run_result
 from tests.unit.test_oracle_base import exchange
 
 from assay.agents.analysis.execution.auth import AuthSession, account_created, with_cookies

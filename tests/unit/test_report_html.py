@@ -7,7 +7,7 @@ import html
 import re
 from html.parser import HTMLParser
 
-from sample_run import SECRET, TOKEN, run_result
+from tests.unit.sample_run import SECRET, TOKEN, run_result
 
 from assay.domain.run import RunResult
 from assay.report.html import render_html

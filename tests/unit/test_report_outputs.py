@@ -7,7 +7,7 @@ import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from sample_run import SECRET, TOKEN, run_result
+from tests.unit.sample_run import SECRET, TOKEN, run_result
 
 from assay import __version__
 from assay.agents.evolution.agent import evolve

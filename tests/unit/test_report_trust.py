@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sample_run import run_result
+from tests.unit.sample_run import run_result
 
 from assay.domain.analysis import ScenarioRun, StepResult
 from assay.domain.exchanges import Exchange, RecordedRequest, RecordedResponse

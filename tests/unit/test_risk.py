@@ -10,10 +10,11 @@ from assay.agents.analysis.risk import (
     score_risk,
     severity,
 )
+from assay.domain.json import JsonObject
 from assay.domain.operations import ApiModel, Dependency, Operation, RequestBody, ResponseSpec, SpecIssue
 from assay.domain.scenarios import Action, Expectation, RequestSpec, Scenario
 
-SCHEMA = {"type": "object", "properties": {"id": {"type": "integer"}}}
+SCHEMA: JsonObject = {"type": "object", "properties": {"id": {"type": "integer"}}}
 DOCUMENTED = (
     ResponseSpec("200", schema=SCHEMA),
     ResponseSpec("404"),

@@ -244,7 +244,7 @@ class SlowTransport:
     def requests_sent(self) -> int:
         return self.sent
 
-    async def send(self, request: RecordedRequest, *, timeout: float = 10.0) -> RecordedResponse:
+    async def send(self, request: RecordedRequest, *, timeout: float | None = 10.0) -> RecordedResponse:
         self.sent += 1
         self.in_flight += 1
         self.peak = max(self.peak, self.in_flight)

@@ -178,16 +178,17 @@ def test_helpers() -> None:
 
 
 def test_runner_logs_in_again_after_token_expiry() -> None:
-    state = {"logins": 0, "valid": "t1", "me": 0}
+    counts = {"logins": 0, "me": 0}
+    valid = ["t1"]  # the token the server accepts now
 
     def handler(request: RecordedRequest) -> RecordedResponse:
         if request.url.endswith("/auth/login"):
-            state["logins"] += 1
-            return json_response(200, {"access_token": f"t{state['logins']}"})
-        state["me"] += 1
-        if state["me"] == 2:
-            state["valid"] = "t2"  # the first token expires after one use
-        ok = request.headers.get("Authorization") == f"Bearer {state['valid']}"
+            counts["logins"] += 1
+            return json_response(200, {"access_token": f"t{counts['logins']}"})
+        counts["me"] += 1
+        if counts["me"] == 2:
+            valid[0] = "t2"  # the first token expires after one use
+        ok = request.headers.get("Authorization") == f"Bearer {valid[0]}"
         return json_response(200, {"id": 1}) if ok else json_response(401, {"detail": "expired"})
 
     transport = FakeTransport(handler)
@@ -198,6 +199,6 @@ def test_runner_logs_in_again_after_token_expiry() -> None:
     actions = (Action("me 1", spec, Expectation()), Action("me 2", spec, Expectation()))
     sc = Scenario("S", "f", "t", "happy_path", (), ("GET /me",), (), actions)
     report = asyncio.run(execute([[sc]], (), model, TARGET, transport, auth=auth))
-    assert state["logins"] == 2
+    assert counts["logins"] == 2
     assert report.runs[0].status == "passed"
     assert [e.status for e in report.exchanges] == [200, 200]  # the expired 401 is not a finding

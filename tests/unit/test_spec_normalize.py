@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assay.domain.json import JsonObject
+from assay.domain.json import Json, JsonObject
 from assay.spec import build_api_model
 from assay.spec.normalize import base_path_of, pick_media_type
 from assay.spec.schema import normalize_schema
@@ -10,7 +10,7 @@ from assay.spec.schema import normalize_schema
 OK: JsonObject = {"200": {"description": "ok"}}
 
 
-def _oas(paths: JsonObject, **extra: JsonObject | list[JsonObject] | str) -> JsonObject:
+def _oas(paths: JsonObject, **extra: Json) -> JsonObject:
     return {"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": paths, **extra}
 
 
@@ -80,7 +80,7 @@ def test_security_global_operation_level_and_public() -> None:
 def test_base_path_from_servers_and_basepath() -> None:
     assert base_path_of(_oas({}, servers=[{"url": "https://x.io/api/v1/"}])) == "/api/v1"
     assert base_path_of(_oas({}, servers=[{"url": "/v2"}])) == "/v2"
-    templated = [{"url": "{scheme}://x/{base}", "variables": {"base": {"default": "api"}}}]
+    templated: Json = [{"url": "{scheme}://x/{base}", "variables": {"base": {"default": "api"}}}]
     assert base_path_of(_oas({}, servers=templated)) == "/api"
     assert base_path_of(_oas({})) == ""
     assert base_path_of({"swagger": "2.0", "basePath": "/"}) == ""

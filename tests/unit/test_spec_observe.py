@@ -11,7 +11,7 @@ from tests.fakes import FakeTransport, json_response, text_response
 from assay.agents.observation.agent import observe
 from assay.domain.errors import SpecParseError, TargetUnreachable
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
-from assay.domain.json import JsonObject
+from assay.domain.json import JsonObject, dig
 from assay.domain.target import Target
 
 SPEC: JsonObject = {
@@ -99,7 +99,7 @@ async def test_a_broken_given_spec_is_an_error(tmp_path: Path) -> None:
 
 
 async def test_base_url_path_already_in_spec_paths_is_noted() -> None:
-    spec: JsonObject = {**SPEC, "paths": {"/api/v1/items/": SPEC["paths"]["/items/"]}}  # type: ignore[index]
+    spec: JsonObject = {**SPEC, "paths": {"/api/v1/items/": dig(SPEC, "paths./items/")}}
     obs = await observe(
         Target("http://h/api/v1"), _serve({"http://h/api/v1/openapi.json": json_response(200, spec)})
     )

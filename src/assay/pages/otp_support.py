@@ -41,7 +41,8 @@ _NOT_OTP = re.compile(
 )
 _TEXT_TYPES = frozenset({"", "text", "number", "tel", "password"})
 _MAIL_WORDS = re.compile(
-    r"code|otp|one[\s-]?time|verif\w*|passcode|pin\b|2fa|security|log\s?in|sign\s?in|token", re.IGNORECASE
+    r"code|otp|one[\s-]?time|verif\w*|passcode|pin\b|2fa|security|log\s?in|sign\s?in|token",
+    re.IGNORECASE,
 )
 _CODE = re.compile(r"(?<![\d:/.,#-])(\d{4,8})(?![\d:/-]|[.,]\d)")
 _NEAR = 80  # characters between the word and the code
@@ -50,7 +51,8 @@ _NEAR = 80  # characters between the word and the code
 FIELD_FACTS_SCRIPT = """() => Array.from(document.querySelectorAll('input')).map((e, index) => {
   const box = e.getBoundingClientRect();
   const labels = Array.from(e.labels || []).map(l => l.innerText).join(' ');
-  return {index, visible: box.width > 0 && box.height > 0 && getComputedStyle(e).visibility !== 'hidden',
+  const shown = box.width > 0 && box.height > 0 && getComputedStyle(e).visibility !== 'hidden';
+  return {index, visible: shown,
     type: (e.getAttribute('type') || '').toLowerCase(), name: e.name || '', id: e.id || '',
     label: labels + ' ' + (e.getAttribute('aria-label') || ''), placeholder: e.placeholder || '',
     autocomplete: (e.getAttribute('autocomplete') || '').toLowerCase(),
@@ -90,7 +92,8 @@ def otp_field_index(all_facts: list[dict[str, object]]) -> int | None:
 
 def totp_now(secret: str, at: float | None = None, digits: int = 6, period: int = 30) -> str:
     """The TOTP code of a base32 ``secret`` (spaces and case ignored) at time ``at`` (now)."""
-    key = base64.b32decode(secret.replace(" ", "").upper() + "=" * (-len(secret.replace(" ", "")) % 8))
+    compact = secret.replace(" ", "").upper()
+    key = base64.b32decode(compact + "=" * (-len(compact) % 8))
     counter = int((time.time() if at is None else at) // period)
     digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
     offset = digest[-1] & 0x0F
@@ -112,7 +115,7 @@ def extract_code(text: str) -> str | None:
 
 
 def _gap(word: int, start: int, end: int) -> int:
-    """Characters between a word (starting at ``word``) and a code; a code after the word wins ties."""
+    """Characters between a word (at ``word``) and a code; a code after the word wins ties."""
     return start - word if word <= start else word - end + 1
 
 
@@ -164,7 +167,10 @@ def imap_host_for(address: str) -> str:
 
 def _connect(box: Mailbox, timeout: float) -> imaplib.IMAP4:
     host, port = box.server
-    client = imaplib.IMAP4_SSL(host, port, timeout=timeout) if box.ssl else imaplib.IMAP4(host, port, timeout)
+    if box.ssl:
+        client: imaplib.IMAP4 = imaplib.IMAP4_SSL(host, port, timeout=timeout)
+    else:
+        client = imaplib.IMAP4(host, port, timeout)
     client.login(box.address, box.password)
     return client
 
@@ -174,7 +180,8 @@ def mailbox_mark(box: Mailbox, timeout: float = 15.0) -> int:
     client = _connect(box, timeout)
     try:
         typ, data = client.status(box.folder, "(UIDNEXT)")
-        found = re.search(rb"UIDNEXT (\d+)", data[0] if typ == "OK" and isinstance(data[0], bytes) else b"")
+        status = data[0] if typ == "OK" and isinstance(data[0], bytes) else b""
+        found = re.search(rb"UIDNEXT (\d+)", status)
         return int(found.group(1)) if found else 0
     finally:
         client.logout()

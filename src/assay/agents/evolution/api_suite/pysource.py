@@ -6,10 +6,24 @@ import json
 import keyword
 import re
 import textwrap
+from dataclasses import dataclass
 
 from assay.domain.json import Json
 
-WIDTH = 100
+WIDTH = 100  # the suite's ruff.toml line-length: the code below is laid out as ruff format would
+REPEAT_MIN = 16  # a string of one repeated character at least this long is written ``"x" * 300``
+
+RUFF_TOML = f"""\
+# Lint and format settings of this generated suite: `ruff check . && ruff format --check .`
+line-length = {WIDTH}
+target-version = "py310"
+
+[lint]
+select = ["E", "F", "W", "I", "B", "UP", "SIM"]
+
+[lint.isort]
+known-first-party = ["assay_support"]
+"""
 
 
 def py_str(text: str) -> str:
@@ -17,24 +31,50 @@ def py_str(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def py_literal(value: Json, indent: int = 0, width: int = WIDTH, prefix: int = 0) -> str:
+def py_quoted(text: str) -> str:
+    """A string literal in the quotes ruff format picks: single ones when that saves escapes."""
+    if text.count('"') <= text.count("'"):
+        return py_str(text)
+    inner = py_str(text)[1:-1].replace('\\"', '"').replace("'", "\\'")
+    return f"'{inner}'"
+
+
+def py_text(text: str) -> str:
+    """A string expression: a literal, or ``"x" * 300`` for a long run of one character.
+
+    The run form keeps long generated values (boundary lengths) inside the line length: ruff
+    cannot split a string literal.
+    """
+    if len(text) >= REPEAT_MIN and len(set(text)) == 1:
+        return f"{py_str(text[0])} * {len(text)}"
+    return py_str(text)
+
+
+def py_literal(value: Json, indent: int = 0, width: int = WIDTH, prefix: int = 0, suffix: int = 1) -> str:
     """``value`` as a Python literal; on one line when it fits, else one item per line.
 
     ``indent`` is the indentation of the line the literal starts on, ``prefix`` how many
-    characters precede it on that line beyond the indentation.
+    characters precede it on that line beyond the indentation, ``suffix`` how many follow it
+    (the ``,`` or ``)`` ruff counts). A split literal ends its items with a comma, which ruff
+    keeps as a magic trailing comma.
     """
     flat = _flat(value)
-    if len(flat) + indent + prefix <= width or not isinstance(value, list | dict) or not value:
+    if len(flat) + indent + prefix + suffix <= width or not isinstance(value, list | dict) or not value:
         return flat
     pad = " " * (indent + 4)
     if isinstance(value, list):
-        items = [pad + py_literal(item, indent + 4, width, 1) + "," for item in value]
+        items = [pad + py_literal(item, indent + 4, width) + "," for item in value]
         return "[\n" + "\n".join(items) + "\n" + " " * indent + "]"
     lines = []
     for key, item in value.items():
         head = f"{py_str(key)}: "
-        lines.append(pad + head + py_literal(item, indent + 4, width, len(head) + 1) + ",")
+        lines.append(pad + head + py_literal(item, indent + 4, width, len(head)) + ",")
     return "{\n" + "\n".join(lines) + "\n" + " " * indent + "}"
+
+
+def flat_literal(value: Json) -> str:
+    """``value`` as a one-line Python literal."""
+    return _flat(value)
 
 
 def _flat(value: Json) -> str:
@@ -43,10 +83,67 @@ def _flat(value: Json) -> str:
     if isinstance(value, int | float):
         return repr(value) if value == value and value not in (float("inf"), float("-inf")) else "None"
     if isinstance(value, str):
-        return py_str(value)
+        return py_text(value)
     if isinstance(value, list):
         return "[" + ", ".join(_flat(item) for item in value) + "]"
     return "{" + ", ".join(f"{py_str(k)}: {_flat(v)}" for k, v in value.items()) + "}"
+
+
+@dataclass(frozen=True)
+class Lit:
+    """A JSON value as a call argument, after ``keyword=`` when there is one."""
+
+    value: Json
+    keyword: str = ""
+
+    def flat(self) -> str:
+        return f"{self.keyword}{_flat(self.value)}"
+
+    def laid(self, indent: int) -> str:
+        return self.keyword + py_literal(self.value, indent, prefix=len(self.keyword))
+
+
+@dataclass(frozen=True)
+class Call:
+    """A call to lay out: ``func(args...)``, after ``keyword=`` when there is one."""
+
+    func: str
+    args: tuple[Arg, ...]
+    keyword: str = ""
+
+    def flat(self) -> str:
+        return f"{self.keyword}{self.func}({', '.join(flat_arg(a) for a in self.args)})"
+
+
+Arg = str | Lit | Call
+
+
+def flat_arg(arg: Arg) -> str:
+    return arg if isinstance(arg, str) else arg.flat()
+
+
+def layout(call: Call, indent: int, prefix: int = 0, suffix: int = 0) -> str:
+    """``call`` on one line when it fits, else one argument per line with a trailing comma.
+
+    The trailing comma is ruff's magic one: ruff format keeps the split as it is, so the
+    generator need not mirror ruff's choice between splitting and joining the arguments.
+    Arguments that are already multi-line (split literals) are re-indented.
+    """
+    flat = call.flat()
+    if "\n" not in flat and indent + prefix + len(flat) + suffix <= WIDTH:
+        return flat
+    pad = " " * (indent + 4)
+    lines = [f"{call.keyword}{call.func}("]
+    for arg in call.args:
+        lines.append(f"{pad}{_laid_arg(arg, indent + 4)},")
+    lines.append(" " * indent + ")")
+    return "\n".join(lines)
+
+
+def _laid_arg(arg: Arg, indent: int) -> str:
+    if isinstance(arg, Call):
+        return layout(arg, indent, 0, 1)
+    return arg.laid(indent) if isinstance(arg, Lit) else arg
 
 
 def slug(text: str, max_len: int = 48) -> str:
@@ -70,18 +167,41 @@ def identifier(text: str, fallback: str = "value") -> str:
 
 
 def docstring(lines: list[str], indent: int = 4) -> str:
-    """A triple-quoted docstring: summary line, blank line, then the rest wrapped to ``WIDTH``."""
+    """A triple-quoted docstring: summary, blank line, then the rest, all wrapped to ``WIDTH``."""
     pad = " " * indent
     clean = [line.replace("\\", "/").replace('"""', "'''").rstrip() for line in lines]
     head = clean[0].rstrip('"') if clean else ""
-    if len(clean) <= 1:
+    if len(clean) <= 1 and len(pad) + len(head) + 6 <= WIDTH:
         return f'{pad}"""{head}"""'
+    summary = _wrap(head, WIDTH - indent - 6)  # ruff joins a one-line summary with its quotes
     body: list[str] = []
     for line in clean[1:]:
-        wrapped = textwrap.wrap(line, WIDTH - indent, break_on_hyphens=False, break_long_words=False)
-        body += [pad + part for part in wrapped] or [""]
+        body += [pad + part for part in _wrap(line, WIDTH - indent)] or [""]
     text = "\n".join(part if part.strip() else "" for part in body)
-    return f'{pad}"""{head}\n\n{text}\n{pad}"""'
+    opening = f"\n{pad}".join(summary)
+    if not body:
+        return f'{pad}"""{opening}\n{pad}"""'
+    return f'{pad}"""{opening}\n\n{text}\n{pad}"""'
+
+
+def _wrap(line: str, width: int) -> list[str]:
+    return textwrap.wrap(line, width, break_on_hyphens=False, break_long_words=False)
+
+
+def assert_explained(condition: str, label: str = "", indent: int = 4) -> str:
+    """``assert condition, label + explain(response)``, split where ruff format splits it."""
+    pad = " " * indent
+    message = f"{label} + explain(response)" if label else "explain(response)"
+    one_line = f"{pad}assert {condition}, {message}"
+    if len(one_line) <= WIDTH:
+        return one_line
+    if len(one_line) - len("response)") <= WIDTH:
+        return f"{one_line.removesuffix('response)')}\n{pad}    response\n{pad})"
+    if not label:
+        return f"{pad}assert {condition}, explain(\n{pad}    response\n{pad})"
+    if indent + 4 + len(message) <= WIDTH:
+        return f"{pad}assert {condition}, (\n{pad}    {message}\n{pad})"
+    return f"{pad}assert {condition}, (\n{pad}    {label}\n{pad}    + explain(response)\n{pad})"
 
 
 def signature(name: str, params: list[str], returns: str = "None") -> str:
@@ -95,9 +215,54 @@ def signature(name: str, params: list[str], returns: str = "None") -> str:
     return f"def {name}(\n" + "".join(f"    {p},\n" for p in params) + f") -> {returns}:"
 
 
-def comment(text: str) -> str:
-    """A single-line comment body: no newlines."""
-    return " ".join(text.split())
+def comment(text: str, indent: int = 4) -> str:
+    """A single-line comment body: no newlines, cut to fit the line after ``# ``."""
+    body = " ".join(text.split())
+    room = WIDTH - indent - 2
+    return body if len(body) <= room else body[: room - 3].rstrip() + "..."
+
+
+def wrap_call(line: str) -> str:
+    """A statement line that ends in a call, split inside that call's parentheses as ruff does.
+
+    Ruff splits a too-long line at its last bracket pair: the arguments go on their own
+    indented line (when they fit there, or cannot be split further). Other lines are returned
+    as they are.
+    """
+    indent = len(line) - len(line.lstrip())
+    opening = _last_call_paren(line)
+    if len(line) <= WIDTH or opening is None:
+        return line
+    head, body = line[: opening + 1], line[opening + 1 : -1]
+    if len(head) > WIDTH or (indent + 4 + len(body) > WIDTH and "," in body):
+        return line
+    pad = " " * indent
+    return f"{head}\n{pad}    {body}\n{pad})"
+
+
+def _last_call_paren(line: str) -> int | None:
+    """Index of the ``(`` whose ``)`` ends ``line``, skipping brackets inside strings."""
+    if not line.endswith(")"):
+        return None
+    quote, escaped = "", False
+    opened: list[int] = []
+    for i, char in enumerate(line):
+        if quote:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == quote:
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char in "([{":
+            opened.append(i)
+        elif char in ")]}" and opened:
+            start = opened.pop()
+            if i == len(line) - 1:
+                return start
+    return None
 
 
 STDLIB_IMPORTS = (

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from assay.agents.evolution.api_suite.pysource import (
+    assert_explained,
     comment,
     docstring,
     import_block,
@@ -199,7 +200,7 @@ def render_recipe_fixture(recipe: ResourceRecipe, ctx: SuiteContext) -> str:
     ]
     lines.append(render_call(request, ctx))
     message = py_str(f"could not create the {recipe.name} this test needs: ")
-    lines.append(f"    assert response.is_success, {message} + explain(response)")
+    lines.append(assert_explained("response.is_success", message))
     lines.append(f"    saved = save(response, {py_literal(saved_fields(recipe), 4, prefix=25)})")
     lines.append("    yield saved")
     if delete is not None:

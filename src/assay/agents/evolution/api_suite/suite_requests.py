@@ -6,7 +6,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from assay.agents.evolution.api_suite.pysource import WIDTH, py_literal, py_str
+from assay.agents.evolution.api_suite.pysource import Arg, Call, Lit, flat_arg, flat_literal, layout, py_str
 from assay.domain.json import Json
 from assay.domain.operations import ApiModel
 from assay.domain.scenarios import RequestSpec
@@ -74,23 +74,21 @@ def rendered_path(request: RequestSpec) -> str:
     return path
 
 
-def _path_expr(request: RequestSpec) -> str:
+def _path_expr(request: RequestSpec) -> Arg:
     path = rendered_path(request)
     if not request.path_params and "{" not in path:
         return py_str(path)
-    params = py_literal(dict(request.path_params), width=10_000)
-    return f"fill_path({py_str(path)}, {params}, variables)"
+    return Call("fill_path", (py_str(path), Lit(dict(request.path_params)), "variables"))
 
 
-def _value_expr(value: Json, indent: int, prefix: int) -> str:
+def _value_expr(value: Json, keyword: str = "") -> Arg:
     """The value's literal, wrapped in ``substitute(..., variables)`` when it holds placeholders."""
     if not has_placeholder(value):
-        return py_literal(value, indent, prefix=prefix)
-    literal = py_literal(value, indent, prefix=prefix + len("substitute(") + len(", variables)"))
-    return f"substitute({literal}, variables)"
+        return Lit(value, keyword)
+    return Call("substitute", (Lit(value), "variables"), keyword)
 
 
-def _headers_expr(request: RequestSpec, ctx: SuiteContext, indent: int, auth_name: str) -> str | None:
+def _headers_expr(request: RequestSpec, ctx: SuiteContext, auth_name: str) -> Arg | None:
     parts: list[str] = []
     if request.auth == "user" and ctx.needs_auth:
         parts.append(f"**{auth_name}")
@@ -99,30 +97,27 @@ def _headers_expr(request: RequestSpec, ctx: SuiteContext, indent: int, auth_nam
         parts.append(f"{py_str(name)}: {py_str(credential)}")
     if request.headers:
         extra: Json = dict(request.headers)
-        parts.append("**" + _value_expr(extra, indent, 30) if has_placeholder(extra) else _flat_items(extra))
+        if has_placeholder(extra):
+            parts.append("**" + flat_arg(_value_expr(extra)))
+        else:
+            parts.append(flat_literal(extra)[1:-1])
     if not parts:
         return None
     if parts == [f"**{auth_name}"]:
-        return auth_name
-    return "{" + ", ".join(parts) + "}"
+        return f"headers={auth_name}"
+    return "headers={" + ", ".join(parts) + "}"
 
 
-def _flat_items(headers: Json) -> str:
-    literal = py_literal(headers, 0, 10_000)
-    return literal[1:-1]
-
-
-def _body_arg(request: RequestSpec, indent: int) -> str | None:
+def _body_arg(request: RequestSpec) -> Arg | None:
     if not request.has_body:
         return None
     kind = request.content_type.split(";")[0].strip().lower()
-    value = _value_expr(request.body, indent, len("files=multipart(),"))
     if kind == "application/x-www-form-urlencoded":
-        return f"data={value}"
+        return _value_expr(request.body, "data=")
     if kind == "multipart/form-data":
-        return f"files=multipart({value})"
+        return Call("multipart", (_value_expr(request.body),), "files=")
     if kind.endswith("json") or not kind:
-        return f"json={value}"
+        return _value_expr(request.body, "json=")
     text = request.body if isinstance(request.body, str) else json.dumps(request.body)
     return f"content={py_str(text)}"
 
@@ -151,21 +146,14 @@ def render_call(
 
     ``auth_name`` is the variable holding the identity's headers (``second_auth_headers``...).
     """
-    pad = " " * (indent + 4)
-    args = [py_str(request.method.upper()), _path_expr(request)]
+    args: list[Arg] = [py_str(request.method.upper()), _path_expr(request)]
     if request.query:
-        args.append("params=" + _value_expr(dict(request.query), indent + 4, len("params=,")))
-    headers = _headers_expr(request, ctx, indent + 4, auth_name)
+        args.append(_value_expr(dict(request.query), "params="))
+    headers = _headers_expr(request, ctx, auth_name)
     if headers:
-        args.append(f"headers={headers}")
-    body = _body_arg(request, indent + 4)
+        args.append(headers)
+    body = _body_arg(request)
     if body:
         args.append(body)
     assign = f"{target} = " if target else ""
-    one_line = " " * indent + f"{assign}client.request({', '.join(args)})"
-    if len(one_line) <= WIDTH and "\n" not in one_line:
-        return one_line
-    lines = [" " * indent + f"{assign}client.request("]
-    lines += [f"{pad}{arg}," for arg in args]
-    lines.append(" " * indent + ")")
-    return "\n".join(lines)
+    return " " * indent + assign + layout(Call("client.request", tuple(args)), indent, len(assign))

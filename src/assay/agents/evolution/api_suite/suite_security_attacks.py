@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit
 
-from assay.agents.evolution.api_suite.pysource import py_str
+from assay.agents.evolution.api_suite.pysource import assert_explained, py_str
 from assay.agents.evolution.api_suite.suite_security_checks import Built, Needs, call, object_request
 from assay.domain.json import Json
 from assay.domain.scenarios import RequestSpec
@@ -76,11 +76,11 @@ def injection(n: Needs) -> Built | str:
         "    # the payload, which a correct server treats as a plain value",
         call(attack, n.ctx, "auth_headers"),
     ]
-    lines.append(f"    assert response.status_code < 500, {n.label()} + explain(response)")
-    lines.append(f"    assert not interpreter_error(response.text), {n.label()} + explain(response)")
+    lines.append(assert_explained("response.status_code < 500", n.label()))
+    lines.append(assert_explained("not interpreter_error(response.text)", n.label()))
     signal = n.finding.evidence.get("signal")
     if signal == "timing":
-        lines.append(f"    assert response.elapsed.total_seconds() < 2.5, {n.label()} + explain(response)")
+        lines.append(assert_explained("response.elapsed.total_seconds() < 2.5", n.label()))
     requests = [attack]
     if signal == "tautology":
         lines += [
@@ -100,7 +100,7 @@ def information_disclosure(n: Needs) -> Built | str:
     lines = [
         "    # a debug or admin page the spec does not list, asked for without credentials",
         f"    response = client.get(client.base_url.join({py_str(n.finding.path)}))",
-        f"    assert not response.is_success, {n.label()} + explain(response)",
+        assert_explained("not response.is_success", n.label()),
     ]
     return Built(lines, "the page is not served (4xx).")
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from assay.agents.evolution.api_suite.pysource import py_literal, py_str
+from assay.agents.evolution.api_suite.pysource import assert_explained, py_literal, py_str
 from assay.agents.evolution.api_suite.suite_requests import SuiteContext, has_placeholder, render_call
 from assay.domain.findings import Finding
 from assay.domain.json import Json, JsonObject
@@ -75,7 +75,7 @@ def missing_authentication(n: Needs) -> Built | str:
     request = object_request(n)
     if isinstance(request, str):
         return request
-    refused = f"    assert not response.is_success, {n.label()} + explain(response)"
+    refused = assert_explained("not response.is_success", n.label())
     lines = ["    # no credentials at all", call(request, n.ctx, ""), refused, "", "    # a malformed one"]
     lines += [render_call(replace(request, auth="malformed"), n.ctx), refused]
     return Built(lines, "without credentials, or with a malformed one, the call is refused.", [request])
@@ -90,7 +90,7 @@ def broken_object_authorization(n: Needs) -> Built | str:
     lines = [
         "    # the object belongs to the first user; the second one asks for it",
         call(request, n.ctx, "second_auth_headers"),
-        f"    assert response.status_code in {REFUSED}, {n.label()} + explain(response)",
+        assert_explained(f"response.status_code in {REFUSED}", n.label()),
     ]
     return Built(lines, "another user's object is refused to the second user (401/403/404).", [request])
 
@@ -102,7 +102,7 @@ def broken_function_authorization(n: Needs) -> Built | str:
     lines = [
         "    # a plain user (ASSAY_USERNAME) calls an operation above their role",
         call(request, n.ctx, "auth_headers"),
-        f"    assert response.status_code in {REFUSED}, {n.label()} + explain(response)",
+        assert_explained(f"response.status_code in {REFUSED}", n.label()),
     ]
     return Built(lines, "a plain user is refused the operation (401/403/404).", [request])
 
@@ -175,7 +175,7 @@ def stale_resource(n: Needs) -> Built | str:
     read = replace(n.request(get), path_params=dict(delete.path_params))
     lines = [call(delete, n.ctx, "auth_headers"), "    assert response.is_success, explain(response)", ""]
     lines += ["    # the deleted object is gone", call(read, n.ctx, "auth_headers")]
-    lines.append(f"    assert response.status_code in (404, 410), {n.label()} + explain(response)")
+    lines.append(assert_explained("response.status_code in (404, 410)", n.label()))
     return Built(lines, "after the delete succeeds the object answers 404 (or 410).", [delete, read])
 
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assay.agents.evolution.api_suite.pysource import (
+    assert_explained,
     comment,
     docstring,
     identifier,
@@ -143,7 +144,7 @@ def action_lines(
         status = observed_status(finding)
         if finding.category in STATUS_CATEGORIES and status is not None and action.expect.accepts(status):
             label = py_str(f"{finding.id or finding.category}: {comment(finding.title)}; ")
-            lines.append(f"    assert response.status_code != {status}, {label} + explain(response)")
+            lines.append(assert_explained(f"response.status_code != {status}", label))
     wants_schema = action.expect.validate_schema or any(f.category == "response_schema" for f in faults)
     schemas = response_schemas(action, ctx.api) if wants_schema else {}
     if schemas:
