@@ -141,3 +141,23 @@ def test_tier2_heals_a_renamed_button_but_never_a_changed_behaviour(
             and result.healed[0].new == 'page.get_by_role("button", name="Keep draft", exact=True)'
         )
         assert result.healed[0].confidence >= 0.75
+
+
+def _valid_sign_in(ui: Ui) -> Scenario:
+    return next(s for s in ui.scenarios if s.title == "Sign in with valid credentials")
+
+
+def test_ui_steps_type_the_runs_login_never_the_process_environment(
+    ui: Ui, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A server started with a valid login in its environment: no workflow may sign in with it.
+    monkeypatch.setenv("ASSAY_USERNAME", CREDS.username)
+    monkeypatch.setenv("ASSAY_PASSWORD", CREDS.password)
+    scenario = _valid_sign_in(ui)
+    (without,) = asyncio.run(run_ui_scenarios([scenario], ui.base_url))
+    assert without.run.status == "blocked" and "ASSAY_USERNAME" in (without.run.blocked_by or "")
+    wrong = Credentials(CREDS.username, "not-the-password")
+    (other,) = asyncio.run(run_ui_scenarios([scenario], ui.base_url, credentials=wrong))
+    assert other.run.status == "failed"  # the workflow's own (wrong) password was typed
+    (own,) = asyncio.run(run_ui_scenarios([scenario], ui.base_url, credentials=CREDS))
+    assert own.run.status == "passed"
