@@ -13,7 +13,7 @@ from assay.adapters.store import SqlStore, make_engine, migrate
 from assay.domain.errors import SafetyError
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
 from assay.domain.ports import HttpTransport
-from assay.domain.target import MailServer, Target
+from assay.domain.target import Target
 from assay.domain.target_policy import TargetPolicy
 from assay.domain.workflow import PipelineFn, TransportFactory
 from assay.services.workflows import WorkflowService
@@ -73,7 +73,7 @@ def build_service(
         policy=policy or TargetPolicy(tuple(settings.allowed_targets), settings.allow_metadata_targets),
         realtime_execution=settings.enable_analysis_realtime_execution,
         cancel_grace_seconds=settings.cancel_grace_seconds,
-        mail_server=MailServer(settings.imap_host, settings.imap_port, settings.imap_ssl),
+        mail_server=settings.mail_server(),
     )
     service.recover()
     return service
