@@ -182,7 +182,9 @@ def test_generated_suite_signs_in_with_both_second_factors(
     mail_env |= {"ASSAY_IMAP_PORT": str(imap.port), "ASSAY_IMAP_SSL": "0", "ASSAY_TOTP_SECRET": ""}
     outcome = _run_suite(tmp_path / "mail", email_app.base_url, "email", mail_env)
     assert outcome.startswith("passed"), outcome
-    assert (tmp_path / "mail" / "otp_support.py").is_file()
+    assert (tmp_path / "mail" / "otp_support.py").is_file() and (
+        tmp_path / "mail" / "mail_support.py"
+    ).is_file()
     totp_env = {"ASSAY_TOTP_SECRET": totp_app.state.totp_secret, "ASSAY_MAIL_LOGIN": ""}
     outcome = _run_suite(tmp_path / "totp", totp_app.base_url, "totp", totp_env)
     assert outcome.startswith("passed"), outcome

@@ -174,7 +174,7 @@ def test_the_generated_ui_suite_is_ruff_clean(tmp_path: Path, second_factor: str
         pytest.skip("ruff is not installed")
     for name, text in _suite(second_factor).items():
         (tmp_path / name).write_text(text)
-    ours = ["conftest.py", "test_ui.py"]  # otp_support.py is a verbatim copy of assay's module
+    ours = ["conftest.py", "test_ui.py"]  # otp_support.py, mail_support.py: verbatim copies of assay modules
     check = subprocess.run([ruff, "check", *ours], cwd=tmp_path, capture_output=True, text=True)
     assert check.returncode == 0, check.stdout
     # The fixtures are formatted as ruff would; the test bodies are assay's step lines as they are.

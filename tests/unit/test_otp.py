@@ -10,17 +10,17 @@ from pathlib import Path
 import pyotp
 import pytest
 
+from assay.adapters import mail
+from assay.adapters.mail import Mailbox, imap_host_for, message_text
 from assay.agents.evolution.ui_suite import build_ui_suite
 from assay.agents.observation.web import otp_support
 from assay.agents.observation.web.otp import totp_code
 from assay.agents.observation.web.otp_support import (
-    Mailbox,
     extract_code,
-    imap_host_for,
     is_otp_field,
-    message_text,
     otp_field_index,
     totp_now,
+    wait_for_code,
 )
 from assay.api.mapping import credentials
 from assay.api.schemas import GmailCredentials, LoginCredentials
@@ -206,4 +206,14 @@ def test_generated_suite_carries_the_otp_helper_only_when_a_code_was_asked() -> 
     assert 'SECOND_FACTOR = "email"' in conftest and "ASSAY_TOTP_SECRET" in conftest
     assert "ASSAY_MAIL_LOGIN" in conftest and "import assay" not in conftest
     compile(conftest, "conftest.py", "exec")
-    assert "import assay" not in files["otp_support.py"] and "from assay" not in files["otp_support.py"]
+    assert files["mail_support.py"] == Path(mail.__file__).read_text(encoding="utf-8")
+    for name in ("otp_support.py", "mail_support.py"):  # they run where assay is not installed
+        compile(files[name], name, "exec")
+        assert "import assay" not in files[name]
+        assert all(line.startswith("    ") for line in files[name].splitlines() if "from assay" in line)
+
+
+def test_the_code_is_the_newest_new_mail_that_has_one() -> None:
+    reads = [[], ["Hello", "Your code is 246810", "Your code is 111111"]]
+    assert wait_for_code(lambda: reads.pop(0), timeout=5, poll=0.01) == "246810"
+    assert wait_for_code(lambda: ["no digits here"], timeout=0.05, poll=0.01) is None

@@ -17,6 +17,7 @@ from assay.adapters.browser.containment import Containment, contained_context
 from assay.agents.observation.web.otp import MailboxError, mark_mailbox, pass_second_factor
 from assay.agents.observation.web.probes import settle
 from assay.domain.action_safety import origin_of
+from assay.domain.ports import CodeMailbox
 from assay.domain.target import Credentials
 from assay.pages.form_facts import SUBMIT_SELECTOR
 from assay.pages.overlays import click_through, dismiss_overlays
@@ -65,14 +66,18 @@ async def _same_origin_link(page: Page, link: Locator) -> bool:
 
 
 async def sign_in(
-    browser: Browser, url: str, credentials: Credentials, containment: Containment | None = None
+    browser: Browser,
+    url: str,
+    credentials: Credentials,
+    containment: Containment | None = None,
+    mailbox: CodeMailbox | None = None,
 ) -> LoginOutcome:
     """Fill the first login form reachable from ``url`` and submit it, then a one-time code when
     the next page asks for one (see :mod:`assay.agents.observation.web.otp`); the session on success."""
     context = await contained_context(browser, containment or Containment(url))
     page = await context.new_page()
     try:
-        return await _sign_in(page, url, credentials)
+        return await _sign_in(page, url, credentials, mailbox)
     except Exception as exc:  # a timeout or a swallowed click: the crawl goes on signed out
         why = f"{type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0][:160]}"
         return LoginOutcome(False, f"signing in from {url} failed ({why}); the pages are crawled signed out",
@@ -81,7 +86,9 @@ async def sign_in(
         await context.close()
 
 
-async def _sign_in(page: Page, url: str, credentials: Credentials) -> LoginOutcome:
+async def _sign_in(
+    page: Page, url: str, credentials: Credentials, mailbox: CodeMailbox | None
+) -> LoginOutcome:
     dismissed: list[str] = []
     if not await find_login_page(page, url, dismissed):
         return LoginOutcome(False, f"no login form found at {url} or behind a 'Log in' link")
@@ -92,13 +99,13 @@ async def _sign_in(page: Page, url: str, credentials: Credentials) -> LoginOutco
         note = f"signing in at {login_path} refused: {refusal}; the pages are crawled signed out"
         return LoginOutcome(False, note, login_path, failure=refusal)
     try:
-        mark = await mark_mailbox(credentials)
+        mark = await mark_mailbox(credentials, mailbox)
     except MailboxError as exc:
         return LoginOutcome(False, f"signing in at {login_path} not tried: {exc}", login_path)
     dismissed += await _submit_password(page, password, credentials)
     if await page.locator("input[type=password]:visible").count():
         return LoginOutcome(False, f"signing in at {login_path} failed: the login form is still shown")
-    factor = await pass_second_factor(page, credentials, mark)
+    factor = await pass_second_factor(page, credentials, mark, mailbox)
     if not factor.passed:
         return LoginOutcome(False, f"signing in at {login_path} failed: {factor.note}", login_path)
     state = await page.context.storage_state()
