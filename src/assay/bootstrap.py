@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from assay.domain.errors import SafetyError
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
 from assay.domain.ports import HttpTransport
-from assay.domain.target import MailServer, Target
+from assay.domain.target import Target
 from assay.domain.target_policy import TargetPolicy
 from assay.domain.workflow import PipelineFn, TransportFactory
 from assay.services.drive import PipelineDeps, default_pipeline
@@ -56,8 +56,9 @@ def default_transport(target: Target) -> AbstractAsyncContextManager[HttpTranspo
 def real_pipeline() -> PipelineFn:
     """The four agents, handed the real browser (Chromium under Playwright)."""
     from assay.adapters.browser.chromium import Chromium
+    from assay.adapters.mail import ImapMailbox
 
-    return default_pipeline(Chromium())
+    return default_pipeline(Chromium(mailbox=ImapMailbox()))
 
 
 def _spec_host(target: Target) -> tuple[str, ...]:
@@ -99,7 +100,7 @@ def build_service(
         policy=policy or TargetPolicy(tuple(settings.allowed_targets), settings.allow_metadata_targets),
         realtime_execution=settings.enable_analysis_realtime_execution,
         cancel_grace_seconds=settings.cancel_grace_seconds,
-        mail_server=MailServer(settings.imap_host, settings.imap_port, settings.imap_ssl),
+        mail_server=settings.mail_server(),
     )
     service.recover()
     return service

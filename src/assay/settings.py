@@ -1,4 +1,8 @@
-"""Server settings: the one place environment variables are read (prefix ``ASSAY_``).
+"""Settings: the one place environment variables are read (prefix ``ASSAY_``).
+
+:class:`Settings` is the server's (built only in ``assay.bootstrap``), :class:`CliSettings` what
+``assay run`` reads (built only by ``assay.cli.main.cli_settings``); both take the IMAP server of
+:class:`ImapSettings`. The generated suites read their own environment when they run.
 
 ``ENABLE_ANALYSIS_REALTIME_EXECUTION`` keeps the unprefixed name the API spec gives it;
 ``ASSAY_ENABLE_ANALYSIS_REALTIME_EXECUTION`` works too. List settings take a JSON array or
@@ -13,10 +17,59 @@ from typing import Annotated
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from assay.domain.target import MailServer
+
 DEFAULT_DATA_DIR = Path(".assay")
 
 
-class Settings(BaseSettings):
+class ImapSettings(BaseSettings):
+    """The IMAP server for a mailbox given without one, for the server and the CLI alike."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSAY_", extra="ignore")
+
+    imap_host: str = Field(
+        default="",
+        description="IMAP server for the mailbox given as gmail_credentials (one-time login codes); "
+        "empty: from the address (gmail.com: imap.gmail.com). Contacted only when a mailbox is given.",
+    )
+    imap_port: int = Field(default=0, description="IMAP port; 0: 993 over SSL, 143 without.")
+    imap_ssl: bool = Field(default=True, description="IMAP over SSL (ASSAY_IMAP_SSL=0: plain, for tests).")
+
+    def mail_server(self) -> MailServer:
+        return MailServer(self.imap_host, self.imap_port, self.imap_ssl)
+
+
+class CliSettings(ImapSettings):
+    """What ``assay run`` takes from its environment, so secrets stay out of the shell history.
+
+    No ``.env`` file (the CLI never read one); an empty variable counts as unset.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="ASSAY_", extra="ignore", env_ignore_empty=True)
+
+    login: str = Field(
+        default="", description="USER:PASSWORD or ROLE=USER:PASSWORD when --login is not given."
+    )
+    username: str = Field(default="", description="The login's user when neither --login nor ASSAY_LOGIN is.")
+    password: str = Field(default="", description="ASSAY_USERNAME's password.")
+    mail_login: str = Field(default="", description="EMAIL:APP_PASSWORD when --mail-login is not given.")
+    totp_secret: str = Field(default="", description="Base32 TOTP secret when --totp-secret is not given.")
+
+
+class BrowserSettings(BaseSettings):
+    """Where the Chromium is, for every browser assay launches (read when one is looked for)."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSAY_", extra="ignore")
+
+    chromium_path: str = Field(default="", description="A Chromium executable; empty: Debian's, or PATH's.")
+    playwright_browsers_path: Path = Field(
+        default_factory=lambda: Path.home() / ".cache" / "ms-playwright",
+        validation_alias="PLAYWRIGHT_BROWSERS_PATH",
+        description="Where `playwright install chromium` put its browser (Playwright's own variable).",
+    )
+
+
+class Settings(ImapSettings):
     """Everything the server can be told; built only in ``assay.bootstrap``."""
 
     model_config = SettingsConfigDict(env_prefix="ASSAY_", env_file=".env", extra="ignore")
@@ -45,13 +98,6 @@ class Settings(BaseSettings):
         default_factory=list, description="When set, every /api/v2 call needs X-API-Key or a Bearer key."
     )
     run_migrations: bool = Field(default=True, description="Upgrade the database schema at start.")
-    imap_host: str = Field(
-        default="",
-        description="IMAP server for the mailbox given as gmail_credentials (one-time login codes); "
-        "empty: from the address (gmail.com: imap.gmail.com). Contacted only when a mailbox is given.",
-    )
-    imap_port: int = Field(default=0, description="IMAP port; 0: 993 over SSL, 143 without.")
-    imap_ssl: bool = Field(default=True, description="IMAP over SSL (ASSAY_IMAP_SSL=0: plain, for tests).")
     cancel_grace_seconds: float = Field(
         default=5.0, description="How long a cancelled workflow may take to stop at its next step."
     )

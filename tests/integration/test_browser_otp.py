@@ -27,6 +27,7 @@ from tests.apps.otp_webapp import PASSWORD, USER, OtpAppState, create_otp_app
 
 from assay.adapters.browser.chromium import Chromium, ContainedBrowser
 from assay.adapters.browser.launcher import browser_available, launch
+from assay.adapters.mail import ImapMailbox
 from assay.agents.evolution.ui_suite import build_ui_suite
 from assay.agents.observation.web.crawler import CrawlConfig, crawl
 from assay.domain.scenarios import Scenario, UiStep
@@ -94,7 +95,7 @@ def test_email_code_read_over_imap_reaches_the_protected_page(email_app: App, im
         crawl(
             email_app.base_url + "/",
             CrawlConfig(depth=2, contexts=1, credentials=credentials, budget_seconds=GENEROUS),
-            Chromium(),
+            Chromium(mailbox=ImapMailbox()),
         )
     )
     assert result.login is not None and result.login.signed_in, result.login
@@ -124,7 +125,7 @@ async def _sign_in_all(base_urls: list[str], logins: list[Credentials]) -> list[
     async with async_playwright() as playwright:
         browser = await launch(playwright)  # no target: each sign-in goes to a different app
         try:
-            session = ContainedBrowser(browser)
+            session = ContainedBrowser(browser, ImapMailbox())
             return [await sign_in(session, url, c) for url, c in zip(base_urls, logins, strict=True)]
         finally:
             await browser.close()
@@ -186,7 +187,9 @@ def test_generated_suite_signs_in_with_both_second_factors(
     mail_env |= {"ASSAY_IMAP_PORT": str(imap.port), "ASSAY_IMAP_SSL": "0", "ASSAY_TOTP_SECRET": ""}
     outcome = _run_suite(tmp_path / "mail", email_app.base_url, "email", mail_env)
     assert outcome.startswith("passed"), outcome
-    assert (tmp_path / "mail" / "otp_support.py").is_file()
+    assert (tmp_path / "mail" / "otp_support.py").is_file() and (
+        tmp_path / "mail" / "mail_support.py"
+    ).is_file()
     totp_env = {"ASSAY_TOTP_SECRET": totp_app.state.totp_secret, "ASSAY_MAIL_LOGIN": ""}
     outcome = _run_suite(tmp_path / "totp", totp_app.base_url, "totp", totp_env)
     assert outcome.startswith("passed"), outcome

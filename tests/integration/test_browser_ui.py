@@ -167,3 +167,23 @@ def test_analysis_tells_each_ui_scenario_as_one_scenario_executed(ui: Ui) -> Non
     for event in told:
         assert event.kind == "ui" and event.name == titles[event.scenario_id]
         assert event.status == runs[event.scenario_id].status
+
+
+def _valid_sign_in(ui: Ui) -> Scenario:
+    return next(s for s in ui.scenarios if s.title == "Sign in with valid credentials")
+
+
+def test_ui_steps_type_the_runs_login_never_the_process_environment(
+    ui: Ui, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A server started with a valid login in its environment: no workflow may sign in with it.
+    monkeypatch.setenv("ASSAY_USERNAME", CREDS.username)
+    monkeypatch.setenv("ASSAY_PASSWORD", CREDS.password)
+    scenario = _valid_sign_in(ui)
+    (without,) = asyncio.run(run_ui_scenarios([scenario], ui.base_url, Chromium()))
+    assert without.run.status == "blocked" and "ASSAY_USERNAME" in (without.run.blocked_by or "")
+    wrong = Credentials(CREDS.username, "not-the-password")
+    (other,) = asyncio.run(run_ui_scenarios([scenario], ui.base_url, Chromium(), credentials=wrong))
+    assert other.run.status == "failed"  # the workflow's own (wrong) password was typed
+    (own,) = asyncio.run(run_ui_scenarios([scenario], ui.base_url, Chromium(), credentials=CREDS))
+    assert own.run.status == "passed"

@@ -10,24 +10,25 @@ from pathlib import Path
 import pyotp
 import pytest
 
+from assay.adapters import mail
+from assay.adapters.mail import Mailbox, imap_host_for, message_text
 from assay.agents.evolution.ui_suite import build_ui_suite
 from assay.api.mapping import credentials
 from assay.api.schemas import GmailCredentials, LoginCredentials
-from assay.cli.main import with_second_factor
+from assay.cli.main import cli_settings, with_second_factor
 from assay.domain.errors import UsageError
 from assay.domain.scenarios import Scenario, UiStep
 from assay.domain.target import Credentials, MailAccount, MailServer
 from assay.pages import otp_support
 from assay.pages.otp import totp_code
 from assay.pages.otp_support import (
-    Mailbox,
     extract_code,
-    imap_host_for,
     is_otp_field,
-    message_text,
     otp_field_index,
     totp_now,
+    wait_for_code,
 )
+from assay.settings import Settings
 
 
 @pytest.mark.parametrize(
@@ -153,23 +154,34 @@ def test_cli_mail_login_and_totp_secret_complete_the_first_login(monkeypatch: py
     ):
         monkeypatch.delenv(name, raising=False)
     logins = (Credentials("alice", "pw"), Credentials("bob", "pw2"))
-    assert with_second_factor(logins, None, None) == logins
+    assert with_second_factor(logins, None, None, cli_settings()) == logins
     monkeypatch.setenv("ASSAY_IMAP_HOST", "127.0.0.1")
     monkeypatch.setenv("ASSAY_IMAP_PORT", "1143")
     monkeypatch.setenv("ASSAY_IMAP_SSL", "0")
-    first, second = with_second_factor(logins, "me@shop.test:app:pass", "JBSWY3DPEHPK3PXP")
+    first, second = with_second_factor(logins, "me@shop.test:app:pass", "JBSWY3DPEHPK3PXP", cli_settings())
     assert first.mail == MailAccount("me@shop.test", "app:pass", "127.0.0.1", 1143, False)
     assert first.totp_secret == "JBSWY3DPEHPK3PXP" and second == logins[1]
     monkeypatch.setenv("ASSAY_MAIL_LOGIN", "env@shop.test:pw")
-    assert with_second_factor(logins, None, None)[0].mail == MailAccount(
+    assert with_second_factor(logins, None, None, cli_settings())[0].mail == MailAccount(
         "env@shop.test", "pw", "127.0.0.1", 1143, False
     )
     with pytest.raises(UsageError, match="give --login"):
-        with_second_factor((), None, None)
+        with_second_factor((), None, None, cli_settings())
     with pytest.raises(UsageError, match="EMAIL:APP_PASSWORD"):
-        with_second_factor(logins, "not-an-address", None)
+        with_second_factor(logins, "not-an-address", None, cli_settings())
     with pytest.raises(UsageError, match="base32"):
-        with_second_factor(logins, None, "not base32 !")
+        with_second_factor(logins, None, "not base32 !", cli_settings())
+    monkeypatch.setenv("ASSAY_IMAP_PORT", "imap")
+    with pytest.raises(UsageError, match="ASSAY_IMAP_PORT"):
+        cli_settings()
+
+
+def test_the_cli_and_the_server_read_the_imap_server_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSAY_IMAP_HOST", "mail.test")
+    monkeypatch.setenv("ASSAY_IMAP_PORT", "1143")
+    monkeypatch.setenv("ASSAY_IMAP_SSL", "off")
+    server = Settings(database_url="sqlite://", run_migrations=False).mail_server()
+    assert cli_settings().mail_server() == server == MailServer("mail.test", 1143, ssl=False)
 
 
 def test_api_gmail_credentials_become_the_logins_mailbox() -> None:
@@ -194,4 +206,14 @@ def test_generated_suite_carries_the_otp_helper_only_when_a_code_was_asked() -> 
     assert 'SECOND_FACTOR = "email"' in conftest and "ASSAY_TOTP_SECRET" in conftest
     assert "ASSAY_MAIL_LOGIN" in conftest and "import assay" not in conftest
     compile(conftest, "conftest.py", "exec")
-    assert "import assay" not in files["otp_support.py"] and "from assay" not in files["otp_support.py"]
+    assert files["mail_support.py"] == Path(mail.__file__).read_text(encoding="utf-8")
+    for name in ("otp_support.py", "mail_support.py"):  # they run where assay is not installed
+        compile(files[name], name, "exec")
+        assert "import assay" not in files[name]
+        assert all(line.startswith("    ") for line in files[name].splitlines() if "from assay" in line)
+
+
+def test_the_code_is_the_newest_new_mail_that_has_one() -> None:
+    reads = [[], ["Hello", "Your code is 246810", "Your code is 111111"]]
+    assert wait_for_code(lambda: reads.pop(0), timeout=5, poll=0.01) == "246810"
+    assert wait_for_code(lambda: ["no digits here"], timeout=0.05, poll=0.01) is None

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import json
 import shlex
+from urllib.parse import quote, quote_plus
 
 from assay.domain.exchanges import Exchange, RecordedRequest, RecordedResponse
 from assay.domain.json import JsonObject, dig
 from assay.domain.redaction import (
     BODY_LIMIT,
+    MASK,
     curl_command,
     evidence_of,
     redact_headers,
     redact_json,
+    redact_secrets,
+    redact_strings,
     redact_text,
     redact_url,
 )
@@ -138,3 +142,14 @@ def test_evidence_of_is_redacted_and_truncated() -> None:
     assert evidence["elapsed_seconds"] == 0.25
     dropped = Exchange(request=RecordedRequest("GET", "http://h/x"), response=None, error="connection reset")
     assert evidence_of(dropped, [])["error"] == "connection reset"
+
+
+def test_one_redaction_for_every_output_reports_included() -> None:
+    secret = 'pa"ss w/rd'
+    forms = [secret, json.dumps(secret)[1:-1], quote(secret, safe=""), quote_plus(secret)]
+    assert all(MASK in redact_text(f"x {form} y", [secret]) for form in forms)
+    # A finished report masks even a short password; evidence leaves "ab" of "about" alone.
+    assert redact_secrets("pw: pw1", ["pw"]) == "***: ***1" and "ab" in redact_text("about", ["ab"])
+    document: JsonObject = {"s3cret-key": ["token s3cret-key"], "n": 1}
+    assert redact_strings(document, ["s3cret-key"], redact_secrets) == {"***": ["token ***"], "n": 1}
+    assert redact_strings({"auth": "Bearer abcdefghijkl"}, []) == {"auth": "Bearer ***"}

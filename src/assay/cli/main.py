@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from urllib.parse import urlsplit
 
 import typer
@@ -19,6 +18,9 @@ from assay.domain.findings import SEVERITY_ORDER
 from assay.domain.run import RunResult
 from assay.domain.target import Credentials, MailAccount, Target
 from assay.domain.verdict import is_inconclusive
+
+if TYPE_CHECKING:  # pydantic-settings is imported only when a run reads its environment
+    from assay.settings import CliSettings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Automated QA for web apps and HTTP APIs.")
 err = Console(stderr=True)
@@ -39,43 +41,51 @@ def parse_login(value: str) -> Credentials:
     return Credentials(username=user, password=password, role=role or "user")
 
 
-def credentials_from(logins: list[str]) -> tuple[Credentials, ...]:
+def cli_settings() -> CliSettings:
+    """The one read of the CLI's environment (ASSAY_LOGIN, ASSAY_MAIL_LOGIN, ASSAY_IMAP_*, ...)."""
+    from pydantic import ValidationError
+
+    from assay.settings import CliSettings
+
+    try:
+        return CliSettings()
+    except ValidationError as exc:
+        names = ", ".join(f"ASSAY_{str(e['loc'][0]).upper()}" for e in exc.errors() if e["loc"])
+        raise UsageError(f"{names or 'an ASSAY_ variable'}: not a valid value") from exc
+
+
+def credentials_from(logins: list[str], env: CliSettings) -> tuple[Credentials, ...]:
     """Command-line logins, else ASSAY_LOGIN / ASSAY_USERNAME+ASSAY_PASSWORD (kept out of shell history)."""
     found = [parse_login(v) for v in logins]
-    if not found and os.environ.get("ASSAY_LOGIN"):
-        found.append(parse_login(os.environ["ASSAY_LOGIN"]))
-    if not found and os.environ.get("ASSAY_USERNAME"):
-        found.append(Credentials(os.environ["ASSAY_USERNAME"], os.environ.get("ASSAY_PASSWORD", "")))
+    if not found and env.login:
+        found.append(parse_login(env.login))
+    if not found and env.username:
+        found.append(Credentials(env.username, env.password))
     return tuple(found)
 
 
-def parse_mail_login(value: str) -> MailAccount:
+def parse_mail_login(value: str, env: CliSettings) -> MailAccount:
     """``EMAIL:APP_PASSWORD``; the IMAP server from ASSAY_IMAP_HOST / _PORT / _SSL, else the domain's."""
     address, sep, password = value.partition(":")
     if not sep or "@" not in address:
         raise UsageError("--mail-login takes EMAIL:APP_PASSWORD (e.g. a Gmail app password)")
-    ssl = os.environ.get("ASSAY_IMAP_SSL", "1").strip().lower() not in {"0", "false", "no", "off"}
-    try:
-        port = int(os.environ.get("ASSAY_IMAP_PORT") or 0)
-    except ValueError as exc:
-        raise UsageError("ASSAY_IMAP_PORT must be a port number") from exc
-    return MailAccount(address, password, os.environ.get("ASSAY_IMAP_HOST", ""), port, ssl)
+    return env.mail_server().serve_mail(MailAccount(address, password))
 
 
 def with_second_factor(
-    found: tuple[Credentials, ...], mail_login: str | None, totp_secret: str | None
+    found: tuple[Credentials, ...], mail_login: str | None, totp_secret: str | None, env: CliSettings
 ) -> tuple[Credentials, ...]:
     """The first login with its second step's sources: --mail-login / ASSAY_MAIL_LOGIN (a mailbox
     receiving one-time codes) and --totp-secret / ASSAY_TOTP_SECRET."""
-    mail_value = mail_login or os.environ.get("ASSAY_MAIL_LOGIN", "")
-    secret = totp_secret or os.environ.get("ASSAY_TOTP_SECRET", "")
+    mail_value = mail_login or env.mail_login
+    secret = totp_secret or env.totp_secret
     if not mail_value and not secret:
         return found
     if not found:
         raise UsageError("--mail-login and --totp-secret complete a login: give --login too")
     if secret:
         _check_totp(secret)
-    mail = parse_mail_login(mail_value) if mail_value else None
+    mail = parse_mail_login(mail_value, env) if mail_value else None
     return (replace(found[0], totp_secret=secret or None, mail=mail), *found[1:])
 
 
@@ -154,8 +164,9 @@ def run(
 ) -> None:
     """Observe URL, write scenarios, analyse and execute them, generate a pytest suite and a report."""
     try:
+        env = cli_settings()
         logins = with_second_factor(
-            credentials_from(login or []) + wfc_credentials(auth_wfc), mail_login, totp_secret
+            credentials_from(login or [], env) + wfc_credentials(auth_wfc), mail_login, totp_secret, env
         )
         target = Target(
             base_url=check_url(url), spec_location=spec, credentials=logins, instruction=instruction,

@@ -6,6 +6,7 @@ from contextlib import AbstractAsyncContextManager
 from typing import Protocol, runtime_checkable
 
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
+from assay.domain.target import MailAccount
 
 
 class HttpTransport(Protocol):
@@ -37,3 +38,19 @@ class CancelToken(Protocol):
 
     @property
     def cancelled(self) -> bool: ...
+
+
+class CodeMailbox(Protocol):
+    """The mailbox a login's one-time codes arrive in (IMAP: ``assay.adapters.mail.ImapMailbox``).
+
+    Both calls block (run them in a thread) and raise OSError when the mailbox cannot be reached
+    or refuses the login.
+    """
+
+    def mark(self, account: MailAccount) -> int:
+        """Where the mailbox ends now: mails from this mark on arrived later."""
+        ...
+
+    def texts_since(self, account: MailAccount, mark: int) -> list[str]:
+        """Subject and text of the mails from ``mark`` on, newest first."""
+        ...

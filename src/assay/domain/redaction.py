@@ -94,19 +94,32 @@ def is_sensitive_header(name: str) -> bool:
     return lower in _SENSITIVE_HEADERS or any(part in lower for part in _SENSITIVE_HEADER_PARTS)
 
 
-def _usable(secrets: Iterable[str]) -> list[str]:
+def _usable(secrets: Iterable[str], min_length: int) -> list[str]:
     # Longest first, so a secret that contains another is masked whole.
-    unique = {s for s in secrets if len(s) >= _MIN_SECRET_LENGTH}
+    unique = {s for s in secrets if s and len(s) >= min_length}
     return sorted(unique, key=len, reverse=True)
 
 
-def _replace_secrets(text: str, secrets: Sequence[str], mask: Callable[[str], str]) -> str:
-    for secret in _usable(secrets):
-        # URL- and form-encoded copies of a secret leak just as well (query strings, form bodies).
-        for form in {secret, quote(secret, safe=""), quote_plus(secret)}:
+def _forms(secret: str) -> set[str]:
+    """The ways a secret appears in text: raw, URL- and form-encoded (query strings, form
+    bodies), JSON-escaped (a body or a JSON document)."""
+    return {secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1]}
+
+
+def _replace_secrets(
+    text: str, secrets: Sequence[str], mask: Callable[[str], str], min_length: int = _MIN_SECRET_LENGTH
+) -> str:
+    for secret in _usable(secrets, min_length):
+        for form in _forms(secret):
             if form in text:
                 text = text.replace(form, mask(secret))
     return text
+
+
+def redact_secrets(text: str, secrets: Sequence[str]) -> str:
+    """``text`` with every known secret, however short, replaced by ``***``: for a finished
+    document (a report), where a short password is still the user's password."""
+    return _replace_secrets(text, secrets, lambda _s: MASK, min_length=1)
 
 
 def redact_text(text: str, secrets: Sequence[str]) -> str:
@@ -115,6 +128,20 @@ def redact_text(text: str, secrets: Sequence[str]) -> str:
     # Tokens minted at login are not in ``secrets``; their shape gives them away.
     text = _BEARER_RE.sub(lambda m: f"{m.group(1)} {MASK}", text)
     return _JWT_RE.sub(MASK, text)
+
+
+def redact_strings(
+    value: Json, secrets: Sequence[str], redact: Callable[[str, Sequence[str]], str] = redact_text
+) -> Json:
+    """Every string of a JSON value, keys included, through ``redact`` (field names are not judged:
+    :func:`redact_json` masks credential fields whatever their value)."""
+    if isinstance(value, str):
+        return redact(value, secrets)
+    if isinstance(value, list):
+        return [redact_strings(item, secrets, redact) for item in value]
+    if isinstance(value, dict):
+        return {redact(k, secrets): redact_strings(v, secrets, redact) for k, v in value.items()}
+    return value
 
 
 def _mask_credential(value: str, mask: str) -> str:

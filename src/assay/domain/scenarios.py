@@ -108,7 +108,8 @@ class UiStep:
     name="Save")``); ``fingerprint`` describes the element so a moved one can be found again
     (role, name, text, attributes, neighbours). ``value`` is what to type or select, the URL
     path for ``goto``, or the expected text / status for an assertion. ``${env:NAME}`` in a
-    value is read from the environment (credentials).
+    value is a credential: assay fills it from the run's own login (never its process
+    environment); the generated suite reads it from the environment it runs in.
     """
 
     action: UiActionKind

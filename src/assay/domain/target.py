@@ -53,9 +53,16 @@ class MailServer:
     def serve(self, credentials: Credentials) -> Credentials:
         """``credentials`` with its mailbox on this server, unless the mailbox names its own host."""
         mail = credentials.mail
-        if mail is None or mail.host or not (self.host or self.port or not self.ssl):
+        if mail is None:
             return credentials
-        return replace(credentials, mail=replace(mail, host=self.host, port=self.port, ssl=self.ssl))
+        served = self.serve_mail(mail)
+        return credentials if served is mail else replace(credentials, mail=served)
+
+    def serve_mail(self, mail: MailAccount) -> MailAccount:
+        """``mail`` on this server, unless it names its own host or no server is configured."""
+        if mail.host or not (self.host or self.port or not self.ssl):
+            return mail
+        return replace(mail, host=self.host, port=self.port, ssl=self.ssl)
 
 
 @dataclass(frozen=True)

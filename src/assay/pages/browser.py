@@ -13,11 +13,17 @@ from typing import Protocol
 
 from playwright.async_api import BrowserContext, StorageState
 
+from assay.domain.ports import CodeMailbox
 from assay.pages.containment import Containment
 
 
 class BrowserSession(Protocol):
-    """One launched browser, kept on one target's host."""
+    """One launched browser, kept on one target's host, and how its sign-ins read mailed codes."""
+
+    @property
+    def mailbox(self) -> CodeMailbox | None:
+        """Where a login's one-time codes are read (None: this run reads no mail)."""
+        ...
 
     async def context(
         self, containment: Containment, storage_state: StorageState | None = None

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from playwright.async_api import Locator, Page, StorageState
 
 from assay.domain.action_safety import origin_of
+from assay.domain.ports import CodeMailbox
 from assay.domain.target import Credentials
 from assay.pages.browser import BrowserSession
 from assay.pages.containment import Containment
@@ -66,14 +67,18 @@ async def _same_origin_link(page: Page, link: Locator) -> bool:
 
 
 async def sign_in(
-    session: BrowserSession, url: str, credentials: Credentials, containment: Containment | None = None
+    session: BrowserSession,
+    url: str,
+    credentials: Credentials,
+    containment: Containment | None = None,
+    mailbox: CodeMailbox | None = None,
 ) -> LoginOutcome:
     """Fill the first login form reachable from ``url`` and submit it, then a one-time code when
     the next page asks for one (see :mod:`assay.pages.otp`); the session on success."""
     context = await session.context(containment or Containment(url))
     page = await context.new_page()
     try:
-        return await _sign_in(page, url, credentials)
+        return await _sign_in(page, url, credentials, mailbox or session.mailbox)
     except Exception as exc:  # a timeout or a swallowed click: the crawl goes on signed out
         why = f"{type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0][:160]}"
         return LoginOutcome(False, f"signing in from {url} failed ({why}); the pages are crawled signed out",
@@ -82,7 +87,9 @@ async def sign_in(
         await context.close()
 
 
-async def _sign_in(page: Page, url: str, credentials: Credentials) -> LoginOutcome:
+async def _sign_in(
+    page: Page, url: str, credentials: Credentials, mailbox: CodeMailbox | None
+) -> LoginOutcome:
     dismissed: list[str] = []
     if not await find_login_page(page, url, dismissed):
         return LoginOutcome(False, f"no login form found at {url} or behind a 'Log in' link")
@@ -93,13 +100,13 @@ async def _sign_in(page: Page, url: str, credentials: Credentials) -> LoginOutco
         note = f"signing in at {login_path} refused: {refusal}; the pages are crawled signed out"
         return LoginOutcome(False, note, login_path, failure=refusal)
     try:
-        mark = await mark_mailbox(credentials)
+        mark = await mark_mailbox(credentials, mailbox)
     except MailboxError as exc:
         return LoginOutcome(False, f"signing in at {login_path} not tried: {exc}", login_path)
     dismissed += await _submit_password(page, password, credentials)
     if await page.locator("input[type=password]:visible").count():
         return LoginOutcome(False, f"signing in at {login_path} failed: the login form is still shown")
-    factor = await pass_second_factor(page, credentials, mark)
+    factor = await pass_second_factor(page, credentials, mark, mailbox)
     if not factor.passed:
         return LoginOutcome(False, f"signing in at {login_path} failed: {factor.note}", login_path)
     state = await page.context.storage_state()

@@ -1,26 +1,25 @@
 """A login's second step: after the password, a page asking for a one-time code.
 
 The code comes from the login's TOTP secret (``pyotp``) when one is configured, else from the
-mailbox the user gave (IMAP: :mod:`assay.pages.otp_support`), read only for messages that
-arrived after the login form was submitted. No mailbox is contacted unless the user gave one.
+mailbox the user gave (the ``CodeMailbox`` port; IMAP in :mod:`assay.adapters.mail`), read only
+for messages that arrived after the login form was submitted. No mailbox is contacted unless
+the user gave one.
 """
 
 from __future__ import annotations
 
 import asyncio
-import imaplib
 import time
 from dataclasses import dataclass
 
 import pyotp
 from playwright.async_api import Locator, Page
 
+from assay.domain.ports import CodeMailbox
 from assay.domain.target import Credentials, MailAccount
 from assay.pages.feedback import settle
 from assay.pages.otp_support import (
     FIELD_FACTS_SCRIPT,
-    Mailbox,
-    mailbox_mark,
     otp_field_index,
     totp_now,
     wait_for_code,
@@ -50,17 +49,14 @@ def totp_code(secret: str, interval: int = 30) -> str:
         return totp_now(clean, period=interval)
 
 
-def mailbox_of(account: MailAccount) -> Mailbox:
-    return Mailbox(account.address, account.password, account.host, account.port, account.ssl)
-
-
-async def mark_mailbox(credentials: Credentials) -> int | None:
-    """Before the login is submitted: where the mailbox ends (None: no mailbox, or unreachable)."""
-    if credentials.mail is None or credentials.totp_secret:
+async def mark_mailbox(credentials: Credentials, mailbox: CodeMailbox | None = None) -> int | None:
+    """Before the login is submitted: where the mailbox ends (None: no mailbox given, or no way
+    to read one handed to this run)."""
+    if credentials.mail is None or credentials.totp_secret or mailbox is None:
         return None
     try:
-        return await asyncio.to_thread(mailbox_mark, mailbox_of(credentials.mail))
-    except (OSError, imaplib.IMAP4.error) as exc:
+        return await asyncio.to_thread(mailbox.mark, credentials.mail)
+    except OSError as exc:
         raise MailboxError(f"the mailbox of {credentials.mail.address} cannot be read: {exc}") from exc
 
 
@@ -75,15 +71,17 @@ async def otp_field(page: Page) -> Locator | None:
     return page.locator("input").nth(index) if index is not None else None
 
 
-async def pass_second_factor(page: Page, credentials: Credentials, mark: int | None) -> SecondFactor:
+async def pass_second_factor(
+    page: Page, credentials: Credentials, mark: int | None, mailbox: CodeMailbox | None = None
+) -> SecondFactor:
     """Fill and submit the one-time code when the page asks for one; ``passed`` when it is gone."""
     field = await otp_field(page)
     if field is None:
         return SecondFactor("", True)
     if credentials.totp_secret:
         return await _totp(page, field, credentials.totp_secret)
-    if credentials.mail is not None and mark is not None:
-        return await _email(page, field, credentials.mail, mark)
+    if credentials.mail is not None and mark is not None and mailbox is not None:
+        return await _email(page, field, credentials.mail, mark, mailbox)
     return SecondFactor(
         "", False, "a one-time code is asked, but no TOTP secret (--totp-secret) or mailbox (--mail-login)"
     )
@@ -106,10 +104,15 @@ async def _totp(page: Page, field: Locator, secret: str) -> SecondFactor:
     return SecondFactor("totp", False, "the TOTP code was refused: is the secret the account's?")
 
 
-async def _email(page: Page, field: Locator, account: MailAccount, mark: int) -> SecondFactor:
+async def _email(
+    page: Page, field: Locator, account: MailAccount, mark: int, mailbox: CodeMailbox
+) -> SecondFactor:
+    def read() -> list[str]:
+        return mailbox.texts_since(account, mark)
+
     try:
-        code = await asyncio.to_thread(wait_for_code, mailbox_of(account), mark, MAIL_TIMEOUT)
-    except (OSError, imaplib.IMAP4.error) as exc:
+        code = await asyncio.to_thread(wait_for_code, read, MAIL_TIMEOUT)
+    except OSError as exc:
         return SecondFactor("email", False, f"reading the one-time code from the mailbox failed: {exc}")
     if code is None:
         return SecondFactor(

@@ -1,39 +1,27 @@
-"""One-time codes for a login's second step: TOTP, or a code read from a mailbox over IMAP.
+"""One-time codes for a login's second step: TOTP, or a code found in the mails that arrived.
 
-Standard library only: assay copies this file verbatim into the Playwright suites it generates
-(as ``otp_support.py``), so they sign in the same way without assay installed.
+Standard library only, and no I/O (the mailbox is read by :mod:`assay.adapters.mail`): assay
+copies this file verbatim into the Playwright suites it generates (as ``otp_support.py``), so
+they sign in the same way without assay installed.
 
 - :func:`is_otp_field` tells, from an input's facts (collected in the page by
   :data:`FIELD_FACTS_SCRIPT`), whether it asks for a one-time code.
 - :func:`totp_now` is RFC 6238 (SHA-1, 6 digits, 30 s), as authenticator apps compute it.
-- :func:`mailbox_mark` notes where a mailbox ends before the login is submitted;
-  :func:`wait_for_code` then polls the messages that arrive after it for a 4-8 digit code
-  near a word like "code", "OTP" or "verification" (:func:`extract_code`), for a bounded time.
+- :func:`wait_for_code` polls the texts of the mails that arrived since the login was
+  submitted for a 4-8 digit code near a word like "code", "OTP" or "verification"
+  (:func:`extract_code`), for a bounded time.
 """
 
 from __future__ import annotations
 
 import base64
-import email
 import hashlib
 import hmac
-import html
-import imaplib
 import re
 import struct
 import time
-from dataclasses import dataclass, field
-from email.message import Message
+from collections.abc import Callable, Iterable
 
-IMAP_HOSTS = {
-    "gmail.com": "imap.gmail.com",
-    "googlemail.com": "imap.gmail.com",
-    "outlook.com": "outlook.office365.com",
-    "hotmail.com": "outlook.office365.com",
-    "live.com": "outlook.office365.com",
-    "yahoo.com": "imap.mail.yahoo.com",
-    "icloud.com": "imap.mail.me.com",
-}
 _STRONG = re.compile(r"otp|one[\s_-]?time|2fa|two[\s_-]?factor|mfa|totp|passcode", re.IGNORECASE)
 _WEAK = re.compile(r"code|verif|token|pin\b|security", re.IGNORECASE)
 _NOT_OTP = re.compile(
@@ -119,97 +107,11 @@ def _gap(word: int, start: int, end: int) -> int:
     return start - word if word <= start else word - end + 1
 
 
-def message_text(raw: bytes) -> str:
-    """Subject and text of a mail (HTML turned into text) as one string."""
-    message = email.message_from_bytes(raw)
-    parts = [str(message.get("Subject", ""))]
-    for part in message.walk() if message.is_multipart() else [message]:
-        kind = part.get_content_type()
-        if kind in {"text/plain", "text/html"}:
-            body = _decoded(part)
-            parts.append(_html_text(body) if kind == "text/html" else body)
-    return "\n".join(parts)
-
-
-def _decoded(part: Message) -> str:
-    payload = part.get_payload(decode=True)
-    if not isinstance(payload, bytes):
-        return ""
-    return payload.decode(part.get_content_charset() or "utf-8", errors="replace")
-
-
-def _html_text(body: str) -> str:
-    body = re.sub(r"(?is)<(style|script)\b.*?</\1>", " ", body)
-    return html.unescape(re.sub(r"<[^>]+>", " ", body))
-
-
-@dataclass(frozen=True)
-class Mailbox:
-    """Where the one-time codes arrive. ``host`` empty: from the address's domain (gmail.com:
-    imap.gmail.com); ``port`` 0: 993 over SSL, 143 without."""
-
-    address: str
-    password: str = field(repr=False)
-    host: str = ""
-    port: int = 0
-    ssl: bool = True
-    folder: str = "INBOX"
-
-    @property
-    def server(self) -> tuple[str, int]:
-        return self.host or imap_host_for(self.address), self.port or (993 if self.ssl else 143)
-
-
-def imap_host_for(address: str) -> str:
-    domain = address.rpartition("@")[2].lower()
-    return IMAP_HOSTS.get(domain, f"imap.{domain}")
-
-
-def _connect(box: Mailbox, timeout: float) -> imaplib.IMAP4:
-    host, port = box.server
-    if box.ssl:
-        client: imaplib.IMAP4 = imaplib.IMAP4_SSL(host, port, timeout=timeout)
-    else:
-        client = imaplib.IMAP4(host, port, timeout)
-    client.login(box.address, box.password)
-    return client
-
-
-def mailbox_mark(box: Mailbox, timeout: float = 15.0) -> int:
-    """The UID the next message will get (messages from it on are new); 0 when unknown."""
-    client = _connect(box, timeout)
-    try:
-        typ, data = client.status(box.folder, "(UIDNEXT)")
-        status = data[0] if typ == "OK" and isinstance(data[0], bytes) else b""
-        found = re.search(rb"UIDNEXT (\d+)", status)
-        return int(found.group(1)) if found else 0
-    finally:
-        client.logout()
-
-
-def wait_for_code(box: Mailbox, mark: int, timeout: float = 60.0, poll: float = 2.0) -> str | None:
-    """Poll the messages from UID ``mark`` on, newest first, for a code; None after ``timeout``."""
+def wait_for_code(read: Callable[[], Iterable[str]], timeout: float = 60.0, poll: float = 2.0) -> str | None:
+    """Poll ``read`` (the texts of the new mails, newest first) for a code; None after ``timeout``."""
     deadline = time.monotonic() + timeout
     while True:
-        code = newest_code(box, mark)
+        code = next((c for c in map(extract_code, read()) if c is not None), None)
         if code is not None or time.monotonic() + poll > deadline:
             return code
         time.sleep(poll)
-
-
-def newest_code(box: Mailbox, mark: int, newest: int = 10) -> str | None:
-    """The code in the newest of the (at most ``newest``) messages with a UID from ``mark`` on."""
-    client = _connect(box, 15.0)
-    try:
-        client.select(box.folder, readonly=True)
-        typ, data = client.uid("SEARCH", f"UID {max(mark, 1)}:*")
-        uids = [int(u) for u in (data[0] or b"").split()] if typ == "OK" and data else []
-        for uid in sorted((u for u in uids if u >= mark), reverse=True)[:newest]:
-            typ, fetched = client.uid("FETCH", str(uid), "(BODY.PEEK[])")
-            raw = next((p[1] for p in fetched if isinstance(p, tuple)), b"") if typ == "OK" else b""
-            code = extract_code(message_text(raw)) if raw else None
-            if code is not None:
-                return code
-        return None
-    finally:
-        client.logout()

@@ -7,8 +7,8 @@ from pathlib import Path, PurePosixPath
 
 from assay.domain.codec import to_json
 from assay.domain.json import Json, JsonObject
+from assay.domain.redaction import redact_secrets, redact_strings
 from assay.domain.run import RunResult
-from assay.report.common import redact, redact_json
 from assay.report.findings_doc import findings_document
 from assay.report.gherkin import render_features
 from assay.report.html import render_html
@@ -25,7 +25,7 @@ def _safe_relative(path: str) -> PurePosixPath | None:
 
 
 def _dump(value: Json, secrets: tuple[str, ...]) -> str:
-    return json.dumps(redact_json(value, secrets), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(redact_strings(value, secrets, redact_secrets), indent=2, ensure_ascii=False) + "\n"
 
 
 def analysis_document(run: RunResult) -> JsonObject:
@@ -78,6 +78,6 @@ def write_artifacts(run: RunResult, out_dir: Path) -> list[Path]:
             continue
         path = out_dir.joinpath(*relative.parts)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(redact(text, run.secrets), encoding="utf-8")
+        path.write_text(redact_secrets(text, run.secrets), encoding="utf-8")
         written.append(path)
     return written

@@ -1,46 +1,17 @@
-"""What every report shares: secret redaction, scenario tallies, finding counts."""
+"""What every report shares: scenario tallies, finding counts (redaction: assay.domain.redaction)."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from assay.domain.analysis import ScenarioRun
 from assay.domain.findings import SEVERITY_ORDER, Finding
-from assay.domain.json import Json, dig
+from assay.domain.json import dig
 from assay.domain.run import RunResult
 
-REDACTED = "***"
 SEVERITIES = ("critical", "high", "medium", "low", "info")
-
-
-def _forms(secret: str) -> list[str]:
-    """The ways a secret can appear in text: raw, JSON-escaped, URL-encoded."""
-    return list(dict.fromkeys([secret, json.dumps(secret)[1:-1], quote(secret, safe="")]))
-
-
-def redact(text: str, secrets: Sequence[str]) -> str:
-    """``text`` with every secret (longest first) replaced by ``***``."""
-    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
-        for form in _forms(secret):
-            text = text.replace(form, REDACTED)
-    return text
-
-
-def redact_json(value: Json, secrets: Sequence[str]) -> Json:
-    """Every string (keys too) of a JSON value redacted."""
-    if not secrets:
-        return value
-    if isinstance(value, str):
-        return redact(value, secrets)
-    if isinstance(value, list):
-        return [redact_json(item, secrets) for item in value]
-    if isinstance(value, dict):
-        return {redact(k, secrets): redact_json(v, secrets) for k, v in value.items()}
-    return value
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from assay import __version__
 from assay.domain.findings import Finding, default_proof
 from assay.domain.json import Json, JsonObject
+from assay.domain.redaction import redact_secrets, redact_strings
 from assay.domain.run import RunResult
 from assay.domain.verdict import incomplete_reasons
-from assay.report.common import category_counts, redact_json, requests_sent, severity_counts, tally
+from assay.report.common import category_counts, requests_sent, severity_counts, tally
 
 
 def finding_json(finding: Finding) -> JsonObject:
@@ -75,5 +76,5 @@ def findings_document(run: RunResult) -> JsonObject:
     document["inconclusive"] = bool(reasons)
     if reasons:
         document["incomplete"] = reasons
-    redacted = redact_json(document, run.secrets)
+    redacted = redact_strings(document, run.secrets, redact_secrets)
     return redacted if isinstance(redacted, dict) else document

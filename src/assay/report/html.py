@@ -17,10 +17,11 @@ from collections.abc import Iterable, Sequence
 from assay.domain.analysis import ScenarioRun
 from assay.domain.findings import Finding
 from assay.domain.pages import blocked_hosts
+from assay.domain.redaction import redact_secrets
 from assay.domain.run import RunResult
 from assay.domain.scenarios import CoverageItem
 from assay.domain.verdict import coverage, incomplete_reasons, untested_line
-from assay.report.common import operation_of, redact, requests_sent, runs, severity_counts, tally
+from assay.report.common import operation_of, requests_sent, runs, severity_counts, tally
 from assay.report.endpoints import STATUS_LABELS, endpoint_rows
 from assay.report.markdown import verdict
 from assay.report.markdown_sections import PRIORITIES, coverage_lists, security_rows
@@ -292,4 +293,4 @@ def render_html(run: RunResult) -> str:
         f"<title>{title}</title><style>{_STYLE}</style></head><body>{body}</body></html>\n"
     )
     secrets = [s for s in run.secrets if s]
-    return redact(page, [*secrets, *(html.escape(s, quote=True) for s in secrets)])
+    return redact_secrets(page, [*secrets, *(html.escape(s, quote=True) for s in secrets)])

@@ -8,9 +8,10 @@ from collections.abc import Sequence
 
 from assay.domain.analysis import ScenarioRun
 from assay.domain.findings import Finding
+from assay.domain.redaction import redact_secrets
 from assay.domain.run import RunResult
 from assay.domain.scenarios import Scenario
-from assay.report.common import operation_of, redact, runs
+from assay.report.common import operation_of, runs
 
 # Characters XML 1.0 cannot carry, even escaped (response bodies may hold them).
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -101,4 +102,4 @@ def render_junit(run: RunResult) -> str:
         root.set(key, str(sum(int(s.get(key, "0")) for s in root.findall("testsuite"))))
     ET.indent(root)
     text = ET.tostring(root, encoding="unicode", xml_declaration=False)
-    return redact('<?xml version="1.0" encoding="utf-8"?>\n' + text + "\n", run.secrets)
+    return redact_secrets('<?xml version="1.0" encoding="utf-8"?>\n' + text + "\n", run.secrets)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from assay.domain.analysis import ScenarioRun
 from assay.domain.findings import Finding
+from assay.domain.redaction import redact_secrets
 from assay.domain.run import RunResult
 from assay.domain.scenarios import Scenario
 from assay.domain.verdict import coverage, incomplete_reasons, untested_line
@@ -14,7 +15,6 @@ from assay.report.common import (
     by_severity,
     observed_status,
     operation_of,
-    redact,
     requests_sent,
     runs,
     severity_counts,
@@ -307,4 +307,4 @@ def render_markdown(run: RunResult) -> str:
         running_section(run),
     ]
     text = RULE.join(s.rstrip("\n") + "\n" for s in sections if s)
-    return redact(text, run.secrets)
+    return redact_secrets(text, run.secrets)

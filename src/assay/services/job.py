@@ -24,9 +24,9 @@ from assay.domain.events import (
     WorkflowCompleted,
     WorkflowFailed,
 )
-from assay.domain.json import Json, JsonObject
+from assay.domain.json import JsonObject
 from assay.domain.ports import CancelToken
-from assay.domain.redaction import redact_text
+from assay.domain.redaction import redact_strings, redact_text
 from assay.domain.run import RunResult
 from assay.domain.target import Target
 from assay.domain.workflow import EventBus, StoredEvent, WorkflowRecord, WorkflowStatus, WorkflowStore
@@ -219,20 +219,10 @@ def finish_record(record: WorkflowRecord, status: WorkflowStatus, error: str | N
     record.estimated_completion = None
 
 
-def redact_json(value: Json, secrets: Sequence[str]) -> Json:
-    if isinstance(value, str):
-        return redact_text(value, secrets)
-    if isinstance(value, list):
-        return [redact_json(v, secrets) for v in value]
-    if isinstance(value, dict):
-        return {k: redact_json(v, secrets) for k, v in value.items()}
-    return value
-
-
 def redact_run(run: RunResult, secrets: Sequence[str]) -> RunResult:
     """A copy of ``run`` whose stage outputs and findings carry no secret value."""
     from assay.domain.codec import from_json
 
     # Exchanges are not persisted (too large); leaving them out keeps the round trip cheap.
     bare = dataclasses.replace(run, exchanges=[], secrets=())
-    return from_json(RunResult, redact_json(to_json(bare), secrets))
+    return from_json(RunResult, redact_strings(to_json(bare), secrets))

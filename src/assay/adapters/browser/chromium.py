@@ -10,6 +10,7 @@ from playwright.async_api import Browser, BrowserContext, StorageState, async_pl
 
 from assay.adapters.browser.containment import contained_context
 from assay.adapters.browser.launcher import browser_available, launch
+from assay.domain.ports import CodeMailbox
 from assay.pages.browser import BrowserSession
 from assay.pages.containment import Containment
 
@@ -19,6 +20,7 @@ class ContainedBrowser:
     """A launched browser whose every context is contained (the session the port hands out)."""
 
     browser: Browser
+    mailbox: CodeMailbox | None = None
 
     async def context(
         self, containment: Containment, storage_state: StorageState | None = None
@@ -27,7 +29,11 @@ class ContainedBrowser:
 
 
 class Chromium:
-    """Headless Chromium, one launch per :meth:`open`, closed when the block ends."""
+    """Headless Chromium, one launch per :meth:`open`, closed when the block ends; its sessions
+    read a login's mailed one-time codes through ``mailbox``."""
+
+    def __init__(self, mailbox: CodeMailbox | None = None) -> None:
+        self._mailbox = mailbox
 
     def available(self) -> bool:
         return browser_available()
@@ -37,6 +43,6 @@ class Chromium:
         async with async_playwright() as playwright:
             browser = await launch(playwright, target_url)
             try:
-                yield ContainedBrowser(browser)
+                yield ContainedBrowser(browser, self._mailbox)
             finally:
                 await browser.close()

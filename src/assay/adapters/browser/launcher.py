@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,19 +13,21 @@ from assay.pages.launch_flags import LAUNCH_ARGS
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Playwright
 
+    from assay.settings import BrowserSettings
+
 ENV_VAR = "ASSAY_CHROMIUM_PATH"
 _CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 
 
-def find_chromium(environ: dict[str, str] | None = None) -> str | None:
+def find_chromium(settings: BrowserSettings | None = None) -> str | None:
     """The path of a Chromium executable, or None when Playwright's own bundled one should be tried.
 
     Order: ``$ASSAY_CHROMIUM_PATH``, Debian's /usr/bin/chromium, chromium-browser on PATH.
     Raises NoBrowserFound when ``$ASSAY_CHROMIUM_PATH`` names a missing file, and when nothing is
     found at all and Playwright has no browser of its own.
     """
-    env = os.environ if environ is None else environ
-    configured = env.get(ENV_VAR, "").strip()
+    found = settings or _browser_settings()
+    configured = found.chromium_path.strip()
     if configured:
         if not Path(configured).is_file():
             raise NoBrowserFound(f"{ENV_VAR}={configured} does not exist")
@@ -34,9 +35,15 @@ def find_chromium(environ: dict[str, str] | None = None) -> str | None:
     for candidate in (*_CANDIDATES, shutil.which("chromium"), shutil.which("chromium-browser")):
         if candidate and Path(candidate).is_file():
             return candidate
-    if _playwright_bundled_chromium():
+    if _playwright_bundled_chromium(found.playwright_browsers_path):
         return None
     raise NoBrowserFound()
+
+
+def _browser_settings() -> BrowserSettings:
+    from assay.settings import BrowserSettings  # pydantic-settings: not for the suite generator
+
+    return BrowserSettings()
 
 
 def browser_available() -> bool:
@@ -48,9 +55,8 @@ def browser_available() -> bool:
     return True
 
 
-def _playwright_bundled_chromium() -> bool:
+def _playwright_bundled_chromium(root: Path) -> bool:
     """True when ``playwright install chromium`` has put a browser in its cache."""
-    root = Path(os.environ.get("PLAYWRIGHT_BROWSERS_PATH", Path.home() / ".cache" / "ms-playwright"))
     return root.is_dir() and any(root.glob("chromium*/chrome-linux*/chrome"))
 
 

@@ -9,7 +9,6 @@ check, select) are healed: assertions are replayed exactly, so healing never hid
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -75,7 +74,7 @@ class StepFailed(Exception):
 
 
 class MissingValue(StepFailed):
-    """A step needs an environment variable (a credential) that is not set: the run is blocked."""
+    """A step needs a credential the run was not given: the run is blocked."""
 
 
 @dataclass
@@ -110,7 +109,7 @@ async def execute_ui(
     timeout_ms: int = 3000,
 ) -> list[UiRun]:
     """Run each scenario in its own context (signed in unless tagged ``signed-out``)."""
-    values = _values(credentials)
+    values = step_values(credentials)
     runs = []
     for scenario in scenarios:
         state = _State(scenario, base_url.rstrip("/"), values, llm or NoLanguageModel(), timeout_ms)
@@ -123,12 +122,16 @@ async def execute_ui(
     return runs
 
 
-def _values(credentials: Credentials | None) -> dict[str, str]:
-    values = {k: v for k, v in os.environ.items() if k.startswith("ASSAY_")}
-    if credentials is not None:
-        values.setdefault("ASSAY_USERNAME", credentials.username)
-        values.setdefault("ASSAY_PASSWORD", credentials.password)
-    return values
+def step_values(credentials: Credentials | None) -> dict[str, str]:
+    """What ``${env:NAME}`` placeholders of the steps stand for: the run's own login, nothing else.
+
+    Never the process environment: a server started with ASSAY_USERNAME in its environment would
+    type its own login into every workflow's pages. The CLI reads its environment once
+    (:mod:`assay.settings`) and puts the login into the Target, so it arrives here as well.
+    """
+    if credentials is None:
+        return {}
+    return {"ASSAY_USERNAME": credentials.username, "ASSAY_PASSWORD": credentials.password}
 
 
 async def _run(page: Page, state: _State) -> UiRun:
@@ -206,7 +209,7 @@ def _value(raw: str, values: Mapping[str, str]) -> str:
     if raw.startswith("${env:") and raw.endswith("}"):
         name = raw[6:-1]
         if name not in values:
-            raise MissingValue(f"environment variable {name} is not set (give credentials with --login)")
+            raise MissingValue(f"no value for {name}: the run was given no login (give one with --login)")
         return values[name]
     return raw
 

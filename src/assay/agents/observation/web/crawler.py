@@ -31,6 +31,7 @@ from assay.domain.action_safety import ActionPolicy, judge_button, judge_form, j
 from assay.domain.json import as_list, as_object, as_str
 from assay.domain.ledger import Ledger
 from assay.domain.pages import ActionProbe, BlockedHost, LinkCheck, PageFacts, UnsettledPage
+from assay.domain.ports import CodeMailbox
 from assay.domain.target import Credentials
 from assay.pages.browser import BrowserPort, BrowserSession
 from assay.pages.containment import Containment, contained_get, is_blocked_error
@@ -56,6 +57,7 @@ class CrawlConfig:
     max_elements: int = 80
     screenshots: Path | None = None
     credentials: Credentials | None = None
+    mailbox: CodeMailbox | None = None  # where a one-time code is read; None: the browser session's
     destructive: bool = False  # probes may change objects assay did not create (--destructive)
     ledger: Ledger = field(default_factory=Ledger)  # what this run created (probes add to it)
 
@@ -100,7 +102,7 @@ async def crawl_with(session: BrowserSession, start_url: str, config: CrawlConfi
     result = CrawlResult(start_url)
     containment = Containment(start_url)
     if config.credentials is not None:
-        result.login = await sign_in(session, start_url, config.credentials, containment)
+        result.login = await sign_in(session, start_url, config.credentials, containment, config.mailbox)
         result.notes.append(result.login.note)
     state = result.login.state if result.login else None
     contexts = [await session.context(containment, state) for _ in range(max(1, config.contexts))]
