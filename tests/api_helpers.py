@@ -39,6 +39,7 @@ from assay.domain.events import (
 from assay.domain.evolution import EvolutionResult, TestCase
 from assay.domain.findings import Finding
 from assay.domain.observation import Observation, UiElement
+from assay.domain.pages import PageFacts
 from assay.domain.ports import CancelToken, HttpTransport
 from assay.domain.run import RunResult
 from assay.domain.scenarios import (
@@ -60,7 +61,11 @@ from assay.settings import Settings
 def observation(target: str) -> Observation:
     element = UiElement(page="/", role="button", name="Login", locator="#login")
     return Observation(
-        target=target, kind="web", ui_elements=(element,), page_context={"title": "Home"}, confidence=0.9
+        target=target,
+        kind="web",
+        ui_elements=(element,),
+        pages=(PageFacts("/", target + "/", 200, "Home"),),
+        confidence=0.9,
     )
 
 
