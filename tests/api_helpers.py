@@ -41,6 +41,7 @@ from assay.domain.evolution import EvolutionResult, TestCase
 from assay.domain.findings import Finding
 from assay.domain.json import JsonObject
 from assay.domain.observation import Observation, UiElement
+from assay.domain.pages import PageFacts
 from assay.domain.ports import CancelToken, HttpTransport
 from assay.domain.run import RunResult
 from assay.domain.scenarios import (
@@ -61,7 +62,11 @@ from assay.settings import Settings
 def observation(target: str) -> Observation:
     element = UiElement(page="/", role="button", name="Login", locator="#login")
     return Observation(
-        target=target, kind="web", ui_elements=(element,), page_context={"title": "Home"}, confidence=0.9
+        target=target,
+        kind="web",
+        ui_elements=(element,),
+        pages=(PageFacts("/", target + "/", 200, "Home"),),
+        confidence=0.9,
     )
 
 

@@ -53,7 +53,7 @@ def test_a_whole_run_and_its_ui_suite_never_reach_the_proxy(tmp_path: Path) -> N
     assert after_run == [], after_run
     # The browser was really used: pages were crawled and a UI suite was written and run.
     observation = json.loads((tmp_path / "observation.json").read_text())
-    assert len(observation["page_context"]["pages"]) >= 2
+    assert len(observation["pages"]) >= 2
     assert "_contained(browser" in (suite / "conftest.py").read_text()
     cases = list(ET.parse(junit).iter("testcase"))
     assert len(cases) >= 3

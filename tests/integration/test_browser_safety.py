@@ -118,7 +118,7 @@ def test_a_sign_in_that_times_out_is_a_note_and_the_run_goes_on(tmp_path: Path) 
     finally:
         server.stop()
     assert "signing in" in notes(observation) and "signed out" in notes(observation)
-    assert observation["page_context"]["login"]["signed_in"] is False  # type: ignore[index]
+    assert observation["login"]["signed_in"] is False  # type: ignore[index]
     assert (tmp_path / "findings.json").is_file() and (tmp_path / "report.md").is_file()
 
 

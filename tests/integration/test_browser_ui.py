@@ -72,8 +72,7 @@ def ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ui]:
     )
     result = asyncio.run(crawl(f"{base}/ui/", config, Chromium()))
     web = summarise(result)
-    observation = Observation(target=base, kind="web", ui_elements=web.ui_elements,
-                              page_structure=web.page_structure, page_context=web.page_context)  # fmt: skip
+    observation = web.onto(Observation(target=base, kind="web"))
     yield Ui(base, state, result, ui_scenarios(observation))
     server.should_exit = True
     thread.join(5)
@@ -92,7 +91,7 @@ def test_crawl_extracts_elements_structure_and_context(ui: Ui) -> None:
     assert display.constraints.get("maxlength") == "30"
     login = next(p for p in ui.crawl.pages if p.path == "/ui/login")
     assert login.purpose == "login"
-    assert web.page_context["pages"] and web.page_structure["pages"]
+    assert web.pages and web.page_structure["pages"]
 
 
 def test_each_ui_oracle_finds_its_planted_fault_and_nothing_else(ui: Ui) -> None:
@@ -113,8 +112,7 @@ def test_healthy_scenarios_pass_and_planted_ones_fail(ui: Ui) -> None:
     # submitted only under --destructive (the demo is ours).
     assert not any("Save settings" in s.title for s in ui.scenarios)
     web = summarise(ui.crawl, ActionPolicy.for_url(ui.base_url, destructive=True))
-    observation = Observation(target=ui.base_url, kind="web", ui_elements=web.ui_elements,
-                              page_structure=web.page_structure, page_context=web.page_context)  # fmt: skip
+    observation = web.onto(Observation(target=ui.base_url, kind="web"))
     scenarios = ui_scenarios(observation)
     chosen = [s for s in scenarios if s.feature.endswith(("/ui/settings", "/ui/login"))]
     runs = asyncio.run(run_ui_scenarios(chosen, ui.base_url, Chromium(), credentials=CREDS))
@@ -150,7 +148,7 @@ def test_tier2_heals_a_renamed_button_but_never_a_changed_behaviour(
 def test_analysis_tells_each_ui_scenario_as_one_scenario_executed(ui: Ui) -> None:
     chosen = tuple(s for s in ui.scenarios if s.feature.endswith("/ui/login"))
     assert chosen
-    observation = Observation(target=ui.base_url, kind="web", page_context=summarise(ui.crawl).page_context)
+    observation = summarise(ui.crawl).onto(Observation(target=ui.base_url, kind="web"))
     coverage = CoverageMetrics(0, 0, {}, (), ())
     requirements = RequirementsResult(chosen, (), {}, coverage)
     target = Target(ui.base_url, credentials=(CREDS,))

@@ -138,7 +138,7 @@ def test_the_blocked_host_is_listed_with_its_requests(crawled: Crawled) -> None:
     # beacon (then the font, the socket, pop-ups, the form and the redirects, as they come).
     assert blocked["127.0.0.2"] >= 6
     web = summarise(crawled.result)
-    observation = Observation(crawled.base_url, "web", page_context=web.page_context, notes=web.notes)
+    observation = web.onto(Observation(crawled.base_url, "web"))
     assert any("127.0.0.2" in note and "blocked" in note for note in web.notes)
     section = blocked_section(RunResult(observation.target, "2026-01-01", observation=observation))
     assert "## Blocked third-party resources" in section and "`127.0.0.2`" in section

@@ -87,11 +87,11 @@ def test_django_admin_signed_in_crawl_scenarios_and_a_passing_suite(
     django_admin: Target, tmp_path: Path
 ) -> None:
     assay(django_admin.base_url + "/admin/", tmp_path, "--login", f"{ADMIN[0]}:{ADMIN[1]}")
-    context = as_object(load(tmp_path, "observation.json")["page_context"])
-    login = context["login"]
+    observation = load(tmp_path, "observation.json")
+    login = observation["login"]
     # Signed in through the password form alone: no second factor on a plain Django admin.
     assert login == {"signed_in": True, "path": "/admin/login/?next=/admin/", "second_factor": ""}
-    paths = {as_str(as_object(p)["path"]) for p in as_list(context["pages"])}
+    paths = {as_str(as_object(p)["path"]) for p in as_list(observation["pages"])}
     assert {"/admin/", "/admin/catalog/product/", "/admin/catalog/product/add/"} <= paths
     _, findings = check_run(tmp_path)
     assert findings == []  # a healthy admin: nothing to report

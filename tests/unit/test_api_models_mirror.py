@@ -82,6 +82,8 @@ RENAMES: dict[type[BaseModel], dict[str, str]] = {
 # Model fields the seed spec defines that no single mirrored dataclass holds (§2.2 WorkflowResultsResponse:
 # they come from the workflow record and the store).
 SPEC_ONLY: dict[type[BaseModel], set[str]] = {
+    # The seed spec's observation result carries the crawl as one page_context object.
+    R.ObservationResult: {"page_context"},
     S.WorkflowResultsResponse: {
         "workflow_id",
         "status",
@@ -93,6 +95,12 @@ SPEC_ONLY: dict[type[BaseModel], set[str]] = {
 }
 # Deliberate differences, each with its reason: (model, "Dataclass.field") -> why.
 NOT_MIRRORED: dict[tuple[type[BaseModel], str], str] = {
+    # The typed page facts travel inside the spec's page_context (api/mapping.PAGE_FIELDS);
+    # tests/unit/test_page_context.py shows they come back equal.
+    **{
+        (R.ObservationResult, f"Observation.{name}"): "inside page_context (mapping.PAGE_FIELDS)"
+        for name in mapping.PAGE_FIELDS
+    },
     # The response flattens the stored case's TestCase into its own fields (checked above).
     (S.TestCaseResponse, "StoredTestCase.case"): "flattened: TestCase's fields are the response's own",
     # RunResult's parts that the spec serves elsewhere, or never.

@@ -16,7 +16,7 @@ from assay.agents.evolution.ui_suite import build_ui_suite
 from assay.agents.observation.web.crawler import CrawlResult
 from assay.agents.observation.web.observe import summarise
 from assay.domain.observation import Observation
-from assay.domain.pages import BlockedHost, UnsettledPage, blocked_hosts
+from assay.domain.pages import BlockedHost, UnsettledPage
 from assay.domain.run import RunResult
 from assay.domain.scenarios import Scenario, UiStep
 from assay.pages import locators
@@ -91,7 +91,7 @@ def _crawl() -> CrawlResult:
 
 def test_the_observation_carries_what_was_blocked_and_what_never_settled() -> None:
     web = summarise(_crawl())
-    assert blocked_hosts(web.page_context) == list(_crawl().blocked)
+    assert web.blocked_hosts == _crawl().blocked and web.unsettled_pages == _crawl().unsettled
     assert any("fonts.example (3)" in n and "cdn.example (1)" in n for n in web.notes)
     assert any("4 pop-up" in n for n in web.notes) and any("1 JavaScript dialog" in n for n in web.notes)
     assert web.incomplete == (
@@ -104,7 +104,7 @@ def test_the_report_lists_blocked_hosts_apart_from_the_findings() -> None:
     run = RunResult(
         "http://127.0.0.1:8000",
         "2026-01-01T00:00:00",
-        observation=Observation("http://127.0.0.1:8000", "web", page_context=web.page_context),
+        observation=web.onto(Observation("http://127.0.0.1:8000", "web")),
     )
     section = blocked_section(run)
     assert section.startswith("## Blocked third-party resources")

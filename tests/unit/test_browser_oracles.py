@@ -10,7 +10,6 @@ import pytest
 from assay.agents.analysis.ui.healing import best_match, score
 from assay.agents.evolution.ui_suite import build_ui_suite
 from assay.agents.requirements.ui_scenarios import focus, ui_scenarios
-from assay.domain.codec import to_json
 from assay.domain.json import JsonObject
 from assay.domain.observation import Observation, UiElement
 from assay.domain.pages import ActionProbe, LinkCheck, PageFacts
@@ -105,7 +104,7 @@ def _observation() -> Observation:
                   fingerprint={"form": "f"}),
     )  # fmt: skip
     return Observation(target="http://x", kind="web", ui_elements=elements,
-                       page_context={"pages": [to_json(login)]})  # fmt: skip
+                       pages=(login,))  # fmt: skip
 
 
 def test_scenarios_cover_sign_in_links_console_and_names() -> None:

@@ -54,8 +54,7 @@ def crawl_result() -> CrawlResult:
 
 def _submitted(policy: ActionPolicy | None) -> set[str]:
     web = summarise(crawl_result(), policy)
-    observation = Observation(SITE, "web", ui_elements=web.ui_elements, page_structure=web.page_structure,
-                              page_context=web.page_context)  # fmt: skip
+    observation = web.onto(Observation(SITE, "web"))
     return {s.title for s in ui_scenarios(observation) if s.kind == "happy_path"}
 
 

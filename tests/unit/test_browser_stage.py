@@ -10,10 +10,8 @@ from assay.agents.evolution.ui_stage import ui_suite
 from assay.agents.observation.web import stage
 from assay.agents.requirements.agent import generate
 from assay.domain.analysis import ScenarioRun
-from assay.domain.codec import to_json
-from assay.domain.json import JsonObject
 from assay.domain.observation import Observation, UiElement
-from assay.domain.pages import LinkCheck, PageFacts
+from assay.domain.pages import LinkCheck, LoginFacts, PageFacts
 from assay.domain.scenarios import is_ui, without_ui
 from assay.domain.target import Target
 from assay.report.gherkin import render_features
@@ -30,13 +28,12 @@ ELEMENTS = (
 
 
 def web_observation() -> Observation:
-    pages = [
+    pages = (
         PageFacts("/login", "http://127.0.0.1:1/login", 200, "Sign in", "login",
                   links=(LinkCheck("/login", "/help", "Help", 200),)),
         PageFacts("/broken", "http://127.0.0.1:1/broken", 200, console_errors=("boom",)),
-    ]  # fmt: skip
-    context: JsonObject = {"pages": [to_json(p) for p in pages], "login": {"signed_in": False, "path": ""}}
-    return Observation("http://127.0.0.1:1", "web", ui_elements=ELEMENTS, page_context=context)
+    )  # fmt: skip
+    return Observation("http://127.0.0.1:1", "web", ui_elements=ELEMENTS, pages=pages, login=LoginFacts())
 
 
 class _Forbidden(Chromium):

@@ -71,29 +71,29 @@ def test_nested_collection_recipe_takes_parent_id_from_its_fixture() -> None:
 
 
 def test_cycle_is_broken_with_a_note() -> None:
-    a = obj({"name": {"type": "string"}, "b_id": {"type": "string"}}, ["name", "b_id"])
-    b = obj({"name": {"type": "string"}, "a_id": {"type": "string"}}, ["name", "a_id"])
+    a = obj({"name": {"type": "string"}, "bee_id": {"type": "string"}}, ["name", "bee_id"])
+    b = obj({"name": {"type": "string"}, "ant_id": {"type": "string"}}, ["name", "ant_id"])
     api = ApiModel(
         "t",
         "1",
         "3.0.3",
         "",
         (
-            op("POST", "/as", request_body=body(a), security=SEC),
-            op("GET", "/as/{a_id}", parameters=(path_id("a_id"),)),
-            op("POST", "/bs", request_body=body(b), security=SEC),
-            op("GET", "/bs/{b_id}", parameters=(path_id("b_id"),)),
+            op("POST", "/ants", request_body=body(a), security=SEC),
+            op("GET", "/ants/{ant_id}", parameters=(path_id("ant_id"),)),
+            op("POST", "/bees", request_body=body(b), security=SEC),
+            op("GET", "/bees/{bee_id}", parameters=(path_id("bee_id"),)),
         ),
     )
     plan = build_recipes(api)
-    recipe_a, recipe_b = plan.get("a"), plan.get("b")
+    recipe_a, recipe_b = plan.get("ant"), plan.get("bee")
     assert recipe_a is not None and recipe_b is not None
-    assert recipe_a.requires == ("b",) and recipe_b.requires == ()
-    assert any("needs 'a'" in n and "dropped" in n for n in plan.notes)
+    assert recipe_a.requires == ("bee",) and recipe_b.requires == ()
+    assert any("needs 'ant'" in n and "dropped" in n for n in plan.notes)
     # The dropped reference is sent as generated data, not as a placeholder nothing will fill.
     b_body = recipe_b.action.request.body
-    assert isinstance(b_body, dict) and "${" not in str(b_body["a_id"])
-    assert [r.name for r in plan.recipes] == ["b", "a"]
+    assert isinstance(b_body, dict) and "${" not in str(b_body["ant_id"])
+    assert [r.name for r in plan.recipes] == ["bee", "ant"]
 
 
 def test_declared_dependency_names_the_resource_and_id_field() -> None:

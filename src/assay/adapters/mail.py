@@ -78,7 +78,10 @@ def imap_host_for(address: str) -> str:
 
 def _connect(box: Mailbox, timeout: float) -> imaplib.IMAP4:
     host, port = box.server
-    client = imaplib.IMAP4_SSL(host, port, timeout=timeout) if box.ssl else imaplib.IMAP4(host, port, timeout)
+    if box.ssl:
+        client: imaplib.IMAP4 = imaplib.IMAP4_SSL(host, port, timeout=timeout)
+    else:
+        client = imaplib.IMAP4(host, port, timeout)
     client.login(box.address, box.password)
     return client
 

@@ -30,7 +30,8 @@ from assay.api.schemas import (
 )
 from assay.domain import clock
 from assay.domain.codec import to_json
-from assay.domain.json import JsonObject, as_object
+from assay.domain.json import Json, JsonObject, as_object
+from assay.domain.observation import Observation
 from assay.domain.scenarios import Scenario
 from assay.domain.target import Credentials, MailAccount
 from assay.domain.workflow import StoredTestCase, WorkflowKind, WorkflowRecord
@@ -85,7 +86,7 @@ def results_response(results: WorkflowResults) -> WorkflowResultsResponse:
         else "failed",
         test_case_ids=results.test_case_ids,
         test_count=len(results.test_case_ids),
-        observation_result=_model(ObservationResult, run.observation),
+        observation_result=observation_result(run.observation) if run.observation else None,
         requirements_result=requirements,
         analysis_result=_model(AnalysisResultModel, run.analysis),
         evolution_result=_model(EvolutionResultModel, run.evolution),
@@ -107,6 +108,65 @@ def inline(model: BaseModel | None, *, rename_coverage: bool = False) -> JsonObj
     if rename_coverage:
         data["coverage"] = data.pop("coverage_metrics", None)
     return data
+
+
+# --- Observation <-> ObservationResult ----------------------------------------------------
+# Field for field, but for the typed page facts: the spec shows them as one ``page_context``
+# object. PAGE_FIELDS are the Observation fields it holds; the rest of page_context is summary
+# counts for a reader, worked out from them and ignored on the way back.
+PAGE_FIELDS = ("pages", "login", "blocked_hosts", "unsettled_pages", "crawl")
+# CrawlFacts field -> its page_context key (the crawl's facts sit at the top of page_context).
+_CRAWL_KEYS = {"url": "url", "seconds": "crawl_seconds", "popups_closed": "popups_closed",
+               "dialogs_dismissed": "dialogs_dismissed"}  # fmt: skip
+
+
+def observation_result(observation: Observation) -> ObservationResult:
+    data = as_object(to_json(observation))
+    for name in PAGE_FIELDS:
+        del data[name]
+    data["page_context"] = page_context(observation)
+    return ObservationResult.model_validate(data)
+
+
+def page_context(observation: Observation) -> JsonObject:
+    """The page facts as the API's ``page_context``; {} when the pages were not crawled."""
+    o = observation
+    if not (o.pages or o.login or o.blocked_hosts or o.unsettled_pages or o.crawl):
+        return {}
+    first = o.pages[0] if o.pages else None
+    context: JsonObject = {
+        "title": first.title if first else "",
+        "purpose": first.purpose if first else "",
+        "console_errors": sum(len(p.console_errors) for p in o.pages),
+        "failed_requests": sum(len(p.failed_requests) for p in o.pages),
+        "accessibility_problems": sum(len(p.unnamed_controls) + len(p.images_without_alt) for p in o.pages),
+        "pages": to_json(o.pages),
+        "blocked_hosts": to_json(o.blocked_hosts),
+        "unsettled_pages": to_json(o.unsettled_pages),
+    }
+    if o.login is not None:
+        context["login"] = to_json(o.login)
+    if o.crawl is not None:
+        crawl = as_object(to_json(o.crawl))
+        context.update({key: crawl[name] for name, key in _CRAWL_KEYS.items()})
+    return context
+
+
+def page_fields(context: JsonObject) -> JsonObject:
+    """The Observation fields (codec JSON) a posted ``page_context`` holds: :func:`page_context` undone."""
+    fields: JsonObject = {name: context[name] for name in PAGE_FIELDS if name in context and name != "crawl"}
+    if "url" in context:
+        fields["crawl"] = {name: context[key] for name, key in _CRAWL_KEYS.items() if key in context}
+    return fields
+
+
+def inline_observation(model: ObservationResult | None) -> JsonObject | None:
+    """A posted observation as codec JSON of :class:`Observation`."""
+    data = inline(model)
+    if data is None:
+        return None
+    context: Json = data.pop("page_context", None)
+    return {**data, **page_fields(as_object(context))}
 
 
 def credentials(
@@ -138,7 +198,7 @@ def start_request(body: Trigger) -> StartRequest:
         instruction=body.user_instruction,
         credentials=credentials(body.login_credentials) if isinstance(body, EvolutionRequest) else (),
         source_workflow_id=body.workflow_id,
-        observation=inline(body.observation_result),
+        observation=inline_observation(body.observation_result),
         requirements=inline(getattr(body, "requirements_result", None), rename_coverage=True),
         analysis=inline(getattr(body, "analysis_result", None)),
     )

@@ -7,6 +7,7 @@ from typing import Literal
 
 from assay.domain.json import JsonObject
 from assay.domain.operations import ApiModel
+from assay.domain.pages import BlockedHost, CrawlFacts, LoginFacts, PageFacts, UnsettledPage
 
 TargetKind = Literal["api", "web", "both", "unknown"]
 
@@ -46,7 +47,13 @@ class Observation:
     probes: tuple[ProbedEndpoint, ...] = ()
     ui_elements: tuple[UiElement, ...] = ()
     page_structure: JsonObject = field(default_factory=dict)
-    page_context: JsonObject = field(default_factory=dict)
+    # What the crawler recorded of the pages (the UI oracles, scenarios and suite read these; the
+    # API shows them as one ``page_context`` object, see assay.api.mapping).
+    pages: tuple[PageFacts, ...] = ()
+    login: LoginFacts | None = None  # None when the pages were not crawled
+    blocked_hosts: tuple[BlockedHost, ...] = ()  # third-party hosts the browser was kept from
+    unsettled_pages: tuple[UnsettledPage, ...] = ()
+    crawl: CrawlFacts | None = None  # None when the pages were not crawled
     notes: tuple[str, ...] = ()
     # What observation planned but could not do (pages that never settled, a crawl cut short, the
     # browser failing): carried into RunResult.incomplete.

@@ -5,10 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from assay.domain.codec import from_json
-from assay.domain.json import JsonObject, as_list, as_object
-from assay.domain.observation import Observation
-
 ProbeKind = Literal["submit", "click", "wrong_password"]
 
 
@@ -72,10 +68,6 @@ class PageFacts:
     screenshot: str = ""
 
 
-BLOCKED_KEY = "blocked_hosts"  # Observation.page_context: [BlockedHost]
-UNSETTLED_KEY = "unsettled_pages"  # Observation.page_context: [UnsettledPage]
-
-
 @dataclass(frozen=True)
 class BlockedHost:
     """A host other than the target's that a page tried to reach, and how many of its requests
@@ -93,11 +85,20 @@ class UnsettledPage:
     reason: str
 
 
-def blocked_hosts(page_context: JsonObject) -> list[BlockedHost]:
-    """The third-party hosts the browser blocked during the crawl, most blocked first."""
-    return [from_json(BlockedHost, as_object(b)) for b in as_list(page_context.get(BLOCKED_KEY))]
+@dataclass(frozen=True)
+class LoginFacts:
+    """How the crawler's sign-in went: the form it used, and the one-time code it passed, if any."""
+
+    signed_in: bool = False
+    path: str = ""  # the sign-in page's path (and query); '' when none was found
+    second_factor: str = ""  # "totp" or "email" when a one-time code was asked and given
 
 
-def page_facts(observation: Observation) -> list[PageFacts]:
-    """The recorded pages of an observation (for the UI oracles and scenarios)."""
-    return [from_json(PageFacts, as_object(p)) for p in as_list(observation.page_context.get("pages"))]
+@dataclass(frozen=True)
+class CrawlFacts:
+    """The crawl as a whole: where it started, how long it took, what the containment closed."""
+
+    url: str
+    seconds: float = 0.0
+    popups_closed: int = 0
+    dialogs_dismissed: int = 0

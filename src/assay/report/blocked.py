@@ -3,13 +3,12 @@ for outside the target, aborted by assay's containment. Context for the reader, 
 
 from __future__ import annotations
 
-from assay.domain.pages import blocked_hosts
 from assay.domain.run import RunResult
 
 
 def blocked_section(run: RunResult) -> str:
     """ "Blocked third-party resources": one line per host with its number of requests."""
-    blocked = blocked_hosts(run.observation.page_context) if run.observation else []
+    blocked = run.observation.blocked_hosts if run.observation else ()
     if not blocked:
         return ""
     lines = [

@@ -16,7 +16,6 @@ from collections.abc import Iterable, Sequence
 
 from assay.domain.analysis import ScenarioRun
 from assay.domain.findings import Finding
-from assay.domain.pages import blocked_hosts
 from assay.domain.redaction import redact_secrets
 from assay.domain.run import RunResult
 from assay.domain.scenarios import CoverageItem
@@ -241,7 +240,7 @@ def _security(run: RunResult) -> Html:
 
 
 def _blocked_hosts(run: RunResult) -> Html:
-    hosts = blocked_hosts(run.observation.page_context) if run.observation else []
+    hosts = run.observation.blocked_hosts if run.observation else ()
     if not hosts:
         return Html("")
     intro = (

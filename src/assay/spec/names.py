@@ -4,10 +4,38 @@ from __future__ import annotations
 
 import re
 
-_IRREGULAR = {"people": "person", "children": "child", "men": "man", "women": "woman", "data": "data",
-              "media": "media", "indices": "index", "analyses": "analysis", "statuses": "status"}  # fmt: skip
-# Words that end in "s" in the singular too.
-_KEEP_S = ("ss", "us", "is", "news", "series", "species", "alias", "canvas", "settings")
+# Plurals no ending rule gets right (and Latin/Greek ones): plural -> singular.
+_IRREGULAR = {"people": "person", "children": "child", "men": "man", "women": "woman", "feet": "foot",
+              "teeth": "tooth", "geese": "goose", "mice": "mouse", "indices": "index", "vertices": "vertex",
+              "matrices": "matrix", "appendices": "appendix", "criteria": "criterion", "quizzes": "quiz",
+              "crises": "crisis", "diagnoses": "diagnosis", "oases": "oasis", "synopses": "synopsis",
+              "alumni": "alumnus", "cacti": "cactus", "fungi": "fungus", "radii": "radius",
+              "stimuli": "stimulus", "curricula": "curriculum", "bacteria": "bacterium",
+              "knives": "knife", "lives": "life", "wives": "wife", "wolves": "wolf", "halves": "half",
+              "shelves": "shelf", "thieves": "thief", "loaves": "loaf", "calves": "calf",
+              "heroes": "hero", "potatoes": "potato", "tomatoes": "tomato", "echoes": "echo",
+              "vetoes": "veto", "torpedoes": "torpedo", "volcanoes": "volcano"}  # fmt: skip
+# Singular (or uncountable) words that end in "s": kept as they are, and "<word>es" is their plural.
+_SINGULAR_S = frozenset({"news", "series", "species", "alias", "canvas", "atlas", "gas", "bias", "iris",
+                         "tennis", "chassis", "trellis", "metropolis", "pelvis", "mantis", "debris", "chaos",
+                         "kudos", "cosmos", "ethos", "pathos", "ios", "macos", "lens", "settings", "sms",
+                         "gps", "dns", "aws", "analytics", "logistics", "physics", "economics",
+                         "mathematics", "politics", "ethics", "thanks", "means", "headquarters", "premises",
+                         "pancreas", "saas", "paas", "iaas", "faas", "yes", "this"})  # fmt: skip
+# "-us" words whose plural is "-uses" (not "house" -> "houses", "cause" -> "causes").
+_US_WORDS = frozenset({"status", "bus", "bonus", "campus", "virus", "census", "focus", "chorus", "circus",
+                       "genius", "nexus", "prospectus", "apparatus", "consensus", "syllabus", "surplus",
+                       "plus", "minus", "lotus", "octopus", "radius", "cactus", "walrus", "abacus",
+                       "terminus", "sinus", "omnibus", "minibus", "corpus", "thesaurus"})  # fmt: skip
+# Plurals of words that end in "u" (an "-us" word is otherwise singular: status, bus, campus).
+_U_PLURALS = frozenset({"menus", "gurus", "emus", "tofus", "haikus", "sudokus", "tutus", "skus", "cpus",
+                        "gpus", "ecus"})  # fmt: skip
+# "-ies" and "-ches" plurals of words that end in "ie" / "che" (not "y" / "ch").
+_IE_CHE_PLURALS = frozenset({"movies", "cookies", "zombies", "selfies", "hoodies", "calories", "rookies",
+                             "brownies", "goodies", "freebies", "genies", "caches", "niches", "headaches",
+                             "moustaches", "avalanches", "cliches", "quiches", "psyches"})  # fmt: skip
+_ES_STEMS = _SINGULAR_S | _US_WORDS  # "<stem>es" -> stem
+_LAST_WORD = re.compile(r"([A-Z]?[a-z0-9]+|[A-Z0-9]+)$")
 # Suffixes API frameworks glue to schema names (DatasetOut, DatasetResponse, DatasetInDB ...).
 _SCHEMA_SUFFIXES = ("response", "out", "read", "public", "schema", "model", "detail", "details", "dto",
                     "in_db", "indb", "with_id", "full", "item", "result", "output")  # fmt: skip
@@ -23,19 +51,42 @@ def words(name: str) -> list[str]:
     return [w.lower() for w in re.split(r"[^A-Za-z0-9]+", spaced) if w]
 
 
-def singular(word: str) -> str:
-    """A plain English singular, good enough for resource names."""
+def singular(name: str) -> str:
+    """``name`` with its last word in the singular: ``agent-kits`` -> ``agent-kit``,
+    ``statuses`` -> ``status``, ``news`` -> ``news``; separators and the words before are kept."""
+    found = _LAST_WORD.search(name)
+    if found is None:
+        return name
+    last = found.group(1)
+    one = _singular_word(last.lower())
+    if last.isupper() and len(last) > 1:
+        one = one.upper()
+    elif last[0].isupper():
+        one = one.capitalize()
+    return name[: found.start()] + one
+
+
+def _is_singular(word: str) -> bool:
+    """True for a lower-case word that ends in "s" and is already singular (or uncountable)."""
+    if word in _SINGULAR_S or word.endswith(("ss", "sis", "xis", "itis")):
+        return word != "taxis"
+    return word.endswith("us") and word not in _U_PLURALS
+
+
+def _singular_word(word: str) -> str:
     if word in _IRREGULAR:
         return _IRREGULAR[word]
-    if word.endswith(_KEEP_S) or len(word) <= 2:
+    if len(word) <= 2 or not word.endswith("s") or _is_singular(word):  # ws, js, os: abbreviations
         return word
+    if word in _IE_CHE_PLURALS:
+        return word[:-1]
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
-    if word.endswith(("sses", "xes", "ches", "shes", "zzes")):
-        return word[:-2]
-    if word.endswith("s"):
-        return word[:-1]
-    return word
+    if word.endswith(("yses", "theses")):  # analyses, hypotheses
+        return word[:-2] + "is"
+    if word.endswith(("sses", "xes", "ches", "shes", "zzes")) or word[:-2] in _ES_STEMS:
+        return word[:-2]  # addresses, boxes, matches, wishes, buzzes; statuses, buses, aliases
+    return word[:-1]
 
 
 def resource_key(name: str) -> str:

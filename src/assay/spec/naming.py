@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 
 from assay.domain.operations import ApiModel, Operation
+from assay.spec.names import singular
+
+__all__ = ["singular"]  # the one English singular, in assay.spec.names: read here by recipe names
 
 # Path segments that say where an API lives, not what it is about.
 _PREFIX_SEGMENTS = frozenset({"api", "rest", "public", "internal", "services"})
 _VERSION = re.compile(r"^v\d+(\.\d+)*$", re.IGNORECASE)
 _AUTH_WORDS = ("login", "logout", "register", "signup", "sign-up", "signin", "sign-in", "token", "auth")
-_IRREGULAR = {"people": "person", "children": "child", "statuses": "status", "data": "data"}
 
 
 def is_param(segment: str) -> bool:
@@ -28,21 +30,6 @@ def static_segments(path: str) -> list[str]:
         for s in segments(path)
         if not is_param(s) and s.lower() not in _PREFIX_SEGMENTS and not _VERSION.match(s)
     ]
-
-
-def singular(word: str) -> str:
-    """``projects`` -> ``project``, ``agent-kits`` -> ``agent_kit``: a resource's recipe name."""
-    word = word.lower().replace("-", "_")
-    head, _, last = word.rpartition("_")
-    if last in _IRREGULAR:
-        last = _IRREGULAR[last]
-    elif last.endswith("ies") and len(last) > 3:
-        last = last[:-3] + "y"
-    elif last.endswith(("sses", "xes", "ches", "shes")):
-        last = last[:-2]
-    elif last.endswith("s") and not last.endswith("ss") and len(last) > 1:
-        last = last[:-1]
-    return f"{head}_{last}" if head else last
 
 
 def slug(text: str) -> str:

@@ -8,19 +8,17 @@ from assay.agents.evolution.ui_suite import build_ui_suite, test_function, test_
 from assay.domain.analysis import AnalysisResult
 from assay.domain.evolution import TestCase
 from assay.domain.findings import Finding
-from assay.domain.json import as_object, as_str
+from assay.domain.json import as_str
 from assay.domain.observation import Observation
-from assay.domain.pages import page_facts
 from assay.domain.scenarios import RequirementsResult, Scenario, is_ui
 
 UI_SUITE_DIR = "ui"
 
 
 def login_path(observation: Observation) -> str:
-    login = as_object(observation.page_context.get("login"))
-    if as_str(login.get("path")):
-        return as_str(login.get("path"))
-    return next((p.path for p in page_facts(observation) if p.purpose == "login"), "")
+    if observation.login and observation.login.path:
+        return observation.login.path
+    return next((p.path for p in observation.pages if p.purpose == "login"), "")
 
 
 def ui_suite(
@@ -50,7 +48,7 @@ def ui_suite(
         if not executed or s.id in owners or _verified(runs.get(s.id), _page(s) in faulty)
     ]
     dropped = [s.id for s in scenarios if s not in kept]
-    second = as_str(as_object(observation.page_context.get("login")).get("second_factor"))
+    second = observation.login.second_factor if observation.login else ""
     files = build_ui_suite(kept, observation.target, login_path(observation), second)
     cases = tuple(
         TestCase(s.id, test_name(s), f"{UI_SUITE_DIR}/test_ui.py", "pytest-playwright", test_function(s))

@@ -21,7 +21,7 @@ from assay.domain.action_safety import (
 )
 from assay.domain.json import JsonObject, as_list, as_object, as_str
 from assay.domain.observation import Observation, UiElement
-from assay.domain.pages import PageFacts, page_facts
+from assay.domain.pages import PageFacts
 from assay.domain.scenarios import Scenario, ScenarioKind, Step, UiStep
 from assay.pages.form_facts import button_control
 from assay.pages.values import boundary_lengths, sample_value
@@ -32,7 +32,7 @@ _FIELD_ROLES = {"textbox", "searchbox", "spinbutton", "combobox", "checkbox", "r
 
 
 def ui_scenarios(observation: Observation, instruction: str | None = None) -> tuple[Scenario, ...]:
-    pages = page_facts(observation)
+    pages = observation.pages
     by_page: dict[str, list[UiElement]] = {}
     for element in observation.ui_elements:
         by_page.setdefault(element.page, []).append(element)

@@ -6,7 +6,6 @@ from dataclasses import replace
 
 from assay.agents.requirements.ui_scenarios import ui_scenarios
 from assay.domain.observation import Observation
-from assay.domain.pages import page_facts
 from assay.domain.scenarios import RequirementsResult
 
 MAX_UI_SCENARIOS = 40
@@ -16,7 +15,7 @@ def with_ui_scenarios(
     observation: Observation, requirements: RequirementsResult, instruction: str | None
 ) -> RequirementsResult:
     """``requirements`` plus the UI scenarios of the observed pages (the most severe, when too many)."""
-    if not page_facts(observation):
+    if not observation.pages:
         return requirements
     drafted = ui_scenarios(observation, instruction)
     keep = {s.id for s in sorted(drafted, key=lambda s: -s.severity)[:MAX_UI_SCENARIOS]}

@@ -21,7 +21,6 @@ from assay.domain.errors import NoBrowserFound
 from assay.domain.findings import Finding
 from assay.domain.json import as_str
 from assay.domain.observation import Observation
-from assay.domain.pages import page_facts
 from assay.domain.ports import CancelToken
 from assay.domain.scenarios import Scenario
 from assay.domain.target import Target
@@ -82,7 +81,7 @@ async def analyse_ui(
 def ui_findings(observation: Observation, scenarios: Sequence[Scenario]) -> list[Finding]:
     """The UI oracles' findings, each tied to the scenario of its page that shows it."""
     found = []
-    for finding in judge_pages(page_facts(observation)):
+    for finding in judge_pages(observation.pages):
         page = as_str(finding.evidence.get("page")) or finding.path
         kinds = _SHOWN_BY.get(finding.category, ())
         owner = next(

@@ -1,17 +1,16 @@
-"""Turn a crawl into the Observation's ``ui_elements``, ``page_structure`` and ``page_context``."""
+"""Turn a crawl into the Observation's ``ui_elements``, ``page_structure`` and typed page facts."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assay.agents.observation.web.crawler import CrawlConfig, CrawlResult, crawl
 from assay.agents.observation.web.refusals import judged_structure, refusal_note
 from assay.domain.action_safety import ActionPolicy
-from assay.domain.codec import to_json
 from assay.domain.json import Json, JsonObject
-from assay.domain.observation import UiElement
-from assay.domain.pages import BLOCKED_KEY, UNSETTLED_KEY
+from assay.domain.observation import Observation, UiElement
+from assay.domain.pages import BlockedHost, CrawlFacts, LoginFacts, PageFacts, UnsettledPage
 from assay.domain.target import Target
 from assay.pages.browser import BrowserPort
 
@@ -22,9 +21,28 @@ SNAPSHOT_CHARS = 2000
 class WebObservation:
     ui_elements: tuple[UiElement, ...]
     page_structure: JsonObject
-    page_context: JsonObject
+    pages: tuple[PageFacts, ...]
+    login: LoginFacts
+    crawl: CrawlFacts
     notes: tuple[str, ...]
     incomplete: tuple[str, ...] = ()  # pages that never settled
+    blocked_hosts: tuple[BlockedHost, ...] = ()
+    unsettled_pages: tuple[UnsettledPage, ...] = ()
+
+    def onto(self, observation: Observation) -> Observation:
+        """``observation`` with what the crawl saw (its notes and gaps added to the ones it had)."""
+        return replace(
+            observation,
+            ui_elements=self.ui_elements,
+            page_structure=self.page_structure,
+            pages=self.pages,
+            login=self.login,
+            blocked_hosts=self.blocked_hosts,
+            unsettled_pages=self.unsettled_pages,
+            crawl=self.crawl,
+            notes=(*observation.notes, *self.notes),
+            incomplete=(*observation.incomplete, *self.incomplete),
+        )
 
 
 def config_for(target: Target, screenshots: Path | None = None, contexts: int = 2) -> CrawlConfig:
@@ -66,23 +84,6 @@ def summarise(result: CrawlResult, policy: ActionPolicy | None = None) -> WebObs
         for v in result.visits
     ]
     pages = result.pages
-    first = pages[0] if pages else None
-    context: JsonObject = {
-        "url": result.start_url,
-        "title": first.title if first else "",
-        "purpose": first.purpose if first else "",
-        "console_errors": sum(len(p.console_errors) for p in pages),
-        "failed_requests": sum(len(p.failed_requests) for p in pages),
-        "accessibility_problems": sum(len(p.unnamed_controls) + len(p.images_without_alt) for p in pages),
-        "login": {
-            "signed_in": bool(result.login and result.login.signed_in),
-            "path": result.login.login_path if result.login else "",
-            "second_factor": result.login.second_factor if result.login else "",
-        },
-        "crawl_seconds": round(result.elapsed, 2),
-        "pages": [to_json(p) for p in pages],
-        **containment_context(result),
-    }
     refused = refusal_note(result.visits, policy)
     notes = (
         *result.notes,
@@ -95,7 +96,23 @@ def summarise(result: CrawlResult, policy: ActionPolicy | None = None) -> WebObs
         f"page {p.url} never settled ({p.reason}): not observed in full" for p in result.unsettled
     )
     incomplete = (*result.incomplete, *_login_failure(result), *unsettled)
-    return WebObservation(tuple(elements.values()), pages_json, context, notes, incomplete)
+    login = result.login
+    return WebObservation(
+        ui_elements=tuple(elements.values()),
+        page_structure=pages_json,
+        pages=tuple(pages),
+        login=LoginFacts(login.signed_in, login.login_path, login.second_factor) if login else LoginFacts(),
+        crawl=CrawlFacts(
+            url=result.start_url,
+            seconds=round(result.elapsed, 2),
+            popups_closed=result.popups_closed,
+            dialogs_dismissed=result.dialogs_dismissed,
+        ),
+        notes=notes,
+        incomplete=incomplete,
+        blocked_hosts=tuple(result.blocked),
+        unsettled_pages=tuple(result.unsettled),
+    )
 
 
 def _login_failure(result: CrawlResult) -> tuple[str, ...]:
@@ -105,16 +122,6 @@ def _login_failure(result: CrawlResult) -> tuple[str, ...]:
     if login is None or login.signed_in or not login.failure:
         return ()
     return (f"browser sign-in not done ({login.failure}): signed-in pages were not observed",)
-
-
-def containment_context(result: CrawlResult) -> JsonObject:
-    """What the containment blocked and closed, under ``page_context`` (see :func:`blocked_hosts`)."""
-    return {
-        BLOCKED_KEY: [to_json(b) for b in result.blocked],
-        UNSETTLED_KEY: [to_json(p) for p in result.unsettled],
-        "popups_closed": result.popups_closed,
-        "dialogs_dismissed": result.dialogs_dismissed,
-    }
 
 
 def containment_notes(result: CrawlResult) -> tuple[str, ...]:

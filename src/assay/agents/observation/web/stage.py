@@ -46,14 +46,7 @@ async def observe_pages(
             observation, notes=(*observation.notes, why), incomplete=(*observation.incomplete, why)
         )
     report(progress, 1.0, f"observed {len(web.ui_elements)} UI elements", elements=len(web.ui_elements))
-    return replace(
-        observation,
-        ui_elements=web.ui_elements,
-        page_structure=web.page_structure,
-        page_context=web.page_context,
-        notes=(*observation.notes, *web.notes),
-        incomplete=(*observation.incomplete, *web.incomplete),
-    )
+    return web.onto(observation)
 
 
 def _why(exc: Exception) -> str:
