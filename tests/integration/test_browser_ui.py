@@ -156,7 +156,9 @@ def test_analysis_tells_each_ui_scenario_as_one_scenario_executed(ui: Ui) -> Non
 
     async def run() -> AnalysisOutcome:
         async with HttpxTransport(SafetyPolicy.for_target(target)) as transport:
-            return await analyse(observation, requirements, target, transport, on_scenario=told.append)
+            return await analyse(
+                observation, requirements, target, transport, browser=Chromium(), on_scenario=told.append
+            )
 
     outcome = asyncio.run(run())
     runs = {r.scenario_id: r for r in outcome.result.runs}
