@@ -40,7 +40,7 @@ def serve(port: int, data_dir: Path) -> None:
     from tests.api_helpers import FakePipeline, settings_for
 
     from assay.bootstrap import build_app
-    from assay.domain.target_policy import TargetPolicy
+    from assay.domain.host_policy import TargetPolicy
 
     gate = threading.Event()
     app = build_app(

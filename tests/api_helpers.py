@@ -39,6 +39,7 @@ from assay.domain.events import (
 )
 from assay.domain.evolution import EvolutionResult, TestCase
 from assay.domain.findings import Finding
+from assay.domain.host_policy import TargetPolicy
 from assay.domain.json import JsonObject
 from assay.domain.observation import Observation, UiElement
 from assay.domain.pages import PageFacts
@@ -55,7 +56,6 @@ from assay.domain.scenarios import (
     Step,
 )
 from assay.domain.target import Target
-from assay.domain.target_policy import TargetPolicy
 from assay.settings import Settings
 
 

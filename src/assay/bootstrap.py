@@ -13,9 +13,9 @@ from urllib.parse import urlsplit
 
 from assay.domain.errors import SafetyError
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
+from assay.domain.host_policy import TargetPolicy
 from assay.domain.ports import HttpTransport
 from assay.domain.target import Target
-from assay.domain.target_policy import TargetPolicy
 from assay.domain.workflow import PipelineFn, TransportFactory
 from assay.services.drive import PipelineDeps, default_pipeline
 
@@ -48,7 +48,8 @@ def default_transport(target: Target) -> AbstractAsyncContextManager[HttpTranspo
     safety policy."""
     if not target.base_url:
         return NullTransport()
-    from assay.adapters.http import HttpxTransport, SafetyPolicy
+    from assay.adapters.http import HttpxTransport
+    from assay.domain.host_policy import SafetyPolicy
 
     return HttpxTransport(SafetyPolicy.for_target(target, _spec_host(target)))
 

@@ -16,7 +16,7 @@ from tests.api_helpers import FakePipeline, settings_for
 
 from assay.bootstrap import build_app
 from assay.demo.server import RunningServer, serve_in_thread
-from assay.domain.target_policy import TargetPolicy
+from assay.domain.host_policy import TargetPolicy
 
 pytestmark = pytest.mark.e2e
 BIN = Path(sys.executable).parent

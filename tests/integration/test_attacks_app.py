@@ -19,12 +19,13 @@ from fastapi import Depends, FastAPI, HTTPException, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
-from assay.adapters.http import HttpxTransport, SafetyPolicy
+from assay.adapters.http import HttpxTransport
 from assay.agents.analysis.execution.auth import Authenticator
 from assay.agents.analysis.security.attacks import attack_families
 from assay.agents.analysis.security.base import FamilyReport, SecurityContext, run_families
 from assay.agents.requirements.assemble import from_api
 from assay.domain.findings import Finding
+from assay.domain.host_policy import SafetyPolicy
 from assay.domain.target import Target
 from assay.spec import build_api_model
 

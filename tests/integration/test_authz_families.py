@@ -21,12 +21,13 @@ import uvicorn
 from fastapi import FastAPI, Header, HTTPException, Request, Response
 from tests.integration.test_runner_http import free_port
 
-from assay.adapters.http import HttpxTransport, SafetyPolicy
+from assay.adapters.http import HttpxTransport
 from assay.agents.analysis.execution.auth import Authenticator
 from assay.agents.analysis.security.authz import authz_families
 from assay.agents.analysis.security.base import FamilyReport, SecurityContext, run_families
 from assay.agents.requirements.recipes import build_recipes
 from assay.domain.findings import Finding
+from assay.domain.host_policy import SafetyPolicy
 from assay.domain.json import JsonObject, as_list
 from assay.domain.operations import ApiModel, AuthFlow, Operation, RequestBody, ResponseSpec
 from assay.domain.target import Credentials, Target

@@ -19,7 +19,7 @@ from fastapi import FastAPI
 
 from assay.adapters.browser.chromium import Chromium
 from assay.adapters.browser.launcher import browser_available
-from assay.adapters.http import HttpxTransport, SafetyPolicy
+from assay.adapters.http import HttpxTransport
 from assay.agents.analysis.agent import AnalysisOutcome, analyse
 from assay.agents.analysis.ui.executor import run_ui_scenarios
 from assay.agents.observation.web.crawler import CrawlConfig, CrawlResult, crawl
@@ -28,6 +28,7 @@ from assay.agents.requirements.ui_scenarios import ui_scenarios
 from assay.demo.webui import UI_PLANTED_FAULTS, WebUiState, add_web_ui
 from assay.domain.action_safety import ActionPolicy
 from assay.domain.events import ScenarioExecuted
+from assay.domain.host_policy import SafetyPolicy
 from assay.domain.observation import Observation
 from assay.domain.scenarios import CoverageMetrics, RequirementsResult, Scenario
 from assay.domain.target import Credentials, Target

@@ -18,13 +18,14 @@ from tests.apps.trust_apps import USERS, build_correct_app, build_leaky_app, ser
 
 from assay.adapters.browser.chromium import Chromium
 from assay.adapters.browser.launcher import browser_available, launch
-from assay.adapters.http import HttpxTransport, SafetyPolicy
+from assay.adapters.http import HttpxTransport
 from assay.agents.analysis.execution.auth import Authenticator
 from assay.agents.analysis.security.base import FamilyReport, SecurityContext, run_families
 from assay.agents.analysis.security.registry import default_families
 from assay.agents.observation.web.crawler import CrawlConfig, crawl
 from assay.agents.requirements.assemble import from_api
 from assay.domain.findings import Finding
+from assay.domain.host_policy import SafetyPolicy
 from assay.domain.target import Credentials, Target
 from assay.oracles.ui import judge_pages
 from assay.pages.feedback import read_after, visible

@@ -16,9 +16,10 @@ from fastapi import Depends, FastAPI
 from fastapi.security import OAuth2PasswordBearer
 from pydantic import BaseModel
 
-from assay.adapters.http import HttpxTransport, SafetyPolicy
+from assay.adapters.http import HttpxTransport
 from assay.agents.observation.agent import observe
 from assay.domain.errors import TargetUnreachable
+from assay.domain.host_policy import SafetyPolicy
 from assay.domain.target import Target
 
 pytestmark = pytest.mark.integration

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from tests.apps.servers import Target as Served
 
-from assay.adapters.http import HttpxTransport, SafetyPolicy
+from assay.adapters.http import HttpxTransport
 from assay.agents.observation.agent import observe
+from assay.domain.host_policy import SafetyPolicy
 from assay.domain.target import Target
 
 pytestmark = pytest.mark.integration

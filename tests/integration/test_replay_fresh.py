@@ -15,9 +15,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from assay.adapters.http import HttpxTransport, SafetyPolicy
+from assay.adapters.http import HttpxTransport
 from assay.agents.analysis.replay import check_flaky
 from assay.domain.exchanges import Exchange, RecordedRequest
+from assay.domain.host_policy import SafetyPolicy
 from assay.domain.target import Target
 from assay.oracles.base import Draft, OracleContext, build
 

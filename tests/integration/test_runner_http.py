@@ -12,9 +12,10 @@ import pytest
 import uvicorn
 from fastapi import FastAPI, HTTPException, Request, Response
 
-from assay.adapters.http import HttpxTransport, SafetyPolicy
+from assay.adapters.http import HttpxTransport
 from assay.agents.analysis.execution.auth import Authenticator
 from assay.agents.analysis.execution.runner import ExecutionReport, execute
+from assay.domain.host_policy import SafetyPolicy
 from assay.domain.json import Json
 from assay.domain.operations import ApiModel, AuthFlow, Operation
 from assay.domain.scenarios import Action, Expectation, RequestSpec, ResourceRecipe, Scenario

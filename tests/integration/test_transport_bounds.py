@@ -16,9 +16,10 @@ from tests.apps.misbehaving import (
     raw_server,
 )
 
-from assay.adapters.http import HttpxTransport, SafetyPolicy
+from assay.adapters.http import HttpxTransport
 from assay.domain.errors import ConnectionDropped, TargetTimeout
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
+from assay.domain.host_policy import SafetyPolicy
 from assay.domain.limits import EVIDENCE_BYTES, MAX_BODY_BYTES, MAX_RETAINED_BYTES
 from assay.domain.target import Target
 

@@ -50,7 +50,7 @@ def test_suite_of_a_run_without_evolution_is_404(tmp_path: Path) -> None:
 
 
 def test_allowed_targets_and_metadata_addresses(tmp_path: Path) -> None:
-    from assay.domain.target_policy import TargetPolicy
+    from assay.domain.host_policy import TargetPolicy
 
     policy = TargetPolicy(("127.0.0.1", "*.internal.test", "10.0.0.0/8"), resolve=False)
     with served(settings_for(tmp_path), policy=policy) as api:

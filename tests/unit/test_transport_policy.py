@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assay.adapters.http import SafetyPolicy
 from assay.domain.errors import SafetyError
+from assay.domain.host_policy import SafetyPolicy
 from assay.domain.target import Target, is_loopback
 
 

@@ -5,19 +5,18 @@ from __future__ import annotations
 import asyncio
 import json as jsonlib
 import time
-from dataclasses import dataclass
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from types import TracebackType
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import httpx
 
 from assay.adapters.http_body import BoundedBody
-from assay.domain.errors import ConnectionDropped, SafetyError, TargetTimeout, TargetUnreachable
+from assay.domain.errors import ConnectionDropped, TargetTimeout, TargetUnreachable
 from assay.domain.exchanges import DROPPED_AGAIN, RecordedRequest, RecordedResponse
+from assay.domain.host_policy import SafetyPolicy
 from assay.domain.json import Json, json_depth
 from assay.domain.limits import EVIDENCE_BYTES, MAX_RETAINED_BYTES
-from assay.domain.target import SAFE_METHODS, Target
 
 # Only what assay can inflate within bounds (execution/body.py); a server may still ignore it.
 ACCEPT_ENCODING = "gzip, deflate"
@@ -25,29 +24,6 @@ ACCEPT_ENCODING = "gzip, deflate"
 MAX_JSON_DEPTH = 200
 _DROPPED = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
 USER_AGENT = "assay/0.4 (+automated QA; https://github.com/assay)"
-
-
-@dataclass(frozen=True)
-class SafetyPolicy:
-    """Which hosts may receive traffic, and which may receive state-changing methods."""
-
-    read_hosts: frozenset[str]
-    write_hosts: frozenset[str]
-
-    @classmethod
-    def for_target(cls, target: Target, extra_read_hosts: tuple[str, ...] = ()) -> SafetyPolicy:
-        hosts = {target.host, *(h.lower() for h in extra_read_hosts)}
-        writes = {target.host} if target.is_test_system else set()
-        return cls(read_hosts=frozenset(hosts), write_hosts=frozenset(writes))
-
-    def check(self, method: str, url: str) -> None:
-        host = (urlsplit(url).hostname or "").lower()
-        if host not in self.read_hosts:
-            raise SafetyError(f"refusing to send {method} to {host!r}: assay only talks to the target's host")
-        if method.upper() not in SAFE_METHODS and host not in self.write_hosts:
-            raise SafetyError(
-                f"refusing {method} on {host!r}: not marked as a test system (pass --allow-host {host})"
-            )
 
 
 class HttpxTransport:

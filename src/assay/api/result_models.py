@@ -23,7 +23,7 @@ from assay.domain.scenarios import AuthMode, Intent, ScenarioKind, StepKeyword, 
 
 JsonMap = dict[str, JsonValue]
 PORT = r"(:([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?"
-# An absolute http(s) URL as assay.domain.target_policy reads it: the schema admits only what the
+# An absolute http(s) URL as assay.domain.host_policy reads it: the schema admits only what the
 # server accepts.
 URL_PATTERN = r"[hH][tT][tT][pP][sS]?://[A-Za-z0-9._~-]+" + PORT + r"(/[^\n\r\u2028\u2029]*)?"
 

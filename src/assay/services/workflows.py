@@ -14,12 +14,12 @@ from assay.domain.clock import now_iso
 from assay.domain.codec import from_json
 from assay.domain.errors import MissingInput, NotFound, NotReady, UsageError
 from assay.domain.events import AGENTS, AgentName
+from assay.domain.host_policy import TargetPolicy
 from assay.domain.json import JsonObject
 from assay.domain.observation import Observation
 from assay.domain.run import RunResult
 from assay.domain.scenarios import RequirementsResult
 from assay.domain.target import Credentials, MailServer, Target
-from assay.domain.target_policy import TargetPolicy
 from assay.domain.workflow import (
     AgentState,
     AlreadyFinished,

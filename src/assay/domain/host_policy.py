@@ -1,6 +1,11 @@
-"""Which URLs the service may be asked to test: the server is itself a request-forgery risk.
+"""Where assay may send traffic: the two host rules, in one place.
 
-Patterns are host names (``api.example.com``), wildcards (``*.example.com``) and CIDRs
+- :class:`SafetyPolicy`, per run: every request goes to the target's host only, and a method that
+  changes state only to a host marked as a test system. The HTTP adapter checks it before sending.
+- :class:`TargetPolicy`, per server: which URLs the service may be asked to test at all (the
+  server is itself a request-forgery risk).
+
+TargetPolicy's patterns are host names (``api.example.com``), wildcards (``*.example.com``) and CIDRs
 (``10.0.0.0/8``). An empty allow-list admits every host; cloud metadata addresses are
 refused either way unless explicitly allowed.
 """
@@ -15,6 +20,7 @@ from fnmatch import fnmatchcase
 from urllib.parse import urlsplit
 
 from assay.domain.errors import InvalidUrl, SafetyError
+from assay.domain.target import SAFE_METHODS, Target
 
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 METADATA_HOSTS = frozenset({"metadata.google.internal", "metadata", "metadata.azure.internal"})
@@ -104,3 +110,26 @@ def _matches(host: str, addresses: Sequence[IpAddress], patterns: Sequence[str])
         elif fnmatchcase(host, pattern):
             return True
     return False
+
+
+@dataclass(frozen=True)
+class SafetyPolicy:
+    """Which hosts may receive traffic, and which may receive state-changing methods."""
+
+    read_hosts: frozenset[str]
+    write_hosts: frozenset[str]
+
+    @classmethod
+    def for_target(cls, target: Target, extra_read_hosts: tuple[str, ...] = ()) -> SafetyPolicy:
+        hosts = {target.host, *(h.lower() for h in extra_read_hosts)}
+        writes = {target.host} if target.is_test_system else set()
+        return cls(read_hosts=frozenset(hosts), write_hosts=frozenset(writes))
+
+    def check(self, method: str, url: str) -> None:
+        host = (urlsplit(url).hostname or "").lower()
+        if host not in self.read_hosts:
+            raise SafetyError(f"refusing to send {method} to {host!r}: assay only talks to the target's host")
+        if method.upper() not in SAFE_METHODS and host not in self.write_hosts:
+            raise SafetyError(
+                f"refusing {method} on {host!r}: not marked as a test system (pass --allow-host {host})"
+            )
