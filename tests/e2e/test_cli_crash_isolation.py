@@ -14,7 +14,7 @@ import pytest
 from tests.apps.misbehaving import http_response, raw_server, spec_with
 from typer.testing import CliRunner
 
-from assay.agents.analysis import agent as analysis_agent
+from assay.agents.analysis import ui_security as analysis_ui_security
 from assay.agents.analysis.security.attacks.disclosure import InformationDisclosureFamily
 from assay.agents.analysis.security.base import FamilyReport, ProbeClient, SecurityContext, SecurityFamily
 from assay.cli.main import app
@@ -57,7 +57,7 @@ def test_a_crashed_family_is_one_console_line_and_a_traceback_in_the_log(
 ) -> None:
     monkeypatch.setenv("ASSAY_CHROMIUM_PATH", "/nonexistent")
     monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.setattr(analysis_agent, "default_families", _families)
+    monkeypatch.setattr(analysis_ui_security, "default_families", _families)
     out = tmp_path / "out"
     with raw_server(_respond) as url:
         args = ["run", url, "--out", str(out), "--budget", "300", "--login", f"alice:{PASSWORD}"]

@@ -15,7 +15,7 @@ import pytest
 from tests.fakes import FakeTransport, json_response
 
 from assay.agents import pipeline
-from assay.agents.analysis import agent as analysis_agent
+from assay.agents.analysis import ui_security as analysis_ui_security
 from assay.agents.analysis.security.base import FamilyReport, ProbeClient, SecurityContext, run_families
 from assay.agents.observation import agent as observation_agent
 from assay.cli.log import run_log
@@ -133,7 +133,7 @@ async def test_an_evolution_crash_keeps_the_findings(monkeypatch: pytest.MonkeyP
 
 
 async def test_a_ui_crash_in_analysis_keeps_the_api_findings(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(analysis_agent, "analyse_ui", _planted_async(RuntimeError("page closed")))
+    monkeypatch.setattr(analysis_ui_security, "analyse_ui", _planted_async(RuntimeError("page closed")))
     result, events = await _run()
     _completed_run(events)
     assert any(f.path == "/broken" and f.category == "server_error" for f in result.findings)

@@ -1,0 +1,107 @@
+"""Judging the recorded exchanges, replaying single-exchange findings, merging, and the final result."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+from assay.agents.analysis.context import AnalysisRun, Evidence
+from assay.agents.analysis.execution.auth import Authenticator
+from assay.agents.analysis.fresh_values import templates_by_operation
+from assay.agents.analysis.planning import refine
+from assay.agents.analysis.replay import check_flaky
+from assay.domain.analysis import AnalysisResult, ExecutionSuccess, Reliability, ScenarioRun
+from assay.domain.crashes import isolated_async
+from assay.domain.exchanges import Exchange
+from assay.domain.findings import ANONYMOUS, Finding
+from assay.domain.scenarios import RequestSpec
+from assay.domain.target import Target
+from assay.oracles.base import OracleContext
+from assay.oracles.merge import merge_findings
+from assay.oracles.registry import judge_all
+
+
+async def judged(run: AnalysisRun, evidence: Evidence, exchanges: list[Exchange]) -> list[Finding]:
+    """The judged findings; when judging itself crashes, the families' and pages' findings still count."""
+    templates = templates_by_operation(run.requirements)
+    others = [*(f for r in evidence.families for f in r.findings), *evidence.ui.findings]
+    return await isolated_async(
+        "analysis: judging",
+        "HTTP findings were not judged; security and page findings are kept unmerged",
+        _findings(run, evidence, exchanges, templates),
+        others,
+        run.crashes,
+    )
+
+
+async def _findings(
+    run: AnalysisRun,
+    evidence: Evidence,
+    exchanges: list[Exchange],
+    templates: Mapping[str, Sequence[RequestSpec]],
+) -> list[Finding]:
+    target, report, families = run.target, evidence.report, evidence.families
+    context = OracleContext(
+        latency_budget_seconds=target.latency_budget_seconds,
+        secrets=evidence.secrets,
+        scenario_severities={r.scenario_id: r.severity for r in run.planned.risk_scores},
+        known_ids=frozenset(report.created_ids),
+    )
+    api = run.observation.api
+    judged = [*judge_all(exchanges, api, context, run.crashes), *(f for r in families for f in r.findings)]
+    can_replay = report.target_failure is None and not report.cancelled
+    recorded = [*exchanges, *(e for r in families for e in r.exchanges)]
+    checked = await check_flaky(judged, recorded, target, run.transport, templates) if can_replay else judged
+    exchanges.extend(e for e in recorded[len(exchanges) :] if e.intent == "replay")
+    crawled = [replace(f, identity=f.identity or browser_role(target)) for f in evidence.ui.findings]
+    return merge_findings([*checked, *crawled], evidence.secrets, identity=primary_role(evidence.auth))
+
+
+def browser_role(target: Target) -> str:
+    """Who the browser is: signed in with the first credentials when given, else nobody."""
+    return target.credentials[0].role if target.credentials else ANONYMOUS
+
+
+def primary_role(auth: Authenticator | None) -> str:
+    """The role of the run's own identity: the one the scenarios are sent as."""
+    if auth is None or not auth.session.authenticated:
+        return ANONYMOUS
+    return auth.identity.role if auth.identity is not None else "user"
+
+
+def _reliability(run: ScenarioRun, exchanges: Sequence[Exchange], flaky: set[str]) -> Reliability:
+    if run.scenario_id in flaky:
+        return "low"
+    own = [e for e in exchanges if e.scenario_id == run.scenario_id and e.intent != "replay"]
+    return "medium" if any(e.retried or e.error for e in own) else "high"
+
+
+def final_result(
+    run: AnalysisRun, evidence: Evidence, findings: Sequence[Finding], requests: int
+) -> AnalysisResult:
+    """The planned result refined by what happened: success rates, reliability, runs and requests."""
+    report, ui = evidence.report, evidence.ui
+    executed = [r for r in report.runs if r.status in {"passed", "failed", "error"}]
+    flaky = {f.scenario_id for f in findings if f.flaky and f.scenario_id}
+    success = tuple(
+        ExecutionSuccess(
+            scenario_id=r.scenario_id,
+            success_rate=round(r.passed_steps / r.total_steps, 3) if r.total_steps else 0.0,
+            passed_steps=r.passed_steps,
+            total_steps=r.total_steps,
+            tier_used="tier1",
+            reliability=_reliability(r, report.exchanges, flaky),
+            source="real_time_execution",
+        )
+        for r in executed
+    )
+    outcomes = {r.scenario_id: r.status == "passed" for r in [*executed, *ui.runs] if r.status != "skipped"}
+    refined = refine(run.planned, run.requirements, run.observation.api, outcomes)
+    return replace(
+        refined,
+        execution_success=(*success, *ui.success),
+        runs=(*report.runs, *ui.runs),
+        requests_sent=requests,
+        budget_exhausted=report.budget_exhausted,
+        family_requests={r.family: r.requests for r in evidence.families},
+    )

@@ -1,0 +1,74 @@
+"""The browser phase and the security families, run after the API scenarios, each isolated."""
+
+from __future__ import annotations
+
+import time
+
+from assay.agents.analysis.context import AnalysisRun
+from assay.agents.analysis.execution.auth import Authenticator
+from assay.agents.analysis.execution.runner import ExecutionReport
+from assay.agents.analysis.security.base import FamilyReport, SecurityContext, run_families
+from assay.agents.analysis.security.registry import default_families
+from assay.agents.analysis.ui.run import UiOutcome, analyse_ui
+from assay.domain.crashes import isolated_async
+from assay.domain.scenarios import is_ui
+
+
+async def ui_and_security(
+    run: AnalysisRun, auth: Authenticator | None, report: ExecutionReport
+) -> tuple[UiOutcome, list[FamilyReport]]:
+    """The browser scenarios and the security families, each isolated from the other."""
+    ui = await isolated_async(
+        "analysis: UI execution",
+        "UI scenarios and page findings were skipped",
+        _ui(run, report),
+        UiOutcome(),
+        run.crashes,
+    )
+    families = await isolated_async(
+        "analysis: security checks",
+        "the security families were skipped",
+        _security(run, auth, report),
+        [],
+        run.crashes,
+    )
+    return ui, families
+
+
+async def _ui(run: AnalysisRun, report: ExecutionReport) -> UiOutcome:
+    """Run the UI scenarios in Chromium (in the planned order) and judge the crawled pages."""
+    by_id = {s.id: s for s in run.requirements.scenarios if is_ui(s)}
+    groups = run.planned.execution_strategy.parallel_groups
+    order = [by_id[sid] for group in groups for sid in group if sid in by_id]
+    if order and not (report.cancelled or report.target_failure):
+        run.progress(0.8, f"running {len(order)} UI scenarios in Chromium")
+    else:
+        order = []
+    outcome = await analyse_ui(
+        run.observation,
+        order,
+        run.target,
+        run.browser,
+        cancel=run.cancel,
+        on_run=lambda done: run.progress.scenario_done(done, 0),
+    )
+    # Browser workers finish in any order: results are kept in plan order.
+    rank = {s.id: index for index, s in enumerate(order)}
+    outcome.runs.sort(key=lambda done: rank.get(done.scenario_id, len(rank)))
+    outcome.success.sort(key=lambda s: rank.get(s.scenario_id, len(rank)))
+    return outcome
+
+
+async def _security(
+    run: AnalysisRun, auth: Authenticator | None, report: ExecutionReport
+) -> list[FamilyReport]:
+    """Run the security families after the scenarios, within a second time budget of the same size."""
+    api, target = run.observation.api, run.target
+    if api is None or auth is None or report.target_failure or report.cancelled:
+        return []
+    run.progress(0.86, "security checks: identities, authorization, attacks")
+    recipes = {r.name: r for r in run.requirements.recipes}
+    deadline = time.monotonic() + target.budget_seconds
+    ctx = SecurityContext(api, target, run.transport, recipes, auth, deadline, run.cancel, target.destructive)
+    ctx.resets = frozenset(report.resets_by_effect)
+    return await run_families(ctx, default_families())
