@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from assay.agents.analysis.execution.auth import Authenticator
-from assay.agents.analysis.execution.runner import ExecutionReport
+from assay.agents.analysis.execution.report import ExecutionReport
 from assay.agents.analysis.progress import AnalysisProgress
 from assay.agents.analysis.security.base import FamilyReport
 from assay.agents.analysis.ui.run import UiOutcome

@@ -6,7 +6,7 @@ import time
 
 from assay.agents.analysis.context import AnalysisRun
 from assay.agents.analysis.execution.auth import Authenticator
-from assay.agents.analysis.execution.runner import ExecutionReport
+from assay.agents.analysis.execution.report import ExecutionReport
 from assay.agents.analysis.security.base import FamilyReport, SecurityContext, run_families
 from assay.agents.analysis.security.registry import default_families
 from assay.agents.analysis.ui.run import UiOutcome, analyse_ui

@@ -20,16 +20,12 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
-from assay.agents.analysis.execution.auth import (
-    MALFORMED_IDENTITY,
-    NEW_PASSWORD,
-    Authenticator,
-    AuthSession,
-    account_created,
-)
+from assay.agents.analysis.execution.auth import Authenticator, account_created
 from assay.agents.analysis.execution.guard import SAFETY_RULE, SafetyGuard
+from assay.agents.analysis.execution.identity import identity_for, identity_scope, session_for
+from assay.agents.analysis.execution.report import ExecutionReport, RunCallback
 from assay.agents.analysis.execution.reset_watch import FAILED, MAX_MADE, RAN, ResetWatch, inconclusive
 from assay.agents.analysis.execution.steps import save_variables, step_result
 from assay.agents.analysis.planning import resets_state
@@ -37,7 +33,6 @@ from assay.agents.analysis.value import fixture_chain
 from assay.domain.analysis import RunStatus, ScenarioRun, StepResult
 from assay.domain.errors import ConnectionDropped, SafetyError, TargetTimeout, TargetUnreachable
 from assay.domain.exchanges import Exchange, RecordedRequest
-from assay.domain.findings import ANONYMOUS
 from assay.domain.json import Json, dig
 from assay.domain.operations import ApiModel
 from assay.domain.ports import CancelToken, HttpTransport
@@ -45,29 +40,17 @@ from assay.domain.scenarios import Action, Expectation, RequestSpec, ResourceRec
 from assay.domain.target import Target
 from assay.spec.placeholders import UNIQUE, missing_placeholders, new_unique, render_request
 
-RunCallback = Callable[[ScenarioRun], None]
+# Other modules and tests import the records from here.
+__all__ = ["ExecutionReport", "RunCallback", "Runner", "RunnerOptions", "execute"]
 
 
+# A frozen dataclass of this module: ruff's B008 accepts it as a default argument.
 @dataclass(frozen=True)
 class RunnerOptions:
     concurrency: int = 4  # scenarios in flight within a parallel group
     request_timeout: float = 10.0
     max_unreachable: int = 3  # connection failures in a row that mean the target is gone
     reset_phase: bool = False  # the run's last phase: state resets may run (with --destructive)
-
-
-@dataclass
-class ExecutionReport:
-    runs: list[ScenarioRun] = field(default_factory=list)
-    exchanges: list[Exchange] = field(default_factory=list)
-    requests_sent: int = 0
-    budget_exhausted: bool = False
-    cancelled: bool = False
-    target_failure: str | None = None
-    created_ids: set[str] = field(default_factory=set)  # ids our fixtures created (for oracles)
-    after_reset: list[Exchange] = field(default_factory=list)  # sent after assay's own reset: not judged
-    reset_by: str | None = None  # the operation whose call reset the application, once one did
-    resets_by_effect: list[str] = field(default_factory=list)  # unnamed operations seen resetting
 
 
 @dataclass(frozen=True)
@@ -150,7 +133,7 @@ class Runner:
             return
         self._watch.made += 1
         recipe, read = found
-        scope = self._identity_scope()
+        scope = identity_scope(self._auth, self._target)
         try:
             if await self._fixtures(replace(_SENTINEL, fixtures=(recipe.name,)), scope) is not None:
                 return
@@ -235,7 +218,7 @@ class Runner:
             self._on_run(run)
 
     async def _scenario(self, scenario: Scenario) -> ScenarioRun:
-        scope: dict[str, Json] = self._identity_scope()
+        scope: dict[str, Json] = identity_scope(self._auth, self._target)
         blocked = await self._fixtures(scenario, scope)
         if blocked is not None:
             return ScenarioRun(scenario.id, "blocked", blocked_by=blocked)
@@ -260,14 +243,6 @@ class Runner:
             status = "failed"
         self._watch.adopt(scenario, sent, self._target)
         return ScenarioRun(scenario.id, status, tuple(steps))
-
-    def _identity_scope(self) -> dict[str, Json]:
-        """``${auth.username}``/``${auth.password}``: the identity the run is signed in as."""
-        who = self._auth.identity if self._auth is not None else None
-        scope: dict[str, Json] = {NEW_PASSWORD: self._target.ledger.password}
-        if who is not None:
-            scope.update({"auth.username": who.username, "auth.password": who.password})
-        return scope
 
     async def _fixtures(self, scenario: Scenario, scope: dict[str, Json]) -> str | None:
         """Create the scenario's fixtures into ``scope``; the reason it is blocked, or None."""
@@ -299,22 +274,8 @@ class Runner:
                 scope[f"{name}.{var}"] = dig(response.json, path)
         return None
 
-    def _session_for(self, spec: RequestSpec) -> AuthSession:
-        session = self._auth.session if self._auth is not None else AuthSession()
-        if spec.auth == "none":
-            return AuthSession()
-        return session.malformed if spec.auth == "malformed" else session
-
-    def _identity_for(self, spec: RequestSpec) -> str:
-        """The role name the request is sent as (findings name it, never the credential)."""
-        if spec.auth == "malformed":
-            return MALFORMED_IDENTITY
-        session = self._session_for(spec)
-        who = self._auth.identity if self._auth is not None else None
-        return (who.role if who else "user") if session.authenticated else ANONYMOUS
-
     def _render(self, spec: RequestSpec, scope: Mapping[str, Json]) -> RecordedRequest:
-        session = self._session_for(spec)
+        session = session_for(self._auth, spec)
         return render_request(
             spec,
             base_url=self._target.base_url,
@@ -377,7 +338,7 @@ class Runner:
             action=meta.action,
             intent=spec.intent,
             expect=meta.expect_from.expect,
-            identity=self._identity_for(spec),
+            identity=identity_for(self._auth, spec),
         )
         for attempt in (1, 2):
             retried = attempt == 2
