@@ -19,13 +19,11 @@ from urllib.parse import urldefrag, urlsplit
 
 from playwright.async_api import (
     BrowserContext,
-    ConsoleMessage,
     Page,
-    Request,
-    Response,
 )
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
+from assay.agents.observation.web.page_log import PageLog, listen
 from assay.agents.observation.web.probes import probe_button, probe_form
 from assay.domain.action_safety import ActionPolicy, judge_button, judge_form, judge_link
 from assay.domain.json import as_list, as_object, as_str
@@ -34,14 +32,13 @@ from assay.domain.pages import ActionProbe, BlockedHost, LinkCheck, PageFacts, U
 from assay.domain.ports import CodeMailbox
 from assay.domain.target import Credentials
 from assay.pages.browser import BrowserPort, BrowserSession
-from assay.pages.containment import Containment, contained_get, is_blocked_error
+from assay.pages.containment import Containment, contained_get
 from assay.pages.extract import PageExtract, extract_page, path_of, purpose
 from assay.pages.form_facts import button_control, form_from_json
 from assay.pages.login import LoginOutcome, sign_in
 
 T = TypeVar("T")
 R = TypeVar("R")
-_IGNORED_RESOURCES = ("/favicon.ico",)
 VISIT_SECONDS = 40.0  # one page: load, read, screenshot; past it the page never settled
 
 
@@ -208,8 +205,8 @@ async def _visit(
     context: BrowserContext, url: str, depth: int, config: CrawlConfig, containment: Containment
 ) -> PageVisit | None:
     page = await context.new_page()
-    log = _PageLog(containment)
-    _listen(page, log)
+    log = PageLog(containment)
+    listen(page, log)
     try:
         try:
             response = await page.goto(url, wait_until="load", timeout=15000)
@@ -240,55 +237,6 @@ async def _visit(
         screenshot=shot,
     )
     return PageVisit(facts, extract)
-
-
-@dataclass
-class _PageLog:
-    """What a page showed on its console and which of its requests failed, without the noise of
-    the containment: a blocked (or unresolvable) third-party resource is not the page's fault."""
-
-    containment: Containment
-    console: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
-    uncaught: list[str] = field(default_factory=list)
-    blocked_script: bool = False  # a script of another host was not loaded
-
-    def own(self, url: str) -> bool:
-        return self.containment.allows(url) and not path_of(url).endswith(_IGNORED_RESOURCES)
-
-    def console_errors(self) -> tuple[str, ...]:
-        # "$ is not defined" after the CDN's jQuery was blocked is the blocking's doing too.
-        uncaught = [e for e in self.uncaught if not (self.blocked_script and "ReferenceError" in e)]
-        return tuple(dict.fromkeys([*self.console, *uncaught]))
-
-
-def _listen(page: Page, log: _PageLog) -> None:
-    def on_console(message: ConsoleMessage) -> None:
-        where = as_str(message.location.get("url")) if message.location else ""
-        text = message.text
-        if message.type != "error" or (where and not log.own(where)) or is_blocked_error(text):
-            return
-        if not log.containment.names_other_host(text):
-            log.console.append(text[:300])
-
-    def on_response(response: Response) -> None:
-        document = response.request.resource_type == "document"
-        if response.status >= 400 and not document and log.own(response.url):
-            log.failed.append(f"{response.request.method} {path_of(response.url)} -> {response.status}")
-
-    def on_failed(request: Request) -> None:
-        failure = request.failure or "failed"
-        # A navigation cancelled (by the next one, or by the containment) is nobody's fault.
-        cancelled = request.resource_type == "document" and "ERR_ABORTED" in failure
-        if log.own(request.url) and not is_blocked_error(failure) and not cancelled:
-            log.failed.append(f"{request.method} {path_of(request.url)} -> {failure}")
-        elif request.resource_type == "script":
-            log.blocked_script = True
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: log.uncaught.append(f"uncaught {error.name}: {error.message}"[:300]))
-    page.on("response", on_response)
-    page.on("requestfailed", on_failed)
 
 
 async def _check_links(
