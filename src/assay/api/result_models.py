@@ -9,187 +9,75 @@ test_api_models_mirror.py checks every model against its dataclass (deliberate d
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from annotated_types import Ge, Le
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, JsonValue
+from pydantic import Field, JsonValue
 
+from assay.api.result_models_base import MAX_ID, URL_PATTERN, Int, JsonMap, Model, RowId
+from assay.api.result_models_observation import (
+    ApiModelModel,
+    AuthFlowModel,
+    DependencyModel,
+    ObservationResult,
+    OperationModel,
+    ParameterModel,
+    ProbedEndpointModel,
+    RequestBodyModel,
+    ResponseSpecModel,
+    SecuritySchemeModel,
+    SpecIssueModel,
+    UiElementModel,
+)
 from assay.domain.analysis import Priority, Reliability, RunStatus
 from assay.domain.evolution import Framework
 from assay.domain.findings import Category, Proof, Severity
-from assay.domain.observation import TargetKind
-from assay.domain.operations import AuthKind, HttpMethod, ParamLocation, SchemeKind
 from assay.domain.scenarios import AuthMode, Intent, ScenarioKind, StepKeyword, UiActionKind
 
-JsonMap = dict[str, JsonValue]
-PORT = r"(:([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?"
-# An absolute http(s) URL as assay.domain.host_policy reads it: the schema admits only what the
-# server accepts.
-URL_PATTERN = r"[hH][tT][tT][pP][sS]?://[A-Za-z0-9._~-]+" + PORT + r"(/[^\n\r\u2028\u2029]*)?"
-
-
-def _integral(value: object) -> object:
-    """JSON Schema counts 3.0 as an integer; strict Pydantic does not, so convert it first."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-# Strict models reject what JSON Schema rejects (``true`` for an integer, ``"1"`` for a number).
-Int = Annotated[int, BeforeValidator(_integral)]
-# Stored ids and event numbers are 32-bit integers (PostgreSQL ``integer``): the schema says so.
-MAX_ID = 2**31 - 1
-RowId = Annotated[int, Ge(1), Le(MAX_ID), BeforeValidator(_integral)]
-
-
-class Model(BaseModel):
-    model_config = ConfigDict(extra="ignore", populate_by_name=True, strict=True)
-
-
-# --- observation -------------------------------------------------------------------------
-
-
-class ParameterModel(Model):
-    name: str
-    location: ParamLocation
-    required: bool = False
-    schema_: JsonMap = Field(default_factory=dict, alias="schema")
-    description: str = ""
-
-
-class RequestBodyModel(Model):
-    content_type: str
-    schema_: JsonMap = Field(alias="schema")
-    required: bool = False
-
-
-class ResponseSpecModel(Model):
-    status: str
-    description: str = ""
-    content_type: str | None = None
-    schema_: JsonMap | None = Field(default=None, alias="schema")
-    headers: list[str] = Field(default_factory=list)
-
-
-class OperationModel(Model):
-    method: HttpMethod
-    path: str
-    operation_id: str | None = None
-    summary: str = ""
-    tags: list[str] = Field(default_factory=list)
-    parameters: list[ParameterModel] = Field(default_factory=list)
-    request_body: RequestBodyModel | None = None
-    responses: list[ResponseSpecModel] = Field(default_factory=list)
-    security: list[str] = Field(default_factory=list)
-    deprecated: bool = False
-    # The spec's prose: a reset may say so only here ("drops the database"); domain.state_change
-    # reads it to keep resets out of the run, so an inline observation must not lose it.
-    description: str = ""
-
-
-class SecuritySchemeModel(Model):
-    name: str
-    kind: SchemeKind
-    location: str | None = None
-    parameter_name: str | None = None
-    token_url: str | None = None
-
-
-class AuthFlowModel(Model):
-    kind: AuthKind = "none"
-    scheme: str | None = None
-    login_operation: str | None = None
-    login_format: Literal["form", "json"] = "json"
-    username_field: str = "username"
-    password_field: str = "password"
-    token_field: str = "access_token"
-    register_operation: str | None = None
-    register_fields: list[str] = Field(default_factory=list)
-    current_user_operation: str | None = None
-    header_name: str = "Authorization"
-    notes: list[str] = Field(default_factory=list)
-
-
-class DependencyModel(Model):
-    consumer: str
-    producer: str
-    parameter: str
-    location: Literal["path", "query", "body"]
-    source_field: str
-    resource: str
-
-
-class SpecIssueModel(Model):
-    kind: Literal[
-        "untyped_response",
-        "placeholder_schema",
-        "missing_operation_id",
-        "undocumented_auth",
-        "no_success_response",
-        "missing_schema",
-        "duplicate_operation_id",
-        "invalid_example",
-        "other",
-    ]
-    message: str
-    operation: str | None = None
-
-
-class ApiModelModel(Model):
-    title: str
-    version: str
-    spec_version: str
-    base_path: str
-    operations: list[OperationModel]
-    security_schemes: list[SecuritySchemeModel] = Field(default_factory=list)
-    auth: AuthFlowModel = Field(default_factory=AuthFlowModel)
-    dependencies: list[DependencyModel] = Field(default_factory=list)
-    spec_issues: list[SpecIssueModel] = Field(default_factory=list)
-
-
-class ProbedEndpointModel(Model):
-    method: str
-    path: str
-    status: Int
-    content_type: str = ""
-
-
-class UiElementModel(Model):
-    page: str
-    role: str
-    name: str
-    locator: str
-    tag: str = ""
-    input_type: str = ""
-    required: bool = False
-    constraints: JsonMap = Field(default_factory=dict)
-    fingerprint: JsonMap = Field(default_factory=dict)
-
-
-class ObservationResult(Model):
-    """ObservationAgent output: ``ui_elements``, ``page_structure``, ``page_context``, plus the API model."""
-
-    target: str = Field(
-        default="",
-        pattern=f"^({URL_PATTERN})?$",
-        max_length=2048,
-        description="The URL that was observed; empty when unknown (then nothing is executed).",
-    )
-    kind: TargetKind = "unknown"
-    api: ApiModelModel | None = None
-    spec_location: str | None = None
-    discovery_log: list[str] = Field(default_factory=list)
-    probes: list[ProbedEndpointModel] = Field(default_factory=list)
-    ui_elements: list[UiElementModel] = Field(default_factory=list)
-    page_structure: JsonMap = Field(default_factory=dict)
-    page_context: JsonMap = Field(default_factory=dict)
-    notes: list[str] = Field(default_factory=list)
-    incomplete: list[str] = Field(
-        default_factory=list,
-        description="What observation planned but could not do; non-empty makes the run inconclusive.",
-    )
-    confidence: float = 0.0
-    requests_sent: Int = 0
+# The observation models and the shared pieces live beside this module; importers use this one.
+__all__ = [
+    "MAX_ID",
+    "URL_PATTERN",
+    "ActionModel",
+    "AnalysisResultModel",
+    "ApiModelModel",
+    "AuthFlowModel",
+    "BusinessValueModel",
+    "CoverageItemModel",
+    "CoverageMetricsModel",
+    "DependencyModel",
+    "EvolutionResultModel",
+    "ExecutionStrategyModel",
+    "ExecutionSuccessModel",
+    "ExecutionTimeModel",
+    "ExpectationModel",
+    "FinalPriorityModel",
+    "FindingModel",
+    "Int",
+    "JsonMap",
+    "Model",
+    "ObservationResult",
+    "OperationModel",
+    "ParameterModel",
+    "ProbedEndpointModel",
+    "RequestBodyModel",
+    "RequestSpecModel",
+    "RequirementsResultModel",
+    "ResourceRecipeModel",
+    "ResponseSpecModel",
+    "RiskScoreModel",
+    "RoiScoreModel",
+    "RowId",
+    "ScenarioDependencyModel",
+    "ScenarioModel",
+    "ScenarioRunModel",
+    "SecuritySchemeModel",
+    "SpecIssueModel",
+    "StepModel",
+    "StepResultModel",
+    "TestCaseModel",
+    "UiElementModel",
+    "UiStepModel",
+]
 
 
 # --- requirements ------------------------------------------------------------------------
