@@ -29,11 +29,7 @@ async def reset_phase(
     if not groups:
         return findings
     if target.destructive and (report.target_failure or report.cancelled):
-        why = "not run: the run stopped before the state resets' turn"
-        skipped = [ScenarioRun(g[0].id, "skipped", blocked_by=why) for g in groups]
-        report.runs.extend(skipped)
-        for done in skipped:
-            run.progress.executed(done)
+        _skip_all(run, evidence, groups)
         return findings
     resets = await execute(
         groups,
@@ -56,3 +52,12 @@ async def reset_phase(
     )
     judged = judge_all(resets.exchanges, api, context)
     return merge_findings([*findings, *judged], evidence.secrets) if judged else findings
+
+
+def _skip_all(run: AnalysisRun, evidence: Evidence, groups: list[list[Scenario]]) -> None:
+    """The run stopped before the resets' turn: each is listed as not run, and reported done."""
+    why = "not run: the run stopped before the state resets' turn"
+    skipped = [ScenarioRun(g[0].id, "skipped", blocked_by=why) for g in groups]
+    evidence.report.runs.extend(skipped)
+    for done in skipped:
+        run.progress.executed(done)
