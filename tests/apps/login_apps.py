@@ -68,8 +68,10 @@ def login_app(faulty: bool) -> FastAPI:
     @app.post("/auth/login")
     def login(body: Login) -> dict[str, str]:
         user = users.get(body.username)
-        if user is not None and user["password"] == body.password and failures.get(body.username, 0) <= (
-            LOCK_AFTER if not faulty else 10**9
+        if (
+            user is not None
+            and user["password"] == body.password
+            and failures.get(body.username, 0) <= (LOCK_AFTER if not faulty else 10**9)
         ):
             return {"status": "success", "token": secrets.token_urlsafe(24)}
         if locked(body.username):
@@ -125,8 +127,11 @@ def _miller_rabin(n: int) -> bool:
 
 def _der(tag: int, body: bytes) -> bytes:
     size = len(body)
-    head = bytes([size]) if size < 128 else bytes([0x80 | ((size.bit_length() + 7) // 8)]) + size.to_bytes(
-        (size.bit_length() + 7) // 8, "big"
+    head = (
+        bytes([size])
+        if size < 128
+        else bytes([0x80 | ((size.bit_length() + 7) // 8)])
+        + size.to_bytes((size.bit_length() + 7) // 8, "big")
     )
     return bytes([tag]) + head + body
 
@@ -197,7 +202,14 @@ class _Keys:
         def as_b64(n: int) -> str:
             return _b64(n.to_bytes((n.bit_length() + 7) // 8, "big"))
 
-        return {"kty": "RSA", "kid": "k1", "use": "sig", "alg": "RS256", "n": as_b64(self.rsa.n), "e": as_b64(self.rsa.e)}
+        return {
+            "kty": "RSA",
+            "kid": "k1",
+            "use": "sig",
+            "alg": "RS256",
+            "n": as_b64(self.rsa.n),
+            "e": as_b64(self.rsa.e),
+        }
 
     def claims(self, token: str) -> dict[str, object]:
         """The token's claims, checked as this mode checks them (raises on a refusal)."""
@@ -220,7 +232,9 @@ class _Keys:
                 raise ValueError("bad token")
             return payload
         if self.mode == "weak":  # verifies the signature, never the expiry
-            return dict(pyjwt.decode(token, self.hmac_key, algorithms=["HS256"], options={"verify_exp": False}))
+            return dict(
+                pyjwt.decode(token, self.hmac_key, algorithms=["HS256"], options={"verify_exp": False})
+            )
         return dict(pyjwt.decode(token, self.hmac_key, algorithms=["HS256"], options={"require": ["exp"]}))
 
 

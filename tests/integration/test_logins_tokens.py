@@ -16,6 +16,7 @@ from contextlib import contextmanager
 import pytest
 import uvicorn
 from fastapi import FastAPI
+from tests.apps.login_apps import jwt_app, login_app
 
 from assay.adapters.http import HttpxTransport
 from assay.agents.analysis.execution.auth import Authenticator
@@ -26,7 +27,6 @@ from assay.domain.findings import Finding
 from assay.domain.host_policy import SafetyPolicy
 from assay.domain.target import Target
 from assay.spec import build_api_model
-from tests.apps.login_apps import jwt_app, login_app
 
 pytestmark = pytest.mark.integration
 
@@ -96,7 +96,7 @@ def test_login_failing_with_200_tells_users_apart_and_has_no_limit() -> None:
     reports = run(login_app(faulty=True))
     enumeration = found(reports, "user_enumeration")
     assert routes(enumeration) == {"POST /auth/login"}
-    assert enumeration[0].extra["signal"] == "message"
+    assert enumeration[0].evidence["signal"] == "message"
     limits = {f"{f.method} {f.path}": f for f in found(reports, "rate_limiting")}
     assert set(limits) == {"POST /auth/login", "POST /auth/reset-pin/verify"}
     pin = limits["POST /auth/reset-pin/verify"]

@@ -46,9 +46,12 @@ def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
 DESTROY = _pattern(_DESTROY)
 RESET = _pattern(_RESET)
 LEAVE = _pattern(_LEAVE)
-# "Reset password" asks for a new password (one account), not for the application's start state.
+# "Reset password" asks for a new password (one account), not for the application's start state;
+# so does checking the reset PIN, code or OTP that was sent for it ("/auth/reset-pin/verify").
 _PASSWORD_RESET = re.compile(
-    r"(?:reset|forgot|recover)[\W_]*(?:your[\W_]*|my[\W_]*)?password|password[\W_]*(?:reset|recovery)", re.I
+    r"(?:reset|forgot|recover)[\W_]*(?:your[\W_]*|my[\W_]*)?(?:password|pin|code|otp|passcode)"
+    r"|(?:password|pin|otp|passcode)[\W_]*(?:reset|recovery)",
+    re.I,
 )
 # A lone English "init"/"seed"/"ban" inside a longer word is not meant; the word must end too.
 _WORD_END = re.compile(r"(?=$|[^a-z])", re.IGNORECASE)

@@ -28,6 +28,7 @@ class Impact:
     privilege: bool = False  # gains a role, admin rights or another tenant
     own_only: bool = False  # only the caller's own data is involved
     declared_public: bool = False  # the spec documents the operation as needing no credentials
+    short_code: bool = False  # the secret tried without limit is a short numeric code (4-6 digits)
 
 
 # The severity of each category when no fact raises or lowers it (the rubric's "default" column).
@@ -113,12 +114,19 @@ def _lowered(category: Category, impact: Impact) -> Severity | None:
     return None
 
 
+def _raised(category: Category, impact: Impact) -> Severity | None:
+    """Rules that raise a category's default: an unlimited short code is a certain account takeover."""
+    if category == "rate_limiting" and impact.short_code:
+        return "high"  # 10^4-10^6 guesses at full speed: minutes, not years
+    return None
+
+
 def rate(category: Category, impact: Impact | None = None) -> Severity:
     """The rubric's severity for ``category`` given ``impact`` (the category's default without facts)."""
     impact = impact or Impact()
     if critical_because(category, impact) is not None:
         return "critical"
-    return _lowered(category, impact) or DEFAULTS[category]
+    return _raised(category, impact) or _lowered(category, impact) or DEFAULTS[category]
 
 
 def at_most(severity: Severity, cap: Severity) -> Severity:

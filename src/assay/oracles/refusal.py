@@ -121,3 +121,41 @@ def refusal_in(response: RecordedResponse | None) -> str | None:
 def accepted(exchange: Exchange | None) -> bool:
     """The server took the request: a 2xx answer whose body does not say it refused."""
     return exchange is not None and refusal_in(exchange.response) is None
+
+
+# Fields a login that succeeded answers with: whatever carries the new credential.
+_CREDENTIAL_FIELDS = (
+    "access_token",
+    "accessToken",
+    "token",
+    "jwt",
+    "id_token",
+    "idToken",
+    "auth_token",
+    "session",
+)
+
+
+def issued_credential(response: RecordedResponse | None) -> bool:
+    """The answer hands out a credential: a token-like field (top level or ``data``) or a cookie."""
+    if response is None or not 200 <= response.status < 300:
+        return False
+    if response.header("set-cookie"):
+        return True
+    body = response.json if response.is_json else None
+    for scope in (body, body.get("data") if isinstance(body, dict) else None):
+        if isinstance(scope, dict) and any(
+            isinstance(scope.get(k), str) and len(str(scope.get(k))) >= 8 for k in _CREDENTIAL_FIELDS
+        ):
+            return True
+    return False
+
+
+def attempt_failed(exchange: Exchange) -> bool:
+    """A login or code check that failed, judged by content: refused, and no credential issued.
+
+    Many real logins answer ``200 {"status": "fail", "message": "Invalid password"}``; a status
+    check alone would take those for successes.
+    """
+    response = exchange.response
+    return response is not None and refusal_in(response) is not None and not issued_credential(response)

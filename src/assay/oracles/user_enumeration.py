@@ -13,6 +13,7 @@ from statistics import median
 from assay.domain.exchanges import Exchange
 from assay.domain.findings import Finding
 from assay.oracles.base import Draft, OracleContext, build, route
+from assay.oracles.refusal import attempt_failed
 from assay.oracles.security_common import status_of
 
 TIMING_GAP = 0.1
@@ -34,13 +35,17 @@ def enumeration_signal(
 ) -> str | None:
     """How unknown-user and known-user answers differ consistently ("status", "message", "timing").
 
-    For a login or a code check both sides failed, so a 2xx means something else is going on; for
-    a lookup (a password reset by email) a 2xx is the normal answer for an existing account.
+    For a login or a code check both sides must have failed, judged by content (a ``200`` whose
+    body says "Invalid password" and issues no token failed too); an attempt that did not fail
+    means something else is going on. For a lookup (a password reset by email) a 2xx is the
+    normal answer for an existing account.
     """
     if not unknown or not wrong or any(e.response is None for e in (*unknown, *wrong)):
         return None
     statuses = [status_of(e) for e in (*unknown, *wrong)]
-    if any(s == 429 or (s // 100 == 2 and not lookup) for s in statuses):
+    if any(s == 429 for s in statuses):
+        return None
+    if not lookup and not all(attempt_failed(e) for e in (*unknown, *wrong)):
         return None
     unknown_status, wrong_status = {status_of(e) for e in unknown}, {status_of(e) for e in wrong}
     if len(unknown_status) == 1 and len(wrong_status) == 1 and unknown_status != wrong_status:

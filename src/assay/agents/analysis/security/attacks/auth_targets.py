@@ -9,6 +9,7 @@ Registration, password changes and token refreshes are none of these.
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from typing import Literal
@@ -98,13 +99,36 @@ def auth_targets(api: ApiModel, kinds: frozenset[TargetKind], limit: int) -> lis
     return found[:limit]
 
 
+_DIGITS = re.compile(r"\\d\{(\d+)(?:,(\d+))?\}|\[0-9\]\{(\d+)(?:,(\d+))?\}")
+
+
+def code_digits(target: AuthTarget) -> int | None:
+    """How many digits the target's code has, from its schema (pattern, length, bounds); None if unknown."""
+    if target.kind != "code" or target.secret_field is None:
+        return None
+    schema = resolve(properties(body_schema(target.op)).get(target.secret_field, {}))
+    match = _DIGITS.search(str(schema.get("pattern", "")))
+    if match:
+        low, high = match.group(1) or match.group(3), match.group(2) or match.group(4)
+        return int(high or low)
+    for key in ("maxLength", "minLength"):
+        length = schema.get(key)
+        if isinstance(length, int) and main_type(schema) == "string":
+            return length
+    maximum = schema.get("maximum")
+    if isinstance(maximum, int) and main_type(schema) == "integer" and maximum > 0:
+        return len(str(maximum))
+    return None
+
+
 def wrong_secret(target: AuthTarget, password: str) -> Json:
-    """A secret that will not be right: ``password`` for a login, a random code otherwise."""
+    """A secret that will not be right: ``password`` for a login, else a random code of the right length."""
     if target.kind == "login" or target.secret_field is None:
         return password
     schema = resolve(properties(body_schema(target.op)).get(target.secret_field, {}))
-    code = secrets.randbelow(10**6)
-    return code if main_type(schema) in {"integer", "number"} else f"{code:06d}"
+    digits = code_digits(target) or 6
+    code = secrets.randbelow(10**digits)
+    return code if main_type(schema) in {"integer", "number"} else f"{code:0{digits}d}"
 
 
 def attempt_spec(target: AuthTarget, username: str, secret: Json) -> RequestSpec:

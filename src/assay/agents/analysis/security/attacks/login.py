@@ -21,6 +21,7 @@ from assay.agents.analysis.security.attacks.auth_targets import (
     AuthTarget,
     attempt_spec,
     auth_targets,
+    code_digits,
     wrong_secret,
 )
 from assay.agents.analysis.security.attacks.common import AttackFamily, Outcome, Prober, oracle_context
@@ -160,7 +161,7 @@ async def _burst(
     context = oracle_context(prober.ctx)
     if victim is not None:
         context = replace(context, secrets=(*context.secrets, victim.password))
-    return judge_rate_limit(burst, after, context)
+    return judge_rate_limit(burst, after, context, code_digits=code_digits(target))
 
 
 async def _throwaway_identity(prober: Prober) -> Credentials | None:
