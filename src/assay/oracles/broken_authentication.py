@@ -86,3 +86,26 @@ def judge_deleted_user(deleted: Exchange, after: Exchange, context: OracleContex
         impact="Removed accounts (fired staff, banned users) keep their access until the token expires.",
     )
     return [build(draft, after, context)]
+
+
+def judge_expired(
+    check: AuthCheck, sent: Sequence[tuple[str, Exchange]], context: OracleContext
+) -> list[Finding]:
+    """A finding when the genuine claims, expired and validly signed, still get the real 2xx; pure."""
+    if not token_enforced(check):
+        return []
+    taken = [e for _label, e in sent if status_of(e) == status_of(check.real) and accepted(e)]
+    if not taken:
+        return []
+    draft = Draft(
+        category="broken_authentication",
+        severity=rate("broken_authentication"),
+        title="An expired token is accepted",
+        detail=(
+            f"assay re-signed the session's own claims with `exp` an hour in the past (with the key it "
+            f"recovered offline); the server still answered {status_of(taken[0])}, as to the live token."
+        ),
+        recommendation="Verify `exp` (and `nbf`) on every request, with little clock leeway.",
+        impact="A stolen or leaked token never stops working, even after it expired.",
+    )
+    return [build(draft, taken[0], context)]

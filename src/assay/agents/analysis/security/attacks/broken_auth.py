@@ -1,9 +1,13 @@
 """broken_authentication, the probe: forged JWTs, weak HMAC keys, and tokens that outlive their user.
 
-The check operation is the current-user operation (or an authenticated list without path
-parameters): it is sent the real token, no token and a garbage token, then the forgeries; a
-throwaway user's token is sent again after the user is deleted. The judgment is
-``assay.oracles.broken_authentication``.
+The check operation is the first candidate (the current-user operation, then authenticated GETs
+without path parameters) that answers the genuine token with a 2xx and refuses no token and a
+garbage token; when none does, a note says so and no forgery is judged. It is then sent the
+forgeries: ``alg: none`` in four spellings, changed claims under the old signature, changed
+claims signed with a key cracked offline from the wordlist, the genuine claims expired and
+re-signed with that key, and (for RS/ES/PS tokens whose public key the server publishes) changed
+claims HMAC-signed with that public key (key confusion). A throwaway user's token is sent again
+after the user is deleted. The judgment is ``assay.oracles.broken_authentication``.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from assay.agents.analysis.execution.auth import FORGED_IDENTITY, MALFORMED_IDENTITY, AuthSession
-from assay.agents.analysis.security.attacks import jwt
+from assay.agents.analysis.security.attacks import jwks, jwt
 from assay.agents.analysis.security.attacks.common import (
     AttackFamily,
     Outcome,
@@ -25,20 +29,36 @@ from assay.domain.findings import Finding
 from assay.domain.operations import Operation
 from assay.domain.scenarios import RequestSpec
 from assay.oracles.base import own_id
-from assay.oracles.broken_authentication import AuthCheck, judge_deleted_user, judge_forgeries, token_enforced
+from assay.oracles.broken_authentication import (
+    AuthCheck,
+    judge_deleted_user,
+    judge_expired,
+    judge_forgeries,
+    token_enforced,
+)
 from assay.oracles.security_common import status_of
+from assay.spec.placeholders import join_url
 
 _ME_WORDS = ("me", "self", "account", "profile")
 
 
-def check_operation(ctx: SecurityContext) -> Operation | None:
+MAX_CANDIDATES = 4  # check-operation candidates tried with the genuine token
+
+
+def check_candidates(ctx: SecurityContext) -> list[Operation]:
+    """The current-user operation, then authenticated GETs without path parameters, at most four."""
     api = ctx.api
     me = api.operation(api.auth.current_user_operation or "")
-    if me is not None:
-        return me
-    return next(
-        (op for op in api.operations if op.method == "GET" and op.requires_auth and "{" not in op.path), None
-    )
+    gets = [op for op in api.operations if op.method == "GET" and op.requires_auth and "{" not in op.path]
+    ordered = [me, *gets] if me is not None else gets
+    unique = {op.key: op for op in reversed(ordered)}  # first occurrence wins
+    return sorted(unique.values(), key=lambda op: ordered.index(op))[:MAX_CANDIDATES]
+
+
+def check_operation(ctx: SecurityContext) -> Operation | None:
+    """The first candidate (kept for callers that only need a guess, with no request sent)."""
+    found = check_candidates(ctx)
+    return found[0] if found else None
 
 
 def delete_user_operation(ctx: SecurityContext) -> Operation | None:
@@ -63,23 +83,42 @@ def _with_token(request: RecordedRequest, name: str, old: str, new: str) -> Reco
 
 class BrokenAuthenticationFamily(AttackFamily):
     name = "broken_authentication"
-    budget_cap = 20
+    budget_cap = 40
 
     async def attack(self, ctx: SecurityContext, prober: Prober) -> Outcome:
-        op = check_operation(ctx)
-        if op is None:
+        candidates = check_candidates(ctx)
+        if not candidates:
             return Outcome(notes=["no authenticated operation to check tokens against"])
-        check = await self._check(prober, op)
-        if check is None:
-            return Outcome(notes=["the check operation did not answer"])
         notes: list[str] = []
+        chosen = await self._choose(prober, candidates, notes)
+        if chosen is None:
+            return Outcome(notes=notes)
+        op, check = chosen
         findings = await self._forgeries(prober, op, check, notes)
         findings += await self._deleted_user(prober, op, check, notes)
         return Outcome(findings, notes)
 
+    async def _choose(
+        self, prober: Prober, candidates: list[Operation], notes: list[str]
+    ) -> tuple[Operation, AuthCheck] | None:
+        """The first candidate the genuine token passes (2xx) while no token and garbage are refused."""
+        for op in candidates:
+            check = await self._check(prober, op)
+            if check is not None and token_enforced(check):
+                notes.append(f"tokens checked against {op.key} (the genuine token passes it)")
+                return op, check
+        tried = ", ".join(op.key for op in candidates)
+        notes.append(
+            f"no operation answers the genuine token with a 2xx while refusing no token and a garbage "
+            f"token (tried {tried}): forged and deleted-user tokens not judged"
+        )
+        return None
+
     async def _check(self, prober: Prober, op: Operation) -> AuthCheck | None:
         spec = base_spec(op)
         real = await prober.send(spec, "real token")
+        if real is None or status_of(real) // 100 != 2:
+            return None  # the genuine token is refused here: no use sending the rest
         anonymous = await prober.send(spec, "no token", authed=False)
         garbled = prober.ctx.auth.session.malformed
         request = _as(prober, spec, garbled)
@@ -99,36 +138,71 @@ class BrokenAuthenticationFamily(AttackFamily):
             return []
         header, raw = found
         token = jwt.parse_jwt(raw)
-        if token is None or not token_enforced(check):
-            notes.append("the check operation does not enforce tokens; forgeries not tried")
+        if token is None:
+            notes.append("the session's token is not a JWT; forgeries not tried")
             return []
-        forgeries = [
-            ("alg none", jwt.alg_none(token)),
-            ("changed claims, old signature", jwt.old_signature(token)),
-        ]
+        forgeries = [(f"alg {spelling}", jwt.alg_none(token, spelling)) for spelling in jwt.NONE_SPELLINGS]
+        forgeries.append(("changed claims, old signature", jwt.old_signature(token)))
         key = jwt.crack(token)
         context = oracle_context(prober.ctx)
+        expired: list[tuple[str, str]] = []
         if key is not None:
-            notes.append(f"the token's {token.alg} key is in the built-in weak-secret list")
+            notes.append(f"the token's {token.alg} key is in the weak-secret wordlist")
             forgeries.append(("signed with a weak secret", jwt.resigned(token, key)))
+            expired.append(("expired token", jwt.expired(token, key)))
             context = replace(context, secrets=(*context.secrets, key))
+        elif token.alg.startswith(("HS",)):
+            notes.append(f"the token's {token.alg} key is not in the {len(jwt.wordlist()):,}-entry wordlist")
+        forgeries += await self._key_confusion(prober, token, notes)
+        sent = await self._send_all(prober, op, header, raw, forgeries)
+        findings = judge_forgeries(check, sent, context)
+        return findings + judge_expired(
+            check, await self._send_all(prober, op, header, raw, expired), context
+        )
+
+    async def _send_all(
+        self, prober: Prober, op: Operation, header: str, raw: str, tokens: list[tuple[str, str]]
+    ) -> list[tuple[str, Exchange]]:
         sent: list[tuple[str, Exchange]] = []
-        for label, forged in forgeries:
+        for label, forged in tokens:
             request = _with_token(prober.render(base_spec(op)), header, raw, forged)
             exchange = await prober.send_raw(
                 request, op.key, op.path, f"forged token: {label}", identity=FORGED_IDENTITY
             )
             if exchange is not None:
                 sent.append((label, exchange))
-        return judge_forgeries(check, sent, context)
+        return sent
+
+    async def _key_confusion(self, prober: Prober, token: jwt.Jwt, notes: list[str]) -> list[tuple[str, str]]:
+        """HS256 tokens keyed with the public key the server publishes, for an asymmetric token."""
+        if not token.alg.startswith(("RS", "PS", "ES")):
+            return []
+        ctx = prober.ctx
+        spec_paths = [op.path for op in ctx.api.operations if op.method == "GET"]
+        for path in jwks.key_paths(spec_paths):
+            listed = path in spec_paths
+            url = join_url(ctx.target.base_url, ctx.api.base_path if listed else "", path)
+            request = RecordedRequest("GET", url, {"Accept": "application/json"}, None)
+            answer = await prober.send_raw(request, None, path, "public key")
+            if answer is None or answer.response is None or status_of(answer) != 200:
+                continue
+            keys = jwks.public_keys(answer.response.json, answer.response.text)
+            if keys:
+                notes.append(f"{path} publishes the {token.alg} public key: key confusion tried")
+                return [
+                    ("key confusion (public key as HMAC secret)", jwt.hmac_with_public_key(token, k))
+                    for k in keys
+                ]
+        notes.append(f"no published public key found for the {token.alg} token: key confusion not tried")
+        return []
 
     async def _deleted_user(
         self, prober: Prober, op: Operation, check: AuthCheck, notes: list[str]
     ) -> list[Finding]:
         ctx = prober.ctx
         delete_op = delete_user_operation(ctx)
-        if delete_op is None or ctx.api.auth.register_operation is None or not token_enforced(check):
-            notes.append("deleted-user check skipped: needs registration, a user delete and enforced tokens")
+        if delete_op is None or ctx.api.auth.register_operation is None:
+            notes.append("deleted-user check skipped: needs registration and a user delete")
             return []
         session = await _throwaway(prober)
         if session is None:

