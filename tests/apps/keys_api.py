@@ -33,15 +33,44 @@ def _item_ops(tag: str, key: str, body: dict[str, object]) -> dict[str, object]:
             "requestBody": {"content": {"application/json": {"schema": body}}},
             "responses": {**ok, **gone},
         },
-        "delete": {"tags": [tag], "summary": f"Delete one {tag}", "responses": {"204": {"description": "gone"}, **gone}},
+        "delete": {
+            "tags": [tag],
+            "summary": f"Delete one {tag}",
+            "responses": {"204": {"description": "gone"}, **gone},
+        },
     }
 
 
-USER = {"type": "object", "properties": {"username": {"type": "string"}, "email": {"type": "string", "format": "email"}, "password": {"type": "string"}}, "required": ["username", "email", "password"]}  # fmt: skip
-ORDER = {"type": "object", "properties": {"ref": {"type": "string"}, "item": {"type": "string"}, "quantity": {"type": "integer", "minimum": 1}}, "required": ["ref", "item"]}  # fmt: skip
+USER: dict[str, object] = {
+    "type": "object",
+    "properties": {
+        "username": {"type": "string"},
+        "email": {"type": "string", "format": "email"},
+        "password": {"type": "string"},
+    },
+    "required": ["username", "email", "password"],
+}
+ORDER: dict[str, object] = {
+    "type": "object",
+    "properties": {
+        "ref": {"type": "string"},
+        "item": {"type": "string"},
+        "quantity": {"type": "integer", "minimum": 1},
+    },
+    "required": ["ref", "item"],
+}
 # Nothing required, and the telling optional "description" comes first: a body built from the
 # schema alone holds the description and leaves out what the handler needs.
-TRANSFER = {"type": "object", "properties": {"description": {"type": "string"}, "currency": {"type": "string", "enum": ["EUR", "USD"]}, "reference": {"type": "string"}, "amount": {"type": "number"}, "recipient": {"type": "string"}}}  # fmt: skip
+TRANSFER: dict[str, object] = {
+    "type": "object",
+    "properties": {
+        "description": {"type": "string"},
+        "currency": {"type": "string", "enum": ["EUR", "USD"]},
+        "reference": {"type": "string"},
+        "amount": {"type": "number"},
+        "recipient": {"type": "string"},
+    },
+}
 
 
 def spec() -> dict[str, object]:
