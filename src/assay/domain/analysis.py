@@ -122,3 +122,4 @@ class AnalysisResult:
     requests_sent: int = 0
     budget_exhausted: bool = False
     family_requests: dict[str, int] = field(default_factory=dict)  # security family -> requests sent
+    learned_bodies: tuple[str, ...] = ()  # per operation: body fields its server needed beyond the spec

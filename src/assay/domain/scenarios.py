@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from assay.domain.json import Json, JsonObject
+from assay.domain.json import Json, JsonObject, dig
 
 ScenarioKind = Literal[
     "happy_path",
@@ -131,6 +131,15 @@ class ResourceRecipe:
     action: Action
     requires: tuple[str, ...] = ()
     id_field: str = "id"
+
+    def created_key(self, answer: Json, sent: Json) -> Json:
+        """The value that names the object made: from the answer, else from the request.
+
+        A natural key (``username``, ``ref``) is sent by the client; a create answering 201 with
+        no body, or 200 with a message, still made the object under that key.
+        """
+        found = dig(answer, self.id_field)
+        return found if found is not None else dig(sent, self.id_field)
 
 
 @dataclass(frozen=True)

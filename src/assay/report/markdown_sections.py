@@ -161,6 +161,10 @@ def coverage_section(run: RunResult) -> str:
     tested, untested = coverage_lists(run)
     lines += ["", "### What's Tested ✅", "", *_bullets(tested, "- nothing")]
     lines += ["", "### What's NOT Tested ❌", "", *_bullets(untested, "- nothing left out")]
+    learned = run.analysis.learned_bodies if run.analysis is not None else ()
+    if learned:
+        # The first answers to these bodies were assay's gap, not the server's fault: never judged.
+        lines += ["", "### Request bodies learned from the server", "", *(f"- {line}" for line in learned)]
     return "\n".join(lines) + "\n"
 
 

@@ -20,9 +20,12 @@ from assay.spec.names import (
     collection_keys,
     id_field_resource,
     id_list_resource,
+    is_natural_key,
     resource_key,
+    same_field,
     schema_resource,
     static_segments,
+    without_versions,
     words,
 )
 from assay.spec.refs import SCHEMA_NAME
@@ -42,6 +45,7 @@ class _Producer:
     schema_key: str  # resource named by its response schema, "" when unnamed
     props: dict[str, JsonObject]  # properties of its success response
     typed: bool  # the success response documents properties at all
+    sent: tuple[str, ...] = ()  # properties of its request body: a natural key it is given
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,7 @@ def _producer(op: Operation) -> _Producer:
         schema_key=schema_resource(name) if name else "",
         props=props,
         typed=bool(props),
+        sent=tuple(object_properties(op.request_body.schema)) if op.request_body is not None else (),
     )
 
 
@@ -96,7 +101,7 @@ def _path_dependencies(op: Operation, producers: list[_Producer]) -> list[Depend
     deps: list[Dependency] = []
     for param in _PARAM.findall(op.path):
         prefix = op.path[: op.path.index("{" + param + "}")].rstrip("/")
-        before = prefix.rsplit("/", 1)[-1]
+        before = (without_versions(prefix.split("/")) or [""])[-1]  # /users/v2/{username}: users
         resource: str | None = resource_key(before) if before and "{" not in before else ""
         if not resource or _names_other(param, resource):
             resource = id_field_resource(param)
@@ -185,10 +190,10 @@ def _best(op: Operation, resource: str, producers: list[_Producer], parent: str 
 
 def _source_field(match: _Match, resource: str, param: str, id_like: bool) -> str | None:
     props = match.producer.props
-    if not match.producer.typed:
-        return "id" if match.by_path and id_like else None
     if not id_like:
-        return param if param in props else None
+        return _natural_key_field(match, param)
+    if not match.producer.typed:
+        return "id" if match.by_path else None
     camel = "".join(w.capitalize() for w in resource.split("_"))
     candidates = ["id", "uuid", f"{resource}_id", camel[:1].lower() + camel[1:] + "Id", param, "pk", "_id"]
     for name in candidates:
@@ -198,3 +203,13 @@ def _source_field(match: _Match, resource: str, param: str, id_like: bool) -> st
     if envelope is not None and "id" in object_properties(envelope):
         return "data.id"
     return None
+
+
+def _natural_key_field(match: _Match, param: str) -> str | None:
+    """``/users/{username}``: the producer's answer names it, or its request does (the key it was
+    given; a create that answers 201 with no body still made the object under that name)."""
+    if param in match.producer.props:
+        return param
+    if not match.by_path or not is_natural_key(param):
+        return None
+    return next((f for f in match.producer.sent if same_field(f, param)), None)

@@ -39,9 +39,35 @@ _LAST_WORD = re.compile(r"([A-Z]?[a-z0-9]+|[A-Z0-9]+)$")
 # Suffixes API frameworks glue to schema names (DatasetOut, DatasetResponse, DatasetInDB ...).
 _SCHEMA_SUFFIXES = ("response", "out", "read", "public", "schema", "model", "detail", "details", "dto",
                     "in_db", "indb", "with_id", "full", "item", "result", "output")  # fmt: skip
-_VERSION = re.compile(r"^v\d+(\.\d+)*$")
+# Version segments: v2, V1.2, v2beta1, v1alpha, and dates (2023-01-01, 2023-01): where an API
+# lives, never what it is about (``/users/v2/{username}`` is about users).
+_VERSION = re.compile(r"^(v\d+(\.\d+)*([a-z]+\d*)?|\d{4}-\d{2}(-\d{2})?)$", re.IGNORECASE)
+# Fields that name one object as well as an id does (the path says ``/users/{username}``).
+NATURAL_KEYS = ("username", "user_name", "login", "handle", "slug", "name", "title", "email",
+                "ref", "reference", "code", "key", "number", "account_number", "sku")  # fmt: skip
 # Path segments that are never resources themselves.
 _NOT_RESOURCES = frozenset({"api", "rest", "public", "internal", "admin", "me"})
+
+
+def is_version(segment: str) -> bool:
+    """``v2``, ``v1.2``, ``v2beta1``, ``2023-01-01``: a version segment of a path."""
+    return bool(_VERSION.match(segment))
+
+
+def without_versions(parts: list[str]) -> list[str]:
+    """Path segments with the version segments left out."""
+    return [p for p in parts if not is_version(p)]
+
+
+def is_natural_key(name: str) -> bool:
+    """``username``, ``title``, ``accountNumber``, ``order_ref``: a field that names one object."""
+    joined = "_".join(words(name))
+    return any(joined == k or joined.endswith("_" + k) for k in NATURAL_KEYS)
+
+
+def same_field(a: str, b: str) -> bool:
+    """``account_number`` ~ ``accountNumber`` ~ ``account-number``."""
+    return words(a) == words(b)
 
 
 def words(name: str) -> list[str]:
@@ -129,7 +155,7 @@ def static_segments(path: str) -> list[str]:
     """Path segments that name things: no ``{params}``, no ``api``/``v1`` prefixes."""
     out: list[str] = []
     for segment in path.strip("/").split("/"):
-        if not segment or "{" in segment or _VERSION.match(segment.lower()):
+        if not segment or "{" in segment or is_version(segment):
             continue
         if segment.lower() in _NOT_RESOURCES:
             continue
@@ -142,7 +168,7 @@ def collection_keys(path: str) -> tuple[str, ...]:
 
     ``/api/v1/chat/sessions/`` -> ("session", "chat_session").
     """
-    segments = path.rstrip("/").split("/")
+    segments = without_versions(path.rstrip("/").split("/"))
     if not segments or "{" in segments[-1]:
         return ()
     statics = static_segments(path)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 
 from assay.domain.operations import ApiModel, Operation
-from assay.spec.names import singular
+from assay.spec.names import is_version, singular, without_versions
 
-__all__ = ["singular"]  # the one English singular, in assay.spec.names: read here by recipe names
+# The one English singular and the version rule live in assay.spec.names; recipes read them here.
+__all__ = ["singular", "without_versions"]
 
 # Path segments that say where an API lives, not what it is about.
 _PREFIX_SEGMENTS = frozenset({"api", "rest", "public", "internal", "services"})
-_VERSION = re.compile(r"^v\d+(\.\d+)*$", re.IGNORECASE)
 _AUTH_WORDS = ("login", "logout", "register", "signup", "sign-up", "signin", "sign-in", "token", "auth")
 
 
@@ -28,8 +28,14 @@ def static_segments(path: str) -> list[str]:
     return [
         s
         for s in segments(path)
-        if not is_param(s) and s.lower() not in _PREFIX_SEGMENTS and not _VERSION.match(s)
+        if not is_param(s) and s.lower() not in _PREFIX_SEGMENTS and not is_version(s)
     ]
+
+
+def last_noun(path: str) -> str:
+    """The last segment that is neither a parameter nor a version: ``/users/v2`` -> ``users``."""
+    named = [s for s in without_versions(segments(path)) if not is_param(s)]
+    return named[-1] if named else ""
 
 
 def slug(text: str) -> str:
@@ -72,7 +78,9 @@ def is_collection(api: ApiModel, path: str) -> bool:
 def article(name: str) -> str:
     """``a project``, ``an agent kit``: a resource name for sentences."""
     words = name.replace("_", " ")
-    return ("an " if words[:1] in "aeiou" else "a ") + words
+    # "a user", "a unit", "a one-time code": a vowel letter read as a consonant sound.
+    vowel_sound = words[:1] in "aeiou" and not words.startswith(("us", "uni", "uti", "eu", "one"))
+    return ("an " if vowel_sound else "a ") + words
 
 
 def parent_path(path: str) -> str:

@@ -27,8 +27,10 @@ def recipe_for_param(api: ApiModel, names: set[str], op: Operation, param: str) 
     candidates = [norm(base), norm(naming.singular(base))] if base else []
     parts = naming.segments(op.path)
     marker = "{" + param + "}"
-    if marker in parts and parts.index(marker) > 0:
-        candidates.append(norm(naming.singular(parts[parts.index(marker) - 1])))
+    if marker in parts:
+        before = naming.without_versions(parts[: parts.index(marker)])  # /users/v2/{username}: users
+        if before:
+            candidates.append(norm(naming.singular(before[-1])))
     return next((c for c in candidates if c in names), None)
 
 

@@ -15,7 +15,8 @@ UNIQUE = "${unique}"
 NEW_PASSWORD = "${new_password}"
 
 # Fields a server usually keeps unique: they get ${unique} so reruns never collide.
-_UNIQUE_NAMES = ("email", "username", "user_name", "login", "handle", "slug", "name", "title")
+_UNIQUE_NAMES = ("email", "username", "user_name", "login", "handle", "slug", "name", "title",
+                 "ref", "reference", "sku", "account_number")  # fmt: skip
 
 _FORMATS: dict[str, str] = {
     "date-time": "2024-01-15T10:30:00Z",

@@ -92,6 +92,7 @@ async def _execute_and_judge(run: AnalysisRun) -> AnalysisOutcome:
     exchanges.extend(
         evidence.report.after_reset
     )  # beside a reset found by its effect: evidence, never judged
+    exchanges.extend(evidence.report.learning)  # answers to assay's incomplete bodies: never judged
     findings = await isolated_async(
         "analysis: state resets",
         "the state-resetting scenarios were not run",

@@ -104,4 +104,5 @@ def final_result(
         requests_sent=requests,
         budget_exhausted=report.budget_exhausted,
         family_requests={r.family: r.requests for r in evidence.families},
+        learned_bodies=report.learned_bodies,
     )

@@ -12,7 +12,7 @@ from assay.domain.json import Json, JsonObject, as_object
 from assay.domain.operations import ApiModel, Operation
 from assay.domain.scenarios import Action, Expectation, ResourceRecipe
 from assay.domain.state_change import changes_existing, is_state_reset
-from assay.spec import naming
+from assay.spec import names, naming
 from assay.spec.datagen import properties, resolve, valid_body
 from assay.spec.recipe_refs import body_references, body_schema, norm, recipe_for_param
 from assay.spec.requests import is_json_body, path_params_for, request_for
@@ -33,7 +33,9 @@ class RecipePlan:
 
 def _creates(api: ApiModel, op: Operation) -> bool:
     """A POST that makes a resource: on a collection, or on an action path beside one (``/ingest``)."""
-    if op.method != "POST" or naming.is_auth_operation(api, op) or not naming.is_collection_path(op.path):
+    if op.method != "POST" or not naming.is_collection_path(op.path):
+        return False
+    if naming.is_auth_operation(api, op) and not _registers_keyed(api, op):
         return False
     if is_state_reset(op) or changes_existing(op):
         return False  # a fixture must never wipe or change what exists
@@ -49,10 +51,12 @@ def _resource_name(api: ApiModel, op: Operation) -> str:
     dep = next((d for d in api.dependencies if d.producer == op.key), None)
     if dep is not None:
         return norm(dep.resource)
+    # The last segment that names something: /users/v2 makes users, never "v2".
+    own = naming.last_noun(op.path) or naming.segments(op.path)[-1]
     if naming.item_paths(api, op.path) or api.operation(f"GET {op.path}") is not None:
-        return norm(naming.singular(naming.segments(op.path)[-1]))
-    parent = naming.segments(naming.parent_path(op.path))
-    return norm(naming.singular(parent[-1] if parent else naming.segments(op.path)[-1]))
+        return norm(naming.singular(own))
+    parent = naming.last_noun(naming.parent_path(op.path))
+    return norm(naming.singular(parent or own))
 
 
 def _preference(api: ApiModel, op: Operation) -> tuple[int, int, str]:
@@ -117,6 +121,9 @@ def _id_field(op: Operation, name: str, api: ApiModel) -> str:
     dep = next((d for d in api.dependencies if d.producer == op.key and d.source_field), None)
     if dep is not None:
         return dep.source_field
+    key = natural_key(api, op)
+    if key is not None:
+        return key
     for resp in op.responses:
         if resp.status.startswith("2") and resp.schema:
             props = properties(resolve(resp.schema))
@@ -126,6 +133,32 @@ def _id_field(op: Operation, name: str, api: ApiModel) -> str:
             if "id" in properties(resolve(as_object(props.get("data")))):
                 return "data.id"
     return "id"
+
+
+def _registers_keyed(api: ApiModel, op: Operation) -> bool:
+    """A registration whose account is an object of the API: ``POST /users/v1/register`` beside
+    ``GET /users/v1/{username}``. Its fixture registers a fresh account and yields its name."""
+    words = " ".join([op.path, op.operation_id or "", op.summary]).lower()
+    if op.key == api.auth.login_operation or not any(w in words for w in ("register", "signup", "sign-up")):
+        return False
+    return natural_key(api, op) is not None
+
+
+def natural_key(api: ApiModel, op: Operation) -> str | None:
+    """The body field that names the object a create makes, when its item path uses it.
+
+    ``POST /users`` + ``GET /users/{username}``: the object is found by the username it was
+    sent, whatever the answer carries (a 201 with no body, a message).
+    """
+    sent = list(properties(resolve(body_schema(op))))
+    paths = naming.item_paths(api, op.path) or naming.item_paths(api, naming.parent_path(op.path))
+    for path in paths:
+        param = naming.param_names(path)[-1]
+        if names.is_natural_key(param):
+            found = next((f for f in sent if names.same_field(f, param)), None)
+            if found is not None:
+                return found
+    return None
 
 
 def _recipe(api: ApiModel, name: str, op: Operation, refs: dict[str, str], keep: list[str]) -> ResourceRecipe:

@@ -134,7 +134,9 @@ class SafetyGuard:
         if template is None or not self._is_create(key, response.status):
             return
         field = id_field or self._creates.get(key, "id")
-        created = _scalar(dig(response.json, field)) or _scalar(dig(response.json, f"data.{field}"))
+        answer = response.json
+        created = _scalar(dig(answer, field)) or _scalar(dig(answer, f"data.{field}"))
+        created = created or _scalar(dig(exchange.request.body, field))  # a natural key it was sent
         if created is None:
             return
         base = filled_path(template, exchange.request.url) or template

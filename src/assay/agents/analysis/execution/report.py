@@ -23,3 +23,5 @@ class ExecutionReport:
     after_reset: list[Exchange] = field(default_factory=list)  # sent after assay's own reset: not judged
     reset_by: str | None = None  # the operation whose call reset the application, once one did
     resets_by_effect: list[str] = field(default_factory=list)  # unnamed operations seen resetting
+    learning: list[Exchange] = field(default_factory=list)  # answers to assay's incomplete bodies: not judged
+    learned_bodies: tuple[str, ...] = ()  # per operation: the fields its server needed (BodyLearner.notes)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from assay.agents.analysis.execution.auth import Authenticator, account_created
 from assay.agents.analysis.execution.guard import SAFETY_RULE, SafetyGuard
 from assay.agents.analysis.execution.identity import identity_for, identity_scope, session_for
+from assay.agents.analysis.execution.learning import MAX_ROUNDS, BodyLearner
 from assay.agents.analysis.execution.report import ExecutionReport, RunCallback
 from assay.agents.analysis.execution.reset_watch import FAILED, MAX_MADE, RAN, ResetWatch, inconclusive
 from assay.agents.analysis.execution.steps import save_variables, step_result
@@ -106,6 +107,7 @@ class Runner:
         creates = {r.action.request.operation: r.id_field for r in recipes}
         self._guard = SafetyGuard(target, api, creates=creates, allow_resets=options.reset_phase)
         self._watch = ResetWatch(api if not options.reset_phase else None, creates)
+        self._learner = BodyLearner(api)
         self.report = ExecutionReport()
 
     async def run(self, groups: Sequence[Sequence[Scenario]]) -> ExecutionReport:
@@ -122,6 +124,7 @@ class Runner:
                 await asyncio.gather(*(self._bounded(s, semaphore) for s in group))
             await self._check_reset(group, marks)
         self.report.requests_sent = self._transport.requests_sent - sent_before
+        self.report.learned_bodies = self._learner.notes()
         return self.report
 
     async def _ensure_sentinel(self) -> None:
@@ -237,7 +240,7 @@ class Runner:
             sent.append(exchange)
             transport_error |= exchange.response is None
             if exchange.response is not None:
-                save_variables(scope, action.save, exchange.response.json)
+                save_variables(scope, action.save, exchange.response.json, exchange.request.body)
         status: RunStatus = "error" if transport_error else "passed"
         if not transport_error and not all(s.passed for s in steps):
             status = "failed"
@@ -262,7 +265,7 @@ class Runner:
                 return f"fixture {name}: {spec.operation} failed ({exchange.error})"
             if not recipe.action.expect.accepts(response.status):
                 return f"fixture {name}: {spec.operation} answered {response.status}"
-            created = dig(response.json, recipe.id_field)
+            created = recipe.created_key(response.json, exchange.request.body)
             if created is None:
                 return (
                     f"fixture {name}: {spec.operation} answered {response.status} without {recipe.id_field}"
@@ -271,7 +274,8 @@ class Runner:
             self.report.created_ids.add(str(created))
             scope[f"{name}.{recipe.id_field}"] = created
             for var, path in recipe.action.save.items():
-                scope[f"{name}.{var}"] = dig(response.json, path)
+                saved = dig(response.json, path)
+                scope[f"{name}.{var}"] = saved if saved is not None else dig(exchange.request.body, path)
         return None
 
     def _render(self, spec: RequestSpec, scope: Mapping[str, Json]) -> RecordedRequest:
@@ -286,12 +290,26 @@ class Runner:
         )
 
     async def _exchange(self, spec: RequestSpec, scope: Mapping[str, Json], meta: _Meta) -> Exchange:
+        """Send ``spec``; while the answer names body fields it lacked, add them and send again."""
+        spec = self._learner.apply(spec)
+        after_reset = self.report.reset_by is not None
+        exchange = await self._exchange_once(spec, scope, meta)
+        for _ in range(MAX_ROUNDS):
+            again = self._learner.learn(spec, exchange)
+            if again is None:
+                break
+            self.report.learning.append(exchange)  # assay's incomplete body: evidence, never judged
+            spec, exchange = again, await self._exchange_once(again, scope, meta)
+        if not (exchange.error or "").startswith("refused"):
+            (self.report.after_reset if after_reset else self.report.exchanges).append(exchange)
+        return exchange
+
+    async def _exchange_once(self, spec: RequestSpec, scope: Mapping[str, Json], meta: _Meta) -> Exchange:
         generation = self._auth_generation
         request = self._render(spec, scope)
         refusal = self._guard.refusal(request, spec.operation, spec.path)
         if refusal is not None:
             raise _Refused(refusal)
-        after_reset = self.report.reset_by is not None
         exchange = await self._send(request, spec, meta)
         expired = exchange.status == 401 and spec.auth == "user" and spec.operation in self._auth_ok
         if expired and await self._refresh(generation):
@@ -300,8 +318,6 @@ class Runner:
             self._auth_ok.add(spec.operation)
         if spec.auth == "user" and self._auth is not None:
             self._auth.absorb(exchange.response)  # the identity's own jar; never the anonymous one
-        if not (exchange.error or "").startswith("refused"):
-            (self.report.after_reset if after_reset else self.report.exchanges).append(exchange)
         account = account_created(exchange.request, exchange.response, self._target.ledger.password)
         if account is not None:
             self._target.ledger.record("account", account, f"{spec.method} {spec.path}")

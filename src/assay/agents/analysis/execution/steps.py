@@ -10,10 +10,16 @@ from assay.domain.json import Json, dig
 from assay.domain.scenarios import Action
 
 
-def save_variables(scope: dict[str, Json], save: Mapping[str, str], body: Json) -> None:
-    """Put the answer's values the action saves (``{"item_id": "id"}``) into the scenario's scope."""
+def save_variables(scope: dict[str, Json], save: Mapping[str, str], body: Json, sent: Json = None) -> None:
+    """Put the answer's values the action saves (``{"item_id": "id"}``) into the scenario's scope.
+
+    A value the answer lacks is taken from what was ``sent``: a natural key (``username``) the
+    client chose names the object even when the create answers with no body.
+    """
     for name, path in save.items():
         value = dig(body, path)
+        if value is None:
+            value = dig(sent, path)
         if value is not None:
             scope[name] = value
 

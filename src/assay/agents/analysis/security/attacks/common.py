@@ -17,7 +17,7 @@ from assay.agents.analysis.security.base import FamilyReport, ProbeClient, Secur
 from assay.agents.analysis.value import fixture_chain
 from assay.domain.exchanges import Exchange, RecordedRequest
 from assay.domain.findings import ANONYMOUS, Finding
-from assay.domain.json import Json, JsonObject, as_object, as_str, dig
+from assay.domain.json import Json, JsonObject, as_object, as_str
 from assay.domain.operations import Operation
 from assay.domain.scenarios import Intent, RequestSpec
 from assay.domain.state_change import changes_existing, is_state_reset
@@ -246,7 +246,8 @@ class Prober:
                 self._failed.add(name)
                 return False
             exchange = await self.send(spec, f"fixture {name}", intent="setup")
-            created = dig(exchange.response.json, recipe.id_field) if exchange and exchange.response else None
+            answer = exchange.response if exchange else None
+            created = recipe.created_key(answer.json, exchange.request.body) if exchange and answer else None
             if created is None or not exchange or exchange.status is None or exchange.status // 100 != 2:
                 self._failed.add(name)
                 return False

@@ -158,7 +158,9 @@ async def create(
             spec = replace(spec, body=body, has_body=True)
         local = {**scope, UNIQUE: new_unique()}
         step = await send_as(client, ctx, who, spec, local, f"create {link}", "setup")
-        object_id = dig(body_of(step), recipe.id_field) if step is not None and ok(step) else None
+        object_id = (
+            recipe.created_key(body_of(step), step.exchange.request.body) if step and ok(step) else None
+        )
         if step is None or object_id is None:
             return None
         steps.append(step)
