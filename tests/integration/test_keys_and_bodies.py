@@ -90,3 +90,13 @@ def test_the_healthy_twin_learns_from_validation_errors_too(healthy: Run) -> Non
     assert not [f for f in found if f["category"] == "server_error"], found
     assert state.transfers
     assert any("POST /transfers" in line and "learned" in line for line in report.splitlines())
+
+
+def test_an_update_never_moves_the_object_it_then_reads(faulty: Run) -> None:
+    # The lost-update probe leaves the field the path addresses the object by ({username}, {ref})
+    # alone: changing it moves the object, and a read at the old address is no lost update.
+    _, findings, _, _ = faulty
+    found = findings["findings"]
+    assert isinstance(found, list)
+    lost = [f for f in found if isinstance(f, dict) and f.get("category") == "lost_update"]
+    assert lost == [], lost

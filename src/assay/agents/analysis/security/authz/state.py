@@ -68,11 +68,18 @@ class StaleResource(PoolFamily):
 
 
 def changed_values(op: Operation, original: JsonObject) -> JsonObject:
-    """New values for up to three writable, echoed fields the schema lets us change safely."""
+    """New values for up to three writable, echoed fields the schema lets us change safely.
+
+    A field the path addresses the object by (``{username}``, ``{ref}``) is left alone: changing
+    it moves the object, and the read at the old address then shows the old value, which is not a
+    lost update.
+    """
     changed: JsonObject = {}
+    keys = {p.name.lower() for p in op.parameters if p.location == "path"}
     for name, prop in spec_body_properties(op).items():
         schema = resolve(prop)
-        if len(changed) >= MAX_CHANGED or name not in original or schema.get("readOnly") is True:
+        skip = name.lower() in keys or len(changed) >= MAX_CHANGED or name not in original
+        if skip or schema.get("readOnly") is True:
             continue
         value = _new_value(name, schema, original[name])
         if value is not None and value != original[name]:
