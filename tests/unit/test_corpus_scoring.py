@@ -91,7 +91,13 @@ def test_every_item_cites_a_source_and_observable_ones_say_what_counts() -> None
 def test_assay_findings_json_and_totals() -> None:
     document = {
         "findings": [
-            {"category": "injection", "method": "get", "path": "/u/{n}", "severity": "high", "title": "SQL"}
+            {
+                "category": "injection",
+                "method": "get",
+                "path": "/users/{n}",
+                "severity": "high",
+                "title": "SQL",
+            },
         ]
     }
     [finding] = assay_findings(document)
