@@ -268,6 +268,7 @@ def _last_call_paren(line: str) -> int | None:
 STDLIB_IMPORTS = (
     ("base64", "import base64"),
     ("contextlib", "import contextlib"),
+    ("json", "import json"),
     ("os", "import os"),
     ("re", "import re"),
     ("Iterator", "from collections.abc import Iterator"),
@@ -294,7 +295,13 @@ def import_block(source: str) -> str:
     """The import lines a generated module needs: only names its code uses (ruff-clean)."""
     code = re.sub(r'"""[\s\S]*?"""', "", source)
     used = set(re.findall(r"\b[A-Za-z_][A-Za-z0-9_]*\b", code))
-    stdlib = [line for name, line in STDLIB_IMPORTS if name in used and (name != "re" or "re." in code)]
+    # A module whose name is also a common word or keyword argument (``re``, ``json=``) is
+    # imported only when the code uses it as a module.
+    stdlib = [
+        line
+        for name, line in STDLIB_IMPORTS
+        if name in used and (name not in ("re", "json") or f"{name}." in code)
+    ]
     support = [name for name in SUPPORT_NAMES if re.search(rf"\b{name}\(", code)]
     lines = [*stdlib, "", "import httpx", "import pytest"] if stdlib else ["import httpx", "import pytest"]
     if support:

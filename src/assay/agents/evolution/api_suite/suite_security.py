@@ -22,8 +22,10 @@ from assay.agents.evolution.api_suite.pysource import (
     slug,
 )
 from assay.agents.evolution.api_suite.suite_requests import SuiteContext
-from assay.agents.evolution.api_suite.suite_security_attacks import ATTACK_BUILDERS, HELPERS
+from assay.agents.evolution.api_suite.suite_security_attacks import ATTACK_BUILDERS
+from assay.agents.evolution.api_suite.suite_security_attacks import HELPERS as ATTACK_HELPERS
 from assay.agents.evolution.api_suite.suite_security_checks import AUTHZ_BUILDERS, UNSUPPORTED, Built, Needs
+from assay.agents.evolution.api_suite.suite_security_tokens import TOKEN_HELPERS
 from assay.agents.evolution.api_suite.suite_tests import RenderedTest
 from assay.domain.findings import Finding
 from assay.domain.json import Json
@@ -187,7 +189,9 @@ is fixed; a test whose identity cannot be had is skipped and names the variables
 
 def render_security_module(tests: Sequence[RenderedTest]) -> str:
     body = "\n\n\n".join(t.code.rstrip("\n") for t in tests)
-    helpers = [h for name, h in HELPERS.items() if re.search(rf"\b{name}\(", body)]
+    helpers = [
+        h for name, h in {**ATTACK_HELPERS, **TOKEN_HELPERS}.items() if re.search(rf"\b{name}\(", body)
+    ]
     code = "\n\n\n".join([*helpers, body])
     doc = MODULE_DOC.format(count=len(tests), s="" if len(tests) == 1 else "s")
     return (

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from assay.agents.evolution.api_suite.pysource import assert_explained, py_str
 from assay.agents.evolution.api_suite.suite_security_checks import Built, Needs, call, object_request
+from assay.agents.evolution.api_suite.suite_security_tokens import broken_authentication
 from assay.domain.json import Json
 from assay.domain.scenarios import RequestSpec
 
@@ -163,5 +164,5 @@ ATTACK_BUILDERS: dict[str, Callable[[Needs], Built | str]] = {
         "comparing answers for known and unknown accounts needs the test user's login"
     ),
     "rate_limiting": _reason("a burst of failed logins would lock out the suite's own users"),
-    "broken_authentication": _reason("forging tokens needs the JWT tooling of assay, not of the suite"),
+    "broken_authentication": broken_authentication,
 }
