@@ -82,20 +82,28 @@ def slot_risk(slot: Slot) -> int:
     return pattern_risk(as_str(resolve(slot.schema).get("pattern")) or None)
 
 
+def validated(slot: Slot) -> bool:
+    """A field the server checks against a pattern or a format (``email``, ``hostname``, ``uri``...):
+    format checks are regular expressions too, and hand-written ones backtrack."""
+    schema = resolve(slot.schema)
+    return "pattern" in schema or bool(as_str(schema.get("format")))
+
+
 def text_slots(op: Operation) -> list[Slot]:
-    """Free-text fields, the riskiest ``pattern`` first, then any pattern, then plain text."""
+    """Free-text fields, the riskiest ``pattern`` first, then any pattern or format, then plain text."""
     found = [s for s in string_slots(op) if s.location in {"query", "body"}]
-    return sorted(found, key=lambda s: (-slot_risk(s), "pattern" not in resolve(s.schema)))
+    return sorted(found, key=lambda s: (-slot_risk(s), not validated(s)))
 
 
 def rank_operations(ops: Sequence[Operation]) -> list[Operation]:
     """Operations worth feeding growing inputs, most promising first (the spec's order breaks ties):
-    backtracking-prone patterns, then page sizes, then any pattern, then plain free text."""
+    backtracking-prone patterns, then page sizes, then any pattern, then formats, then plain free text."""
     candidates = [op for op in ops if text_slots(op) or page_slots(op)]
 
-    def key(op: Operation) -> tuple[bool, bool, int]:
+    def key(op: Operation) -> tuple[bool, bool, int, bool]:
         risk = max((slot_risk(s) for s in text_slots(op)), default=0)
-        return (risk < 2, not page_slots(op), -risk)
+        checked = any(validated(s) for s in text_slots(op))
+        return (risk < 2, not page_slots(op), -risk, not checked)
 
     return sorted(candidates, key=key)
 

@@ -24,7 +24,14 @@ from assay.domain.exchanges import Exchange
 from assay.domain.json import Json
 from assay.domain.operations import Operation
 from assay.domain.scenarios import RequestSpec
-from assay.oracles.injection import DELAY_SECONDS, DELAY_THRESHOLD, Payload, Trial, judge_injection
+from assay.oracles.injection import (
+    DELAY_SECONDS,
+    DELAY_THRESHOLD,
+    Payload,
+    Trial,
+    boolean_difference,
+    judge_injection,
+)
 
 SLOTS_PER_OPERATION = 2
 
@@ -106,8 +113,23 @@ class InjectionFamily(AttackFamily):
                 twin = None
                 if payload.false_twin is not None:
                     twin = await prober.send(with_value(plan.spec, slot, payload.false_twin), "false twin")
-                trials.append(Trial(slot.label, payload, (plan.baseline,), (probe,), twin))
+                confirm = await self._confirm_pair(prober, plan, slot, probe, twin)
+                trials.append(Trial(slot.label, payload, (plan.baseline,), (probe,), twin, confirm))
         return trials
+
+    async def _confirm_pair(
+        self, prober: Prober, plan: _Plan, slot: Slot, true: Exchange, false: Exchange | None
+    ) -> tuple[Exchange, Exchange] | None:
+        """A second true/false pair with other literals, only when the first pair differed."""
+        if false is None or boolean_difference(true, false, plan.baseline) is None:
+            return None
+        prefix = slot_value(plan.spec, slot)
+        prefix = prefix if isinstance(prefix, str) else "x"
+        again_true = await prober.send(with_value(plan.spec, slot, f"{prefix}' OR 'b'='b"), "true again")
+        again_false = await prober.send(with_value(plan.spec, slot, f"{prefix}' AND 'b'='c"), "false again")
+        if again_true is None or again_false is None:
+            return None
+        return again_true, again_false
 
     async def _timing(self, prober: Prober, plan: _Plan) -> list[Trial]:
         trials: list[Trial] = []
