@@ -19,7 +19,7 @@ from assay.oracles.base import VALID_INTENTS, group_by_route
 from assay.oracles.slow_response import RESAMPLE_ACTION
 
 RESAMPLES = 2
-MAX_ROUTES = 10  # bounded work: slow routes cost seconds each
+MAX_ROUTES = 5  # bounded work: each slow route costs seconds (at worst two timeouts)
 
 
 def sampled_once_and_slow(exchanges: Sequence[Exchange], budget: float) -> list[Exchange]:
