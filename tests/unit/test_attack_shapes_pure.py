@@ -71,7 +71,7 @@ def test_origins_that_defeat_careless_patterns_are_all_foreign() -> None:
 def test_the_allowed_origin_a_server_answers_strangers_is_revealed() -> None:
     answer = json_response(200, {})
     answer = RecordedResponse(
-        200, {**answer.headers, "access-control-allow-origin": "https://app.t.com"}, b"{}"
+        200, {**answer.headers, "access-control-allow-origin": "https://app.t.com"}, "{}"
     )
     assert revealed_origins([ex(answer)], ["https://evil.example"]) == ["https://app.t.com"]
     assert revealed_origins([ex(answer)], ["https://app.t.com"]) == []  # its own echo reveals nothing
