@@ -9,6 +9,8 @@ The faults, each one a shape seen on a real app:
 - ``GET /items?name=``: an optional list filter formatted into SQLite SQL; the driver's error text
   comes back in the 500. Without the filter the list is complete, so "more rows than the baseline"
   never shows: only the true/false pair does.
+- ``GET /orders/{order_id}``: documented as an integer, read as text and formatted into the SQL
+  unquoted (``WHERE id = 7 OR 1=1``); errors swallowed into 404.
 - ``GET /notes?tag=``: the same optional filter, its errors swallowed into an empty list.
 - CORS: a hand-written check ``re.match(r"https://.*target.com", origin)`` (unanchored, dots
   unescaped); strangers get the app's own origin ``https://app.target.com`` in the answer.
@@ -34,6 +36,7 @@ from typing import Annotated
 
 import jwt as pyjwt
 from fastapi import Depends, FastAPI, HTTPException, Request, Response
+from fastapi import Path as PathParam
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
@@ -89,6 +92,8 @@ class Shop:
         self.db.executemany(
             "INSERT INTO users VALUES (?, ?)", [("alice", "alice@corp.example"), ("bob", "bob@corp.example")]
         )
+        self.db.execute("CREATE TABLE orders (id INTEGER, owner TEXT)")
+        self.db.executemany("INSERT INTO orders VALUES (?, ?)", [(7, "alice"), (8, "bob")])
         self.db.execute("CREATE TABLE items (name TEXT)")
         self.db.executemany("INSERT INTO items VALUES (?)", [("apple",), ("pear",), ("plum",)])
 
@@ -155,6 +160,21 @@ def build_shapes_app(healthy: bool = False) -> FastAPI:
         if not rows:
             raise HTTPException(404, "no such user")
         return {"username": rows[0][0], "email": rows[0][1]}
+
+    @app.get("/orders/{order_id}")
+    def order(
+        order_id: Annotated[str, PathParam(json_schema_extra={"type": "integer"})], user: User
+    ) -> dict[str, object]:
+        try:
+            if healthy:
+                rows = shop.query("SELECT id, owner FROM orders WHERE id = ?", (str(int(order_id)),))
+            else:
+                rows = shop.query(f"SELECT id, owner FROM orders WHERE id = {order_id}")
+        except (sqlite3.Error, ValueError):
+            rows = []
+        if not rows:
+            raise HTTPException(404, "no such order")
+        return {"id": rows[0][0], "owner": rows[0][1]}
 
     @app.get("/items")
     def items(user: User, name: str | None = None) -> list[dict[str, str]]:

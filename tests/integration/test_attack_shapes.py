@@ -76,6 +76,11 @@ def test_a_boolean_pair_through_a_path_key_is_sql_injection(faulty: list[FamilyR
     assert profile.evidence["signal"] == "tautology"
 
 
+def test_an_integer_path_id_formatted_unquoted_is_sql_injection(faulty: list[FamilyReport]) -> None:
+    [order] = [f for f in found(faulty, "injection") if f.path == "/orders/{order_id}"]
+    assert order.evidence["signal"] == "tautology" and "path order_id" in order.title, order.title
+
+
 def test_an_optional_list_filter_is_an_injection_point_named_by_its_engine(
     faulty: list[FamilyReport],
 ) -> None:

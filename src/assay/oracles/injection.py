@@ -135,7 +135,8 @@ def _tautology_verdict(trial: Trial) -> Verdict | None:
         second = boolean_difference(*trial.confirm, base)
         if first is None or second is None:
             return None
-        detail = f"`' OR '1'='1` against `' AND '1'='2`: {first}; a second pair again: {second}"
+        pair = f"`{trial.payload.value}` against `{trial.payload.false_twin}`"
+        detail = f"{pair}: {first}; a second pair with other literals again: {second}"
         return Verdict(probe, "tautology", detail)
     if any(_status(e) // 100 != 2 for e in (probe, base, trial.twin)):
         return None
