@@ -111,11 +111,12 @@ def test_redos_on_a_format_checked_field(faulty: list[FamilyReport]) -> None:
 
 
 def test_business_abuse_judged_by_the_balance_read_back(faulty: list[FamilyReport]) -> None:
-    titles = {f.title for f in found(faulty, "business_flow")}
-    assert "POST /coupons/apply applies the same one-time benefit twice" in titles
-    assert "POST /referrals credits a user for referring themselves" in titles
-    assert "POST /transfers creates value from a transfer to oneself" in titles
-    assert "POST /transfers takes value through a negative amount" in titles
+    business = {f.path: f for f in found(faulty, "business_flow")}
+    assert set(business) == {"/coupons/apply", "/referrals", "/transfers"}
+    assert business["/coupons/apply"].evidence["probes"] == ["reuse"]
+    assert business["/referrals"].evidence["probes"] == ["self_referral", "reuse"]
+    assert business["/transfers"].evidence["probes"] == ["self_transfer", "negative_amount"]
+    assert all(f.severity == "high" for f in business.values())
 
 
 def test_the_healthy_twin_yields_none_of_these(healthy: list[FamilyReport]) -> None:

@@ -95,33 +95,42 @@ def state_abused(trial: StateTrial) -> str | None:
 
 
 def judge_state(trials: Sequence[StateTrial], context: OracleContext) -> list[Finding]:
-    """One finding per (route, abuse) whose read-back state shows it; pure."""
-    findings: list[Finding] = []
-    seen: set[tuple[str, StateProbe]] = set()
+    """One finding per route whose read-back state shows an abuse (each abuse it shows listed);
+    high, since the state proves value was created; pure."""
+    shown: dict[str, list[tuple[StateTrial, str]]] = {}
     for trial in trials:
-        shown = state_abused(trial)
-        key = (route(trial.actions[-1]), trial.probe) if trial.actions else None
-        if shown is None or key is None or key in seen:
-            continue
-        seen.add(key)
-        draft = Draft(
-            category="business_flow",
-            severity="high",
-            title=f"{key[0]} {_STATE_TITLES[trial.probe]}",
-            detail=(
-                f"{_what_was_sent(trial)} The caller's own state read back: {shown}. "
-                f"Answers: {', '.join(str(e.status) for e in trial.actions)}."
-            ),
-            recommendation=(
-                "Enforce the rule on the server: one use per code and user, no referral of oneself, "
-                "amounts strictly positive, sender and recipient distinct; check it in the same "
-                "transaction that moves the value."
-            ),
-            impact="A user can create credit, money or benefits out of nothing (OWASP API6).",
-            extra={"probe": trial.probe, "field": trial.field, "readings": list(trial.readings)},
-        )
-        findings.append(build(draft, trial.actions[-1], context, occurrences=len(trial.actions)))
-    return findings
+        how = state_abused(trial)
+        if how is not None and trial.actions:
+            mine = shown.setdefault(route(trial.actions[-1]), [])
+            if trial.probe not in {t.probe for t, _h in mine}:
+                mine.append((trial, how))
+    return [_state_finding(where, hits, context) for where, hits in shown.items()]
+
+
+def _state_finding(where: str, hits: list[tuple[StateTrial, str]], context: OracleContext) -> Finding:
+    first = hits[0][0]
+    draft = Draft(
+        category="business_flow",
+        severity="high",
+        title=f"{where} {_STATE_TITLES[first.probe]}",
+        detail=" ".join(
+            f"{_what_was_sent(t)} The caller's own state read back: {how}. "
+            f"Answers: {', '.join(str(e.status) for e in t.actions)}."
+            for t, how in hits
+        ),
+        recommendation=(
+            "Enforce the rule on the server: one use per code and user, no referral of oneself, "
+            "amounts strictly positive, sender and recipient distinct; check it in the same "
+            "transaction that moves the value."
+        ),
+        impact="A user can create credit, money or benefits out of nothing (OWASP API6).",
+        extra={
+            "probes": [t.probe for t, _h in hits],
+            "field": first.field,
+            "readings": {t.probe: list(t.readings) for t, _h in hits},
+        },
+    )
+    return build(draft, first.actions[-1], context, occurrences=sum(len(t.actions) for t, _h in hits))
 
 
 def _what_was_sent(trial: StateTrial) -> str:
