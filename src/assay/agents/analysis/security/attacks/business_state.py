@@ -22,7 +22,11 @@ from assay.oracles.business_flow import StateProbe, StateTrial
 from assay.spec.datagen import main_type, properties, resolve
 from assay.spec.graph import success_schema
 
-_STATE = re.compile(r"(?i)balance|credit|funds|wallet|points|coins|bonus|count")
+# A balance-like number; a count only when it counts a benefit (a list's ``count`` is pagination).
+_STATE = re.compile(
+    r"(?i)balance|credit|funds|wallet|points|coins|bonus|reward|loyalty"
+    r"|(?:coupon|referr|redeem|redemption|voucher|invite)\w*count|count\w*(?:coupon|referr|redeem|voucher)"
+)
 _AMOUNT = re.compile(r"(?i)^(?:amount|value|sum|quantity|qty|credits?|points)$")
 _RECIPIENT = re.compile(
     r"(?i)^(?:to|recipient|receiver|payee|beneficiary|target|destination|dest)(?:_?\w*)?$"
@@ -195,7 +199,7 @@ async def profile(account: Account, state: StateRead) -> JsonObject:
 @dataclass
 class StateRun:
     trials: list[StateTrial]
-    judged: set[str]  # operations the state judged (their 2xx no longer count)
+    judged: set[str]  # operations whose state moved: the state judged them, their 2xx no longer count
     notes: list[str]
 
 
@@ -259,6 +263,9 @@ async def _transfer(
 
 
 def _keep(run: StateRun, op: Operation, trial: StateTrial | None) -> None:
+    """Keep the trial; the operation counts as judged by the state only once the state moved for
+    it (a read that never moves says nothing about this flow: its repeats are judged as before)."""
     if trial is not None:
         run.trials.append(trial)
-        run.judged.add(op.key)
+        if len(set(trial.readings)) > 1:
+            run.judged.add(op.key)
