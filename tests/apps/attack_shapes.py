@@ -11,6 +11,8 @@ The faults, each one a shape seen on a real app:
   never shows: only the true/false pair does.
 - ``GET /orders/{order_id}``: documented as an integer, read as text and formatted into the SQL
   unquoted (``WHERE id = 7 OR 1=1``); errors swallowed into 404.
+- ``GET /products?category=``: ``category[$ne]=x`` reaches the document filter as an operator
+  (Express/qs and MongoDB's shape); the twin reads only ``category``.
 - ``GET /notes?tag=``: the same optional filter, its errors swallowed into an empty list.
 - CORS: a hand-written check ``re.match(r"https://.*target.com", origin)`` (unanchored, dots
   unescaped); strangers get the app's own origin ``https://app.target.com`` in the answer.
@@ -77,6 +79,22 @@ class Wallet(BaseModel):
     owner: str
     balance: float
     referral_code: str
+
+
+PRODUCTS = [{"name": "tea", "category": "drinks"}, {"name": "cake", "category": "food"}]
+OPERATORS = {
+    "$eq": lambda a, b: a == b,
+    "$ne": lambda a, b: a != b,
+    "$gt": lambda a, b: a > b,
+    "$lt": lambda a, b: a < b,
+}
+
+
+def _matches(value: str, wanted: object) -> bool:
+    """A document filter's field match: a value, or an operator ({"$ne": "x"})."""
+    if isinstance(wanted, dict):
+        return all(OPERATORS[k](value, v) for k, v in wanted.items() if k in OPERATORS)
+    return value == wanted
 
 
 class Shop:
@@ -199,6 +217,22 @@ def build_shapes_app(healthy: bool = False) -> FastAPI:
         except sqlite3.Error:
             rows = []  # swallowed: only the true/false pair shows it
         return [{"note": r[0]} for r in rows]
+
+    @app.get("/products")
+    def products(request: Request, user: User, category: str | None = None) -> list[dict[str, str]]:
+        # As Express's qs (and PHP) parse it, ``category[$ne]=x`` arrives as {"$ne": "x"}: the
+        # store (a document filter, as MongoDB's) gets the operator when the app passes it on.
+        wanted: object = category
+        if not healthy:
+            wanted = next(
+                (
+                    {k[9:-1]: v}
+                    for k, v in request.query_params.items()
+                    if re.fullmatch(r"category\[\$\w+\]", k)
+                ),
+                category,
+            )
+        return [p for p in PRODUCTS if wanted is None or _matches(p["category"], wanted)]
 
     @app.post("/subscribe")
     def subscribe(body: Subscribe) -> dict[str, bool]:

@@ -96,6 +96,11 @@ def test_a_list_filter_whose_errors_are_swallowed_shows_by_its_true_false_pair(
     assert notes.evidence["signal"] == "tautology" and "query tag" in notes.title, notes.title
 
 
+def test_a_query_operator_reaching_a_document_filter_is_nosql_injection(faulty: list[FamilyReport]) -> None:
+    [products] = [f for f in found(faulty, "injection") if f.path == "/products"]
+    assert products.title.startswith("NoSQL injection in query category"), products.title
+
+
 def test_cors_origins_that_defeat_a_careless_pattern(faulty: list[FamilyReport]) -> None:
     [cors] = found(faulty, "cors")
     granted = set(cors.evidence["origins"])  # type: ignore[arg-type]

@@ -91,3 +91,17 @@ def test_business_abuse_is_judged_by_the_state_not_by_200s() -> None:
     assert state_abused(_state("negative_amount", 100, 95)) is None
     [one] = judge_state([_state("reuse", 1, 2, 3), _state("self_transfer", 1, 2)], OracleContext())
     assert one.evidence["probes"] == ["reuse", "self_transfer"]  # one finding per route
+
+
+def test_a_query_operator_goes_in_the_key_as_qs_parses_it() -> None:
+    from assay.agents.analysis.security.attacks.common import Slot
+    from assay.agents.analysis.security.attacks.injection import operator_pair, placed
+    from assay.domain.scenarios import RequestSpec
+
+    spec = RequestSpec("GET /p", "GET", "/p", {}, {"category": "food", "page": 1}, {}, None, False, "")
+    slot = Slot("query", "category")
+    pair = operator_pair("food")
+    assert placed(spec, slot, pair.value).query == {"page": 1, "category[$ne]": "food"}
+    assert placed(spec, slot, pair.false_twin).query == {"page": 1, "category[$eq]": "food"}
+    assert placed(spec, slot, "[$ne]x").query["category[$ne]"] == "x"
+    assert placed(spec, Slot("body", "category"), "[$ne]x").query == spec.query  # only query keys

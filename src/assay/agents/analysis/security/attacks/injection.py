@@ -7,7 +7,8 @@ shows the interpreter, never when the payload is merely reflected back.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 from assay.agents.analysis.security.attacks.common import (
     AttackFamily,
@@ -81,8 +82,30 @@ def numeric_tautology(base: Json) -> Payload:
     return Payload("tautology", "SQL", f"{number} OR 1=1", f"{number} AND 1=2")
 
 
+# A query-string operator (``name[$ne]=x``, as qs and PHP parse it into ``{"$ne": "x"}``): the
+# value ``[$ne]x`` stands for that key and value (see ``placed``).
+_OPERATOR = re.compile(r"^\[(\$[a-z]+)\](.*)$", re.DOTALL)
+
+
+def operator_pair(base: Json) -> Payload:
+    """``name[$ne]=v`` (everything but v) against ``name[$eq]=v``, for a query string slot."""
+    value = base if isinstance(base, str) else "x"
+    return Payload("tautology", "NoSQL", f"[$ne]{value}", f"[$eq]{value}")
+
+
+def placed(spec: RequestSpec, slot: Slot, value: Json) -> RequestSpec:
+    """``spec`` with ``value`` in ``slot``; an operator value goes in the key (``name[$ne]``)."""
+    shown = _OPERATOR.match(value) if isinstance(value, str) and slot.location == "query" else None
+    if shown is None:
+        return with_value(spec, slot, value)
+    query = {k: v for k, v in spec.query.items() if k != slot.name}
+    return replace(spec, query={**query, f"{slot.name}[{shown.group(1)}]": shown.group(2)})
+
+
 def confirm_values(payload: Payload, base: Json) -> tuple[str, str]:
     """A second true/false pair with other literals, in the payload's own form (quoted or numeric)."""
+    if isinstance(payload.value, str) and _OPERATOR.match(payload.value):
+        return "[$gt]", "[$lt]"  # every string is greater than "", none is less
     if isinstance(payload.value, str) and payload.value.endswith(" OR 1=1"):
         number = payload.value.removesuffix(" OR 1=1")
         return f"{number} OR 2=2", f"{number} AND 2=3"
@@ -138,16 +161,19 @@ class InjectionFamily(AttackFamily):
             for slot in plan.slots
         ]
         fields += [(slot, [numeric_tautology(slot_value(plan.spec, slot))]) for slot in plan.numbers]
+        if plan.op.method == "GET":
+            queries = [s for s in plan.slots if s.location == "query"]
+            fields += [(slot, [operator_pair(slot_value(plan.spec, slot))]) for slot in queries]
         for slot, payloads in fields:
             for payload in payloads:
                 probe = await prober.send(
-                    with_value(plan.spec, slot, payload.value), f"{payload.kind} in {slot.label}"
+                    placed(plan.spec, slot, payload.value), f"{payload.kind} in {slot.label}"
                 )
                 if probe is None:
                     return trials
                 twin = None
                 if payload.false_twin is not None:
-                    twin = await prober.send(with_value(plan.spec, slot, payload.false_twin), "false twin")
+                    twin = await prober.send(placed(plan.spec, slot, payload.false_twin), "false twin")
                 confirm = await self._confirm_pair(prober, plan, slot, payload, probe, twin)
                 trials.append(Trial(slot.label, payload, (plan.baseline,), (probe,), twin, confirm))
         return trials
@@ -165,8 +191,8 @@ class InjectionFamily(AttackFamily):
         if false is None or boolean_difference(true, false, plan.baseline) is None:
             return None
         true_value, false_value = confirm_values(payload, slot_value(plan.spec, slot))
-        again_true = await prober.send(with_value(plan.spec, slot, true_value), "true again")
-        again_false = await prober.send(with_value(plan.spec, slot, false_value), "false again")
+        again_true = await prober.send(placed(plan.spec, slot, true_value), "true again")
+        again_false = await prober.send(placed(plan.spec, slot, false_value), "false again")
         if again_true is None or again_false is None:
             return None
         return again_true, again_false
