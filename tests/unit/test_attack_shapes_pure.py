@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from tests.fakes import json_response, text_response
 
+from assay.agents.analysis.security.attacks.common import Slot
 from assay.agents.analysis.security.attacks.cors import regex_mistakes, revealed_origins
+from assay.agents.analysis.security.attacks.injection import operator_pair, placed
 from assay.domain.exchanges import Exchange, RecordedRequest, RecordedResponse
+from assay.domain.scenarios import RequestSpec
 from assay.oracles.attack_common import database_engine
 from assay.oracles.base import OracleContext
 from assay.oracles.business_flow import StateTrial, judge_state, state_abused
@@ -94,10 +97,6 @@ def test_business_abuse_is_judged_by_the_state_not_by_200s() -> None:
 
 
 def test_a_query_operator_goes_in_the_key_as_qs_parses_it() -> None:
-    from assay.agents.analysis.security.attacks.common import Slot
-    from assay.agents.analysis.security.attacks.injection import operator_pair, placed
-    from assay.domain.scenarios import RequestSpec
-
     spec = RequestSpec("GET /p", "GET", "/p", {}, {"category": "food", "page": 1}, {}, None, False, "")
     slot = Slot("query", "category")
     pair = operator_pair("food")
