@@ -65,6 +65,46 @@ def interpreter_error(text: str) -> tuple[str, str] | None:
     return None
 
 
+# The database engine an error text names (a driver, a message only that engine writes).
+ENGINE_ERRORS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "SQLite",
+        re.compile(r"(?i)\bsqlite3?\b|SQLITE_ERROR|unrecognized token:|near \"[^\"]*\": syntax error"),
+    ),
+    (
+        "PostgreSQL",
+        re.compile(
+            r"(?i)\bpsycopg2?\b|\bPG::\w+|\bpg_query\(\)|\bpostgres(?:ql)?\b|\basyncpg\b"
+            r"|unterminated quoted string at or near|syntax error at or near"
+        ),
+    ),
+    (
+        "MySQL",
+        re.compile(r"(?i)you have an error in your SQL syntax|\bmysql(?:db|i)?\b|\bpymysql\b|\bMariaDB\b"),
+    ),
+    ("Oracle", re.compile(r"\bORA-\d{5}\b|\bcx_Oracle\b")),
+    (
+        "SQL Server",
+        re.compile(r"(?i)unclosed quotation mark after the character string|microsoft sql server"),
+    ),
+    (
+        "MongoDB",
+        re.compile(r"\bMongo(?:Server)?Error\b|\bpymongo\b|\bCastError\b|(?i:unknown operator: \$\w+)"),
+    ),
+)
+NOSQL_ENGINES = frozenset({"MongoDB"})
+
+
+def database_engine(text: str) -> str | None:
+    """The database engine an interpreter error in ``text`` names (SQLite, PostgreSQL, MongoDB...)."""
+    if interpreter_error(text) is None:
+        return None
+    for engine, pattern in ENGINE_ERRORS:
+        if pattern.search(text):
+            return engine
+    return None
+
+
 # --------------------------------------------------------------------------- stack traces
 
 STACK_TRACES: tuple[tuple[str, re.Pattern[str]], ...] = (

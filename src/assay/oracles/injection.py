@@ -18,7 +18,13 @@ from assay.domain.exchanges import Exchange
 from assay.domain.findings import Finding, Severity
 from assay.domain.json import Json
 from assay.domain.severity import Impact, rate
-from assay.oracles.attack_common import SHELL_OUTPUT, interpreter_error, list_size
+from assay.oracles.attack_common import (
+    NOSQL_ENGINES,
+    SHELL_OUTPUT,
+    database_engine,
+    interpreter_error,
+    list_size,
+)
 from assay.oracles.base import Draft, OracleContext, build, group_by_route, route
 from assay.oracles.data_exposure import PLAINTEXT, leaks_in
 from assay.oracles.refusal import accepted
@@ -51,6 +57,9 @@ class Trial:
     baselines: tuple[Exchange, ...]
     probes: tuple[Exchange, ...]
     twin: Exchange | None = None
+    # A second true/false pair (other literals), sent when the first pair differed: with it, a
+    # difference between the true and the false payload alone is proof, whatever the baseline.
+    confirm: tuple[Exchange, Exchange] | None = None
 
 
 @dataclass(frozen=True)
@@ -96,10 +105,39 @@ def _output_verdict(trial: Trial) -> Verdict | None:
     return None
 
 
+def boolean_difference(true: Exchange, false: Exchange, base: Exchange) -> str | None:
+    """How the answer to an always-true condition shows more than the answer to an always-false
+    one (the false answer no wider than the baseline's), or None; pure.
+
+    Two literals that differ only in the condition get the same answer from a server that treats
+    them as text; a query built from them answers the true one with rows, the false one without.
+    """
+    t, f, b = _status(true), _status(false), _status(base)
+    if t // 100 == 2 and f in {b, 404} and f // 100 == 4 and f != 429:
+        return f"the true condition answers {t}, the false one {f}"
+    if any(s // 100 != 2 for s in (t, f, b)):
+        return None
+    sizes = [list_size(e.response.json if e.response else None) for e in (true, false, base)]
+    true_n, false_n, base_n = sizes
+    if true_n is None or false_n is None or base_n is None:
+        return None
+    if true_n > false_n and false_n <= base_n:
+        return f"the true condition lists {true_n} records, the false one {false_n} (baseline {base_n})"
+    return None
+
+
 def _tautology_verdict(trial: Trial) -> Verdict | None:
     if trial.payload.kind != "tautology" or trial.twin is None or not trial.probes:
         return None
     probe, base = trial.probes[0], trial.baselines[0]
+    if trial.confirm is not None:
+        first = boolean_difference(probe, trial.twin, base)
+        second = boolean_difference(*trial.confirm, base)
+        if first is None or second is None:
+            return None
+        pair = f"`{trial.payload.value}` against `{trial.payload.false_twin}`"
+        detail = f"{pair}: {first}; a second pair with other literals again: {second}"
+        return Verdict(probe, "tautology", detail)
     if any(_status(e) // 100 != 2 for e in (probe, base, trial.twin)):
         return None
     sizes = [list_size(e.response.json if e.response else None) for e in (probe, base, trial.twin)]
@@ -164,12 +202,33 @@ def _severity(trial: Trial, verdict: Verdict) -> Severity:
     return rate("injection", injection_impact(trial, verdict))
 
 
-def _draft(trial: Trial, verdict: Verdict, count: int) -> Draft:
-    what = trial.payload.interpreter
+def interpreter_named(trial: Trial, engine: str | None) -> str:
+    """SQL or NoSQL as the engine's own error text says (a tautology may reach MongoDB), else the
+    interpreter the payload speaks to."""
+    if engine is None or trial.payload.interpreter not in {"SQL", "NoSQL"}:
+        return trial.payload.interpreter
+    return "NoSQL" if engine in NOSQL_ENGINES else "SQL"
+
+
+def engine_shown(trials: Sequence[Trial]) -> str | None:
+    """The database engine any answer of these trials names in an error the baseline did not show."""
+    for trial in trials:
+        before = {database_engine(_text(b)) for b in trial.baselines}
+        confirm = trial.confirm or ()
+        for probe in (*trial.probes, *([trial.twin] if trial.twin else []), *confirm):
+            engine = database_engine(_text(probe))
+            if engine is not None and engine not in before:
+                return engine
+    return None
+
+
+def _draft(trial: Trial, verdict: Verdict, count: int, engine: str | None = None) -> Draft:
+    what = interpreter_named(trial, engine)
+    named = f" ({engine})" if engine and what in {"SQL", "NoSQL"} else ""
     return Draft(
         category="injection",
         severity=_severity(trial, verdict),
-        title=f"{what} injection in {trial.slot} of {route(verdict.evidence)}",
+        title=f"{what} injection in {trial.slot} of {route(verdict.evidence)}{named}",
         detail=(
             f"Sending {trial.payload.value!r} in {trial.slot} reaches a {what} interpreter: "
             f"{verdict.detail}. {count} payload(s) showed it; the baseline request did not."
@@ -185,6 +244,8 @@ def _draft(trial: Trial, verdict: Verdict, count: int) -> Draft:
             "field": trial.slot,
             "signal": verdict.how,
             "secrets_shown": injection_impact(trial, verdict).secrets,
+            "interpreter": what,
+            "engine": engine,
         },
     )
 
@@ -204,9 +265,14 @@ def judge_injection(trials: Sequence[Trial], context: OracleContext) -> list[Fin
         # Secrets the payload brought out are evidence by their kind, never by their value.
         shown = tuple(leak.value for leak in leaks_in(verdict.evidence, None))
         masked = replace(context, secrets=(*context.secrets, *shown))
-        draft = _draft(trial, verdict, len(mine))
+        on_route = [t for t in trials if any(_key(p) == key for p in (*t.probes, *t.baselines))]
+        draft = _draft(trial, verdict, len(mine), engine_shown(on_route))
         findings.append(build(draft, verdict.evidence, masked, occurrences=len(mine)))
     return findings
+
+
+def _key(exchange: Exchange) -> tuple[str, str]:
+    return exchange.request.method.upper(), _path(exchange)
 
 
 def _path(exchange: Exchange) -> str:

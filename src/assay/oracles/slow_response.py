@@ -1,7 +1,8 @@
 """slow_response: an operation whose spec-valid requests are consistently over the latency budget.
 
 "Consistently" means the median of at least two samples: one slow request is a hiccup (a cold
-cache, a GC pause), not a finding.
+cache, a GC pause), not a finding. A read sampled once and slow is sent again before judging
+(``agents/analysis/resample.py``): those replays, marked :data:`RESAMPLE_ACTION`, are samples too.
 """
 
 from __future__ import annotations
@@ -23,12 +24,18 @@ from assay.oracles.base import (
 )
 
 MIN_SAMPLES = 2
+RESAMPLE_ACTION = "resample: slow answer"
 # Several times the budget is no longer sluggish but close to a timeout for most clients.
 _MEDIUM_FACTOR = 5.0
 
 
 def _samples(group: Sequence[Exchange]) -> list[Exchange]:
-    return [e for e in group if e.response is not None and e.intent in VALID_INTENTS]
+    return [
+        e
+        for e in group
+        if e.response is not None
+        and (e.intent in VALID_INTENTS or (e.intent == "replay" and e.action == RESAMPLE_ACTION))
+    ]
 
 
 def _finding(samples: list[Exchange], api: ApiModel | None, context: OracleContext) -> Finding | None:

@@ -10,6 +10,7 @@ from assay.agents.analysis.execution.auth import Authenticator
 from assay.agents.analysis.fresh_values import templates_by_operation
 from assay.agents.analysis.planning import refine
 from assay.agents.analysis.replay import check_flaky
+from assay.agents.analysis.resample import resample_slow
 from assay.domain.analysis import AnalysisResult, ExecutionSuccess, Reliability, ScenarioRun
 from assay.domain.crashes import isolated_async
 from assay.domain.exchanges import Exchange
@@ -48,8 +49,10 @@ async def _findings(
         known_ids=frozenset(report.created_ids),
     )
     api = run.observation.api
-    judged = [*judge_all(exchanges, api, context, run.crashes), *(f for r in families for f in r.findings)]
     can_replay = report.target_failure is None and not report.cancelled
+    if can_replay:
+        exchanges.extend(await resample_slow(exchanges, run.transport, target.latency_budget_seconds))
+    judged = [*judge_all(exchanges, api, context, run.crashes), *(f for r in families for f in r.findings)]
     recorded = [*exchanges, *(e for r in families for e in r.exchanges)]
     checked = await check_flaky(judged, recorded, target, run.transport, templates) if can_replay else judged
     exchanges.extend(e for e in recorded[len(exchanges) :] if e.intent == "replay")

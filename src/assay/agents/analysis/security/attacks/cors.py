@@ -1,4 +1,6 @@
-"""cors: Origin headers of an unrelated domain, a look-alike of the target, and ``null``.
+"""cors: Origin headers of an unrelated domain, a look-alike of the target, and ``null``; then
+origins that defeat common pattern mistakes (unanchored, unescaped dots), built from the target's
+host and from the allowed origins the server reveals in its answers, sent to the best operation.
 
 Sent to three parameterless GETs chosen by what a cross-site reader would want (see ``rank``):
 the current user's record and what hangs under it, then credentialed answers with user data.
@@ -9,6 +11,7 @@ The answers are judged by :func:`assay.oracles.cors.judge_cors` (response header
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 
 from assay.agents.analysis.security.attacks.common import (
@@ -41,8 +44,51 @@ _USER_WORDS = (
 )
 
 
+MISTAKES = 8  # origins built from the target's and the revealed origins' hosts, sent to one operation
+_ORIGIN = re.compile(r"^(https?)://([a-z0-9.-]+)(:\d+)?$", re.IGNORECASE)
+_IP = re.compile(r"^\d+(?:\.\d+){3}$")
+
+
 def origins(host: str) -> tuple[str, ...]:
     return ("https://evil.example", f"https://{host or 'target'}.evil.example", "null")
+
+
+def revealed_origins(exchanges: Sequence[Exchange], sent: Sequence[str]) -> list[str]:
+    """Specific origins the server names in Access-Control-Allow-Origin for requests that did not
+    send them: its own allow-list showing through (a default origin answered to strangers)."""
+    found: list[str] = []
+    for exchange in exchanges:
+        value = (
+            (exchange.response.header("access-control-allow-origin") or "").strip()
+            if exchange.response
+            else ""
+        )
+        if _ORIGIN.match(value) and value.lower() not in {o.lower() for o in (*sent, *found)}:
+            found.append(value)
+    return found
+
+
+def _registrable(host: str) -> str:
+    """The last two labels of a domain (``target.com`` of ``app.target.com``); an IP as it is."""
+    labels = host.split(".")
+    return host if _IP.match(host) or len(labels) < 3 else ".".join(labels[-2:])
+
+
+def regex_mistakes(origin: str) -> list[str]:
+    """Foreign origins that a pattern meant for ``origin`` accepts when it is written carelessly:
+    unanchored at the end (``https://app.target.com.evil.test``), at the start or with a leading
+    ``.*`` (``https://eviltarget.com``), or with its dots unescaped (``https://app.targetxcom``)."""
+    match = _ORIGIN.match(origin)
+    if match is None:
+        return []
+    scheme, host, port = match.group(1).lower(), match.group(2).lower(), match.group(3) or ""
+    dots = [i for i, c in enumerate(host) if c == "."][-2:]
+    found = [
+        f"{scheme}://{host}.evil.test{port}",
+        f"{scheme}://evil{_registrable(host)}{port}",
+        *(f"{scheme}://{host[:i]}x{host[i + 1 :]}{port}" for i in reversed(dots)),
+    ]
+    return [o for o in found if o.lower() != origin.lower()]
 
 
 def _norm(name: str) -> str:
@@ -92,19 +138,39 @@ def _targets(ctx: SecurityContext) -> list[Operation]:
 
 class CorsFamily(AttackFamily):
     name = "cors"
-    budget_cap = 12
+    budget_cap = 20
 
     async def attack(self, ctx: SecurityContext, prober: Prober) -> Outcome:
         probes: list[tuple[str, Exchange]] = []
-        for op in _targets(ctx):
-            request = prober.render(base_spec(op))
-            for origin in origins(ctx.target.host):
-                sent = await prober.send_raw(
-                    _with_origin(request, origin), op.key, op.path, f"Origin {origin}"
-                )
-                if sent is not None:
-                    probes.append((origin, sent))
-        return Outcome(judge_cors(probes, ctx.api.auth.kind, oracle_context(ctx)))
+        targets = _targets(ctx)
+        for op in targets:
+            probes += await _send_origins(prober, op, origins(ctx.target.host))
+        revealed = revealed_origins([e for _o, e in probes], [o for o, _e in probes])
+        mistakes = _mistakes(ctx, revealed, {o for o, _e in probes})
+        if targets and mistakes:
+            probes += await _send_origins(prober, targets[0], mistakes)
+        notes = [f"allowed origin(s) the server revealed: {', '.join(revealed)}"] if revealed else []
+        return Outcome(judge_cors(probes, ctx.api.auth.kind, oracle_context(ctx)), notes)
+
+
+def _mistakes(ctx: SecurityContext, revealed: Sequence[str], sent: set[str]) -> list[str]:
+    """Look-alikes of the revealed origins first, then of the target's own origin; never one it allows."""
+    allowed = {o.lower() for o in revealed}
+    own = f"https://{ctx.target.host}" if ctx.target.host else ""
+    found: list[str] = []
+    for origin in (*revealed, *([own] if own else [])):
+        found += [o for o in regex_mistakes(origin) if o.lower() not in allowed | sent and o not in found]
+    return found[:MISTAKES]
+
+
+async def _send_origins(prober: Prober, op: Operation, sent: Sequence[str]) -> list[tuple[str, Exchange]]:
+    request = prober.render(base_spec(op))
+    probes: list[tuple[str, Exchange]] = []
+    for origin in sent:
+        exchange = await prober.send_raw(_with_origin(request, origin), op.key, op.path, f"Origin {origin}")
+        if exchange is not None:
+            probes.append((origin, exchange))
+    return probes
 
 
 def _with_origin(request: RecordedRequest, origin: str) -> RecordedRequest:
