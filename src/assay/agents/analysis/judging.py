@@ -76,7 +76,10 @@ def every_answer(
     them, so the family's own banner finding (over its probes only) gives way to it.
     """
     judge = partial(judge_disclosure, recorded, context)
-    disclosed = isolated("oracle information_disclosure", "no banners or traces judged", judge, [], crashes)
+    fallback: list[Finding] = []
+    disclosed = isolated(
+        "oracle information_disclosure", "no banners or traces judged", judge, fallback, crashes
+    )
     replaced = any(is_banner_finding(f) for f in disclosed)
     own = [f for r in families for f in r.findings if not (replaced and is_banner_finding(f))]
     return [*own, *disclosed]

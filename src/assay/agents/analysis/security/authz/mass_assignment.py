@@ -21,6 +21,7 @@ from assay.agents.analysis.security.authz.common import (
     send_as,
     spec_body_properties,
 )
+from assay.agents.analysis.security.authz.mass_accounts import account_trials
 from assay.agents.analysis.security.base import FamilyReport, ProbeClient, SecurityContext
 from assay.agents.analysis.security.identities import Identity
 from assay.domain.json import Json, JsonObject, as_object
@@ -85,6 +86,7 @@ class MassAssignment(PoolFamily):
         trials: list[MassTrial] = []
         for recipe in [r for r in ctx.recipes.values() if r.action.request.has_body][:MAX_RESOURCES]:
             trials.extend(await _trials(client, ctx, who, recipe))
+        trials.extend(await account_trials(client, ctx, self.pool))
         return self.report(client, judge(trials, self.oracle_context()))
 
 
