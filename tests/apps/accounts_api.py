@@ -11,7 +11,11 @@
   the disclosure family's own probes), and successful ``/api`` answers carry
   ``X-Powered-By: PHP/7.4.3`` (a legacy backend behind the API; its error answers do not).
 
-``/api/admin/users`` is staff-only in both twins: a customer's 403 there is correct.
+``POST /api/admin/fetch`` (staff-only) fetches any URL it is given (SSRF behind a staff door:
+reached only when assay probes it as the staff login, not as the customer).
+
+``/api/admin/users`` and ``/api/admin/fetch`` are staff-only in both twins: a customer's 403
+there is correct.
 ``faulty=False`` is the same app with every fault fixed: assay must report none of the above.
 
 No ``from __future__ import annotations`` here: FastAPI reads the route annotations at runtime.
@@ -20,6 +24,7 @@ No ``from __future__ import annotations`` here: FastAPI reads the route annotati
 import secrets
 import threading
 import traceback
+import urllib.request
 from itertools import count
 from typing import Annotated
 
@@ -47,6 +52,10 @@ class EmailIn(BaseModel):
 
 class PasswordIn(BaseModel):
     password: str
+
+
+class FetchIn(BaseModel):
+    url: str
 
 
 class UserOut(BaseModel):
@@ -143,6 +152,18 @@ def _routes_users(app: FastAPI, db: Accounts, faulty: bool) -> None:
         if not caller["is_admin"]:
             raise HTTPException(403, "staff only")  # correct in both twins
         return [_public(u) for u in db.users.values()]
+
+    @app.post("/api/admin/fetch")
+    def fetch(body: FetchIn, caller: Caller) -> dict[str, object]:
+        if not caller["is_admin"]:
+            raise HTTPException(403, "staff only")  # correct in both twins
+        if not faulty and not body.url.startswith("https://cdn.example.org/"):
+            raise HTTPException(422, "only the CDN may be fetched")  # the fix: an allow-list
+        try:  # FAULT (ssrf) when faulty: any URL, fetched from inside
+            with urllib.request.urlopen(body.url, timeout=2) as answer:
+                return {"status": answer.status}
+        except OSError as exc:
+            return {"status": 0, "error": str(exc)}
 
     @app.get("/api/stats")
     def stats(caller: Caller) -> Response:

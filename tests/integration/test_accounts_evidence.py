@@ -21,8 +21,9 @@ from tests.apps.trust_apps import serving
 pytestmark = pytest.mark.integration
 
 Findings = list[dict[str, object]]
-# admin=root:... and alice:... (a plain login is a user)
-LOGINS = [f"{role}={name}:{pw}" if role != "user" else f"{name}:{pw}" for name, (pw, role) in SEED.items()]
+# The customer first (the run's primary identity), then admin=root:...: staff-only doors must
+# still be probed, as the staff login.
+LOGINS = [f"alice:{SEED['alice'][0]}", f"admin=root:{SEED['root'][0]}"]
 
 
 def _run(faulty: bool, out: Path) -> Findings:
@@ -69,8 +70,13 @@ def test_registration_takes_privileged_fields(faulty: Findings) -> None:
     assert ("POST", "/api/register") in _keys(faulty, "mass_assignment"), _keys(faulty, "mass_assignment")
 
 
+def test_ssrf_behind_a_staff_only_door_is_probed_as_staff(faulty: Findings) -> None:
+    assert ("POST", "/api/admin/fetch") in _keys(faulty, "ssrf"), _keys(faulty, "ssrf")
+
+
 def test_the_healthy_twin_gives_none_of_them(healthy: Findings) -> None:
-    quiet = {"information_disclosure", "broken_object_authorization", "mass_assignment"}
+    quiet = {"information_disclosure", "broken_object_authorization", "mass_assignment", "ssrf"}
+    quiet |= {"broken_function_authorization"}
     noisy = [(f["category"], f["method"], f["path"], f["title"]) for f in healthy if f["category"] in quiet]
     assert noisy == []
 
