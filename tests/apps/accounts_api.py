@@ -11,6 +11,9 @@
   the disclosure family's own probes), and successful ``/api`` answers carry
   ``X-Powered-By: PHP/7.4.3`` (a legacy backend behind the API; its error answers do not).
 
+``PUT /api/users/{username}/role`` lets any user grant any role, their own included
+(self-promotion).
+
 ``POST /api/admin/fetch`` (staff-only) fetches any URL it is given (SSRF behind a staff door:
 reached only when assay probes it as the staff login, not as the customer).
 
@@ -52,6 +55,10 @@ class EmailIn(BaseModel):
 
 class PasswordIn(BaseModel):
     password: str
+
+
+class RoleIn(BaseModel):
+    role: str
 
 
 class FetchIn(BaseModel):
@@ -146,6 +153,17 @@ def _routes_users(app: FastAPI, db: Accounts, faulty: bool) -> None:
     def change_password(username: str, body: PasswordIn, caller: Caller) -> Response:
         chosen(username, caller)["password"] = body.password  # FAULT (bola) when faulty
         return Response(status_code=204)
+
+    @app.put("/api/users/{username}/role", response_model=UserOut)
+    def grant_role(username: str, body: RoleIn, caller: Caller) -> dict[str, object]:
+        user = db.users.get(username)
+        if user is None:
+            raise HTTPException(404, "no such user")
+        if not faulty and not caller["is_admin"]:
+            raise HTTPException(403, "staff only")  # the fix: only staff grant roles
+        user["role"] = body.role  # FAULT (bfla) when faulty: anyone grants anyone any role
+        user["is_admin"] = body.role == "admin"
+        return _public(user)
 
     @app.get("/api/admin/users", response_model=list[UserOut])
     def all_users(caller: Caller) -> list[dict[str, object]]:

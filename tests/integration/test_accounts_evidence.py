@@ -74,6 +74,11 @@ def test_ssrf_behind_a_staff_only_door_is_probed_as_staff(faulty: Findings) -> N
     assert ("POST", "/api/admin/fetch") in _keys(faulty, "ssrf"), _keys(faulty, "ssrf")
 
 
+def test_a_user_promotes_themselves_through_the_role_path(faulty: Findings) -> None:
+    bfla = _keys(faulty, "broken_function_authorization")
+    assert ("PUT", "/api/users/{username}/role") in bfla, bfla
+
+
 def test_the_healthy_twin_gives_none_of_them(healthy: Findings) -> None:
     quiet = {"information_disclosure", "broken_object_authorization", "mass_assignment", "ssrf"}
     quiet |= {"broken_function_authorization"}

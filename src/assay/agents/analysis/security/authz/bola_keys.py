@@ -34,20 +34,21 @@ _OLD_WORDS = ("old", "current", "confirm", "previous")
 MAX_OPERATIONS = 6
 
 
-def _key(name: str) -> bool:
+def is_user_key(name: str) -> bool:
+    """A parameter or field that names a user by a natural key (``username``, ``login``...)."""
     return name.replace("-", "_").lower() in USER_KEYS or name in {"userName", "userId_or_name"}
 
 
 def _path_key(op: Operation) -> str | None:
     """The path parameter that names a user by key (``{username}``), or None."""
-    return next((p for p in naming.param_names(op.path) if _key(p)), None)
+    return next((p for p in naming.param_names(op.path) if is_user_key(p)), None)
 
 
 def _body_key(op: Operation) -> str | None:
     """A body field that chooses the user (``{"username": ...}``) of a write without path params."""
     if naming.param_names(op.path):
         return None
-    return next((name for name in spec_body_properties(op) if _key(name)), None)
+    return next((name for name in spec_body_properties(op) if is_user_key(name)), None)
 
 
 @dataclass(frozen=True)

@@ -77,23 +77,27 @@ async def account_trials(client: ProbeClient, ctx: SecurityContext, pool: Identi
         return []  # no own account to compare with (or registration is closed)
     before = await _read_me(client, ctx, me, plain)
     baseline = object_view(body_of(before)) if before is not None and ok(before) else {}
-    trials = [await _register_trial(client, ctx, me, baseline)]
+    fresh = await _register(client, ctx, {})  # a plain new account: what registration itself gives
+    plain_new = await _read_me(client, ctx, me, fresh[1]) if fresh is not None else None
+    new_baseline = object_view(body_of(plain_new)) if plain_new is not None and ok(plain_new) else baseline
+    trials = [await _register_trial(client, ctx, me, new_baseline)]
     for op in (o for o in ctx.api.operations if o.path == me.path and o.method in {"PUT", "PATCH"}):
         trials.append(await _update_trial(client, ctx, me, op, plain, baseline))
     return [t for t in trials if t is not None]
 
 
-async def _register_trial(
-    client: ProbeClient, ctx: SecurityContext, me: Operation, baseline: JsonObject
-) -> MassTrial | None:
+async def _register(
+    client: ProbeClient, ctx: SecurityContext, extra: JsonObject
+) -> tuple[Step, Identity] | None:
+    """Register a fresh user (with ``extra`` in the body) and log in as it; None when refused."""
     flow = ctx.api.auth
     op = ctx.api.operation(flow.register_operation or "")
-    extra = account_fields(op, [me], baseline)
-    if op is None or op.requires_auth or not extra:
+    if op is None or op.requires_auth:
         return None
     password = ctx.target.ledger.password
     body = {**register_body(ctx.api, new_unique(), password), **extra}
-    write = await send_as(client, ctx, anonymous(), request_for(op, {}, body=body), {}, "register as admin")
+    action = "register with privileged fields" if extra else "register a plain user"
+    write = await send_as(client, ctx, anonymous(), request_for(op, {}, body=body), {}, action)
     username = as_str(body.get(flow.username_field)) or as_str(body.get("email"))
     if write is None or not ok(write) or not username:
         return None
@@ -102,6 +106,17 @@ async def _register_trial(
     if who is None:
         return None
     ctx.auth.secrets.extend(s for s in who.secrets if s not in ctx.auth.secrets)  # redacted like all
+    return write, who
+
+
+async def _register_trial(
+    client: ProbeClient, ctx: SecurityContext, me: Operation, baseline: JsonObject
+) -> MassTrial | None:
+    extra = account_fields(ctx.api.operation(ctx.api.auth.register_operation or ""), [me], baseline)
+    made = await _register(client, ctx, extra) if extra else None
+    if made is None:
+        return None
+    write, who = made
     read = await _read_me(client, ctx, me, who)
     return MassTrial(extra, write, read, baseline, tuple(s for s in (write, read) if s is not None))
 
