@@ -5,6 +5,7 @@
 * ``PUT /api/users/{username}/email`` and ``.../password``: the user is chosen by the path's
   username and the handler never compares it with the caller (another user's e-mail and
   password can be changed: account takeover);
+* ``GET /api/notes/{title}`` serves any user's note by its title (the notes exist already);
 * ``POST /api/register`` copies ``is_admin``, ``role`` and ``balance`` from the body, which
   ``GET /api/me`` then shows (mass assignment on registration);
 * ``GET /api/stats`` answers its error with a Python traceback (a scenario's GET, never one of
@@ -84,6 +85,11 @@ class Accounts:
         self.tokens: dict[str, str] = {}
         for name, (password, role) in SEED.items():
             self.add(name, password, None, {"role": role, "is_admin": role == "admin"})
+        # Notes that exist before any run: each user's own, chosen by title in the path.
+        self.notes: list[dict[str, object]] = [
+            {"title": "alice-diary", "owner": "alice", "text": "private to alice"},
+            {"title": "root-runbook", "owner": "root", "text": "private to root"},
+        ]
 
     def add(self, name: str, password: str, email: str | None, extra: dict[str, object]) -> dict[str, object]:
         user: dict[str, object] = {"id": next(self.ids), "username": name, "email": email}
@@ -182,6 +188,17 @@ def _routes_users(app: FastAPI, db: Accounts, faulty: bool) -> None:
                 return {"status": answer.status}
         except OSError as exc:
             return {"status": 0, "error": str(exc)}
+
+    @app.get("/api/notes")
+    def my_notes(caller: Caller) -> list[dict[str, object]]:
+        return [n for n in db.notes if n["owner"] == caller["username"]]
+
+    @app.get("/api/notes/{title}")
+    def note(title: str, caller: Caller) -> dict[str, object]:
+        for n in db.notes:  # FAULT (bola) when faulty: any user's note by its title
+            if n["title"] == title and (faulty or n["owner"] == caller["username"]):
+                return n
+        raise HTTPException(404, "no such note")
 
     @app.get("/api/stats")
     def stats(caller: Caller) -> Response:

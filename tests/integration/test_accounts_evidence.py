@@ -66,6 +66,10 @@ def test_another_users_email_and_password_through_the_path_username(faulty: Find
     assert ("PUT", "/api/users/{username}/password") in bola, bola
 
 
+def test_another_users_note_by_its_title(faulty: Findings) -> None:
+    assert ("GET", "/api/notes/{title}") in _keys(faulty, "broken_object_authorization")
+
+
 def test_registration_takes_privileged_fields(faulty: Findings) -> None:
     assert ("POST", "/api/register") in _keys(faulty, "mass_assignment"), _keys(faulty, "mass_assignment")
 

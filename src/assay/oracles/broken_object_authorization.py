@@ -4,7 +4,8 @@ Proof: the owner's object, known to be the owner's alone (it names its owner, or
 listing shows it and the intruder's does not, or the server hides it from the intruder), and the
 intruder's read, change or delete of it accepted; or the owner's own read showing the intruder's
 write to the owner's profile (chosen by id, username or a body field); or the owner's login
-accepting the password the intruder set.
+accepting the password the intruder set; or the intruder's read, by a natural key (title, account
+number), of an object the owner's listing shows and the intruder's does not.
 """
 
 from __future__ import annotations
@@ -61,6 +62,47 @@ class TakeoverTrial:
     login_new: Step | None  # A's username with the password B set
     login_wrong: Step | None  # A's username with a password nobody set: what a refusal looks like
     steps: tuple[Step, ...] = ()
+
+
+@dataclass(frozen=True)
+class KeyedReadTrial:
+    """B reads an object by a natural key (title, account number) that A's listing shows, B's not."""
+
+    key: str
+    value: str
+    owner_list: Step
+    intruder_list: Step
+    intruder_read: Step
+
+
+def listed_keys(step: Step | None, key: str) -> set[str]:
+    """The values of ``key`` (or a field named like its last word) over a listing's items."""
+    body = body_of(step) if step is not None and ok(step) else None
+    items = body if isinstance(body, list) else next((v for v in _values(body) if isinstance(v, list)), [])
+    last = key.replace("-", "_").split("_")[-1].lower()
+    found: set[str] = set()
+    for item in as_list(items):
+        view = object_view(item)
+        for name in (key, *(k for k in view if k.lower() in {key.lower(), last})):
+            value = view.get(name)
+            if isinstance(value, str | int) and not isinstance(value, bool) and str(value):
+                found.add(str(value))
+    return found
+
+
+def judge_keyed_reads(trials: Sequence[KeyedReadTrial], context: OracleContext) -> list[Finding]:
+    found: list[Finding] = []
+    for trial in trials:
+        private = trial.value in listed_keys(trial.owner_list, trial.key) - listed_keys(
+            trial.intruder_list, trial.key
+        )
+        shown = trial.value in {str(v) for v in object_view(body_of(trial.intruder_read)).values()}
+        if private and ok(trial.intruder_read) and shown:
+            why = f"the owner's listing shows it ({trial.key}={trial.value}) and the intruder's does not"
+            draft = _draft(trial.intruder_read, trial.owner_list.actor, why)
+            steps = [trial.owner_list, trial.intruder_list, trial.intruder_read]
+            found.append(finding(draft, trial.intruder_read, steps, context))
+    return found
 
 
 def _ids_listed(step: Step | None) -> set[str] | None:
@@ -175,6 +217,7 @@ def judge(
     profiles: Sequence[ProfileTrial],
     context: OracleContext,
     takeovers: Sequence[TakeoverTrial] = (),
+    keyed_reads: Sequence[KeyedReadTrial] = (),
 ) -> list[Finding]:
     """Findings for every object, profile or password the intruder could touch, one per route."""
     return one_per_route(
@@ -182,5 +225,6 @@ def judge(
             *judge_objects(objects, context),
             *judge_profiles(profiles, context),
             *judge_takeovers(takeovers, context),
+            *judge_keyed_reads(keyed_reads, context),
         ]
     )

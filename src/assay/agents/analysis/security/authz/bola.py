@@ -13,6 +13,7 @@ Accounts chosen by username or a body field are tried in ``bola_keys``. The judg
 from __future__ import annotations
 
 from assay.agents.analysis.security.authz.bola_keys import keyed_trials, keyed_writes
+from assay.agents.analysis.security.authz.bola_reads import keyed_read_trials
 from assay.agents.analysis.security.authz.common import (
     Created,
     PoolFamily,
@@ -49,7 +50,9 @@ class BrokenObjectAuthorization(PoolFamily):
         objects = [t for t in [await _object_trial(client, ctx, *peers, r) for r in ctx.recipes] if t]
         profiles = await _profile_trials(client, ctx, peers)
         keyed, takeovers = await self._keyed(client, ctx, peers)
-        return self.report(client, judge(objects, [*profiles, *keyed], self.oracle_context(), takeovers))
+        reads = await keyed_read_trials(client, ctx, peers)
+        found = judge(objects, [*profiles, *keyed], self.oracle_context(), takeovers, reads)
+        return self.report(client, found)
 
     async def _keyed(
         self, client: ProbeClient, ctx: SecurityContext, peers: tuple[Identity, Identity]

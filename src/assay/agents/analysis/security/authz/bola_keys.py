@@ -48,7 +48,9 @@ def _body_key(op: Operation) -> str | None:
     """A body field that chooses the user (``{"username": ...}``) of a write without path params."""
     if naming.param_names(op.path):
         return None
-    return next((name for name in spec_body_properties(op) if is_user_key(name)), None)
+    # "account" in a body is as often an account number (a transfer's) as a user: not a user key here.
+    fields = (n for n in spec_body_properties(op) if is_user_key(n) and n.lower() != "account")
+    return next(fields, None)
 
 
 @dataclass(frozen=True)
