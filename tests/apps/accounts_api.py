@@ -7,7 +7,8 @@
   password can be changed: account takeover);
 * ``GET /api/notes/{title}`` serves any user's note by its title (the notes exist already);
 * ``POST /api/register`` copies ``is_admin``, ``role`` and ``balance`` from the body, which
-  ``GET /api/me`` then shows (mass assignment on registration);
+  ``GET /api/me`` then shows (mass assignment on registration), and ``PATCH /api/wallets/{id}``
+  takes the ``balance`` its answers show (mass assignment on an update);
 * ``GET /api/stats`` answers its error with a Python traceback (a scenario's GET, never one of
   the disclosure family's own probes), and successful ``/api`` answers carry
   ``X-Powered-By: PHP/7.4.3`` (a legacy backend behind the API; its error answers do not).
@@ -60,6 +61,21 @@ class PasswordIn(BaseModel):
 
 class RoleIn(BaseModel):
     role: str
+
+
+class WalletIn(BaseModel):
+    name: str
+
+
+class WalletPatch(BaseModel):
+    name: str | None = None
+
+
+class WalletOut(BaseModel):
+    id: int
+    name: str
+    balance: float
+    owner: str
 
 
 class FetchIn(BaseModel):
@@ -209,6 +225,39 @@ def _routes_users(app: FastAPI, db: Accounts, faulty: bool) -> None:
         return PlainTextResponse(f"users: {per_user:.0f}")
 
 
+def _routes_wallets(app: FastAPI, db: Accounts, faulty: bool) -> None:
+    Caller = Annotated[dict[str, object], Depends(_caller(db))]
+    wallets: dict[int, dict[str, object]] = {}
+    ids = count(1)
+
+    def own(wallet_id: int, caller: dict[str, object]) -> dict[str, object]:
+        wallet = wallets.get(wallet_id)
+        if wallet is None or wallet["owner"] != caller["username"]:
+            raise HTTPException(404, "no such wallet")
+        return wallet
+
+    @app.post("/api/wallets", status_code=201, response_model=WalletOut)
+    def open_wallet(body: WalletIn, caller: Caller) -> dict[str, object]:
+        wallet: dict[str, object] = {"id": next(ids), "name": body.name, "balance": 0.0}
+        wallet["owner"] = caller["username"]
+        wallets[int(str(wallet["id"]))] = wallet
+        return wallet
+
+    @app.get("/api/wallets/{wallet_id}", response_model=WalletOut)
+    def wallet(wallet_id: int, caller: Caller) -> dict[str, object]:
+        return own(wallet_id, caller)
+
+    @app.patch("/api/wallets/{wallet_id}", response_model=WalletOut)
+    async def rename(
+        wallet_id: int, body: WalletPatch, request: Request, caller: Caller
+    ) -> dict[str, object]:
+        wallet, raw = own(wallet_id, caller), await request.json()
+        wallet["name"] = body.name or wallet["name"]
+        if faulty and "balance" in raw:  # FAULT (mass assignment): the balance from the body
+            wallet["balance"] = float(raw["balance"])
+        return wallet
+
+
 def build_accounts_app(faulty: bool) -> FastAPI:
     """The accounts API, with every fault above when ``faulty``, else its healthy twin."""
     app = FastAPI(title="accounts", version="1")
@@ -224,5 +273,6 @@ def build_accounts_app(faulty: bool) -> FastAPI:
 
     _routes_accounts(app, db, faulty)
     _routes_users(app, db, faulty)
+    _routes_wallets(app, db, faulty)
     app.state.accounts = db
     return app

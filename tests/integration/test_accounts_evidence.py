@@ -70,8 +70,10 @@ def test_another_users_note_by_its_title(faulty: Findings) -> None:
     assert ("GET", "/api/notes/{title}") in _keys(faulty, "broken_object_authorization")
 
 
-def test_registration_takes_privileged_fields(faulty: Findings) -> None:
-    assert ("POST", "/api/register") in _keys(faulty, "mass_assignment"), _keys(faulty, "mass_assignment")
+def test_registration_and_an_update_take_privileged_fields(faulty: Findings) -> None:
+    mass = _keys(faulty, "mass_assignment")
+    assert ("POST", "/api/register") in mass, mass
+    assert ("PATCH", "/api/wallets/{wallet_id}") in mass, mass
 
 
 def test_ssrf_behind_a_staff_only_door_is_probed_as_staff(faulty: Findings) -> None:
