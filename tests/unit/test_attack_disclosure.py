@@ -141,3 +141,12 @@ def test_cors_credentialed_reflection_only() -> None:
         json_response(200, {}), access_control_allow_origin="null", access_control_allow_credentials="true"
     )
     assert judge_cors([("null", ex(null))], "none", CTX)[0].severity == "low"
+
+
+def test_the_banner_is_one_target_wide_finding_shown_by_the_shortest_get() -> None:
+    noisy = with_headers(json_response(200, {}), x_powered_by="PHP/7.4.3")
+    answers = [ex(noisy, "/api/users/{id}"), ex(noisy, "/api/me", "POST"), ex(noisy, "/api/me")]
+    for order in (answers, answers[::-1]):
+        (finding,) = judge_banners(order, CTX)
+        assert (finding.method, finding.path, finding.occurrences) == ("GET", "/api/me", 3)
+        assert finding.evidence["target_wide"] is True

@@ -3,13 +3,15 @@
 Proof: the owner's object, known to be the owner's alone (it names its owner, or the owner's
 listing shows it and the intruder's does not, or the server hides it from the intruder), and the
 intruder's read, change or delete of it accepted; or the owner's own read showing the intruder's
-write to the owner's profile.
+write to the owner's profile (chosen by id, username or a body field); or the owner's login
+accepting the password the intruder set; or the intruder's read, by a natural key (title, account
+number), of an object the owner's listing shows and the intruder's does not.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assay.domain.findings import Finding
 from assay.domain.json import Json, as_list, dig
@@ -50,6 +52,57 @@ class ProfileTrial:
     intruder_write: Step
     owner_read: Step | None
     steps: tuple[Step, ...] = ()
+
+
+@dataclass(frozen=True)
+class TakeoverTrial:
+    """B sets A's password by naming A (path username or body field); then A's login with it."""
+
+    intruder_write: Step
+    login_new: Step | None  # A's username with the password B set
+    login_wrong: Step | None  # A's username with a password nobody set: what a refusal looks like
+    steps: tuple[Step, ...] = ()
+
+
+@dataclass(frozen=True)
+class KeyedReadTrial:
+    """B reads an object by a natural key (title, account number) that A's listing shows, B's not."""
+
+    key: str
+    value: str
+    owner_list: Step
+    intruder_list: Step
+    intruder_read: Step
+
+
+def listed_keys(step: Step | None, key: str) -> set[str]:
+    """The values of ``key`` (or a field named like its last word) over a listing's items."""
+    body = body_of(step) if step is not None and ok(step) else None
+    items = body if isinstance(body, list) else next((v for v in _values(body) if isinstance(v, list)), [])
+    last = key.replace("-", "_").split("_")[-1].lower()
+    found: set[str] = set()
+    for item in as_list(items):
+        view = object_view(item)
+        for name in (key, *(k for k in view if k.lower() in {key.lower(), last})):
+            value = view.get(name)
+            if isinstance(value, str | int) and not isinstance(value, bool) and str(value):
+                found.add(str(value))
+    return found
+
+
+def judge_keyed_reads(trials: Sequence[KeyedReadTrial], context: OracleContext) -> list[Finding]:
+    found: list[Finding] = []
+    for trial in trials:
+        private = trial.value in listed_keys(trial.owner_list, trial.key) - listed_keys(
+            trial.intruder_list, trial.key
+        )
+        shown = trial.value in {str(v) for v in object_view(body_of(trial.intruder_read)).values()}
+        if private and ok(trial.intruder_read) and shown:
+            why = f"the owner's listing shows it ({trial.key}={trial.value}) and the intruder's does not"
+            draft = _draft(trial.intruder_read, trial.owner_list.actor, why)
+            steps = [trial.owner_list, trial.intruder_list, trial.intruder_read]
+            found.append(finding(draft, trial.intruder_read, steps, context))
+    return found
 
 
 def _ids_listed(step: Step | None) -> set[str] | None:
@@ -136,8 +189,42 @@ def judge_profiles(trials: Sequence[ProfileTrial], context: OracleContext) -> li
     return found
 
 
+def _logged_in(trial: TakeoverTrial) -> bool:
+    """The password B set opens A's account: a 2xx login, unlike a wrong password's answer."""
+    new, wrong = trial.login_new, trial.login_wrong
+    if new is None or wrong is None or not ok(new):
+        return False
+    # A login that fails with 200 answers a wrong password the same way: then only a shape change counts.
+    return not ok(wrong) or sorted(object_view(body_of(new))) != sorted(object_view(body_of(wrong)))
+
+
+def judge_takeovers(trials: Sequence[TakeoverTrial], context: OracleContext) -> list[Finding]:
+    found: list[Finding] = []
+    for trial in trials:
+        if accepted(trial.intruder_write.exchange) and _logged_in(trial):
+            why = "the account's own login accepts the password the intruder set"
+            draft = _draft(trial.intruder_write, "another user", why)
+            draft = replace(
+                draft,
+                title=f"Another user can set a user's password through {route_of(trial.intruder_write)}",
+            )
+            found.append(finding(draft, trial.intruder_write, trial.steps, context))
+    return found
+
+
 def judge(
-    objects: Sequence[ObjectTrial], profiles: Sequence[ProfileTrial], context: OracleContext
+    objects: Sequence[ObjectTrial],
+    profiles: Sequence[ProfileTrial],
+    context: OracleContext,
+    takeovers: Sequence[TakeoverTrial] = (),
+    keyed_reads: Sequence[KeyedReadTrial] = (),
 ) -> list[Finding]:
-    """Findings for every object or profile the intruder could touch, one per route."""
-    return one_per_route([*judge_objects(objects, context), *judge_profiles(profiles, context)])
+    """Findings for every object, profile or password the intruder could touch, one per route."""
+    return one_per_route(
+        [
+            *judge_objects(objects, context),
+            *judge_profiles(profiles, context),
+            *judge_takeovers(takeovers, context),
+            *judge_keyed_reads(keyed_reads, context),
+        ]
+    )

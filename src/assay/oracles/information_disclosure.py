@@ -1,9 +1,10 @@
 """information_disclosure: answers that tell an attacker how the service is built or run.
 
 Version banners in headers and stack traces in error answers are judged over any recorded
-exchanges; a debug path needs a 2xx with content of its kind (``.env`` must hold
-``KEY=VALUE`` lines, ``.git/config`` a ``[core]`` section, ...) unlike a random nonexistent
-path, so a single-page app answering index.html for everything shows nothing.
+exchanges (the analysis judges every answer of the run: scenarios and security probes; a banner
+is one finding for the whole target). A debug path needs a 2xx with content of its kind
+(``.env`` must hold ``KEY=VALUE`` lines, ``.git/config`` a ``[core]`` section, ...) unlike a
+random nonexistent path, so a single-page app answering index.html for everything shows nothing.
 """
 
 from __future__ import annotations
@@ -15,7 +16,15 @@ from dataclasses import dataclass
 from assay.domain.exchanges import Exchange
 from assay.domain.findings import Finding, Severity
 from assay.oracles.attack_common import banners, stack_trace
-from assay.oracles.base import Draft, OracleContext, build, concrete_path, group_by_route, route
+from assay.oracles.base import (
+    Draft,
+    OracleContext,
+    build,
+    concrete_path,
+    group_by_route,
+    path_of,
+    route,
+)
 
 
 @dataclass(frozen=True)
@@ -61,17 +70,25 @@ def _text(exchange: Exchange) -> str:
     return exchange.response.text if exchange.response is not None else ""
 
 
+def _shown_first(exchange: Exchange) -> tuple[int, int, str, str]:
+    """Which of many bannered answers shows the finding: a GET, the shortest path; never arrival order."""
+    get = 0 if exchange.request.method.upper() == "GET" else 1
+    return (get, len(path_of(exchange)), route(exchange), exchange.request.url)
+
+
 def judge_banners(exchanges: Sequence[Exchange], context: OracleContext) -> list[Finding]:
-    """At most one finding: the headers that name server software (shown by the first answer)."""
+    """At most one finding for the whole target: the headers that name server software, on any answer."""
     seen: dict[str, str] = {}
-    first: Exchange | None = None
-    for exchange in exchanges:
-        for banner in banners(exchange.response.headers if exchange.response else {}):
-            if banner.header not in seen:
-                seen[banner.header] = banner.value
-                first = first or exchange
-    if first is None:
+    shown: list[Exchange] = []
+    for exchange in sorted(exchanges, key=_shown_first):
+        found = banners(exchange.response.headers if exchange.response else {})
+        for banner in found:
+            seen.setdefault(banner.header, banner.value)
+        shown.extend([exchange] if found else [])
+    if not shown:
         return []
+    first = shown[0]
+    routes = sorted(group_by_route(shown))
     listed = "; ".join(f"{name}: {value}" for name, value in seen.items())
     draft = Draft(
         category="information_disclosure",
@@ -80,9 +97,14 @@ def judge_banners(exchanges: Sequence[Exchange], context: OracleContext) -> list
         detail=f"Response headers tell an attacker how the service is built: {listed}.",
         recommendation="Drop X-Powered-By and similar headers, and strip the version from Server.",
         impact="Attackers match the versions against known vulnerabilities without probing further.",
-        extra={"banners": dict(seen)},
+        extra={"banners": dict(seen), "routes": len(routes), "target_wide": True},
     )
-    return [build(draft, first, context)]
+    return [build(draft, first, context, occurrences=len(routes))]
+
+
+def is_banner_finding(finding: Finding) -> bool:
+    """The target-wide banner finding (judged once over every answer of the run)."""
+    return finding.category == "information_disclosure" and finding.evidence.get("target_wide") is True
 
 
 def judge_stack_traces(exchanges: Sequence[Exchange], context: OracleContext) -> list[Finding]:

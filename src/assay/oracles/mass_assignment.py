@@ -6,6 +6,7 @@ Proof: the object read back after a write that carried forbidden fields (``id``,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -15,6 +16,11 @@ from assay.domain.severity import Impact, rate
 from assay.oracles.base import Draft, OracleContext
 from assay.oracles.refusal import accepted
 from assay.oracles.security_common import Step, body_of, finding, object_view, ok, one_per_route, route_of
+
+# Fields that grant privileges, money or another tenant's reach when a client sets them.
+_PRIVILEGED = re.compile(
+    r"admin|staff|superuser|role|permission|group|balance|credit|wallet|owner|tenant", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,8 @@ class MassTrial:
 def _same(stored: Json, sent: Json) -> bool:
     if isinstance(sent, bool) or isinstance(stored, bool):
         return stored is sent
+    if isinstance(sent, int | float) and isinstance(stored, int | float) and not isinstance(stored, bool):
+        return float(stored) == float(sent)  # 987654321 sent, 987654321.0 stored: the same value
     if isinstance(sent, str) and sent.startswith("2001-02-03"):
         return isinstance(stored, str) and stored.startswith("2001-02-03")
     return stored is not None and str(stored) == str(sent)
@@ -54,7 +62,9 @@ def _draft(trial: MassTrial, kept: Mapping[str, Json]) -> Draft:
     route = route_of(trial.write)
     fields = ", ".join(f"`{k}`" for k in sorted(kept))
     how = "read back" if trial.read is not None and ok(trial.read) else "echoed by the write's own answer"
-    privilege = {"is_admin", "admin", "role", "tenant_id", "owner_id"} & set(kept)
+    privilege = {"is_admin", "admin", "role", "tenant_id", "owner_id"} & set(kept) or _PRIVILEGED.search(
+        " ".join(kept)
+    )
     return Draft(
         category="mass_assignment",
         severity=rate("mass_assignment", Impact(privilege=bool(privilege))),

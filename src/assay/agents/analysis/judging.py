@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from functools import partial
 
 from assay.agents.analysis.context import AnalysisRun, Evidence
 from assay.agents.analysis.execution.auth import Authenticator
@@ -11,13 +12,15 @@ from assay.agents.analysis.fresh_values import templates_by_operation
 from assay.agents.analysis.planning import refine
 from assay.agents.analysis.replay import check_flaky
 from assay.agents.analysis.resample import resample_slow
+from assay.agents.analysis.security.base import FamilyReport
 from assay.domain.analysis import AnalysisResult, ExecutionSuccess, Reliability, ScenarioRun
-from assay.domain.crashes import isolated_async
+from assay.domain.crashes import isolated, isolated_async
 from assay.domain.exchanges import Exchange
 from assay.domain.findings import ANONYMOUS, Finding
 from assay.domain.scenarios import RequestSpec
 from assay.domain.target import Target
 from assay.oracles.base import OracleContext
+from assay.oracles.information_disclosure import is_banner_finding, judge_disclosure
 from assay.oracles.merge import merge_findings
 from assay.oracles.registry import judge_all
 
@@ -50,14 +53,39 @@ async def _findings(
     )
     api = run.observation.api
     can_replay = report.target_failure is None and not report.cancelled
-    if can_replay:
+    if can_replay:  # a slow answer sampled once is sampled again before it is judged
         exchanges.extend(await resample_slow(exchanges, run.transport, target.latency_budget_seconds))
-    judged = [*judge_all(exchanges, api, context, run.crashes), *(f for r in families for f in r.findings)]
     recorded = [*exchanges, *(e for r in families for e in r.exchanges)]
+    judged = [
+        *judge_all(exchanges, api, context, run.crashes),
+        *every_answer(recorded, families, context, run.crashes),
+    ]
     checked = await check_flaky(judged, recorded, target, run.transport, templates) if can_replay else judged
     exchanges.extend(e for e in recorded[len(exchanges) :] if e.intent == "replay")
     crawled = [replace(f, identity=f.identity or browser_role(target)) for f in evidence.ui.findings]
     return merge_findings([*checked, *crawled], evidence.secrets, identity=primary_role(evidence.auth))
+
+
+def every_answer(
+    recorded: Sequence[Exchange],
+    families: Sequence[FamilyReport],
+    context: OracleContext,
+    crashes: list[str],
+) -> list[Finding]:
+    """The families' findings, plus banners and stack traces judged on every answer of the run.
+
+    A scenario's answer shows a debug trace or a version banner as well as the disclosure
+    family's own probes do; the banner is one finding for the target, judged here over all of
+    them, so the family's own banner finding (over its probes only) gives way to it.
+    """
+    judge = partial(judge_disclosure, recorded, context)
+    fallback: list[Finding] = []
+    disclosed = isolated(
+        "oracle information_disclosure", "no banners or traces judged", judge, fallback, crashes
+    )
+    replaced = any(is_banner_finding(f) for f in disclosed)
+    own = [f for r in families for f in r.findings if not (replaced and is_banner_finding(f))]
+    return [*own, *disclosed]
 
 
 def browser_role(target: Target) -> str:

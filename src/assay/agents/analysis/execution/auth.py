@@ -175,6 +175,11 @@ def _register_body(api: ApiModel, unique: str, password: str) -> JsonObject:
     return body
 
 
+def register_body(api: ApiModel, unique: str, password: str) -> JsonObject:
+    """The registration body assay sends for a fresh user (the families add fields to it)."""
+    return _register_body(api, unique, password)
+
+
 class Authenticator:
     """Logs in (or registers then logs in) once, and again when a token has expired."""
 

@@ -41,6 +41,9 @@ class SecurityContext:
     destructive: bool = False  # may touch objects assay did not create itself
     budget_per_family: int = 120
     resets: frozenset[str] = frozenset()  # operations the scenarios showed to reset the application
+    # Operation key -> an identity it answers 2xx when it refuses the primary (a staff-only door):
+    # learned by the identity_reach family, used by the attack families' Prober.
+    reach: dict[str, Authenticator] = field(default_factory=dict)
     # Every ProbeClient made for this run: what a family sent is kept even when it crashes.
     clients: list[ProbeClient] = field(default_factory=list, repr=False)
 

@@ -83,6 +83,7 @@ def _with_token(request: RecordedRequest, name: str, old: str, new: str) -> Reco
 
 class BrokenAuthenticationFamily(AttackFamily):
     name = "broken_authentication"
+    probe_with_access = False  # forgeries are judged against the primary's own token
     budget_cap = 40
 
     async def attack(self, ctx: SecurityContext, prober: Prober) -> Outcome:

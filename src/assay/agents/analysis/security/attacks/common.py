@@ -146,15 +146,20 @@ def site_url(ctx: SecurityContext, path: str) -> str:
 class Prober:
     """A family's sender: renders specs with the primary session and creates fixtures on demand."""
 
-    def __init__(self, ctx: SecurityContext, client: ProbeClient) -> None:
+    def __init__(self, ctx: SecurityContext, client: ProbeClient, *, with_access: bool = True) -> None:
         self.ctx = ctx
         self.client = client
+        self._reach = ctx.reach if with_access else {}
         # Accounts a probe creates get the run's own password (``${new_password}``).
         self.scope: dict[str, Json] = {NEW_PASSWORD: ctx.target.ledger.password}
         self._failed: set[str] = set()
 
+    def auth_for(self, operation: str | None) -> Authenticator:
+        """The identity to send ``operation`` as: one with access to it when the primary has none."""
+        return self._reach.get(operation or "", self.ctx.auth)
+
     def render(self, spec: RequestSpec, *, authed: bool = True) -> RecordedRequest:
-        session = self.ctx.auth.session
+        session = self.auth_for(spec.operation).session
         return render_request(
             spec,
             base_url=self.ctx.target.base_url,
@@ -174,13 +179,14 @@ class Prober:
         timeout: float = 10.0,
     ) -> Exchange | None:
         request = self.render(spec, authed=authed)
-        who = self.ctx.auth.identity
-        role = (who.role if who else "user") if authed and self.ctx.auth.session.authenticated else ANONYMOUS
+        auth = self.auth_for(spec.operation)
+        who = auth.identity
+        role = (who.role if who else "user") if authed and auth.session.authenticated else ANONYMOUS
         exchange = await self.send_raw(
             request, spec.operation, spec.path, action, intent=intent, timeout=timeout, identity=role
         )
         if authed and exchange is not None:
-            self.ctx.auth.absorb(exchange.response)
+            auth.absorb(exchange.response)
         return exchange
 
     async def send_raw(
@@ -288,6 +294,9 @@ class AttackFamily(ABC):
 
     name: str = ""
     budget_cap: int | None = None  # at most this many requests (never more than the run allows)
+    # Send staff-only operations as an identity with access (``SecurityContext.reach``). False for
+    # families that judge what the caller may see: staff seeing every user is the design.
+    probe_with_access: bool = True
 
     def cap(self, ctx: SecurityContext) -> int | None:
         """The family's request cap for this run; a family whose cap depends on the API overrides it."""
@@ -303,7 +312,7 @@ class AttackFamily(ABC):
             return FamilyReport(self.name, notes=[reason])
         cap = self.cap(ctx)
         budget = ctx.budget_per_family if cap is None else min(ctx.budget_per_family, cap)
-        prober = Prober(ctx, ProbeClient(ctx, self.name, budget=budget))
+        prober = Prober(ctx, ProbeClient(ctx, self.name, budget=budget), with_access=self.probe_with_access)
         outcome = await self.attack(ctx, prober)
         return finish(prober.client, outcome.findings, outcome.notes)
 

@@ -30,6 +30,7 @@ _ADMIN_ROLES = frozenset({"admin", "administrator", "superuser", "staff", "root"
 
 class DataExposureFamily(AttackFamily):
     name = "data_exposure"
+    probe_with_access = False  # staff seeing every user's contact data is the design
     budget_cap = 40
 
     async def attack(self, ctx: SecurityContext, prober: Prober) -> Outcome:

@@ -7,6 +7,7 @@ from assay.agents.analysis.security.authz.bola import BrokenObjectAuthorization
 from assay.agents.analysis.security.authz.concurrency import Concurrency
 from assay.agents.analysis.security.authz.mass_assignment import MassAssignment
 from assay.agents.analysis.security.authz.missing_auth import MissingAuthentication
+from assay.agents.analysis.security.authz.reach import IdentityReach
 from assay.agents.analysis.security.authz.state import LostUpdate, StaleResource
 from assay.agents.analysis.security.base import SecurityFamily
 from assay.agents.analysis.security.identities import IdentityPool
@@ -16,6 +17,7 @@ def authz_families() -> list[SecurityFamily]:
     """The authorization and state families, in the order they run, sharing their identities."""
     pool = IdentityPool()
     return [
+        IdentityReach(pool),  # first: the attack families use what it learns
         MissingAuthentication(pool),
         BrokenObjectAuthorization(pool),
         BrokenFunctionAuthorization(pool),

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from assay.agents.analysis.security.attacks.common import base_spec
+from assay.agents.analysis.security.authz.bola_keys import is_user_key
 from assay.agents.analysis.security.authz.common import (
     PoolFamily,
     create,
@@ -25,6 +27,7 @@ from assay.agents.analysis.security.base import FamilyReport, ProbeClient, Secur
 from assay.agents.analysis.security.identities import Identity
 from assay.domain.json import Json, JsonObject
 from assay.domain.operations import ApiModel, Operation
+from assay.domain.state_change import changes_existing, is_state_reset
 from assay.oracles.base import own_id
 from assay.oracles.broken_function_authorization import FunctionTrial, RaiseTrial, judge
 from assay.oracles.security_common import body_of, object_view
@@ -66,9 +69,13 @@ async def _admin_reads(
 ) -> list[FunctionTrial]:
     trials: list[FunctionTrial] = []
     for op in ctx.api.operations:
-        if op.method != "GET" or naming.param_names(op.path) or not is_admin_operation(op):
+        # Reads, and creates when a higher identity shows the call works (a staff-only POST).
+        method_ok = op.method == "GET" or (
+            op.method == "POST" and higher is not None and _plain_create(ctx, op)
+        )
+        if not method_ok or naming.param_names(op.path) or not is_admin_operation(op):
             continue
-        spec = request_for(op, {})
+        spec = base_spec(op) if op.method == "POST" else request_for(op, {})
         high = await send_as(client, ctx, higher, spec, {}, "call admin operation") if higher else None
         low = await send_as(client, ctx, lower, spec, {}, "call admin operation")
         if low is not None:
@@ -105,6 +112,12 @@ async def _restricted_writes(
     return trials
 
 
+def _plain_create(ctx: SecurityContext, op: Operation) -> bool:
+    flow = ctx.api.auth
+    skip = {flow.login_operation, flow.register_operation, *ctx.resets}
+    return op.key not in skip and not is_state_reset(op) and not changes_existing(op)
+
+
 def _self_ops(api: ApiModel, me: Operation) -> list[Operation]:
     """Operations that write the caller's own user: PUT/PATCH on the me path, or role paths."""
     found = [o for o in api.operations if o.path == me.path and o.method in {"PUT", "PATCH"}]
@@ -126,7 +139,9 @@ async def _raises(client: ProbeClient, ctx: SecurityContext, user: Identity) -> 
     for op in _self_ops(ctx.api, me)[:4]:
         before = await send_as(client, ctx, user, request_for(me, {}), {}, "read own account")
         own = own_id(object_view(body_of(before))) if before else None
-        params = {p: own for p in naming.param_names(op.path)} if own else {}
+        # /users/{id}/role takes the own id, /users/{username}/role the own username.
+        params = {p: user.username if is_user_key(p) else own for p in naming.param_names(op.path)}
+        params = {p: v for p, v in params.items() if v}
         if before is None or len(params) != len(naming.param_names(op.path)):
             continue
         spec = request_for(op, dict(params), body=dict(RAISE))

@@ -6,11 +6,14 @@ known to be A's: it names its owner (``owner_id``, ``user_id``...), or A's listi
 B's does not, or (for writes) the server hides it from B yet lets B change it. A shared object
 (a wiki page both may edit, a public catalogue) is therefore never reported. The profile check
 does the same for users: B updates ``/users/{A's id}``, then A's own read shows B's value.
-The judgment is ``assay.oracles.broken_object_authorization``.
+Accounts chosen by username or a body field are tried in ``bola_keys``. The judgment is
+``assay.oracles.broken_object_authorization``.
 """
 
 from __future__ import annotations
 
+from assay.agents.analysis.security.authz.bola_keys import keyed_trials, keyed_writes
+from assay.agents.analysis.security.authz.bola_reads import keyed_read_trials
 from assay.agents.analysis.security.authz.common import (
     Created,
     PoolFamily,
@@ -25,7 +28,7 @@ from assay.agents.analysis.security.identities import Identity
 from assay.domain.json import Json, JsonObject
 from assay.domain.operations import ApiModel, Operation
 from assay.oracles.base import own_id
-from assay.oracles.broken_object_authorization import ObjectTrial, ProfileTrial, judge
+from assay.oracles.broken_object_authorization import ObjectTrial, ProfileTrial, TakeoverTrial, judge
 from assay.oracles.security_common import Step, body_of, object_view, owner_fields
 from assay.spec import naming
 from assay.spec.placeholders import UNIQUE, new_unique, substitute
@@ -46,7 +49,21 @@ class BrokenObjectAuthorization(PoolFamily):
         client = ProbeClient(ctx, self.name)
         objects = [t for t in [await _object_trial(client, ctx, *peers, r) for r in ctx.recipes] if t]
         profiles = await _profile_trials(client, ctx, peers)
-        return self.report(client, judge(objects, profiles, self.oracle_context()))
+        keyed, takeovers = await self._keyed(client, ctx, peers)
+        reads = await keyed_read_trials(client, ctx, peers)
+        found = judge(objects, [*profiles, *keyed], self.oracle_context(), takeovers, reads)
+        return self.report(client, found)
+
+    async def _keyed(
+        self, client: ProbeClient, ctx: SecurityContext, peers: tuple[Identity, Identity]
+    ) -> tuple[list[ProfileTrial], list[TakeoverTrial]]:
+        """Accounts chosen by username: the victim is one assay registered, the intruder a peer."""
+        victim = next((p for p in peers if p.registered), None)
+        victim = victim or next(iter(await self.pool.registered(ctx, 1)), None)
+        intruder = next((p for p in peers if p is not victim), None)
+        if victim is None or intruder is None or not keyed_writes(ctx.api):
+            return [], []
+        return await keyed_trials(client, ctx, victim, intruder)
 
 
 async def _object_trial(

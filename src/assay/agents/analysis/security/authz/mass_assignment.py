@@ -21,6 +21,7 @@ from assay.agents.analysis.security.authz.common import (
     send_as,
     spec_body_properties,
 )
+from assay.agents.analysis.security.authz.mass_accounts import account_fields, account_trials
 from assay.agents.analysis.security.base import FamilyReport, ProbeClient, SecurityContext
 from assay.agents.analysis.security.identities import Identity
 from assay.domain.json import Json, JsonObject, as_object
@@ -69,11 +70,14 @@ def injections(op: Operation | None, baseline: JsonObject) -> JsonObject:
     candidates: dict[str, JsonObject] = {name: {} for name in FORBIDDEN}
     candidates.update(read_only_fields(op))
     salt = new_unique()[:6]
-    return {
+    found: JsonObject = {
         name: _value_for(name, schema, baseline.get(name), salt)
         for name, schema in candidates.items()
         if name not in writable
     }
+    # And the privilege fields (balance, tenant, owner...) the resource's answers show or declare.
+    extra = account_fields(op, [op] if op is not None else [], baseline)
+    return {**extra, **found}
 
 
 class MassAssignment(PoolFamily):
@@ -85,6 +89,7 @@ class MassAssignment(PoolFamily):
         trials: list[MassTrial] = []
         for recipe in [r for r in ctx.recipes.values() if r.action.request.has_body][:MAX_RESOURCES]:
             trials.extend(await _trials(client, ctx, who, recipe))
+        trials.extend(await account_trials(client, ctx, self.pool))
         return self.report(client, judge(trials, self.oracle_context()))
 
 
