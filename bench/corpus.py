@@ -114,6 +114,7 @@ def run_schemathesis(target: CorpusTarget, started: Started, work: Path, args: a
     cmd += ["run", base + target.spec, "--url", base, "--checks", "all", "--seed", "1", "--no-color"]
     cmd += ["--max-examples", str(args.st_max_examples), "--workers", "1", "--request-timeout", "5"]
     cmd += ["--report", "ndjson", "--report-ndjson-path", str(events), *ST_EXTRA.get(target.name, [])]
+    cmd += target.st_args
     before = served(started)
     wall, code, error = run_timed(cmd, args.timeout, work / "schemathesis.log")
     run = ToolRun(target.name, "schemathesis", wall, served(started) - before, code, error)
