@@ -79,7 +79,7 @@ def start_pyload(rt: Runtime, log: Path) -> Started:
     work = Path(tempfile.mkdtemp(prefix="corpus-pyload-"))
     pyload = str(Path(rt.python).parent / "pyload")
     folders = ["--userdir", str(work / "user"), "--tempdir", str(work / "tmp")]
-    folders += ["--storagedir", str(work / "dl")]
+    folders += ["--storagedir", str(work / "dl"), "--pidfile", str(work / "pyload.pid")]
     subprocess.run([pyload, *folders, "--dry-run"], check=True, capture_output=True, timeout=120)
     cfg = work / "user" / "settings" / "pyload.cfg"
     text = _set(cfg.read_text(), "webui", "ip host", HOST)
