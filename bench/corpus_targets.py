@@ -9,20 +9,25 @@ environment and ``nobody`` come from ``trust_apps`` (the same machinery as bench
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from tests.apps.webapps import ADMIN
+from tests.apps.webapps import ADMIN, free_port
 from trust_apps import (
+    HOST,
     Runtime,
     Started,
     app_runtime,
+    launch,
     start_datasette,
     start_django,
     start_httpbin,
@@ -34,6 +39,63 @@ CORPUS = Path(__file__).resolve().parent / "corpus"
 # Jinja2 2.x needs MarkupSafe < 2.1: installed first, by name, without build isolation.
 DEPTH_2 = ("--depth", "2")  # the web targets: their pages' links too
 OLD_PYYAML = (("cython<3", "wheel", "setuptools"), ("--no-build-isolation", "pyyaml==5.4.1"))
+# Jupyter Server: token auth, the token typed into its login form's one password field by assay
+# and sent as "Authorization: token ..." by Schemathesis (its WFC login is a JSON POST Jupyter lacks).
+JUPYTER_TOKEN = "corpus-token"
+JUPYTER_LOGIN = ("--login", f"jupyter:{JUPYTER_TOKEN}")
+JUPYTER_ST = ("--header", f"Authorization: token {JUPYTER_TOKEN}")
+PYLOAD_ADMIN = ("pyload", "pyload")  # pyLoad's documented default login, created on first start
+
+
+def start_jupyter(rt: Runtime, log: Path) -> Started:
+    """Jupyter Server with token auth on an empty root folder; DEBUG so 2xx requests are logged."""
+    port = free_port()
+    work = Path(tempfile.mkdtemp(prefix="corpus-jupyter-"))
+    # A file for /files/ to serve (GHSA-64x5-55rw-9974 is about how it is served).
+    (work / "notes.txt").write_text("a file in the server's root folder, not created by a tool\n")
+    args = [rt.python, "-m", "jupyter_server", "--ip", HOST, "--port", str(port), "--no-browser"]
+    args += [f"--IdentityProvider.token={JUPYTER_TOKEN}", f"--ServerApp.root_dir={work}"]
+    args += ["--ServerApp.log_level=DEBUG", "--allow-root"]  # as nobody when we can; root otherwise
+    return launch(rt, args, port, work, log, "/login")
+
+
+def _set(text: str, section: str, key: str, value: str) -> str:
+    """In a pyLoad .cfg, set the first ``key`` line after the ``section`` header to ``value``."""
+    start = text.index(f"\n{section} - ")
+    line = re.compile(rf"(\n\s*{re.escape(key)} : \"[^\"]*\" = )[^\n]*")
+    match = line.search(text, start)
+    if match is None:
+        raise ValueError(f"pyLoad config: no {key} in {section}")
+    return text[: match.start()] + match.group(1) + value + text[match.end() :]
+
+
+def start_pyload(rt: Runtime, log: Path) -> Started:
+    """pyLoad on loopback: a dry run writes its default config, which we then pin to 127.0.0.1.
+
+    ClickNLoad (a proxy it opens on 0.0.0.0:9666) is switched off: nothing may listen beyond
+    loopback. The web UI keeps the shipped defaults otherwise (production server, admin pyload).
+    """
+    port = free_port()
+    work = Path(tempfile.mkdtemp(prefix="corpus-pyload-"))
+    pyload = str(Path(rt.python).parent / "pyload")
+    folders = ["--userdir", str(work / "user"), "--tempdir", str(work / "tmp")]
+    folders += ["--storagedir", str(work / "dl"), "--pidfile", str(work / "pyload.pid")]
+    subprocess.run([pyload, *folders, "--dry-run"], check=True, capture_output=True, timeout=120)
+    cfg = work / "user" / "settings" / "pyload.cfg"
+    text = _set(cfg.read_text(), "webui", "ip host", HOST)
+    cfg.write_text(_set(text, "webui", "int port", str(port)))
+    plugins = work / "user" / "settings" / "plugins.cfg"
+    plugins.write_text(_set(plugins.read_text(), "ClickNLoad", "bool enabled", "False"))
+    return launch(rt, [pyload, *folders], port, work, log, "/login")
+
+
+def start_changedetection(rt: Runtime, log: Path) -> Started:
+    """changedetection.io on a datastore with no watches: a new one would add two internet ones."""
+    port = free_port()
+    work = Path(tempfile.mkdtemp(prefix="corpus-cd-"))
+    (work / "url-watches.json").write_text(json.dumps({"watching": {}}))
+    app = str(Path(rt.python).parent / "changedetection.io")
+    return launch(rt, [app, "-h", HOST, "-p", str(port), "-d", str(work)], port, work, log)
 
 
 @dataclass(frozen=True)
@@ -45,6 +107,7 @@ class CorpusTarget:
     assay_args: tuple[str, ...] = ()
     logins: tuple[tuple[str, str], ...] = ()  # the identities both tools get
     pre_install: tuple[tuple[str, ...], ...] = ()
+    st_args: tuple[str, ...] = ()  # Schemathesis' own way to the same identity (a header)
 
     @property
     def truth_file(self) -> Path:
@@ -73,6 +136,36 @@ TARGETS: dict[str, CorpusTarget] = {
         CorpusTarget("datasette-0.65.5", ("datasette==0.65.5",), start_datasette, assay_args=DEPTH_2),
         CorpusTarget(
             "django-admin", ("Django==5.2.19",), start_django, assay_args=("--depth", "2"), logins=(ADMIN,)
+        ),
+        *(
+            CorpusTarget(
+                f"jupyter-server-{v}",
+                (f"jupyter_server=={v}",),
+                start_jupyter,
+                spec=f"/api/spec.yaml?token={JUPYTER_TOKEN}",
+                assay_args=(*DEPTH_2, *JUPYTER_LOGIN),
+                st_args=JUPYTER_ST,
+            )
+            for v in ("2.7.1", "2.7.2")
+        ),
+        *(
+            CorpusTarget(
+                f"pyload-ng-{v}",
+                (f"pyload-ng=={v}",),
+                start_pyload,
+                assay_args=DEPTH_2,
+                logins=(PYLOAD_ADMIN,),
+            )
+            for v in ("0.5.0b3.dev75", "0.5.0b3.dev80")
+        ),
+        *(
+            CorpusTarget(
+                f"changedetection-{v}",
+                (f"changedetection.io=={v}",),
+                start_changedetection,
+                assay_args=DEPTH_2,
+            )
+            for v in ("0.45.20", "0.45.22")
         ),
     )
 }

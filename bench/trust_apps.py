@@ -25,8 +25,9 @@ import httpx
 from tests.apps.webapps import ADMIN, ProcessServer, datasette_db, django_project, free_port
 
 HOST = "127.0.0.1"
-# One request line in werkzeug's, Django's and uvicorn's access logs.
-ACCESS_LINE = re.compile(r'"([A-Z]+) \S+ HTTP/\d(\.\d)?"')
+# One request line in werkzeug's, Django's and uvicorn's access logs, or in Tornado's (Jupyter's
+# "[I 2026-01-01 10:00:00.000 ServerApp] 200 GET /api/status (user@127.0.0.1) 1.2ms").
+ACCESS_LINE = re.compile(r'"([A-Z]+) \S+ HTTP/\d(?:\.\d)?"|\] \d{3} ([A-Z]+) \S+ \(')
 ANSI = re.compile(r"\x1b\[[0-9;]*m")  # werkzeug colours its log lines
 UNPRIVILEGED = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
 SEED_TODO = {"title": "Pre-existing todo", "description": "not created by assay"}
@@ -51,7 +52,7 @@ class Started:
             text = ANSI.sub("", self.log.read_text(errors="replace"))
         except OSError:
             return Counter()
-        return Counter(match.group(1) for match in ACCESS_LINE.finditer(text))
+        return Counter(match.group(1) or match.group(2) for match in ACCESS_LINE.finditer(text))
 
 
 @dataclass(frozen=True)
