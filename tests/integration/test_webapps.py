@@ -94,7 +94,11 @@ def test_django_admin_signed_in_crawl_scenarios_and_a_passing_suite(
     paths = {as_str(as_object(p)["path"]) for p in as_list(observation["pages"])}
     assert {"/admin/", "/admin/catalog/product/", "/admin/catalog/product/add/"} <= paths
     _, findings = check_run(tmp_path)
-    assert findings == []  # a healthy admin: nothing to report
+    # A healthy admin: nothing to report but what every answer of the test server says of itself
+    # (`Server: WSGIServer/0.2 CPython/3.11.7`, Django's development server): one low banner.
+    rest = [f for f in findings if (f["category"], f["severity"]) != ("information_disclosure", "low")]
+    assert rest == [], rest
+    assert all("server software" in str(f["title"]) for f in findings), findings
     env = {"ASSAY_USERNAME": ADMIN[0], "ASSAY_PASSWORD": ADMIN[1]}
     outcomes = ui_suite(tmp_path, django_admin.base_url, env)
     assert outcomes and "failed" not in outcomes.values(), outcomes
