@@ -54,6 +54,23 @@ class CliSettings(ImapSettings):
     password: str = Field(default="", description="ASSAY_USERNAME's password.")
     mail_login: str = Field(default="", description="EMAIL:APP_PASSWORD when --mail-login is not given.")
     totp_secret: str = Field(default="", description="Base32 TOTP secret when --totp-secret is not given.")
+    headers: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description='Fixed credential headers when --header is not given: "NAME: VALUE" lines '
+        "(one per line) or a JSON array of them.",
+    )
+
+    @field_validator("headers", mode="before")
+    @classmethod
+    def _header_lines(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                import json
+
+                return json.loads(text)
+            return [line.strip() for line in text.splitlines() if line.strip()]
+        return value
 
 
 class BrowserSettings(BaseSettings):

@@ -36,9 +36,12 @@ authTemplate:
 def test_wfc_yaml_users_with_template_raw_payload_and_roles(tmp_path: Path) -> None:
     path = tmp_path / "auth.yaml"
     path.write_text(WFC)
-    root, foo = load_wfc_auth(path)
+    root, foo, static = load_wfc_auth(path)
     assert (root.username, root.password, root.role) == ("root", "toor", "admin")
     assert (foo.username, foo.password, foo.role) == ("foo@example.com", "123", "user")
+    # A fixedHeaders entry is an identity of its own, with no login, its values secrets.
+    assert static.headers_only and static.headers == (("Authorization", "Bearer abc"),)
+    assert set(static.secrets) == {"Bearer abc", "abc"} and "abc" not in repr(static)
 
 
 def test_wfc_json_and_toml_are_read_too(tmp_path: Path) -> None:

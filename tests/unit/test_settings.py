@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from assay.adapters.browser.launcher import find_chromium
-from assay.cli.main import cli_settings, credentials_from
-from assay.domain.errors import NoBrowserFound
+from assay.cli.main import cli_settings, credentials_from, parse_header, with_fixed_headers
+from assay.domain.errors import NoBrowserFound, UsageError
 from assay.domain.target import Credentials
 from assay.settings import BrowserSettings
 
@@ -36,3 +36,21 @@ def test_cli_logins_from_its_environment(monkeypatch: pytest.MonkeyPatch) -> Non
     assert credentials_from(["me:pw"], cli_settings()) == (Credentials("me", "pw"),)
     monkeypatch.setenv("ASSAY_LOGIN", "")  # empty: unset, as before
     assert credentials_from([], cli_settings())[0].username == "env-user"
+
+
+def test_fixed_headers_attach_to_the_first_login_or_stand_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    env = cli_settings()
+    alone = with_fixed_headers((), ["Authorization: token abcd1234"], env)
+    assert alone[0].headers_only and alone[0].headers == (("Authorization", "token abcd1234"),)
+    assert set(alone[0].secrets) == {"token abcd1234", "abcd1234"} and "abcd" not in repr(alone)
+    login = Credentials("bob", "pw-bob-1")
+    first, second = with_fixed_headers((login, login), ["X-API-Key: k-123456"], env)
+    assert first.headers == (("X-API-Key", "k-123456"),) and not first.headers_only and not second.headers
+    monkeypatch.setenv("ASSAY_HEADERS", "X-API-Key: from-env-1\nX-Tenant: t1")
+    assert with_fixed_headers((), [], cli_settings())[0].headers == (
+        ("X-API-Key", "from-env-1"),
+        ("X-Tenant", "t1"),
+    )
+    for bad in ("no colon", ": value", "Bad Name: v", "X-Key:"):
+        with pytest.raises(UsageError):
+            parse_header(bad)

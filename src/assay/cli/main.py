@@ -64,6 +64,31 @@ def credentials_from(logins: list[str], env: CliSettings) -> tuple[Credentials, 
     return tuple(found)
 
 
+_TOKEN_CHARS = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def parse_header(value: str) -> tuple[str, str]:
+    """``NAME: VALUE`` (``Authorization: token abc``, ``X-API-Key: abc``)."""
+    name, sep, rest = value.partition(":")
+    name, rest = name.strip(), rest.strip()
+    if not sep or not name or not rest or not set(name) <= _TOKEN_CHARS:
+        raise UsageError('--header takes "NAME: VALUE" (e.g. "Authorization: token abc")')
+    return name, rest
+
+
+def with_fixed_headers(
+    found: tuple[Credentials, ...], values: list[str], env: CliSettings
+) -> tuple[Credentials, ...]:
+    """The primary identity with --header / ASSAY_HEADERS attached: the first --login, or (none
+    given) an identity of these headers alone."""
+    headers = tuple(parse_header(v) for v in (values or env.headers))
+    if not headers:
+        return found
+    if not found:
+        return (Credentials("", "", headers=headers),)
+    return (replace(found[0], headers=(*found[0].headers, *headers)), *found[1:])
+
+
 def parse_mail_login(value: str, env: CliSettings) -> MailAccount:
     """``EMAIL:APP_PASSWORD``; the IMAP server from ASSAY_IMAP_HOST / _PORT / _SSL, else the domain's."""
     address, sep, password = value.partition(":")
@@ -109,7 +134,7 @@ def wfc_credentials(path: Path | None) -> tuple[Credentials, ...]:
     except (OSError, ValueError) as exc:
         raise UsageError(f"--auth-wfc {path}: {exc}") from exc
     if not found:
-        raise UsageError(f"--auth-wfc {path}: no user with a username and password in its 'auth' list")
+        raise UsageError(f"--auth-wfc {path}: no user with a login or fixedHeaders in its 'auth' list")
     return found
 
 
@@ -133,6 +158,14 @@ MailLoginOption = Annotated[
     str | None,
     typer.Option(
         help="EMAIL:APP_PASSWORD of the mailbox receiving one-time login codes (or ASSAY_MAIL_LOGIN)."
+    ),
+]
+HeaderOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--header",
+        help='"NAME: VALUE", a fixed credential header (static token, API key) of the first login, '
+        "or of an identity of its own; repeatable (or ASSAY_HEADERS). Redacted from every output.",
     ),
 ]
 TotpSecretOption = Annotated[
@@ -161,13 +194,13 @@ def run(
     ] = 1,
     mail_login: MailLoginOption = None,
     totp_secret: TotpSecretOption = None,
+    header: HeaderOption = None,
 ) -> None:
     """Observe URL, write scenarios, analyse and execute them, generate a pytest suite and a report."""
     try:
         env = cli_settings()
-        logins = with_second_factor(
-            credentials_from(login or [], env) + wfc_credentials(auth_wfc), mail_login, totp_secret, env
-        )
+        given = with_fixed_headers(credentials_from(login or [], env), header or [], env)
+        logins = with_second_factor(given + wfc_credentials(auth_wfc), mail_login, totp_secret, env)
         target = Target(
             base_url=check_url(url), spec_location=spec, credentials=logins, instruction=instruction,
             budget_seconds=budget, allowed_hosts=tuple(allow_host or ()), destructive=destructive,

@@ -27,19 +27,38 @@ class MailAccount:
 @dataclass(frozen=True)
 class Credentials:
     """A login given to assay, with what its second step may need (a TOTP secret, a mailbox
-    receiving one-time codes). No secret appears in a repr, log or report."""
+    receiving one-time codes), and fixed headers to send as this identity (a static API key or
+    token: ``--header``, a WFC ``fixedHeaders`` entry). No secret appears in a repr, log or report.
+
+    An identity of fixed headers alone has an empty ``username`` and ``password``.
+    """
 
     username: str
     password: str = field(repr=False)
     role: str = "user"
     totp_secret: str | None = field(default=None, repr=False)
     mail: MailAccount | None = field(default=None, repr=False)
+    headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
     @property
     def secrets(self) -> tuple[str, ...]:
         """Every secret of this login, to redact from all outputs."""
         found = (self.password, self.totp_secret or "", self.mail.password if self.mail else "")
-        return tuple(s for s in found if s)
+        fixed = (s for _, value in self.headers for s in header_secrets(value))
+        return tuple(dict.fromkeys(s for s in (*found, *fixed) if s))
+
+    @property
+    def headers_only(self) -> bool:
+        """An identity given as fixed headers, with no login to perform."""
+        return bool(self.headers) and not self.username
+
+
+def header_secrets(value: str) -> tuple[str, ...]:
+    """A fixed header's value and, after a scheme word (``Bearer x``, ``token x``), the bare credential:
+    the bare one can surface alone (a reflected token, a generated test's comment)."""
+    scheme, _, rest = value.strip().partition(" ")
+    bare = rest.strip() if rest and scheme.isalpha() else ""
+    return tuple(s for s in (value, bare) if s)
 
 
 @dataclass(frozen=True)
@@ -82,6 +101,11 @@ class Target:
     # What this run created on the target (mutable, shared by every copy of this Target made with
     # dataclasses.replace): the only objects destructive actions may touch without --destructive.
     ledger: Ledger = field(default_factory=Ledger, compare=False, repr=False)
+
+    @property
+    def fixed_headers(self) -> tuple[tuple[str, str], ...]:
+        """The fixed credential headers of the primary identity (``--header``), if any."""
+        return self.credentials[0].headers if self.credentials else ()
 
     @property
     def host(self) -> str:

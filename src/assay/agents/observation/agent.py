@@ -106,7 +106,20 @@ async def _find_spec(target: Target, transport: HttpTransport) -> _Found:
     return _Found(model, discovery.location, discovery.log, discovery.base_response)
 
 
+def with_given_headers(api: ApiModel, target: Target) -> ApiModel:
+    """A spec that declares no authentication, for a target the user gave a fixed credential header:
+    the API authenticates by that static key, as an ``api_key`` scheme would say (so anonymous and
+    malformed-token checks compare against it)."""
+    fixed = target.fixed_headers
+    if api.auth.kind != "none" or not fixed:
+        return api
+    name = fixed[0][0]
+    note = f"the spec declares no authentication; using the fixed header {name} given"
+    return replace(api, auth=replace(api.auth, kind="api_key", header_name=name, notes=(note,)))
+
+
 def _api_observation(target: Target, found: _Found, api: ApiModel, sent: int) -> Observation:
+    api = with_given_headers(api, target)
     notes = [
         f"spec {'given' if found.given else 'found'} at {found.location} "
         f"({_label(api)}): {len(api.operations)} operations, {len(api.dependencies)} dependencies, "

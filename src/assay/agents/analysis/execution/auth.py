@@ -114,6 +114,17 @@ def with_cookies(session: AuthSession, set_cookie: str | None) -> AuthSession:
     return replace(session, headers=headers, secrets=(*session.secrets, *added))
 
 
+def with_fixed_headers(session: AuthSession, creds: Credentials | None) -> AuthSession:
+    """``session`` with the fixed headers given for this identity (they win over a login's own):
+    a static credential is the session, or part of it, for every request made as this identity."""
+    if creds is None or not creds.headers:
+        return session
+    fixed = dict(creds.headers)
+    kept = {k: v for k, v in session.headers.items() if k.lower() not in {n.lower() for n in fixed}}
+    added = tuple(s for s in creds.secrets if s not in session.secrets)
+    return replace(session, headers={**kept, **fixed}, secrets=(*session.secrets, *added))
+
+
 def strong_password() -> str:
     """A password any sane policy accepts: upper, lower, digit, symbol, 20 characters."""
     return "Aa1!" + secrets.token_urlsafe(12)[:16]
@@ -199,19 +210,22 @@ class Authenticator:
         self._refreshes_left = max_refreshes
         self._creds: Credentials | None = target.credentials[0] if target.credentials else None
         self.session = AuthSession()
-        self.secrets: list[str] = [c.password for c in target.credentials if c.password]
+        self.secrets: list[str] = list(dict.fromkeys(s for c in target.credentials for s in c.secrets))
         # The identity the session belongs to (given or registered); scenarios may log in as it.
         self.identity: Credentials | None = self._creds
 
     async def login(self) -> AuthSession:
         """Obtain a session; never raises for a target that refuses us (the notes say why)."""
         flow = self._api.auth
-        if flow.kind == "none":
+        if self._creds is not None and self._creds.headers_only:
+            self.session = AuthSession(notes=("authenticated by the fixed headers given",))
+        elif flow.kind == "none":
             self.session = AuthSession(notes=("the API declares no authentication",))
         elif flow.kind in {"basic", "api_key"}:
             self.session = self._static_session()
         else:
             self.session = await self._login_flow()
+        self.session = with_fixed_headers(self.session, self._creds)
         self.secrets.extend(s for s in self.session.secrets if s not in self.secrets)
         return self.session
 

@@ -101,7 +101,8 @@ async def login_as(ctx: SecurityContext, creds: Credentials | None) -> Identity 
     if not session.authenticated:
         return None
     role = creds.role if creds else "user"
-    label = label_for(session.username, role, session.registered)
+    name = session.username or (f"{creds.headers[0][0]} header" if creds and creds.headers else None)
+    label = label_for(name, role, session.registered)
     return Identity(label, role, auth, None, session.registered)
 
 
@@ -139,7 +140,9 @@ class IdentityPool:
         self._all = [primary] if primary.session.authenticated else []
         for creds in ctx.target.credentials:
             known = {primary.username, *(i.username for i in self._all)}
-            if creds.username not in known:
+            # Header-only identities have no username: only the primary's own entry is it.
+            fresh = creds.username not in known if creds.username else creds is not ctx.auth.identity
+            if fresh:
                 other = await login_as(ctx, creds)
                 if other is not None:
                     self._add(ctx, other)
@@ -236,7 +239,14 @@ def _role_of(name: str) -> str:
     return next((w for w in _ROLE_WORDS if w in lowered), "user")
 
 
+def _fixed_headers(entry: JsonObject) -> tuple[tuple[str, str], ...]:
+    """The entry's ``fixedHeaders`` (``[{name, value}]``): a static credential sent on every call."""
+    pairs = (as_object(h) for h in as_list(entry.get("fixedHeaders")))
+    return tuple((as_str(h.get("name")), as_str(h.get("value"))) for h in pairs if as_str(h.get("name")))
+
+
 def _credentials_of(entry: JsonObject) -> Credentials | None:
+    role, headers = _role_of(as_str(entry.get("name"))), _fixed_headers(entry)
     login = as_object(entry.get("loginEndpointAuth"))
     pair = as_object(login.get("payloadUserPwd"))
     username, password = as_str(pair.get("username")), as_str(pair.get("password"))
@@ -244,16 +254,17 @@ def _credentials_of(entry: JsonObject) -> Credentials | None:
         raw = _raw_payload(as_str(login.get("payloadRaw")))
         username, password = _pick(raw, _USER_KEYS), _pick(raw, _PASSWORD_KEYS)
     if not username:
-        return None
-    return Credentials(username=username, password=password, role=_role_of(as_str(entry.get("name"))))
+        return Credentials("", "", role, headers=headers) if headers else None
+    return Credentials(username=username, password=password, role=role, headers=headers)
 
 
 def load_wfc_auth(path: str | Path) -> tuple[Credentials, ...]:
-    """The username/password users of a WFC auth file (YAML, JSON or TOML), ``authTemplate`` applied.
+    """The users of a WFC auth file (YAML, JSON or TOML), ``authTemplate`` applied.
 
     Each entry's ``name`` gives the role when it contains a role word (``admin``, ``staff``...),
-    else ``user``. Entries with only ``fixedHeaders`` (static tokens) carry no login and are
-    skipped; raises ``ValueError`` when the file has no ``auth`` list.
+    else ``user``. An entry's ``fixedHeaders`` (static tokens, API keys) are sent on every request
+    made as that user; an entry with only ``fixedHeaders`` is an identity with no login. Raises
+    ``ValueError`` when the file has no ``auth`` list.
     """
     document = _read_document(Path(path))
     entries = document.get("auth")

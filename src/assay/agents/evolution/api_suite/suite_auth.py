@@ -141,7 +141,10 @@ def _kind(flow: AuthFlow) -> str:
 
 def auth_doc(flow: AuthFlow, kind: str) -> str:
     if kind == "api_key":
-        return "    ASSAY_API_KEY     the API key to send (required by authenticated tests)\n"
+        return (
+            f"    ASSAY_API_KEY     the {flow.header_name} header's whole value, the API key (or the\n"
+            "                      value given to assay with --header); required by authenticated tests\n"
+        )
     if kind == "bearer_env":
         return "    ASSAY_TOKEN       a bearer token (required by authenticated tests)\n"
     lines = [
