@@ -30,6 +30,7 @@ Category = Literal[
     "information_disclosure",
     "ssrf",
     "cors",
+    "open_redirect",
     "resource_exhaustion",
     "data_exposure",
     "injection",
@@ -97,6 +98,7 @@ PROOF_BY_CATEGORY: Mapping[str, Proof] = {
     "business_flow": "differential",
     "rate_limiting": "differential",
     "ssrf": "canary",
+    "open_redirect": "reproduced",  # the family sends the request that left the site twice
     "slow_response": "timing",
     "resource_exhaustion": "timing",
     "race_condition": "timing",

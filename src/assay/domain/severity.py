@@ -47,6 +47,7 @@ DEFAULTS: dict[Category, Severity] = {
     "information_disclosure": "low",
     "ssrf": "high",
     "cors": "medium",
+    "open_redirect": "medium",
     "resource_exhaustion": "medium",
     "data_exposure": "high",
     "injection": "high",

@@ -42,6 +42,27 @@ INTERPRETER_ERRORS = re.compile(
 def interpreter_error(text: str) -> bool:
     """An interpreter's error or output in an answer (SQL, shell, template)."""
     return bool(INTERPRETER_ERRORS.search(text))''',
+    "off_site": '''\
+def off_site(response: httpx.Response) -> str:
+    """The host a browser follows this answer's Location to, when it is not the target's ("" if none).
+
+    As browsers read it: tabs and newlines dropped, "\\\\" as "/", any run of slashes after
+    "https:" skipped, and "https:page" on an https page a path on it.
+    """
+    if not response.is_redirect:
+        return ""
+    location = re.sub(r"[\\t\\n\\r]", "", response.headers.get("location", "")).strip()
+    location = location.replace("\\\\", "/")
+    base = response.request.url
+    scheme = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*):", location)
+    rest = location[scheme.end() :] if scheme else location
+    if scheme and scheme.group(1).lower() not in {"http", "https"}:
+        return ""
+    if not rest.startswith("//") and (not scheme or scheme.group(1).lower() == base.scheme):
+        return ""
+    host = re.split(r"[/?#]", rest.lstrip("/"), maxsplit=1)[0].rpartition("@")[2].partition(":")[0]
+    host = host.lower().rstrip(".")
+    return "" if host == base.host else host''',
 }
 
 
@@ -150,6 +171,19 @@ def business_flow(n: Needs) -> Built | str:
     return Built(lines, "a one-time action (coupon, referral, transfer) is accepted at most once.", [request])
 
 
+def open_redirect(n: Needs) -> Built | str:
+    request = object_request(n)
+    where, _, name = str(n.finding.evidence.get("fields", "")).split(",")[0].partition(" ")
+    payload = _payload(n, where, name) if where == "query" else None
+    if isinstance(request, str) or not isinstance(payload, str):
+        return "the off-site URL is not in a query parameter"
+    attack = _with_value(request, where, name, payload)
+    lines = [f"    # {name} names another site", call(attack, n.ctx, "auth_headers")]
+    lines.append("    host = off_site(response)")
+    lines.append(f'    assert not host, {n.label()} + f"Location leads off site to {{host}}"')
+    return Built(lines, "the answer never redirects to another host than the target's.", [attack])
+
+
 def _reason(why: str) -> Callable[[Needs], Built | str]:
     return lambda _: why
 
@@ -159,6 +193,7 @@ ATTACK_BUILDERS: dict[str, Callable[[Needs], Built | str]] = {
     "information_disclosure": information_disclosure,
     "data_exposure": data_exposure,
     "cors": cors,
+    "open_redirect": open_redirect,
     "business_flow": business_flow,
     "user_enumeration": _reason(
         "comparing answers for known and unknown accounts needs the test user's login"

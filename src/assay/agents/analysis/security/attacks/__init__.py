@@ -1,5 +1,5 @@
 """Attack families (issue 4): injection, SSRF, broken authentication, disclosure, exposure,
-enumeration, rate limiting, resource exhaustion, CORS and business-flow abuse."""
+enumeration, rate limiting, resource exhaustion, CORS, open redirects and business-flow abuse."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from assay.agents.analysis.security.attacks.exhaustion import ResourceExhaustion
 from assay.agents.analysis.security.attacks.exposure import DataExposureFamily
 from assay.agents.analysis.security.attacks.injection import InjectionFamily
 from assay.agents.analysis.security.attacks.login import RateLimitingFamily, UserEnumerationFamily
+from assay.agents.analysis.security.attacks.redirects import OpenRedirectFamily
 from assay.agents.analysis.security.attacks.ssrf import SsrfFamily
 from assay.agents.analysis.security.base import SecurityFamily
 
@@ -21,6 +22,7 @@ def attack_families() -> list[SecurityFamily]:
         InformationDisclosureFamily(),
         DataExposureFamily(),
         CorsFamily(),
+        OpenRedirectFamily(),
         BrokenAuthenticationFamily(),
         InjectionFamily(),
         SsrfFamily(),

@@ -1,0 +1,126 @@
+"""open_redirect: GET query parameters named like a redirect target (``next``, ``return_to``,
+``redirect_uri``...) are given URLs on a canary host, written the ways weak same-site checks let
+through (``//host``, ``https:///host``, ``/\\host``, ``https:host``).
+
+The transport never follows redirects, so the canary host (``.invalid``: it resolves nowhere) is
+never contacted; the answer's ``Location`` is the evidence. A request that left the site is sent
+once more, so the finding is reproduced. An operation whose own documentation says it redirects
+to the given URL (httpbin's ``/redirect-to``) does so by contract: it is noted, not probed.
+
+The judgment is :func:`assay.oracles.open_redirect.judge_open_redirect`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assay.agents.analysis.security.attacks.common import (
+    AttackFamily,
+    Outcome,
+    Prober,
+    Slot,
+    is_free_string,
+    oracle_context,
+    slots,
+    with_value,
+)
+from assay.agents.analysis.security.base import SecurityContext
+from assay.domain.operations import Operation
+from assay.oracles.open_redirect import RedirectTrial, judge_open_redirect, leaves_site
+
+CANARY = "assay-redirect.invalid"
+# Off-site URLs as a weak check sees them: absolute, protocol-relative, an empty authority
+# (CVE-2023-39968), a backslash browsers read as a slash, and a scheme without slashes.
+PAYLOADS = (
+    f"https://{CANARY}/",
+    f"//{CANARY}/",
+    f"https:///{CANARY}/",
+    f"/\\{CANARY}/",
+    f"https:{CANARY}/",
+)
+# Names that say "where to go next" (strong), then names that often do (weak): strong ones first.
+STRONG = frozenset(
+    {
+        "next",
+        "nexturl",
+        "redirect",
+        "redirecturi",
+        "redirecturl",
+        "redirectto",
+        "redir",
+        "return",
+        "returnto",
+        "returnurl",
+        "continue",
+        "dest",
+        "destination",
+        "goto",
+        "successurl",
+        "callbackurl",
+    }
+)
+WEAK = frozenset({"url", "target", "r", "u", "to", "forward"})
+MAX_SLOTS = 4
+DOCUMENTED = re.compile(
+    r"(?i)\bredirects?\s+(?:the\s+client\s+|you\s+)?to\s+(?:the\s+|a\s+|an\s+)?"
+    r"(?:given|specified|provided|supplied|requested|arbitrary|any)\b"
+)
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def redirect_slots(op: Operation) -> list[Slot]:
+    """The query parameters of a GET that name where to go, strong names first."""
+    if op.method != "GET":
+        return []
+    found = [s for s in slots(op) if s.location == "query" and is_free_string(s.schema)]
+    found = [s for s in found if _norm(s.name) in STRONG | WEAK]
+    return sorted(found, key=lambda s: _norm(s.name) not in STRONG)
+
+
+def documented_redirector(op: Operation) -> bool:
+    """The operation says it redirects to the URL it is given: that is its contract, no fault."""
+    return bool(DOCUMENTED.search(f"{op.summary} {op.description}"))
+
+
+class OpenRedirectFamily(AttackFamily):
+    name = "open_redirect"
+    budget_cap = 20
+
+    async def attack(self, ctx: SecurityContext, prober: Prober) -> Outcome:
+        trials: list[RedirectTrial] = []
+        notes: list[str] = []
+        chosen: list[tuple[Operation, Slot]] = []
+        for op in ctx.api.operations:
+            found = redirect_slots(op)
+            if found and documented_redirector(op):
+                notes.append(f"{op.key} is documented to redirect to the URL it is given: not probed")
+            elif found and prober.allowed(op):
+                chosen += [(op, s) for s in found]
+        for op, slot in sorted(chosen, key=lambda c: _norm(c[1].name) not in STRONG)[:MAX_SLOTS]:
+            if not await _probe(prober, op, slot, trials):
+                break
+        findings = judge_open_redirect(trials, oracle_context(ctx))
+        return Outcome(
+            findings, [*notes, f"{len(trials)} redirect payload(s) sent to {len(chosen)} parameter(s)"]
+        )
+
+
+async def _probe(prober: Prober, op: Operation, slot: Slot, trials: list[RedirectTrial]) -> bool:
+    """Send the payloads to one parameter until one leaves the site (then once more); False when
+    the budget ran out."""
+    spec = await prober.baseline_spec(op)
+    for payload in PAYLOADS:
+        for attempt in ("", " (again)"):
+            exchange = await prober.send(with_value(spec, slot, payload), f"off-site {slot.label}{attempt}")
+            if exchange is None:
+                return False
+            trial = RedirectTrial(exchange, slot.label, payload, CANARY)
+            trials.append(trial)
+            if not leaves_site(trial):
+                break
+        else:
+            return True  # left the site twice: this parameter is proven, the next one may be
+    return True
