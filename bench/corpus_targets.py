@@ -44,6 +44,7 @@ OLD_PYYAML = (("cython<3", "wheel", "setuptools"), ("--no-build-isolation", "pyy
 JUPYTER_TOKEN = "corpus-token"
 JUPYTER_LOGIN = ("--login", f"jupyter:{JUPYTER_TOKEN}")
 JUPYTER_ST = ("--header", f"Authorization: token {JUPYTER_TOKEN}")
+JUPYTER_HEADER = JUPYTER_ST  # the same header for assay's API side (`assay run --header`)
 PYLOAD_ADMIN = ("pyload", "pyload")  # pyLoad's documented default login, created on first start
 
 
@@ -143,7 +144,7 @@ TARGETS: dict[str, CorpusTarget] = {
                 (f"jupyter_server=={v}",),
                 start_jupyter,
                 spec=f"/api/spec.yaml?token={JUPYTER_TOKEN}",
-                assay_args=(*DEPTH_2, *JUPYTER_LOGIN),
+                assay_args=(*DEPTH_2, *JUPYTER_LOGIN, *JUPYTER_HEADER),
                 st_args=JUPYTER_ST,
             )
             for v in ("2.7.1", "2.7.2")
