@@ -40,8 +40,10 @@ class NewFile(BaseModel):
     content: str = ""
 
 
-def create_app(*, healthy: bool = False) -> tuple[FastAPI, Recorder]:
-    app = FastAPI(title="token api", version="1.0")
+def create_app(*, healthy: bool = False, protected_spec: bool = False) -> tuple[FastAPI, Recorder]:
+    """``protected_spec``: the OpenAPI document is served only at ``/api/spec.json`` and only
+    with the token, as Jupyter Server serves its own."""
+    app = FastAPI(title="token api", version="1.0", openapi_url=None if protected_spec else "/openapi.json")
     recorder = Recorder()
     files: dict[str, dict[str, str]] = {}
 
@@ -54,6 +56,13 @@ def create_app(*, healthy: bool = False) -> tuple[FastAPI, Recorder]:
     def check(request: Request) -> None:
         if request.headers.get("authorization", "") != f"token {TOKEN}":
             raise HTTPException(401, "token required")
+
+    if protected_spec:
+
+        @app.get("/api/spec.json", include_in_schema=False)
+        def spec(request: Request) -> dict[str, object]:
+            check(request)
+            return app.openapi()
 
     @app.get("/api/status")
     def status() -> dict[str, str]:

@@ -104,3 +104,24 @@ def test_the_healthy_twin_has_no_missing_authentication(healthy: Run) -> None:
     assert [r for r in healthy.received if r[2] == f"token {TOKEN}"], healthy.console[-2000:]
     missing = [f for f in healthy.findings if f.get("category") == "missing_authentication"]
     assert not missing, missing
+
+
+def test_a_spec_behind_the_token_is_read_with_the_header(tmp_path: Path) -> None:
+    app, recorder = create_app(protected_spec=True)
+    server = serve_in_thread(app, log_level="critical")
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    command = [
+        sys.executable, "-m", "assay", "run", server.base_url, "--spec", server.base_url + "/api/spec.json",
+        "--header", HEADER, "--budget", "20", "--out", str(out), "--no-execute",
+    ]  # fmt: skip
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
+    finally:
+        server.stop()
+    assert done.returncode == 0, done.stdout + done.stderr
+    spec_reads = [auth for method, path, auth in recorder.snapshot() if path == "/api/spec.json"]
+    assert spec_reads == [f"token {TOKEN}"]  # read once, with the token
+    observation = as_object(json.loads((out / "observation.json").read_text()))
+    assert as_object(observation.get("api")).get("title") == "token api"
+    assert TOKEN not in (out / "observation.json").read_text()

@@ -6,6 +6,7 @@ import contextlib
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
+from assay.agents.observation.credentialed import credentialed
 from assay.agents.observation.web.stage import observe_pages
 from assay.agents.progress import ProgressFn, report
 from assay.domain.crashes import crash_note
@@ -94,6 +95,7 @@ async def _reachable(target: Target, transport: HttpTransport) -> None:
 
 
 async def _find_spec(target: Target, transport: HttpTransport) -> _Found:
+    transport = credentialed(transport, target)  # a spec behind a token needs the token too
     if target.spec_location:
         document = await load_spec(target.spec_location, transport)
         api = build_api_model(document, target.spec_location)
