@@ -7,14 +7,11 @@ finding of that category.
 from __future__ import annotations
 
 import asyncio
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from tests.apps.login_apps import jwt_app, login_app
 
@@ -23,6 +20,7 @@ from assay.agents.analysis.execution.auth import Authenticator
 from assay.agents.analysis.security.attacks import attack_families
 from assay.agents.analysis.security.base import FamilyReport, SecurityContext, run_families
 from assay.agents.requirements.assemble import from_api
+from assay.demo.server import serve_in_thread
 from assay.domain.findings import Finding
 from assay.domain.host_policy import SafetyPolicy
 from assay.domain.target import Target
@@ -33,27 +31,11 @@ pytestmark = pytest.mark.integration
 FAMILIES = {"user_enumeration", "rate_limiting", "broken_authentication"}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def serving(app: FastAPI) -> Iterator[str]:
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="critical"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=5)
+    """``app`` on a free loopback port (the project's own ``serve_in_thread``), its base URL."""
+    with serve_in_thread(app, log_level="critical") as server:
+        yield server.base_url
 
 
 async def _run(base_url: str, app: FastAPI) -> list[FamilyReport]:
