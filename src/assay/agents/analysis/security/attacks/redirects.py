@@ -13,6 +13,7 @@ The judgment is :func:`assay.oracles.open_redirect.judge_open_redirect`.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 
 from assay.agents.analysis.security.attacks.common import (
     AttackFamily,
@@ -25,6 +26,7 @@ from assay.agents.analysis.security.attacks.common import (
     with_value,
 )
 from assay.agents.analysis.security.base import SecurityContext
+from assay.domain.exchanges import Exchange
 from assay.domain.operations import Operation
 from assay.oracles.open_redirect import RedirectTrial, judge_open_redirect, leaves_site
 
@@ -61,6 +63,8 @@ STRONG = frozenset(
 )
 WEAK = frozenset({"url", "target", "r", "u", "to", "forward"})
 MAX_SLOTS = 4
+# Sends one payload (the value, the action's label); None when the budget or safety stopped it.
+Sender = Callable[[str, str], Awaitable[Exchange | None]]
 DOCUMENTED = re.compile(
     r"(?i)\bredirects?\s+(?:the\s+client\s+|you\s+)?to\s+(?:the\s+|a\s+|an\s+)?"
     r"(?:given|specified|provided|supplied|requested|arbitrary|any)\b"
@@ -71,13 +75,23 @@ def _norm(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
+def names_redirect(name: str) -> bool:
+    """A parameter named like where to go next (``next``, ``return_to``, ``url``...)."""
+    return _norm(name) in STRONG | WEAK
+
+
+def strongly_names_redirect(name: str) -> bool:
+    """A name that says "where to go next" outright (``next``, ``redirect_uri``), not ``url``."""
+    return _norm(name) in STRONG
+
+
 def redirect_slots(op: Operation) -> list[Slot]:
     """The query parameters of a GET that name where to go, strong names first."""
     if op.method != "GET":
         return []
     found = [s for s in slots(op) if s.location == "query" and is_free_string(s.schema)]
-    found = [s for s in found if _norm(s.name) in STRONG | WEAK]
-    return sorted(found, key=lambda s: _norm(s.name) not in STRONG)
+    found = [s for s in found if names_redirect(s.name)]
+    return sorted(found, key=lambda s: not strongly_names_redirect(s.name))
 
 
 def documented_redirector(op: Operation) -> bool:
@@ -99,7 +113,7 @@ class OpenRedirectFamily(AttackFamily):
                 notes.append(f"{op.key} is documented to redirect to the URL it is given: not probed")
             elif found and prober.allowed(op):
                 chosen += [(op, s) for s in found]
-        for op, slot in sorted(chosen, key=lambda c: _norm(c[1].name) not in STRONG)[:MAX_SLOTS]:
+        for op, slot in sorted(chosen, key=lambda c: not strongly_names_redirect(c[1].name))[:MAX_SLOTS]:
             if not await _probe(prober, op, slot, trials):
                 break
         findings = judge_open_redirect(trials, oracle_context(ctx))
@@ -109,15 +123,24 @@ class OpenRedirectFamily(AttackFamily):
 
 
 async def _probe(prober: Prober, op: Operation, slot: Slot, trials: list[RedirectTrial]) -> bool:
-    """Send the payloads to one parameter until one leaves the site (then once more); False when
-    the budget ran out."""
+    """Send the payloads to one parameter of ``op``; False when the budget ran out."""
     spec = await prober.baseline_spec(op)
+
+    async def send(payload: str, action: str) -> Exchange | None:
+        return await prober.send(with_value(spec, slot, payload), action)
+
+    return await send_payloads(send, slot.label, trials)
+
+
+async def send_payloads(send: Sender, slot: str, trials: list[RedirectTrial]) -> bool:
+    """Send the payloads to one parameter until one leaves the site, then that one once more (the
+    finding is reproduced); False when the budget ran out. ``slot`` is ``"query next"``."""
     for payload in PAYLOADS:
         for attempt in ("", " (again)"):
-            exchange = await prober.send(with_value(spec, slot, payload), f"off-site {slot.label}{attempt}")
+            exchange = await send(payload, f"off-site {slot}{attempt}")
             if exchange is None:
                 return False
-            trial = RedirectTrial(exchange, slot.label, payload, CANARY)
+            trial = RedirectTrial(exchange, slot, payload, CANARY)
             trials.append(trial)
             if not leaves_site(trial):
                 break
