@@ -63,9 +63,13 @@ async def observe(
 async def _observe_http(target: Target, transport: HttpTransport, progress: ProgressFn | None) -> Observation:
     sent_before = transport.requests_sent
     report(progress, 0.0, "checking that the target answers", requests=0)
-    await _reachable(target, transport)
+    base = await _reachable(target, transport)
     report(progress, 0.1, "looking for the API description", requests=1)
     found = await _find_spec(target, transport)
+    if found.given and found.base_response is None:
+        # A given spec skips discovery, which reads the base page: the reachability answer tells
+        # whether the target also serves HTML, so its pages are still crawled (Jupyter's sign-in).
+        found.base_response = base
     sent = transport.requests_sent - sent_before
     if found.api is not None:
         api = found.api
@@ -84,14 +88,15 @@ async def _observe_http(target: Target, transport: HttpTransport, progress: Prog
     return _probe_observation(target, found, probes, sent)
 
 
-async def _reachable(target: Target, transport: HttpTransport) -> None:
+async def _reachable(target: Target, transport: HttpTransport) -> RecordedResponse | None:
     """One GET of the base URL: a target that is down or hangs ends the run here, in seconds.
 
     TargetUnreachable and TargetTimeout propagate (exit 2 in the CLI); a dropped connection or
-    any status, even a 5xx, means something answers and observation goes on.
+    any status, even a 5xx, means something answers and observation goes on (its answer, or None).
     """
     with contextlib.suppress(ConnectionDropped):
-        await transport.send(RecordedRequest("GET", target.base_url), timeout=REACH_TIMEOUT)
+        return await transport.send(RecordedRequest("GET", target.base_url), timeout=REACH_TIMEOUT)
+    return None
 
 
 async def _find_spec(target: Target, transport: HttpTransport) -> _Found:

@@ -13,12 +13,13 @@ page's path without its query (``GET /login``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
-from assay.agents.analysis.security.attacks.common import finish, oracle_context, refusal
+from assay.agents.analysis.security.attacks.common import finish, oracle_context, refusal, site_url
 from assay.agents.analysis.security.attacks.redirects import (
     names_redirect,
     send_payloads,
@@ -35,8 +36,13 @@ from assay.oracles.open_redirect import RedirectTrial, judge_open_redirect, leav
 # A sign-in page conventionally takes the page to return to after sign-in (``next`` in Django,
 # Flask-Login, Jupyter, Tornado...) even when the crawl reached it without one: it is asked too.
 LOGIN_PARAMETER = "next"
+# Where sign-in pages conventionally live (Flask/Jupyter, Django, Devise, Drupal...): asked, one GET
+# each, only when the crawl found no sign-in page (a server whose home page links to none, as
+# Jupyter Server's does not); the first that shows a password field is the sign-in page.
+SIGN_IN_PATHS = ("/login", "/signin", "/sign-in", "/accounts/login/", "/users/sign_in", "/user/login")
+PASSWORD_FIELD = re.compile(r"""<input\b[^>]*\btype\s*=\s*["']?password\b""", re.IGNORECASE)
 MAX_PARAMETERS = 4
-BUDGET_CAP = 40
+BUDGET_CAP = 48
 
 
 class PagesContext(Protocol):
@@ -78,12 +84,13 @@ class _Found:
                 self.by_key.setdefault((path, name), PageParameter(path, name, others, source))
 
 
-def page_parameters(observation: Observation, origin: str) -> list[PageParameter]:
+def page_parameters(observation: Observation, origin: str, login: str = "") -> list[PageParameter]:
     """Every (page, redirect-named parameter) the crawl saw on ``origin``, by route shape (a path
-    and a name, whatever its value): the sign-in page first, then strong names (``next``) before
-    weak ones (``url``). Links that end the session or destroy are left alone, as the crawl does."""
+    and a name, whatever its value): the sign-in page (the crawl's, else ``login``) first, then
+    strong names (``next``) before weak ones (``url``). Links that end the session or destroy are
+    left alone, as the crawl does."""
     found = _Found()
-    login = observation.login.path if observation.login else ""
+    login = (observation.login.path if observation.login else "") or login
     if login:
         names = [n for n, _ in parse_qsl(urlsplit(login).query, keep_blank_values=True)]
         extra = () if any(names_redirect(n) for n in names) else (LOGIN_PARAMETER,)
@@ -141,10 +148,14 @@ class WebOpenRedirectFamily:
         if reason:
             return FamilyReport(self.name, notes=[reason])
         origin = origin_of(security.target.base_url)
-        chosen = page_parameters(ctx.observation, origin)
-        if not chosen:
-            return FamilyReport(self.name, notes=["no page takes a redirect-named parameter"])
         client = ProbeClient(security, self.name, budget=min(security.budget_per_family, BUDGET_CAP))
+        login, notes = "", []
+        if not (ctx.observation.login and ctx.observation.login.path):
+            login = await _sign_in_page(client, security, ctx.observation)
+            notes.append(f"the crawl found no sign-in page; {login or 'none'} at the usual paths")
+        chosen = page_parameters(ctx.observation, origin, login)
+        if not chosen:
+            return finish(client, [], [*notes, "no page takes a redirect-named parameter"])
         people = _identities(security)
         trials: dict[str, list[RedirectTrial]] = {p.role: [] for p in people}
         asked = chosen[:MAX_PARAMETERS]
@@ -154,12 +165,34 @@ class WebOpenRedirectFamily:
         findings = _judged(trials, security)
         shown = ", ".join(f"{p.path} {p.name} ({p.source})" for p in asked)
         sent = sum(len(t) for t in trials.values())
-        notes = [f"{sent} redirect payload(s) sent to {len(asked)} page parameter(s): {shown}"]
+        notes.append(f"{sent} redirect payload(s) sent to {len(asked)} page parameter(s): {shown}")
         if len(chosen) > len(asked):
             notes.append(
                 f"{len(chosen) - len(asked)} more page parameter(s) not asked (at most {MAX_PARAMETERS})"
             )
         return finish(client, findings, notes)
+
+
+async def _sign_in_page(client: ProbeClient, security: SecurityContext, observation: Observation) -> str:
+    """The first of the usual sign-in paths that answers a page with a password field ('' if
+    none); anonymous GETs, after the paths the crawl already saw."""
+    seen = {urlsplit(p.path).path for p in observation.pages}
+    for path in SIGN_IN_PATHS:
+        if path in seen:
+            continue  # crawled, and not taken for a sign-in page
+        url = site_url(security, path)
+        exchange = await client.send(
+            RecordedRequest("GET", url),
+            path_template=path,
+            action=f"is {path} a sign-in page?",
+            identity=ANONYMOUS,
+        )
+        response = exchange.response if exchange else None
+        if exchange is None:
+            return ""
+        if response is not None and response.status == 200 and PASSWORD_FIELD.search(response.text):
+            return urlsplit(url).path
+    return ""
 
 
 async def _probe(
