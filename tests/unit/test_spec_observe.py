@@ -49,6 +49,15 @@ async def test_given_spec_file_wins_and_sends_nothing(tmp_path: Path) -> None:
     assert obs.notes[0].startswith(f"spec given at {path} (OpenAPI 3.0.3): 2 operations, 1 dependencies")
 
 
+async def test_a_given_spec_on_a_target_that_serves_html_is_both(tmp_path: Path) -> None:
+    # Jupyter Server: the spec is given (behind a token), the base URL serves pages to crawl.
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(SPEC))
+    transport = _serve({"http://h": text_response(200, "<!doctype html><html><body>Hi</body></html>")})
+    obs = await observe(Target("http://h", spec_location=str(path)), transport)
+    assert obs.kind == "both" and obs.api is not None and obs.requests_sent == 1
+
+
 async def test_discovered_spec_records_where_and_how_many_requests() -> None:
     transport = _serve({"http://h/openapi.json": json_response(200, SPEC)})
     obs = await observe(Target("http://h/"), transport)
