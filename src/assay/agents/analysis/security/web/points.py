@@ -107,7 +107,9 @@ async def send_at(
         for pair in extra_query.split("&"):
             name, _, switch_value = pair.partition("=")
             values.append((name, switch_value))
-    if point.form.passwords:
+    if point.form.passwords == 1 and len(point.form.text_fields()) <= 2:
+        # A sign-in form: a wrong password, so the probe never signs anyone in. Any other form's
+        # password field keeps what the page served (empty): typing one would set a password.
         secret = next(f.name for f in point.form.fields if f.kind == "password")
         values = [(k, "assay-not-a-password" if k == secret else v) for k, v in values]
     return await session.submit(point.form, values, action=action)
