@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
@@ -19,7 +18,7 @@ from tests.apps.login_redirect_apps import TOKEN, build_login_redirect_app
 from assay.adapters.http import HttpxTransport
 from assay.agents.analysis.execution.auth import Authenticator
 from assay.agents.analysis.security.base import FamilyReport, SecurityContext
-from assay.agents.analysis.security.web.open_redirect import WebOpenRedirectFamily
+from assay.agents.analysis.security.web import WebContext, web_context, web_families
 from assay.demo.server import serve_in_thread
 from assay.domain.host_policy import SafetyPolicy
 from assay.domain.observation import Observation
@@ -33,12 +32,6 @@ pytestmark = pytest.mark.integration
 CANARY = "assay-redirect.invalid"
 
 
-@dataclass
-class _Web:
-    security: SecurityContext
-    observation: Observation
-
-
 def _observation(url: str) -> Observation:
     links = (
         LinkCheck("/", "/login", "Sign in", 200),
@@ -50,20 +43,33 @@ def _observation(url: str) -> Observation:
     return Observation(url, "web", pages=(home, login), login=LoginFacts(True, "/login"))
 
 
-async def _run(url: str) -> FamilyReport:
-    token = Credentials("", "", headers=(("Authorization", f"token {TOKEN}"),))
-    target = Target(base_url=url, credentials=(token,))
+def _bare_observation(url: str) -> Observation:
+    """A crawl that found the home page alone: no link to the sign-in page, no sign-in."""
+    return Observation(url, "web", pages=(PageFacts("/", f"{url}/", 200, "Home"),))
+
+
+async def _run(url: str, observation: Observation, creds: Credentials) -> FamilyReport:
+    target = Target(base_url=url, credentials=(creds,))
     api = ApiModel("", "", "", "", ())
     async with HttpxTransport(SafetyPolicy.for_target(target), default_timeout=10) as transport:
         auth = Authenticator(api, target, transport)
         await auth.login()
         ctx = SecurityContext(api, target, transport, {}, auth, deadline=time.monotonic() + 60)
-        return await WebOpenRedirectFamily().run(_Web(ctx, _observation(url)))
+        web = web_context(ctx, observation)
+        assert isinstance(web, WebContext)
+        # Taken from the run's own list of web families: the test fails when it is missing there.
+        [family] = [f for f in web_families() if f.name == "web_open_redirect"]
+        return await family.run(web)
 
 
-def _report(fixed: bool) -> FamilyReport:
+TOKEN_HEADER = Credentials("", "", headers=(("Authorization", f"token {TOKEN}"),))
+PASSWORD = Credentials("jupyter", TOKEN)  # typed into the sign-in form, as the browser does
+
+
+def _report(fixed: bool, *, bare: bool = False, creds: Credentials = TOKEN_HEADER) -> FamilyReport:
     with serve_in_thread(build_login_redirect_app(fixed), log_level="critical") as server:
-        return asyncio.run(_run(server.base_url))
+        url = server.base_url
+        return asyncio.run(_run(url, _bare_observation(url) if bare else _observation(url), creds))
 
 
 def test_a_sign_in_page_that_sends_the_signed_in_anywhere_is_an_open_redirect() -> None:
@@ -100,3 +106,19 @@ def test_the_fixed_twin_has_none_and_was_asked_as_both_identities() -> None:
         browser_host(e.response.header("location") or "", e.request.url) for e in signed_in if e.response
     }
     assert hosts == {"127.0.0.1"}, [e.response.header("location") for e in signed_in if e.response]
+
+
+def test_with_no_sign_in_page_crawled_the_usual_path_is_found_and_signed_in_by_its_form() -> None:
+    report = _report(fixed=False, bare=True, creds=PASSWORD)
+    found = [(f.method, f.path, f.identity) for f in report.findings]
+    assert found == [("GET", "/login", "user")], (found, report.notes)
+    assert "/login at the usual paths" in " ".join(report.notes)
+    signed = [e for e in report.exchanges if e.request.method == "POST"]
+    assert len(signed) == 1 and signed[0].status == 302  # one sign-in, through the form
+    assert TOKEN not in str(report.findings[0].evidence)
+
+
+def test_the_fixed_twin_signed_in_by_its_form_has_none() -> None:
+    report = _report(fixed=True, bare=True, creds=PASSWORD)
+    assert not report.findings, report.findings
+    assert len([e for e in report.exchanges if e.identity == "user"]) == 5

@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 from assay.agents.analysis.security.attacks.common import finish, oracle_context, refusal, site_url
@@ -26,6 +25,8 @@ from assay.agents.analysis.security.attacks.redirects import (
     strongly_names_redirect,
 )
 from assay.agents.analysis.security.base import FamilyReport, ProbeClient, SecurityContext
+from assay.agents.analysis.security.web import WebContext
+from assay.agents.analysis.security.web.session import WebSession
 from assay.domain.action_safety import ActionPolicy, judge_link, origin_of
 from assay.domain.exchanges import Exchange, RecordedRequest
 from assay.domain.findings import ANONYMOUS, Finding
@@ -43,16 +44,6 @@ SIGN_IN_PATHS = ("/login", "/signin", "/sign-in", "/accounts/login/", "/users/si
 PASSWORD_FIELD = re.compile(r"""<input\b[^>]*\btype\s*=\s*["']?password\b""", re.IGNORECASE)
 MAX_PARAMETERS = 4
 BUDGET_CAP = 48
-
-
-class PagesContext(Protocol):
-    """What the family reads of a web run (the web families' ``WebContext`` has these)."""
-
-    @property
-    def security(self) -> SecurityContext: ...
-
-    @property
-    def observation(self) -> Observation: ...
 
 
 @dataclass(frozen=True)
@@ -126,15 +117,30 @@ class _Identity:
     query: Mapping[str, str]
 
 
-def _identities(ctx: SecurityContext) -> list[_Identity]:
-    """Anonymous first (an anonymous redirect is the wider flaw), then the primary identity's
-    session when it carries a credential: some apps (Jupyter) redirect only a signed-in visitor."""
+async def _identities(ctx: WebContext, client: ProbeClient, login: str) -> tuple[list[_Identity], str]:
+    """Anonymous first (an anonymous redirect is the wider flaw), then the primary identity signed
+    in: some apps (Jupyter) redirect only a visitor who already is. Its session's credential (a
+    fixed ``Authorization`` header, a login's token or cookie), else the cookie the sign-in form
+    gives for the run's credentials. A note when it could not sign in."""
     people = [_Identity(ANONYMOUS, {}, {})]
-    session = ctx.auth.session
+    security = ctx.security
+    session = security.auth.session
+    who = security.auth.identity or ctx.credentials
+    role = who.role if who else "user"
     if session.authenticated:
-        who = ctx.auth.identity
-        people.append(_Identity(who.role if who else "user", dict(session.headers), dict(session.query)))
-    return people
+        people.append(_Identity(role, dict(session.headers), dict(session.query)))
+        return people, ""
+    creds = ctx.credentials
+    if creds is None or not creds.password or not login:
+        return people, ""
+    browser = WebSession(client, security.target.base_url)
+    if not await browser.sign_in(login, creds):
+        return people, f"the sign-in form on {login} did not take the credentials: asked anonymously only"
+    for secret in browser.cookies.values():
+        if secret not in security.auth.secrets:
+            security.auth.secrets.append(secret)  # the session cookie is kept out of every output
+    jar = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
+    return [*people, _Identity(role, {"Cookie": jar}, {})], ""
 
 
 class WebOpenRedirectFamily:
@@ -142,21 +148,22 @@ class WebOpenRedirectFamily:
 
     name = "web_open_redirect"
 
-    async def run(self, ctx: PagesContext) -> FamilyReport:
+    async def run(self, ctx: WebContext) -> FamilyReport:
         security = ctx.security
         reason = refusal(security)
         if reason:
             return FamilyReport(self.name, notes=[reason])
         origin = origin_of(security.target.base_url)
         client = ProbeClient(security, self.name, budget=min(security.budget_per_family, BUDGET_CAP))
-        login, notes = "", []
-        if not (ctx.observation.login and ctx.observation.login.path):
+        login, notes = ctx.login_path, []
+        if not login:
             login = await _sign_in_page(client, security, ctx.observation)
             notes.append(f"the crawl found no sign-in page; {login or 'none'} at the usual paths")
         chosen = page_parameters(ctx.observation, origin, login)
         if not chosen:
             return finish(client, [], [*notes, "no page takes a redirect-named parameter"])
-        people = _identities(security)
+        people, why = await _identities(ctx, client, login)
+        notes += [why] if why else []
         trials: dict[str, list[RedirectTrial]] = {p.role: [] for p in people}
         asked = chosen[:MAX_PARAMETERS]
         for parameter in asked:
