@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlsplit
 
-from assay.agents.evolution.api_suite.pysource import assert_explained, py_str
+from assay.agents.evolution.api_suite.pysource import assert_explained, py_literal, py_str
 from assay.agents.evolution.api_suite.suite_security_checks import Built, Needs, call, object_request
 from assay.agents.evolution.api_suite.suite_security_tokens import broken_authentication
 from assay.domain.json import Json
@@ -172,6 +172,8 @@ def business_flow(n: Needs) -> Built | str:
 
 
 def open_redirect(n: Needs) -> Built | str:
+    if n.op() is None:
+        return _page_redirect(n)
     request = object_request(n)
     where, _, name = str(n.finding.evidence.get("fields", "")).split(",")[0].partition(" ")
     payload = _payload(n, where, name) if where == "query" else None
@@ -182,6 +184,29 @@ def open_redirect(n: Needs) -> Built | str:
     lines.append("    host = off_site(response)")
     lines.append(f'    assert not host, {n.label()} + f"Location leads off site to {{host}}"')
     return Built(lines, "the answer never redirects to another host than the target's.", [attack])
+
+
+def _page_redirect(n: Needs) -> Built | str:
+    """A web page's redirect (the sign-in page's ``next``): no operation to build from, so the
+    request is the evidence's own URL, on the site's root rather than under ``API_PREFIX``."""
+    request = n.finding.evidence.get("request")
+    url = urlsplit(str(request.get("url", ""))) if isinstance(request, dict) else None
+    if url is None or n.finding.method != "GET" or not url.query:
+        return "the off-site URL is not in a page's query"
+    signed_in = n.finding.identity not in (None, "anonymous")
+    if signed_in and not n.ctx.needs_auth:
+        return "the page redirects a visitor signed in through its sign-in form, which the suite does not do"
+    params: dict[str, Json] = dict(parse_qsl(url.query, keep_blank_values=True))
+    headers = ", headers=auth_headers" if signed_in else ""
+    lines = [
+        f"    # a page outside the API, {'signed in' if signed_in else 'anonymously'}: {url.path}",
+        f"    page = client.base_url.join({py_str(url.path or '/')})",
+        f"    params = {py_literal(params, 4, prefix=len('    params = '))}",
+        f"    response = client.get(page, params=params{headers})",
+        "    host = off_site(response)",
+        f'    assert not host, {n.label()} + f"Location leads off site to {{host}}"',
+    ]
+    return Built(lines, "the page never redirects to another host than the target's.")
 
 
 def _reason(why: str) -> Callable[[Needs], Built | str]:
