@@ -3,7 +3,7 @@ the sign-in page, by route shape, the sign-in page first."""
 
 from __future__ import annotations
 
-from assay.agents.analysis.security.web.open_redirect import PageParameter, page_parameters
+from assay.agents.analysis.security.web.open_redirect import PageParameter, crawled_sign_in, page_parameters
 from assay.domain.json import JsonObject
 from assay.domain.observation import Observation
 from assay.domain.pages import LinkCheck, LoginFacts, PageFacts
@@ -54,3 +54,18 @@ def test_get_forms_with_a_redirect_field_count_post_forms_and_other_origins_do_n
     assert [(p.path, p.name, p.source) for p in page_parameters(observation, ORIGIN)] == [
         ("/search", "return_to", "a GET form on /tree")
     ]
+
+
+def test_a_crawled_page_with_one_password_field_is_the_sign_in_page() -> None:
+    fields: list[JsonObject] = [
+        {"name": "username", "type": "text"},
+        {"name": "password", "type": "password"},
+    ]
+    signup: list[JsonObject] = [{"name": "p1", "type": "password"}, {"name": "p2", "type": "password"}]
+    pages: list[JsonObject] = [
+        {"path": "/register", "forms": [{"method": "post", "fields": list(signup)}]},
+        {"path": "/admin/login/?next=/admin/", "forms": [{"method": "post", "fields": list(fields)}]},
+    ]
+    observation = Observation(ORIGIN, "web", page_structure={"pages": list(pages)})
+    assert crawled_sign_in(observation) == "/admin/login/?next=/admin/"
+    assert crawled_sign_in(Observation(ORIGIN, "web")) == ""

@@ -201,7 +201,7 @@ def recommendations_section(run: RunResult) -> str:
 
 
 # A family whose findings carry another category name than its own.
-_FAMILY_CATEGORY = {"concurrency": "race_condition"}
+_FAMILY_CATEGORY = {"concurrency": "race_condition", "web_open_redirect": "open_redirect"}
 
 
 def security_rows(run: RunResult) -> list[tuple[str, int, str]]:

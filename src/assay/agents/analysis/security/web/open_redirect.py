@@ -155,7 +155,7 @@ class WebOpenRedirectFamily:
             return FamilyReport(self.name, notes=[reason])
         origin = origin_of(security.target.base_url)
         client = ProbeClient(security, self.name, budget=min(security.budget_per_family, BUDGET_CAP))
-        login, notes = ctx.login_path, []
+        login, notes = ctx.login_path or crawled_sign_in(ctx.observation), []
         if not login:
             login = await _sign_in_page(client, security, ctx.observation)
             notes.append(f"the crawl found no sign-in page; {login or 'none'} at the usual paths")
@@ -178,6 +178,18 @@ class WebOpenRedirectFamily:
                 f"{len(chosen) - len(asked)} more page parameter(s) not asked (at most {MAX_PARAMETERS})"
             )
         return finish(client, findings, notes)
+
+
+def crawled_sign_in(observation: Observation) -> str:
+    """A crawled page (path and query) with a form of one password field, '' when none: the
+    sign-in page even when the crawl did not sign in there."""
+    for raw in as_list(observation.page_structure.get("pages")):
+        page = as_object(raw)
+        for form in as_list(page.get("forms")):
+            kinds = [as_str(as_object(f).get("type")) for f in as_list(as_object(form).get("fields"))]
+            if kinds.count("password") == 1:
+                return as_str(page.get("path"))
+    return ""
 
 
 async def _sign_in_page(client: ProbeClient, security: SecurityContext, observation: Observation) -> str:
