@@ -62,7 +62,10 @@ def test_a_crawled_page_with_one_password_field_is_the_sign_in_page() -> None:
         {"name": "password", "type": "password"},
     ]
     signup: list[JsonObject] = [{"name": "p1", "type": "password"}, {"name": "p2", "type": "password"}]
+    settings: list[JsonObject] = [{"name": n, "type": "text"} for n in ("a", "b", "c", "d")]
+    settings.append({"name": "app_password", "type": "password"})
     pages: list[JsonObject] = [
+        {"path": "/settings", "forms": [{"method": "post", "fields": list(settings)}]},
         {"path": "/register", "forms": [{"method": "post", "fields": list(signup)}]},
         {"path": "/admin/login/?next=/admin/", "forms": [{"method": "post", "fields": list(fields)}]},
     ]

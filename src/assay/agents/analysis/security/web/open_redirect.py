@@ -181,13 +181,14 @@ class WebOpenRedirectFamily:
 
 
 def crawled_sign_in(observation: Observation) -> str:
-    """A crawled page (path and query) with a form of one password field, '' when none: the
-    sign-in page even when the crawl did not sign in there."""
+    """A crawled page (path and query) with a sign-in form, '' when none: one password field
+    and at most two others (a user name, "remember me"), the sign-in page even when the crawl did
+    not sign in there. A settings form that also sets a password has many more fields."""
     for raw in as_list(observation.page_structure.get("pages")):
         page = as_object(raw)
         for form in as_list(page.get("forms")):
             kinds = [as_str(as_object(f).get("type")) for f in as_list(as_object(form).get("fields"))]
-            if kinds.count("password") == 1:
+            if kinds.count("password") == 1 and len(kinds) <= 3:
                 return as_str(page.get("path"))
     return ""
 
