@@ -4,7 +4,8 @@ The flawed site writes a search term unescaped, renders note titles through an u
 Jinja2 template, adds a raw diagnostic block under ``?_trace=1`` and echoes the path on its 404
 page; the twin escapes, sandboxes and stays generic. Each family must find exactly its flaws on
 the first and nothing on the second. A last test runs the whole ``assay run`` (crawl included) on
-the flawed site, so the wiring from the crawl to the families and into findings.json is tested.
+the flawed site, so the wiring from the crawl to the families and into findings.json is tested, and
+runs the suite it generates: its security tests fail on the flawed site and pass on the twin.
 """
 
 from __future__ import annotations
@@ -96,7 +97,15 @@ async def test_the_escaping_sandboxed_twin_gives_nothing(twin: RunningServer) ->
     assert sum(r.requests for r in reports) > 10  # it was probed, not skipped
 
 
-def test_a_full_run_reports_them_in_findings_json(flawed: RunningServer, tmp_path: Path) -> None:
+def _suite_outcome(suite: Path, base_url: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "BASE_URL": base_url}
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_security.py"]
+    return subprocess.run(command, cwd=suite, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_a_full_run_reports_them_and_its_tests_fail_until_fixed(
+    flawed: RunningServer, twin: RunningServer, tmp_path: Path
+) -> None:
     out = tmp_path / "out"
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
     cmd = [sys.executable, "-m", "assay", "run", flawed.base_url, "--out", str(out), "--budget", "60"]
@@ -107,3 +116,15 @@ def test_a_full_run_reports_them_in_findings_json(flawed: RunningServer, tmp_pat
     injected = {(f["method"], f["path"]) for f in findings if f["category"] == "injection"}
     assert ("GET", "/search") in injected, findings
     assert ("POST", "/notes/add") in injected, findings
+    suite = out / "tests"
+    source = (suite / "test_security.py").read_text()
+    assert "browse(" in source and "def hidden_fields(" in source
+    lint = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "."], cwd=suite, capture_output=True, text=True
+    )
+    assert lint.returncode == 0, lint.stdout
+    failing = _suite_outcome(suite, flawed.base_url)
+    assert failing.returncode == 1, failing.stdout + failing.stderr
+    assert "failed" in failing.stdout and "cross-site scripting" in source
+    passing = _suite_outcome(suite, twin.base_url)
+    assert passing.returncode == 0, passing.stdout + passing.stderr

@@ -95,12 +95,16 @@ class _Prober:
             again = await session.get(point.page, action="read the form's page again")
             if again is not None:
                 self.trials.append(
-                    ReflectionTrial(self.kind, sent.first, again, point.field, mark, point.where, note)
+                    ReflectionTrial(
+                        self.kind, sent.first, again, point.field, mark, point.where, note, point.page
+                    )
                 )
 
     def _keep(self, sent: Submitted, point: InjectionPoint, mark: str, note: str) -> None:
         self.trials.append(
-            ReflectionTrial(self.kind, sent.first, sent.final, point.field, mark, point.where, note)
+            ReflectionTrial(
+                self.kind, sent.first, sent.final, point.field, mark, point.where, note, point.page
+            )
         )
 
     async def page(self, session: WebSession, page: str) -> None:
@@ -144,7 +148,7 @@ async def _echo_trials(session: WebSession, ctx: WebContext) -> list[ReflectionT
         path = base.rstrip("/") + "/" + mark
         answer = await session.get(path, action="a made-up path, echoed?")
         if answer is not None:
-            trials.append(ReflectionTrial("text", answer, answer, "", mark, f"the path {path}"))
+            trials.append(ReflectionTrial("text", answer, answer, "", mark, f"the path {path}", page=base))
     return trials
 
 
