@@ -116,6 +116,8 @@ def test_a_full_run_reports_them_and_its_tests_fail_until_fixed(
     injected = {(f["method"], f["path"]) for f in findings if f["category"] == "injection"}
     assert ("GET", "/search") in injected, findings
     assert ("POST", "/notes/add") in injected, findings
+    created = json.loads((out / "created.json").read_text())["created"]
+    assert any("form on /notes" in str(entry) for entry in created), created  # the notes it added
     suite = out / "tests"
     source = (suite / "test_security.py").read_text()
     assert "browse(" in source and "def hidden_fields(" in source
