@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.apps.hardening_site import PASSWORD, USER, hardening_site
 from tests.apps.reflecting_pages import reflecting_site
 
 from assay.agents.analysis.execution.auth import Authenticator
@@ -29,7 +30,7 @@ from assay.demo.server import RunningServer, serve_in_thread
 from assay.domain.observation import Observation
 from assay.domain.operations import ApiModel
 from assay.domain.pages import LoginFacts, PageFacts
-from assay.domain.target import Target
+from assay.domain.target import Credentials, Target
 
 PAGES = ("/", "/search?q=tea", "/notes", "/report")
 
@@ -48,13 +49,15 @@ def twin() -> Iterator[RunningServer]:
     server.stop()
 
 
-async def _families(url: str) -> list[FamilyReport]:
-    target = Target(base_url=url)
+async def _families(
+    url: str, pages: tuple[str, ...] = PAGES, login: str = "", creds: Credentials | None = None
+) -> list[FamilyReport]:
+    target = Target(base_url=url, credentials=(creds,) if creds else ())
     observation = Observation(
         target=url,
         kind="web",
-        pages=tuple(PageFacts(p, url + p, 200) for p in PAGES),
-        login=LoginFacts(),
+        pages=tuple(PageFacts(p, url + p, 200) for p in pages),
+        login=LoginFacts(path=login),
     )
     async with default_transport(target) as transport:
         api = ApiModel("web", "", "", "", ())
@@ -66,8 +69,34 @@ async def _families(url: str) -> list[FamilyReport]:
         return await run_web_families(ctx, web_families())
 
 
-def _titles(reports: list[FamilyReport]) -> list[tuple[str, str, str, str]]:
-    return sorted((f.category, f.method, f.path, f.title) for r in reports for f in r.findings)
+def _titles(reports: list[FamilyReport], hardening: bool = False) -> list[tuple[str, str, str, str]]:
+    kept = {"security_headers", "cookie_flags"} if hardening else {"injection"}
+    return sorted(
+        (f.category, f.method, f.path, f.title) for r in reports for f in r.findings if f.category in kept
+    )
+
+
+@pytest.mark.parametrize("flawed_site", [True, False])
+async def test_missing_headers_and_cookie_flags_are_found_only_where_missing(flawed_site: bool) -> None:
+    server = serve_in_thread(hardening_site(flawed_site), log_level="critical")
+    try:
+        creds = Credentials(USER, PASSWORD)
+        reports = await _families(server.base_url, ("/",), "/login", creds)
+    finally:
+        server.stop()
+    assert all(r.crash is None for r in reports), [r.crash for r in reports]
+    found = _titles(reports, hardening=True)
+    if not flawed_site:
+        assert found == []
+        return
+    categories = [c for c, *_ in found]
+    assert categories == ["cookie_flags", "security_headers"], found
+    cookie = next(f for r in reports for f in r.findings if f.category == "cookie_flags")
+    assert "`sid`" in cookie.title and "HttpOnly" in cookie.title and cookie.severity == "low"
+    assert cookie.evidence["at_sign_in"] is True  # the cookie the sign-in set, not a guess by name
+    headers = next(f for r in reports for f in r.findings if f.category == "security_headers")
+    assert "X-Frame-Options" in headers.title and headers.severity == "low"
+    assert PASSWORD not in json.dumps(cookie.evidence)
 
 
 async def test_each_reflection_flaw_is_found(flawed: RunningServer) -> None:

@@ -48,6 +48,8 @@ DEFAULTS: dict[Category, Severity] = {
     "ssrf": "high",
     "cors": "medium",
     "open_redirect": "medium",
+    "security_headers": "low",
+    "cookie_flags": "low",
     "resource_exhaustion": "medium",
     "data_exposure": "high",
     "injection": "high",
