@@ -135,7 +135,9 @@ def judge_form(form: FormFacts, policy: ActionPolicy) -> Verdict:
     objects = (object_path(target), _path(target))  # what it acts on: never the page it sits on
     if is_destructive(*texts, *form.choices) or form.override == "DELETE" or _danger_class(texts):
         return _unless_allowed(policy, objects, "dangerous", "it names deleting or resetting")
-    if form.passwords == 1:
+    # One password field makes a sign-in form, unless the form holds several values already: a
+    # settings page with a password among its prefilled fields edits, it does not sign in.
+    if form.passwords == 1 and len(form.prefilled) <= 1:
         return Verdict("login")
     if form.method != "post" and not form.override:
         return Verdict("search")

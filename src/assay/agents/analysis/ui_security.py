@@ -9,8 +9,10 @@ from assay.agents.analysis.execution.auth import Authenticator
 from assay.agents.analysis.execution.report import ExecutionReport
 from assay.agents.analysis.security.base import FamilyReport, SecurityContext, run_families
 from assay.agents.analysis.security.registry import default_families
+from assay.agents.analysis.security.web import WebContext, run_web_families, web_context, web_families
 from assay.agents.analysis.ui.run import UiOutcome, analyse_ui
 from assay.domain.crashes import isolated_async
+from assay.domain.operations import ApiModel
 from assay.domain.scenarios import is_ui
 
 
@@ -62,13 +64,39 @@ async def _ui(run: AnalysisRun, report: ExecutionReport) -> UiOutcome:
 async def _security(
     run: AnalysisRun, auth: Authenticator | None, report: ExecutionReport
 ) -> list[FamilyReport]:
-    """Run the security families after the scenarios, within a second time budget of the same size."""
+    """Run the security families after the scenarios, within a second time budget of the same size:
+    the API families when there is an API model, then the web families on the crawled pages."""
     api, target = run.observation.api, run.target
-    if api is None or auth is None or report.target_failure or report.cancelled:
+    if report.target_failure or report.cancelled:
         return []
-    run.progress(0.86, "security checks: identities, authorization, attacks")
-    recipes = {r.name: r for r in run.requirements.recipes}
     deadline = time.monotonic() + target.budget_seconds
-    ctx = SecurityContext(api, target, run.transport, recipes, auth, deadline, run.cancel, target.destructive)
-    ctx.resets = frozenset(report.resets_by_effect)
-    return await run_families(ctx, default_families())
+    reports: list[FamilyReport] = []
+    if api is not None and auth is not None:
+        run.progress(0.86, "security checks: identities, authorization, attacks")
+        recipes = {r.name: r for r in run.requirements.recipes}
+        ctx = SecurityContext(
+            api, target, run.transport, recipes, auth, deadline, run.cancel, target.destructive
+        )
+        ctx.resets = frozenset(report.resets_by_effect)
+        reports = await run_families(ctx, default_families())
+    web = await _web_context(run, api, auth, deadline)
+    if web is not None:
+        run.progress(0.9, f"web security checks on {len(web.pages)} crawled page(s)")
+        reports.extend(await run_web_families(web, web_families()))
+    return reports
+
+
+async def _web_context(
+    run: AnalysisRun, api: ApiModel | None, auth: Authenticator | None, deadline: float
+) -> WebContext | None:
+    """The web families' context; a site without an API model gets an empty one (no operations,
+    so the safety guard judges each request by its method and path alone)."""
+    if not run.observation.pages and run.observation.login is None:
+        return None
+    model = api or ApiModel(title="web", version="", spec_version="", base_path="", operations=())
+    if auth is None:
+        auth = Authenticator(model, run.target, run.transport)
+        await auth.login()
+    target = run.target
+    ctx = SecurityContext(model, target, run.transport, {}, auth, deadline, run.cancel, target.destructive)
+    return web_context(ctx, run.observation)
