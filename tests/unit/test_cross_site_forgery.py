@@ -43,6 +43,9 @@ def test_set_cookie_lines_are_read_as_browsers_do() -> None:
     # Token cookies are the defence, not the session; a later deletion removes a cookie.
     lines = ["csrftoken=t; SameSite=Lax", "sessionid=s; SameSite=Lax", "old=1", "old=; Max-Age=0"]
     assert [c.name for c in session_cookies(lines)] == ["sessionid"]
+    # The transport joins repeated headers with commas; an Expires date has a comma of its own.
+    joined = "a=1; Expires=Sat, 02 Jan 2027 05:16:20 GMT; SameSite=Strict, b=2; Path=/"
+    assert [(c.name, c.samesite) for c in session_cookies([joined])] == [("a", "strict"), ("b", None)]
 
 
 def test_samesite_decides_which_methods_carry_the_session() -> None:

@@ -103,11 +103,17 @@ def parse_set_cookie(raw: str) -> SessionCookie | None:
     return SessionCookie(name.strip(), known, raw)
 
 
-def session_cookies(set_cookie_lines: Sequence[str]) -> list[SessionCookie]:
-    """The session cookies among the lines seen at sign-in (last line per name wins; token cookies
-    and deletions left out)."""
+def split_set_cookie(header: str) -> list[str]:
+    """The ``Set-Cookie`` lines of a header the transport joined with commas (an ``Expires`` date's
+    own comma is followed by a day, not by ``name=``)."""
+    return [line.strip() for line in re.split(r",\s*(?=[^;,=\s]+=)", header) if line.strip()]
+
+
+def session_cookies(set_cookie_headers: Sequence[str]) -> list[SessionCookie]:
+    """The session cookies among the headers seen at sign-in (last line per name wins; token
+    cookies and deletions left out)."""
     found: dict[str, SessionCookie] = {}
-    for line in set_cookie_lines:
+    for line in (one for header in set_cookie_headers for one in split_set_cookie(header)):
         name = line.partition("=")[0].strip()
         cookie = parse_set_cookie(line)
         if cookie is None:
@@ -172,15 +178,15 @@ def get_calls(html: str, page_url: str) -> list[tuple[str, str]]:
     """``(absolute URL, the call as written)`` for each GET a page's script sends to a write-named
     endpoint on the page's own host."""
     host = urlsplit(page_url).netloc
-    found: dict[str, str] = {}
+    found: dict[str, tuple[str, str]] = {}  # one per path, its query as the script wrote it
     for match in _GET_CALL.finditer(html):
         literal = match.group("a") or match.group("b") or match.group("c") or ""
         if match.group("c") and _METHOD_OPTION.search(match.group("rest") or ""):
             continue  # fetch(url, {method: "POST"}) is no GET
         url = urljoin(page_url, literal)
         if urlsplit(url).netloc == host and is_write_name(url):
-            found.setdefault(url.split("?")[0].split("#")[0], match.group(0))
-    return list(found.items())
+            found.setdefault(urlsplit(url).path, (url.split("#")[0], match.group(0)))
+    return list(found.values())
 
 
 def _final(exchange: Exchange) -> tuple[int, str, str]:
@@ -201,6 +207,14 @@ def accepted(exchange: Exchange) -> bool:
     return not _REFUSAL.search(text[:20000]) and not _PASSWORD_INPUT.search(text[:20000])
 
 
+def signed_in(exchange: Exchange | None) -> bool:
+    """A page answered as to a signed-in user: 2xx and no sign-in form (a bounce to the login is
+    a 3xx, or the login form itself)."""
+    if exchange is None or exchange.response is None or not 200 <= exchange.response.status < 300:
+        return False
+    return not _PASSWORD_INPUT.search(exchange.response.text[:20000])
+
+
 def allows_get(exchange: Exchange | None) -> bool:
     """The server's ``OPTIONS`` (or 405) answer lists GET among the methods the URL takes."""
     if exchange is None or exchange.response is None:
@@ -213,7 +227,7 @@ def _get_proof(write: GetWrite) -> str | None:
     """How the GET write is proven, or None."""
     if write.sent is not None and accepted(write.sent):
         return "sent"
-    if write.navigation is not None and accepted(write.navigation) and allows_get(write.allow):
+    if signed_in(write.navigation) and allows_get(write.allow):
         return "allow"
     return None
 

@@ -39,9 +39,10 @@ class WebFamily(Protocol):
 
 def web_families() -> list[WebFamily]:
     """The web families in the order they run (each adds itself here)."""
+    from assay.agents.analysis.security.web.csrf import CsrfFamily
     from assay.agents.analysis.security.web.reflection import ReflectionFamily, TemplateFamily
 
-    return [ReflectionFamily(), TemplateFamily()]
+    return [ReflectionFamily(), TemplateFamily(), CsrfFamily()]
 
 
 def _shape(path: str) -> str:
