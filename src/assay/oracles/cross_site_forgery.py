@@ -249,11 +249,15 @@ _IMPACT = (
 )
 
 
-def _get_finding(write: GetWrite, cookies: Sequence[SessionCookie], context: OracleContext) -> Finding | None:
+def _get_finding(
+    proven: Sequence[GetWrite], cookies: Sequence[SessionCookie], context: OracleContext
+) -> Finding:
+    """One finding for the proven writes by GET under one directory (an RPC prefix like ``/api/``),
+    shown by the strongest proof: a write sent, else an ``Allow`` answer."""
+    write = next((w for w in proven if _get_proof(w) == "sent"), proven[0])
     proof = _get_proof(write)
     shown = write.sent if proof == "sent" else write.allow
-    if proof is None or shown is None or shown.response is None:
-        return None
+    assert shown is not None and shown.response is not None  # _get_proof said so
     path = urlsplit(write.url).path
     if proof == "sent":
         how = f"GET {path} sent with the session and a foreign Referer was accepted (HTTP {shown.status})"
@@ -264,21 +268,37 @@ def _get_finding(write: GetWrite, cookies: Sequence[SessionCookie], context: Ora
             f"signed-in page fetched with a foreign Referer ({nav}) was answered as signed in; the "
             "write itself was not sent (it would change objects assay did not create)"
         )
+    paths = list(dict.fromkeys(urlsplit(w.url).path for w in proven))
+    where = f"{path} changes" if len(paths) == 1 else f"{len(paths)} writes under {_directory(path)} change"
+    others = (
+        f" Also written by GET the same way: {', '.join(p for p in paths if p != path)}."
+        if len(paths) > 1
+        else ""
+    )
     draft = Draft(
         category="broken_authentication",
         severity=rate("broken_authentication", Impact(forged_request=True)),
-        title=f"Cross-site request forgery (CSRF): {path} changes state by GET, session sent cross-site",
+        title=f"Cross-site request forgery (CSRF): {where} state by GET, session sent cross-site",
         detail=(
             f"The app's page {write.page} calls {path} by GET ({write.call[:120]!r}): a write done "
-            f"by GET. {how[:1].upper()}{how[1:]}. The session cookie {_cookie_words(cookies)} is sent "
-            "by browsers on top-level GET navigations from other sites (SameSite is not Strict), so "
-            "a link or redirect on any site performs it as the signed-in user."
+            f"by GET. {how[:1].upper()}{how[1:]}.{others} The session cookie {_cookie_words(cookies)} "
+            "is sent by browsers on top-level GET navigations from other sites (SameSite is not "
+            "Strict), so a link or redirect on any site performs it as the signed-in user."
         ),
         recommendation=_RECOMMEND,
         impact=_IMPACT,
-        extra={"session_cookies": [c.raw for c in cookies], "called_by": write.call[:200], "proof": proof},
+        extra={
+            "session_cookies": [c.raw for c in cookies],
+            "called_by": write.call[:200],
+            "proof": proof,
+            "paths": list(paths),
+        },
     )
-    return build(draft, shown, context)
+    return build(draft, shown, context, occurrences=len(paths))
+
+
+def _directory(path: str) -> str:
+    return path.rsplit("/", 1)[0] + "/"
 
 
 def judge_cross_site_forgery(
@@ -287,7 +307,7 @@ def judge_cross_site_forgery(
     writes: Sequence[GetWrite],
     context: OracleContext,
 ) -> list[Finding]:
-    """One finding per forged POST form route and one per write-by-GET route; pure."""
+    """One finding per forged POST form route, and one per directory of proven writes by GET; pure."""
     findings: list[Finding] = []
     severity = rate("broken_authentication", Impact(forged_request=True))
     cookie_words = _cookie_words(cookies)
@@ -321,10 +341,9 @@ def judge_cross_site_forgery(
             )
             findings.append(build(draft, form.exchange, context))
     if carried(cookies, "GET"):
+        groups: dict[str, list[GetWrite]] = {}
         for write in writes:
-            path = urlsplit(write.url).path
-            finding = None if f"GET {path}" in seen else _get_finding(write, cookies, context)
-            if finding is not None:
-                seen.add(f"GET {path}")
-                findings.append(finding)
+            if _get_proof(write) is not None:
+                groups.setdefault(_directory(urlsplit(write.url).path), []).append(write)
+        findings.extend(_get_finding(group, cookies, context) for group in groups.values())
     return findings

@@ -124,7 +124,7 @@ class _Forger:
         self.session = session
         self.forms: list[FormForgery] = []
         self.writes: list[GetWrite] = []
-        self.notes: list[str] = []
+        self.navigations: dict[str, Exchange | None] = {}
 
     async def form(self, page: str, form: HtmlForm) -> None:
         mark = mark_for("csrf", page, form.action)
@@ -151,15 +151,17 @@ class _Forger:
         allow = await self.client.send(
             RecordedRequest("OPTIONS", url, {}), action="which methods the write takes (nothing changes)"
         )
-        headers = forged_headers("GET", cross_site_cookie(self.session, "GET"))
-        nav = await self.session.send(
-            "GET",
-            page,
-            headers=headers,
-            action="the calling page, navigated to from another site",
-            follow=False,
-        )
-        self.writes.append(GetWrite(url, page, call, allow=allow, navigation=nav.first if nav else None))
+        if page not in self.navigations:  # one navigation per calling page shows how it is honoured
+            headers = forged_headers("GET", cross_site_cookie(self.session, "GET"))
+            nav = await self.session.send(
+                "GET",
+                page,
+                headers=headers,
+                action="the calling page, navigated to from another site",
+                follow=False,
+            )
+            self.navigations[page] = nav.first if nav else None
+        self.writes.append(GetWrite(url, page, call, allow=allow, navigation=self.navigations[page]))
 
     async def scripts(self, pages: Sequence[tuple[str, Exchange]]) -> list[tuple[str, str, str]]:
         """``(write URL, page, call)`` for the GETs the pages' inline and own scripts send to writes."""
