@@ -31,6 +31,8 @@ Category = Literal[
     "ssrf",
     "cors",
     "open_redirect",
+    "security_headers",
+    "cookie_flags",
     "resource_exhaustion",
     "data_exposure",
     "injection",

@@ -29,6 +29,7 @@ class Impact:
     own_only: bool = False  # only the caller's own data is involved
     declared_public: bool = False  # the spec documents the operation as needing no credentials
     short_code: bool = False  # the secret tried without limit is a short numeric code (4-6 digits)
+    forged_request: bool = False  # another site makes the victim's browser send it (CSRF): nothing is read
 
 
 # The severity of each category when no fact raises or lowers it (the rubric's "default" column).
@@ -48,6 +49,8 @@ DEFAULTS: dict[Category, Severity] = {
     "ssrf": "high",
     "cors": "medium",
     "open_redirect": "medium",
+    "security_headers": "low",
+    "cookie_flags": "low",
     "resource_exhaustion": "medium",
     "data_exposure": "high",
     "injection": "high",
@@ -107,6 +110,8 @@ def _lowered(category: Category, impact: Impact) -> Severity | None:
     """Rules that lower a category's default: only the caller's own data, contact data of others."""
     if category == "missing_authentication" and impact.declared_public:
         return "low"  # the spec says anyone may call it: verify the design, it is no bypass
+    if category == "broken_authentication" and impact.forged_request:
+        return "medium"  # the attacker acts blind through the victim's browser: no token, no data
     if category == "data_exposure":
         if impact.own_only:
             return "low" if not impact.secrets else "medium"

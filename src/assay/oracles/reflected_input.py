@@ -57,6 +57,7 @@ class ReflectionTrial:
     mark: str
     where: str  # "the search form on /", "the query of /plans?_trace=1"…
     note: str = ""  # what made the page reflect (a debug switch), '' when nothing
+    page: str = ""  # the page the input was found on (a form's tokens are read from it afresh)
 
 
 class _Elements(HTMLParser):
@@ -155,6 +156,8 @@ def _draft(trial: ReflectionTrial) -> Draft:
         "marker": trial.mark,
         "where": trial.where,
         "shown_at": trial.shown.request.url,
+        "page": trial.page,
+        "reflection": trial.kind,
     }
     if trial.kind == "markup":
         kind = "Stored" if stored and trial.exchange.request.method != "GET" else "Reflected"

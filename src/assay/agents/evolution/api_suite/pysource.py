@@ -268,6 +268,7 @@ def _last_call_paren(line: str) -> int | None:
 STDLIB_IMPORTS = (
     ("base64", "import base64"),
     ("contextlib", "import contextlib"),
+    ("html", "import html"),
     ("json", "import json"),
     ("os", "import os"),
     ("re", "import re"),
@@ -275,6 +276,7 @@ STDLIB_IMPORTS = (
     ("ThreadPoolExecutor", "from concurrent.futures import ThreadPoolExecutor"),
     ("CookieJar", "from http.cookiejar import CookieJar, DefaultCookiePolicy"),
     ("Any", "from typing import Any"),
+    ("parse_qsl", "from urllib.parse import parse_qsl, urlencode"),
 )
 SUPPORT_NAMES = (
     "check_schema",
@@ -300,7 +302,7 @@ def import_block(source: str) -> str:
     stdlib = [
         line
         for name, line in STDLIB_IMPORTS
-        if name in used and (name not in ("re", "json") or f"{name}." in code)
+        if name in used and (name not in ("re", "json", "html") or f"{name}." in code)
     ]
     support = [name for name in SUPPORT_NAMES if re.search(rf"\b{name}\(", code)]
     lines = [*stdlib, "", "import httpx", "import pytest"] if stdlib else ["import httpx", "import pytest"]

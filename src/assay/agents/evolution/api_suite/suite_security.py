@@ -26,6 +26,7 @@ from assay.agents.evolution.api_suite.suite_security_attacks import ATTACK_BUILD
 from assay.agents.evolution.api_suite.suite_security_attacks import HELPERS as ATTACK_HELPERS
 from assay.agents.evolution.api_suite.suite_security_checks import AUTHZ_BUILDERS, UNSUPPORTED, Built, Needs
 from assay.agents.evolution.api_suite.suite_security_tokens import TOKEN_HELPERS
+from assay.agents.evolution.api_suite.suite_security_web import WEB_HELPERS
 from assay.agents.evolution.api_suite.suite_tests import RenderedTest
 from assay.domain.findings import Finding
 from assay.domain.json import Json
@@ -187,12 +188,18 @@ is fixed; a test whose identity cannot be had is skipped and names the variables
 """'''
 
 
+def _helpers_for(body: str) -> list[str]:
+    """The helpers the tests call, and the helpers those call (one level is all there is)."""
+    available = {**ATTACK_HELPERS, **TOKEN_HELPERS, **WEB_HELPERS}
+    used = {name for name in available if re.search(rf"\b{name}\(", body)}
+    calls = "\n".join(available[name] for name in used)
+    used |= {name for name in available if re.search(rf"\b{name}\(", calls)}
+    return [helper for name, helper in available.items() if name in used]
+
+
 def render_security_module(tests: Sequence[RenderedTest]) -> str:
     body = "\n\n\n".join(t.code.rstrip("\n") for t in tests)
-    helpers = [
-        h for name, h in {**ATTACK_HELPERS, **TOKEN_HELPERS}.items() if re.search(rf"\b{name}\(", body)
-    ]
-    code = "\n\n\n".join([*helpers, body])
+    code = "\n\n\n".join([*_helpers_for(body), body])
     doc = MODULE_DOC.format(count=len(tests), s="" if len(tests) == 1 else "s")
     return (
         "\n\n".join([doc, "from __future__ import annotations", import_block(code)]) + "\n\n\n" + code + "\n"

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, parse_qsl, urlsplit
 from assay.agents.evolution.api_suite.pysource import assert_explained, py_literal, py_str
 from assay.agents.evolution.api_suite.suite_security_checks import Built, Needs, call, object_request
 from assay.agents.evolution.api_suite.suite_security_tokens import broken_authentication
+from assay.agents.evolution.api_suite.suite_security_web import web_injection
 from assay.domain.json import Json
 from assay.domain.scenarios import RequestSpec
 
@@ -87,6 +88,8 @@ def _with_value(request: RequestSpec, where: str, name: str, value: Json) -> Req
 
 
 def injection(n: Needs) -> Built | str:
+    if n.finding.evidence.get("marker"):
+        return web_injection(n)  # found on a crawled page, outside the API model
     request = object_request(n)
     where, _, name = str(n.finding.evidence.get("field", "")).partition(" ")
     payload = _payload(n, where, name) if where in ("query", "body", "header") else None

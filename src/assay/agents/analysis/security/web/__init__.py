@@ -39,10 +39,12 @@ class WebFamily(Protocol):
 
 def web_families() -> list[WebFamily]:
     """The web families in the order they run (each adds itself here)."""
+    from assay.agents.analysis.security.web.csrf import CsrfFamily
+    from assay.agents.analysis.security.web.hardening import HardeningFamily
     from assay.agents.analysis.security.web.open_redirect import WebOpenRedirectFamily
     from assay.agents.analysis.security.web.reflection import ReflectionFamily, TemplateFamily
 
-    return [ReflectionFamily(), TemplateFamily(), WebOpenRedirectFamily()]
+    return [HardeningFamily(), ReflectionFamily(), TemplateFamily(), CsrfFamily(), WebOpenRedirectFamily()]
 
 
 def _shape(path: str) -> str:

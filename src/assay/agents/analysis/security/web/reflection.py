@@ -12,6 +12,7 @@ Judged by :func:`assay.oracles.reflected_input.judge_reflections`.
 from __future__ import annotations
 
 import re
+from urllib.parse import urljoin, urlsplit
 
 from assay.agents.analysis.security.attacks.common import finish
 from assay.agents.analysis.security.base import FamilyReport, ProbeClient
@@ -69,6 +70,18 @@ def _text(exchange: Exchange) -> str:
     return exchange.response.text if exchange.response is not None else ""
 
 
+def _record_created(ctx: WebContext, point: InjectionPoint, sent: Submitted, mark: str) -> None:
+    """A form that was accepted may have made something: the ledger lists it (by the page it
+    redirected to, else by the marked value typed into it), as it lists every API object."""
+    response = sent.first.response
+    if point.form is None or response is None or response.status >= 400:
+        return
+    location = urlsplit(urljoin(sent.first.request.url, response.header("location") or "")).path
+    made = location if 300 <= response.status < 400 and location != urlsplit(point.page).path else ""
+    via = f"form on {point.page} (POST {urlsplit(point.form.action).path})"
+    ctx.security.target.ledger.record("page" if made else "object", made or mark, via, made)
+
+
 class _Prober:
     """Sends one kind of marked value into every input of the crawled pages."""
 
@@ -91,16 +104,21 @@ class _Prober:
         note = f"with the debug switch ?{switch}" if switch else ""
         self._keep(sent, point, mark, note)
         if point.form is not None and point.form.method == "post":
+            _record_created(self.ctx, point, sent, mark)
             # Stored: the value may only show on the page that lists what the form made.
             again = await session.get(point.page, action="read the form's page again")
             if again is not None:
                 self.trials.append(
-                    ReflectionTrial(self.kind, sent.first, again, point.field, mark, point.where, note)
+                    ReflectionTrial(
+                        self.kind, sent.first, again, point.field, mark, point.where, note, point.page
+                    )
                 )
 
     def _keep(self, sent: Submitted, point: InjectionPoint, mark: str, note: str) -> None:
         self.trials.append(
-            ReflectionTrial(self.kind, sent.first, sent.final, point.field, mark, point.where, note)
+            ReflectionTrial(
+                self.kind, sent.first, sent.final, point.field, mark, point.where, note, point.page
+            )
         )
 
     async def page(self, session: WebSession, page: str) -> None:
@@ -144,7 +162,7 @@ async def _echo_trials(session: WebSession, ctx: WebContext) -> list[ReflectionT
         path = base.rstrip("/") + "/" + mark
         answer = await session.get(path, action="a made-up path, echoed?")
         if answer is not None:
-            trials.append(ReflectionTrial("text", answer, answer, "", mark, f"the path {path}"))
+            trials.append(ReflectionTrial("text", answer, answer, "", mark, f"the path {path}", page=base))
     return trials
 
 

@@ -1,0 +1,108 @@
+"""The generated tests for findings on crawled pages (XSS, content and template injection).
+
+The test replays what assay sent, with the marked value, in a session of its own (a form's
+anti-forgery token is bound to the session cookie that came with the page, so it reads the page
+first and sends the tokens it holds now), follows the same-site redirects as a browser does, and
+asserts what a fixed page does: the marked markup is no element, the path is not echoed, the
+template is not evaluated.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from assay.agents.evolution.api_suite.pysource import assert_explained, py_str
+from assay.agents.evolution.api_suite.suite_security_checks import Built, Needs
+from assay.oracles.reflected_input import TEMPLATE_PRODUCT, TEMPLATE_WALK
+
+WEB_HELPERS = {
+    "browse": '''\
+def browse(
+    client: httpx.Client, method: str, url: str, body: str | None = None, page: str = ""
+) -> httpx.Response:
+    """Send a request as a browser would: with the cookies and hidden tokens of ``page`` (read
+    first), following redirects that stay on the target's host."""
+    if page:
+        form_page = client.get(page)
+        if body is not None:
+            fresh = hidden_fields(form_page.text)
+            pairs = [(k, fresh.get(k, v)) for k, v in parse_qsl(body, keep_blank_values=True)]
+            body = urlencode(pairs)
+    headers = {"Content-Type": "application/x-www-form-urlencoded"} if body is not None else {}
+    response = client.request(method, url, content=body, headers=headers)
+    for _ in range(3):
+        location = response.headers.get("location")
+        if not response.is_redirect or not location:
+            break
+        nxt = response.url.join(location)
+        if nxt.host != response.url.host:
+            break
+        response = client.get(nxt)
+    return response''',
+    "hidden_fields": '''\
+def hidden_fields(page: str) -> dict[str, str]:
+    """The name and value of every hidden input of a page (its anti-forgery tokens)."""
+    found: dict[str, str] = {}
+    for tag in re.findall(r"<input\\b[^>]*>", page, re.IGNORECASE):
+        if not re.search(r"type=[\\"']?hidden", tag, re.IGNORECASE):
+            continue
+        name = re.search(r"name=[\\"']([^\\"']*)", tag)
+        value = re.search(r"value=[\\"']([^\\"']*)", tag)
+        if name:
+            found[name.group(1)] = html.unescape(value.group(1)) if value else ""
+    return found''',
+}
+
+
+CHUNK = 60  # characters of a string literal per line: with quotes and escapes, within 100
+
+
+def _relative(url: str) -> str:
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def _assign(name: str, text: str, indent: int) -> str:
+    """``name = "…"``, split into implicitly joined pieces when it would pass the line length
+    (ruff cannot split a string literal itself)."""
+    pad = " " * indent
+    one = f"{pad}{name} = {py_str(text)}"
+    if len(one) <= CHUNK + 30:
+        return one
+    pieces = [text[i : i + CHUNK] for i in range(0, len(text), CHUNK)]
+    inner = "\n".join(f"{pad}    {py_str(piece)}" for piece in pieces)
+    return f"{pad}{name} = (\n{inner}\n{pad})"
+
+
+def web_injection(n: Needs) -> Built | str:
+    """A test for a finding of the web reflection families (its evidence carries the marker)."""
+    evidence = n.finding.evidence
+    request, mark, kind = evidence.get("request"), evidence.get("marker"), evidence.get("reflection")
+    if not isinstance(request, dict) or not isinstance(mark, str) or not isinstance(kind, str):
+        return "the marked request is not in the evidence"
+    method, url = str(request.get("method", "GET")), _relative(str(request.get("url", "")))
+    body = request.get("body")
+    page = str(evidence.get("page") or "") if isinstance(body, str) else ""
+    shown_at = _relative(str(evidence.get("shown_at") or ""))
+    lines = [
+        "    with httpx.Client(base_url=client.base_url, timeout=client.timeout) as browser:",
+        "        # the marked value, as assay sent it (with the tokens of a fresh visit to the form)",
+        _assign("url", url, 8),
+        _assign("body", body, 8) if isinstance(body, str) else "        body = None",
+        f"        response = browse(browser, {py_str(method)}, url, body, {py_str(page)})",
+    ]
+    if shown_at and shown_at != url and method != "GET":
+        lines.append(_assign("shown_at", shown_at, 8))
+        lines.append("        response = browser.get(shown_at)  # where the value is shown")
+    if kind == "markup":
+        lines.append(f"    live = re.search(r{py_str(f'<i id={mark}>')}, response.text, re.IGNORECASE)")
+        lines.append(assert_explained("not live", n.label("the markup came back as an element")))
+        return Built(lines, "values written into the page are escaped: markup stays text.")
+    if kind == "text":
+        lines.append(assert_explained(f"{py_str(mark)} not in response.text", n.label("the path is echoed")))
+        return Built(lines, "the error page does not repeat text from the URL.")
+    evaluated = f"{mark}{TEMPLATE_PRODUCT}{TEMPLATE_WALK}"
+    lines.append(
+        assert_explained(f"{py_str(evaluated)} not in response.text", n.label("the template was evaluated"))
+    )
+    return Built(lines, "user input is never evaluated as a template outside a sandbox.")
