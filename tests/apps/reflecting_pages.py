@@ -1,5 +1,6 @@
 """A small server-rendered site whose pages write input back, with one flaw per kind, and a twin
-that escapes, sandboxes and keeps its error pages generic (the web reflection families' test bed).
+that escapes, sandboxes, keeps its error pages generic and sends the defensive headers (the web
+reflection families' test bed).
 
 - ``/search?q=`` shows "Results for …" (unescaped in the flawed app);
 - ``/notes`` lists notes and has a form (POST ``/notes/add``) whose title is rendered through
@@ -20,16 +21,24 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+HARDENED = {
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'self'",
+}
 
-def _page(body: str, status: int = 200) -> HTMLResponse:
-    return HTMLResponse(
-        f"<!doctype html><html><head><title>Site</title></head><body>{body}</body></html>", status
-    )
+
+def _page(body: str, status: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
+    text = f"<!doctype html><html><head><title>Site</title></head><body>{body}</body></html>"
+    return HTMLResponse(text, status, headers=headers)
 
 
 def reflecting_site(flawed: bool) -> Starlette:
     notes: list[str] = []
     sandbox = SandboxedEnvironment()
+
+    def page(body: str, status: int = 200) -> HTMLResponse:
+        return _page(body, status, None if flawed else HARDENED)
 
     def show(value: str) -> str:
         return value if flawed else html.escape(value)
@@ -46,11 +55,11 @@ def reflecting_site(flawed: bool) -> Starlette:
         form = (
             '<form action="/search" method="get"><input name="q" type="search"><button>Search</button></form>'
         )
-        return _page(links + form)
+        return page(links + form)
 
     async def search(request: Request) -> Response:
         q = request.query_params.get("q", "")
-        return _page(f"<h1>Results for {show(q)}</h1><p>No results.</p>")
+        return page(f"<h1>Results for {show(q)}</h1><p>No results.</p>")
 
     async def notes_page(request: Request) -> Response:
         items = "".join(f"<li>{render(n)}</li>" for n in notes)
@@ -58,7 +67,7 @@ def reflecting_site(flawed: bool) -> Starlette:
             '<form action="/notes/add" method="post"><input type="hidden" name="csrf_token" value="t0k">'
             '<input name="title" type="text"><button type="submit">Add note</button></form>'
         )
-        return _page(f"<h1>Notes</h1><ul>{items}</ul>{form}")
+        return page(f"<h1>Notes</h1><ul>{items}</ul>{form}")
 
     async def add_note(request: Request) -> Response:
         form = await request.form()
@@ -75,10 +84,10 @@ def reflecting_site(flawed: bool) -> Starlette:
                 + raw
                 + "</pre>"
             )
-        return _page(body)
+        return page(body)
 
     async def not_found(request: Request, exc: Exception) -> Response:
-        return _page(f"<p>Page not found: {html.escape(request.url.path) if flawed else ''}</p>", 404)
+        return page(f"<p>Page not found: {html.escape(request.url.path) if flawed else ''}</p>", 404)
 
     routes = [
         Route("/", home),

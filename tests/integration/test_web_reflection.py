@@ -157,5 +157,6 @@ def test_a_full_run_reports_them_and_its_tests_fail_until_fixed(
     failing = _suite_outcome(suite, flawed.base_url)
     assert failing.returncode == 1, failing.stdout + failing.stderr
     assert "failed" in failing.stdout and "cross-site scripting" in source
+    assert "x-frame-options" in source  # the missing headers' test too
     passing = _suite_outcome(suite, twin.base_url)
     assert passing.returncode == 0, passing.stdout + passing.stderr

@@ -85,7 +85,7 @@ def web_injection(n: Needs) -> Built | str:
     page = str(evidence.get("page") or "") if isinstance(body, str) else ""
     shown_at = _relative(str(evidence.get("shown_at") or ""))
     lines = [
-        "    with httpx.Client(base_url=client.base_url, timeout=client.timeout) as browser:",
+        '    with httpx.Client(base_url=client.base_url.join("/"), timeout=client.timeout) as browser:',
         "        # the marked value, as assay sent it (with the tokens of a fresh visit to the form)",
         _assign("url", url, 8),
         _assign("body", body, 8) if isinstance(body, str) else "        body = None",
@@ -106,3 +106,47 @@ def web_injection(n: Needs) -> Built | str:
         assert_explained(f"{py_str(evaluated)} not in response.text", n.label("the template was evaluated"))
     )
     return Built(lines, "user input is never evaluated as a template outside a sandbox.")
+
+
+# What each missing header's check looks like in the generated test (``headers``, ``csp`` bound).
+_HEADER_CHECKS = {
+    "X-Frame-Options / CSP frame-ancestors": '"x-frame-options" in headers or "frame-ancestors" in csp',
+    "X-Content-Type-Options: nosniff": 'headers.get("x-content-type-options", "").lower() == "nosniff"',
+    "Content-Security-Policy": "bool(csp)",
+    "Strict-Transport-Security": '"strict-transport-security" in headers',
+}
+
+
+def security_headers(n: Needs) -> Built | str:
+    missing = n.finding.evidence.get("missing")
+    names = (
+        [m for m in missing if isinstance(m, str) and m in _HEADER_CHECKS]
+        if isinstance(missing, list)
+        else []
+    )
+    if not names:
+        return "the missing headers are unknown"
+    lines = [
+        f"    response = client.get(client.base_url.join({py_str(n.finding.path or '/')}))",
+        "    headers = response.headers",
+        '    csp = headers.get("content-security-policy", "").lower()',
+    ]
+    lines += [assert_explained(_HEADER_CHECKS[name], n.label(f"no {name}")) for name in names]
+    return Built(lines, "the page carries the headers that let a browser defend it.")
+
+
+def cookie_flags(n: Needs) -> Built | str:
+    evidence = n.finding.evidence
+    name, missing = evidence.get("cookie"), evidence.get("missing")
+    if evidence.get("at_sign_in") or not isinstance(name, str) or not isinstance(missing, list):
+        return "the cookie is set by a sign-in through the page's form, which the suite does not do"
+    lines = [
+        f"    response = client.get(client.base_url.join({py_str(n.finding.path or '/')}))",
+        '    cookies = [c for c in response.headers.get_list("set-cookie") '
+        f"if c.startswith({py_str(name + '=')})]",
+        f"    assert cookies, {n.label('the cookie is no longer set here')} + explain(response)",
+    ]
+    for flag in missing:
+        if flag in ("httponly", "secure"):
+            lines.append(assert_explained(f"{py_str(flag)} in cookies[0].lower()", n.label(f"no {flag}")))
+    return Built(lines, "the session cookie is set HttpOnly (and Secure on https).")
