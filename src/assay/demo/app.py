@@ -211,4 +211,20 @@ def create_app(store: DemoStore | None = None) -> FastAPI:
     add_web_ui(app)
     app.add_exception_handler(routes.ModelProviderError, _model_provider_failed)
     app.middleware("http")(_allow_header_completer(app))
+    app.middleware("http")(_hardening_headers)
     return app
+
+
+# The demo's faults are the planted ones: its pages carry the defensive headers a real site should.
+HARDENING = {
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "frame-ancestors 'none'",  # anti-framing; scripts unrestricted
+}
+
+
+async def _hardening_headers(request: Request, call_next: NextFn) -> Response:
+    response = await call_next(request)
+    for name, value in HARDENING.items():
+        response.headers.setdefault(name, value)
+    return response

@@ -6,7 +6,8 @@ https, no ``Strict-Transport-Security``.
 
 The proof is the headers of 2xx HTML answers the site sent; a header missing from every page
 judged is one finding for the site (low: a hardening gap, not a fault that reads or changes
-anything by itself), naming each page's route it was seen on. Error pages and redirects are not
+anything by itself; info when only the Content-Security-Policy is missing, which many sound
+sites still lack), counting the pages it was seen on. Error pages and redirects are not
 judged: frameworks often answer them from a layer that skips the app's middleware.
 """
 
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assay.domain.exchanges import Exchange
-from assay.domain.findings import Finding
+from assay.domain.findings import Finding, Severity
 from assay.domain.json import JsonObject
 from assay.oracles.base import Draft, OracleContext, build
 
@@ -67,12 +68,14 @@ def judge_security_headers(exchanges: Sequence[Exchange], context: OracleContext
     common = [m for name, m in per_page[0].items() if all(name in other for other in per_page[1:])]
     if not common:
         return []
+    # A missing policy alone is advice (many sound sites have none yet): info, not a fault.
+    severity: Severity = "info" if [m.header for m in common] == ["Content-Security-Policy"] else "low"
     names = ", ".join(m.header for m in common)
     reasons = "; ".join(f"without {m.header}, {m.why}" for m in common)
     extra: JsonObject = {"missing": [m.header for m in common], "pages": len(pages)}
     draft = Draft(
         "security_headers",
-        "low",
+        severity,
         f"HTML pages are served without {names}",
         f"None of the {len(pages)} HTML page(s) read carries {names}: {reasons}.",
         "Send these headers on every HTML answer (a middleware of the framework or the reverse proxy).",

@@ -80,6 +80,10 @@ class WebSession:
     ) -> Submitted | None:
         """One request and, when ``follow``, the same-origin redirects after it (GETs, ≤ 3)."""
         url = self.url(path_or_url)
+        if _origin(url) != self.origin:
+            # A form may submit elsewhere (a phishing page posting to a collector on the same host,
+            # another port): what a session sends, a password above all, stays on the target.
+            return None
         first = await self.client.send(self._request(method, url, body, headers), action=action)
         if first is None:
             return None
