@@ -166,32 +166,30 @@ async def _echo_trials(session: WebSession, ctx: WebContext) -> list[ReflectionT
     return trials
 
 
+async def _probe_pages(ctx: WebContext, name: str, kind: ReflectionKind, budget: int) -> FamilyReport:
+    """One kind of marked value into every input of the crawled pages (and, for markup, the
+    made-up paths), judged together."""
+    client = ProbeClient(ctx.security, name, budget=budget)
+    session = await open_session(ctx, client)
+    prober = _Prober(ctx, client, kind)
+    for page in ctx.pages:
+        if client.exhausted:
+            break
+        await prober.page(session, page)
+    trials = [*prober.trials, *(await _echo_trials(session, ctx) if kind == "markup" else [])]
+    context = OracleContext(secrets=tuple(ctx.security.auth.secrets))
+    return finish(client, judge_reflections(trials, context))
+
+
 class ReflectionFamily:
     name = "web_reflection"
 
     async def run(self, ctx: WebContext) -> FamilyReport:
-        client = ProbeClient(ctx.security, self.name, budget=220)
-        session = await open_session(ctx, client)
-        prober = _Prober(ctx, client, "markup")
-        for page in ctx.pages:
-            if client.exhausted:
-                break
-            await prober.page(session, page)
-        trials = [*prober.trials, *await _echo_trials(session, ctx)]
-        context = OracleContext(secrets=tuple(ctx.security.auth.secrets))
-        return finish(client, judge_reflections(trials, context))
+        return await _probe_pages(ctx, self.name, "markup", budget=220)
 
 
 class TemplateFamily:
     name = "web_templates"
 
     async def run(self, ctx: WebContext) -> FamilyReport:
-        client = ProbeClient(ctx.security, self.name, budget=120)
-        session = await open_session(ctx, client)
-        prober = _Prober(ctx, client, "template")
-        for page in ctx.pages:
-            if client.exhausted:
-                break
-            await prober.page(session, page)
-        context = OracleContext(secrets=tuple(ctx.security.auth.secrets))
-        return finish(client, judge_reflections(prober.trials, context))
+        return await _probe_pages(ctx, self.name, "template", budget=120)
