@@ -19,6 +19,7 @@ from assay.domain.exchanges import Exchange
 from assay.domain.findings import Finding, Severity
 from assay.domain.json import Json, JsonObject
 from assay.oracles.base import Draft, OracleContext, build
+from assay.oracles.security_common import set_cookie_lines
 
 _SESSION_NAME = re.compile(r"(?i)sess|^sid$|_sid$|auth|token|remember|login|^jwt$")
 _NOT_SESSION = re.compile(r"(?i)csrf|xsrf|consent|theme|lang|locale|tz$")
@@ -39,8 +40,7 @@ def split_set_cookie(header: str) -> list[tuple[str, str, frozenset[str], str]]:
     """(name, value, attribute names, the cookie's own text) of each cookie in a possibly
     comma-joined Set-Cookie."""
     cookies: list[tuple[str, str, frozenset[str], str]] = []
-    # Commas also occur inside Expires dates: split only where a new name=value begins.
-    for part in re.split(r",\s*(?=[^;,=\s]+=)", header):
+    for part in set_cookie_lines(header):
         pieces = [p.strip() for p in part.split(";")]
         if not pieces or "=" not in pieces[0]:
             continue

@@ -36,6 +36,7 @@ from assay.domain.exchanges import Exchange
 from assay.domain.findings import Finding
 from assay.domain.severity import Impact, rate
 from assay.oracles.base import Draft, OracleContext, build, route
+from assay.oracles.security_common import set_cookie_lines
 
 SameSite = Literal["strict", "lax", "none"]
 # Cookies that carry an anti-forgery token, not a session: they are the defence, not the target.
@@ -103,10 +104,7 @@ def parse_set_cookie(raw: str) -> SessionCookie | None:
     return SessionCookie(name.strip(), known, raw)
 
 
-def split_set_cookie(header: str) -> list[str]:
-    """The ``Set-Cookie`` lines of a header the transport joined with commas (an ``Expires`` date's
-    own comma is followed by a day, not by ``name=``)."""
-    return [line.strip() for line in re.split(r",\s*(?=[^;,=\s]+=)", header) if line.strip()]
+split_set_cookie = set_cookie_lines  # the shared splitter, under the name the family imports
 
 
 def session_cookies(set_cookie_headers: Sequence[str]) -> list[SessionCookie]:

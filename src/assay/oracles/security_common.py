@@ -111,3 +111,9 @@ def object_view(body: Json) -> JsonObject:
         inner = body.get("data")
         return inner if isinstance(inner, dict) and "id" in inner else body
     return {}
+
+
+def set_cookie_lines(header: str) -> list[str]:
+    """The ``Set-Cookie`` lines of a header the transport joined with commas (an ``Expires`` date's
+    own comma is followed by a day, not by ``name=``): the one splitter the cookie judges share."""
+    return [line.strip() for line in re.split(r",\s*(?=[^;,=\s]+=)", header) if line.strip()]
