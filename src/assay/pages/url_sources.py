@@ -44,7 +44,8 @@ _NOT_URL = re.compile(r"^(?:#|javascript:|mailto:|tel:|data:|about:|blob:|\{\{|\
 _ABSOLUTE = re.compile(r"https?://[^\s\"'`<>()\\{}|^]+", re.I)
 # Path characters only (no "," "=" "(" ";"): in a script, "/gi,x=/" is a regex literal, not a path.
 _PATHISH = re.compile(
-    r"(?<![\w<:/.\\-])(?:\.{1,2}/|/)(?=[\w.~-]*[A-Za-z])[\w~%+@.\-]+(?:/[\w~%+@.\-]*)*(?:\?[\w~%&=+.\-]*)?"
+    r"(?<![\w<:/.\\=-])(?:\.{1,2}/|/)(?=[\w.~-]*[A-Za-z])(?=[\w~%+@./-]{3})[\w~%+@.\-]+(?:/[\w~%+@.\-]*)*(?:\?[\w~%&=+.\-]*)?"
+    r"(?=$|[\s\"'`<>)\]}]|[.,;:!?](?:\s|$))"
 )
 _QUOTED = re.compile(r"[\"'`]([^\"'`\s<>\\{}|^]{2,300})[\"'`]")
 _RELATIVE_WITH_EXTENSION = re.compile(r"^[\w.~-]+(?:/[\w.~%-]+)+\.[a-z0-9]{1,6}(?:\?\S*)?$", re.I)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import re
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
@@ -61,12 +62,13 @@ async def fetch_all(
 
 @dataclass
 class CatchAll:
-    """What a folder answers for a path that cannot exist: a single-page app's fallback or a soft
-    404 answers 200 with the same page for anything, so a guessed URL that gets that page does
-    not exist. One probe per folder, remembered."""
+    """What a folder answers for a path that cannot exist: a single-page app's fallback answers
+    200 with the same page for anything, and a soft 404 says "not found" with a 200 (often
+    repeating the path), so a guessed URL that gets that answer does not exist. One probe per
+    folder, remembered. A route that echoes its parameter ("found x") is not a fallback."""
 
     context: BrowserContext
-    seen: dict[str, str] = field(default_factory=dict)  # folder -> digest of its fallback ('' none)
+    seen: dict[str, tuple[str, str]] = field(default_factory=dict)  # folder -> (raw, stripped) digests
     locks: dict[str, asyncio.Lock] = field(default_factory=dict)
 
     async def is_fallback(self, url: str, body: str) -> bool:
@@ -75,9 +77,14 @@ class CatchAll:
         async with lock:
             if folder not in self.seen:
                 self.seen[folder] = await self._probe(folder)
-        return bool(self.seen[folder]) and self.seen[folder] == digest(body, url)
+        raw, stripped = self.seen[folder]
+        if not raw:
+            return False
+        if raw == digest(body):
+            return True
+        return stripped == digest(body, url) and _SOFT_404.search(body) is not None
 
-    async def _probe(self, folder: str) -> str:
+    async def _probe(self, folder: str) -> tuple[str, str]:
         absent = urljoin(folder, "assay-absent-" + hashlib.sha1(folder.encode()).hexdigest()[:10])
         try:
             response = await self.context.request.get(absent, max_redirects=0, timeout=FETCH_SECONDS * 1000)
@@ -85,13 +92,16 @@ class CatchAll:
             ok = 200 <= response.status < 300
             await response.dispose()
         except Exception:  # no answer: no fallback to compare with
-            return ""
-        return digest(body, absent) if ok else ""
+            return "", ""
+        return (digest(body), digest(body, absent)) if ok else ("", "")
 
 
-def digest(body: str, url: str) -> str:
-    """The body without the URL's own path in it (a soft 404 often repeats what was asked)."""
-    path = urlsplit(url).path
+_SOFT_404 = re.compile(r"not\s+found|\b404\b|does\s*n[o']t\s+exist|no\s+such|cannot\s+be\s+found", re.I)
+
+
+def digest(body: str, url: str = "") -> str:
+    """The body's digest; with ``url``, without the URL's own path in it."""
+    path = urlsplit(url).path if url else ""
     for text in (path, path.rsplit("/", 1)[-1]):
         if text:
             body = body.replace(text, "")

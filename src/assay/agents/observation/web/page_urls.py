@@ -97,11 +97,19 @@ def watch_requests(page: Page, urls: PageUrls, allows: object) -> None:
     """Record every request the page makes on the target's host (fetch/XHR, images, scripts…)."""
 
     def on_request(request: Request) -> None:
-        if callable(allows) and allows(request.url) and not request.url.startswith("data:"):
-            source = "network" if request.resource_type not in {"document"} else "redirect"
-            if request.resource_type == "document" and request.frame != page.main_frame:
+        if not (callable(allows) and allows(request.url)) or request.url.startswith("data:"):
+            return
+        source = "network"
+        if request.resource_type == "document":
+            # The page's own load, or a click's navigation (recorded by the click): only a
+            # redirect or a frame is news here.
+            if request.frame != page.main_frame:
                 source = "frame"
-            urls.add(request.url, source, request.method)
+            elif request.redirected_from is not None:
+                source = "redirect"
+            else:
+                return
+        urls.add(request.url, source, request.method)
 
     page.on("request", on_request)
 
