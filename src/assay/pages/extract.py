@@ -67,6 +67,8 @@ def candidate_locators(element: JsonObject) -> list[str]:
 async def choose_locator(page: Page, element: JsonObject) -> str:
     """The first candidate that matches exactly one element on ``page``."""
     candidates = candidate_locators(element)
+    if element.get("plainUniqueRole") is True and candidates[0].startswith("page.get_by_role("):
+        return candidates[0]  # unique by the page script's count, with a name Playwright reads alike
     for code in candidates:
         try:
             if await locators.resolve(page, code).count() == 1:

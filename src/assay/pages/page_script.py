@@ -78,8 +78,16 @@ COLLECT = r"""
     return found;
   };
   const sel = 'a[href],button,input,select,textarea,[role=button],[role=link],[role=checkbox],[role=tab],[role=menuitem],[onclick]';
+  // How many visible controls share each role and name: a role locator that is unique here and
+  // whose name is plain (aria-label, or a link's or button's own text) needs no second check.
+  const roleCount = {};
+  const all = Array.from(document.querySelectorAll(sel)).filter((el) => (el.getAttribute('type') || '').toLowerCase() !== 'hidden' && visible(el));
+  for (const el of all) { const k = roleOf(el) + '\u0000' + nameOf(el); roleCount[k] = (roleCount[k] || 0) + 1; }
+  const plainName = (el, name) => !el.hasAttribute('aria-labelledby') && name.length > 0 && name.length < 190
+    && (name === clean(el.getAttribute('aria-label')) || (['a', 'button'].includes(el.tagName.toLowerCase())
+        && !el.hasAttribute('aria-label') && !el.querySelector('img[alt]') && name === clean(el.innerText)));
   const elements = [];
-  for (const el of Array.from(document.querySelectorAll(sel))) {
+  for (const el of all) {
     if (elements.length >= maxElements) break;
     const t = (el.getAttribute('type') || '').toLowerCase();
     if (t === 'hidden' || !visible(el)) continue;
@@ -98,6 +106,7 @@ COLLECT = r"""
       css: cssPath(el), form: form ? (form.id || form.getAttribute('action') || 'form') : '',
       before: textNear(el, 'previousElementSibling'), after: textNear(el, 'nextElementSibling'),
       heading: headingOf(el),
+      plainUniqueRole: roleCount[roleOf(el) + '\u0000' + nameOf(el)] === 1 && plainName(el, nameOf(el)),
     });
   }
   const unnamed = elements.filter((e) => e.role && e.role !== 'img' && !e.name)
