@@ -55,7 +55,8 @@ from assay.pages.url_sources import FoundUrl, urls_in_html
 T = TypeVar("T")
 R = TypeVar("R")
 _HAS_SCRIPTS = "() => document.scripts.length > 0 || !!document.querySelector('[onload],[onclick]')"
-VISIT_SECONDS = 40.0  # one page: load, read, screenshot; past it the page never settled
+VISIT_SECONDS = 40.0
+SHOT_DEPTH = 2  # one page: load, read, screenshot; past it the page never settled
 
 
 @dataclass(frozen=True)
@@ -284,9 +285,13 @@ async def _visit(
         path = path_of(page.url)
         extract = await extract_page(page, path, config.max_elements)
         title = await page.title()
-        shot = await _screenshot(page, config.screenshots, f"page-{path}")
+        # Every page near the start, and any page that shows a problem a finding may cite; a deep
+        # page with nothing to show costs a picture nobody looks at.
+        problem = log.console or log.uncaught or log.failed or extract.unnamed or extract.images_without_alt
+        wanted = config.screenshots if depth <= SHOT_DEPTH or problem else None
+        shot = await _screenshot(page, wanted, f"page-{path}")
         await _mine(page, response.url if response else url, reached)
-        if clicks and depth < config.depth + 1:
+        if clicks:
             await explore_clicks(page, config.policy(url), reached, config.clicks_per_page, deadline)
     except Exception as exc:  # a page that cannot load is a link check's business
         log.failed.append(f"GET {path_of(url)} -> {str(exc).splitlines()[0][:120]}")

@@ -48,9 +48,15 @@ class WebObservation:
         )
 
 
-def config_for(target: Target, screenshots: Path | None = None, contexts: int = 2) -> CrawlConfig:
-    """The crawl a target asks for: its depth and budget; actions only on test systems."""
-    budget = max(20.0, target.budget_seconds / 2)  # pages, fetches, clicks and probes
+def config_for(
+    target: Target, screenshots: Path | None = None, contexts: int = 2, pages_only: bool = False
+) -> CrawlConfig:
+    """The crawl a target asks for: its depth and budget; actions only on test systems. A target
+    with no API (``pages_only``) gives the crawl most of its budget: the pages are all there is."""
+    share = 0.75 if pages_only else 0.5
+    budget = max(
+        30.0 if pages_only else 20.0, target.budget_seconds * share
+    )  # pages, fetches, clicks, probes
     return CrawlConfig(
         depth=max(1, target.depth),
         budget_seconds=budget,
@@ -65,10 +71,14 @@ def config_for(target: Target, screenshots: Path | None = None, contexts: int = 
 
 
 async def observe_web(
-    target: Target, start_url: str, browser: BrowserPort, screenshots: Path | None = None
+    target: Target,
+    start_url: str,
+    browser: BrowserPort,
+    screenshots: Path | None = None,
+    pages_only: bool = False,
 ) -> WebObservation:
     """Crawl ``start_url`` in Chromium. Raises NoBrowserFound when there is no browser."""
-    config = config_for(target, screenshots)
+    config = config_for(target, screenshots, pages_only=pages_only)
     return summarise(await crawl(start_url, config, browser), config.policy(start_url))
 
 
