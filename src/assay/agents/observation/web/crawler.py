@@ -134,6 +134,7 @@ async def crawl_with(session: BrowserSession, start_url: str, config: CrawlConfi
         _link_checks(result, frontier)
         if config.probe_actions and time.monotonic() < deadline:
             await _probe_actions(contexts, result, config, deadline)
+            _probed_urls(result, frontier)
     finally:
         for context in contexts:
             await context.close()
@@ -230,6 +231,18 @@ async def _crawl_levels(
         contexts[0], frontier, config.depth, deadline, config.max_fetches - result.fetches
     )
     frontier.unopened(f"past the crawl's depth ({config.depth}), page budget or time")
+
+
+def _probed_urls(result: CrawlResult, frontier: Frontier) -> None:
+    """Where submitting a form or clicking a button led: coverage too (a search's results page)."""
+    for visit in result.visits:
+        for probe in visit.facts.actions:
+            if probe.url_after and probe.url_after != probe.url_before:
+                url = urljoin(result.start_url, probe.url_after)  # probes record paths
+                found = FoundUrl(url, "click" if probe.kind == "click" else "form")
+                entry = frontier.add(found, visit.facts.depth + 1, visit.facts.path)
+                if entry is not None and not entry.skipped:
+                    entry.status, entry.visited = probe.status or -1, probe.status > 0
 
 
 def _link_checks(result: CrawlResult, frontier: Frontier) -> None:
