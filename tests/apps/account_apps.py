@@ -44,7 +44,8 @@ class AccountFlaws:
 def _page(title: str, body: str, message: str = "") -> str:
     shown = f'<p class="message">{message}</p>' if message else ""
     nav = '<a href="/">Home</a> <a href="/login">Sign in</a> <a href="/register">Register</a>'
-    return f"<html><head><title>{title}</title></head><body><nav>{nav}</nav><h1>{title}</h1>{shown}{body}</body></html>"
+    head = f"<html><head><title>{title}</title></head>"
+    return f"{head}<body><nav>{nav}</nav><h1>{title}</h1>{shown}{body}</body></html>"
 
 
 def build_account_app(flaws: AccountFlaws = AccountFlaws()) -> Flask:

@@ -8,9 +8,14 @@ run's own list of web families, so a test fails when its family is missing from 
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -21,12 +26,15 @@ from assay.adapters.http import HttpxTransport
 from assay.agents.analysis.execution.auth import Authenticator
 from assay.agents.analysis.security.base import FamilyReport, SecurityContext
 from assay.agents.analysis.security.web import WebContext, run_web_families, web_families
+from assay.agents.evolution.api_suite.pytest_suite import build_suite
 from assay.domain.host_policy import SafetyPolicy
 from assay.domain.observation import Observation
 from assay.domain.operations import ApiModel
+from assay.domain.scenarios import CoverageMetrics, RequirementsResult
 from assay.domain.target import Credentials, Target
 
 pytestmark = pytest.mark.integration
+ALICE = Credentials(USER, PASSWORD)
 
 
 @contextmanager
@@ -50,7 +58,7 @@ async def _run(url: str, family: str, creds: Credentials | None) -> tuple[Family
 
 
 def _report(
-    flaws: AccountFlaws, family: str, creds: Credentials | None = Credentials(USER, PASSWORD)
+    flaws: AccountFlaws, family: str, creds: Credentials | None = ALICE
 ) -> tuple[FamilyReport, Target, Flask]:
     app = build_account_app(flaws)
     with _served(app) as url:
@@ -129,3 +137,45 @@ def test_the_twin_refuses_a_one_character_password() -> None:
     report, _, app = _report(AccountFlaws(), "web_password_policy")
     assert report.findings == [], report.findings
     assert list(app.config["USERS"]) == [USER]
+
+
+def _suite_outcome(suite: Path, base_url: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "BASE_URL": base_url}
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_security.py"]
+    return subprocess.run(command, cwd=suite, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_the_password_policy_test_fails_while_open_and_passes_once_fixed(tmp_path: Path) -> None:
+    report, _, _ = _report(AccountFlaws(min_password=1), "web_password_policy")
+    [finding] = report.findings
+    requirements = RequirementsResult((), (), {}, CoverageMetrics(0, 0, {}, (), ()))
+    built = build_suite(requirements, None, [replace(finding, id="F-0001")], "http://127.0.0.1")
+    for name, text in built.files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    source = (tmp_path / "test_security.py").read_text()
+    assert "weak_password_policy" in source and "browse(" in source
+    lint = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "."], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert lint.returncode == 0, lint.stdout
+    for flaws, outcome in ((AccountFlaws(min_password=1), 1), (AccountFlaws(), 0)):
+        app = build_account_app(flaws)
+        with _served(app) as url:
+            done = _suite_outcome(tmp_path, url)
+        assert done.returncode == outcome, done.stdout + done.stderr
+        if outcome:  # it registered a fresh name, not the one assay registered
+            assert len(app.config["USERS"]) == 2
+
+
+def test_the_session_findings_get_a_note_instead_of_a_test() -> None:
+    reports = [
+        _report(AccountFlaws(weak_secret=True), "web_session_secret")[0],
+        _report(AccountFlaws(stateless_logout=True), "web_logout")[0],
+    ]
+    findings = [replace(f, id=f"F-000{n}") for n, f in enumerate((r.findings[0] for r in reports), 1)]
+    requirements = RequirementsResult((), (), {}, CoverageMetrics(0, 0, {}, (), ()))
+    built = build_suite(requirements, None, findings, "http://127.0.0.1")
+    notes = " ".join(built.notes)
+    assert "F-0001: no security test (the forged cookie is signed with the cracked key" in notes, notes
+    assert "F-0002: no security test (the session comes from a sign-in" in notes, notes

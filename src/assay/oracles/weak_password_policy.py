@@ -32,6 +32,7 @@ class WeakRegistration:
     answer: Exchange  # its final answer (after same-site redirects)
     signed_in: bool | None  # then signed in with it (None: no sign-in form to try)
     page: str = ""  # the page the registration form is on
+    account: str = ""  # the user name registered (assay's own, in the ledger)
 
 
 def accepted(trial: WeakRegistration) -> bool:
@@ -68,7 +69,12 @@ def judge_password_policy(trials: Sequence[WeakRegistration], context: OracleCon
                 "characters, checked against a list of breached passwords, as NIST SP 800-63B asks)."
             ),
             impact="Users can pick passwords that a password-guessing attack finds in its first tries.",
-            extra={"signed_in": proven, "password_length": len(WEAK_PASSWORD)},
+            extra={
+                "signed_in": proven,
+                "password_length": len(WEAK_PASSWORD),
+                "account": trial.account,
+                "page": trial.page,
+            },
         )
         return [build(draft, trial.registration, context)]
     return []

@@ -44,7 +44,7 @@ class PasswordPolicyFamily:
             if login
             else None
         )
-        trial = WeakRegistration(done.first, done.final, worked, found.page)
+        trial = WeakRegistration(done.first, done.final, worked, found.page, account.username)
         context = OracleContext(secrets=tuple(ctx.security.auth.secrets))
         notes = [f"registered {account.username} on {found.page} with a one-character password"]
         return finish(client, judge_password_policy([trial], context), notes)
