@@ -21,7 +21,7 @@ PAGES: dict[str, str] = {
     "form-post": "<form method=post action='/found/form-post'><input name=q><button>Send</button></form>",
     "meta-refresh": "<meta http-equiv=refresh content='999; url=/found/meta-refresh'><p>wait</p>",
     "srcset": "<img alt=x srcset='/found/srcset 1x, /found/srcset-2x 2x'>",
-    "inline-script": "<script>var next = '/found/inline-script';</script><p>script</p>",
+    "inline-script": "<script>var next = '/found/inline-script.json';</script><p>script</p>",
     "external-script": "<script src='/static/app.js'></script><p>external</p>",
     "css": "<link rel=stylesheet href='/static/site.css'><p>styled</p>",
     "comment": "<!-- old menu: <a href='/found/comment'>x</a> --><p>commented</p>",
@@ -45,14 +45,19 @@ PAGES: dict[str, str] = {
         " () => fetch(['/found', 'click-write'].join('/'), {method: 'PUT', body: 'x'}));</script>"
     ),
     "danger-link": "<a href='/items/7/delete'>Delete item</a>",
+    "rpc-script": "<script>const run = () => fetch('/api/run_job', {method: 'POST'});</script><p>rpc</p>",
     "spa-guess": "<script src='/app/bundle.js'></script><p>spa</p>",
 }
 HEADER_SOURCES = ("link-header", "location-header", "refresh-header")
+# What scripts name is fetched only when it is a file.
+FILES = {"inline-script": "/found/inline-script.json", "external-script": "/found/external-script.json"}
+# Pages whose URL must not be fetched (or is no path): seen, recorded, never sent.
+TRAPS = frozenset({"danger-link", "spa-guess", "click-write", "hash-route", "rpc-script", "form-post"})
 KNOWN_FILES = ("robots", "sitemap")
 # Every URL the crawl must find (all but the traps).
 EXPECTED = tuple(
     sorted(
-        {f"/found/{s}" for s in PAGES if s not in {"danger-link", "spa-guess", "click-write", "hash-route"}}
+        {FILES.get(s, f"/found/{s}") for s in PAGES if s not in TRAPS}
         | {"/found/srcset-2x", *(f"/found/{s}" for s in (*HEADER_SOURCES, *KNOWN_FILES))}
     )
 )
@@ -91,7 +96,7 @@ def url_sources_site() -> tuple[Starlette, Counter[str]]:
         await count(request)
         name = request.path_params["name"]
         if name == "app.js":
-            return Response("const api = '/found/external-script';", media_type="application/javascript")
+            return Response("const api = '/found/external-script.json';", media_type="application/javascript")
         if name == "site.css":
             return Response("body { background: url(/found/css); }", media_type="text/css")
         return PlainTextResponse("no", 404)

@@ -56,13 +56,12 @@ def test_each_url_says_where_it_came_from(crawled: Crawled) -> None:
     found = crawled.found()
     assert found["/found/anchor"].source == "anchor"
     assert found["/found/iframe"].source == "frame"
-    assert found["/found/form-post"].source == "form"
     assert found["/found/meta-refresh"].source == "meta-refresh"
     assert found["/found/link-header"].source == "header"
     assert found["/found/robots"].source == "robots"
     assert found["/found/sitemap"].source == "sitemap"
     assert found["/found/css"].source == "css"
-    assert found["/found/external-script"].source == "script"
+    assert found["/found/external-script.json"].source == "script"
     assert found["/found/fetch"].source == "network"
     assert found["/found/click-listener"].source == "click"
     assert found["/found/window-open"].source == "window-open"
@@ -74,6 +73,15 @@ def test_a_write_a_click_attempts_is_recorded_and_never_sent(crawled: Crawled) -
     write = crawled.found()["/found/click-write"]
     assert write.method == "PUT" and "not sent" in write.skipped
     assert not any(key.split()[0] not in {"GET", "HEAD"} for key in crawled.served), crawled.served
+
+
+def test_a_posting_form_and_a_path_named_only_in_code_are_listed_and_not_fetched(crawled: Crawled) -> None:
+    found = crawled.found()
+    post = found["/found/form-post"]
+    assert post.source == "form" and post.method == "POST" and post.status == -1
+    rpc = found["/api/run_job"]
+    assert rpc.status == -1 and "not a file" in rpc.skipped
+    assert crawled.served["GET /found/form-post"] == crawled.served["GET /api/run_job"] == 0
 
 
 def test_a_delete_link_is_listed_with_its_reason_and_not_fetched(crawled: Crawled) -> None:

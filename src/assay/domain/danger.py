@@ -31,8 +31,12 @@ _RESET = (
     "réinitialiser", "reinitialiser", "restablecer", "reiniciar", "zurücksetzen", "zuruecksetzen",
     "ripristina", "重置", "リセット",
 )  # fmt: skip
-# Stopping or restarting the application itself (an admin page's "Restart", pyLoad's GET /api/kill).
-_HALT = ("shutdown", "shut down", "restart", "reboot", "kill", "halt", "poweroff", "power off", "quit")
+# Stopping, pausing or restarting the application or its work (an admin page's "Restart",
+# pyLoad's GET /api/stop_all_downloads).
+_HALT = (
+    "shutdown", "shut down", "restart", "reboot", "kill", "halt", "poweroff", "power off", "quit",
+    "stop", "pause", "unpause", "suspend",
+)  # fmt: skip
 # Ending the session assay works in.
 _LEAVE = ("logout", "log out", "log-out", "signout", "sign out", "sign-out", "logoff", "log off")
 

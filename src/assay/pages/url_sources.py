@@ -63,6 +63,7 @@ class FoundUrl:
     source: str  # see assay.domain.pages.URL_SOURCES
     speculative: bool = False  # a string that may be a path: kept only if it exists
     alternatives: tuple[str, ...] = ()  # other resolutions of the same string, tried in turn
+    method: str = "GET"  # POST for the action of a form that posts
 
 
 def urls_in_html(html: str, url: str, nesting: int = 0) -> list[FoundUrl]:
@@ -135,14 +136,13 @@ def urls_in_sitemap(xml: str, url: str) -> list[FoundUrl]:
 
 def route_shape(url: str) -> str:
     """The route a URL is an instance of: ids, numbers and tokens in the path become
-    placeholders, query values are reduced to their kind (``/items/7?page=2`` and
-    ``/items/9?page=3`` are one route; ``?tab=settings`` and ``?tab=users`` are two)."""
+    placeholders, and only the query's parameter names count (``/items/7?page=2`` and
+    ``/items/9?page=3`` are one route, and so are ``?sort=name`` and ``?sort=date``)."""
     parts = urlsplit(url)
     segments = [_segment_shape(s) for s in parts.path.split("/")]
     shape = "/".join(segments) or "/"
-    if parts.query:
-        pairs = sorted(p.partition("=") for p in parts.query.split("&") if p)
-        shape += "?" + "&".join(f"{k}={_value_shape(v)}" for k, _, v in pairs)
+    if parts.query:  # the parameters' names, not their values: ?sort=name and ?sort=date are one route
+        shape += "?" + "&".join(sorted({p.partition("=")[0] for p in parts.query.split("&") if p}))
     fragment = urldefrag(url).fragment
     if fragment.startswith(("/", "!")):  # a hash route is a route
         shape += "#" + "/".join(_segment_shape(s) for s in fragment.split("/"))
@@ -161,14 +161,6 @@ def _segment_shape(segment: str) -> str:
     return segment
 
 
-def _value_shape(value: str) -> str:
-    if re.fullmatch(r"-?\d+(?:\.\d+)?", value):
-        return "{n}"
-    if len(value) <= 24 and re.fullmatch(r"[A-Za-z_-]+", value):
-        return value.lower()
-    return "{s}"
-
-
 class _Reader(HTMLParser):
     def __init__(self, url: str, nesting: int) -> None:
         super().__init__(convert_charrefs=True)
@@ -176,6 +168,7 @@ class _Reader(HTMLParser):
         self.found: list[FoundUrl] = []
         self.in_script = False
         self.in_style = False
+        self.form_method = ""  # the method of the form being read, for its actions
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name.lower(): value or "" for name, value in attrs}
@@ -184,12 +177,16 @@ class _Reader(HTMLParser):
             self.found.append(FoundUrl(self.base, "attribute"))
             return
         self.in_script, self.in_style = tag == "script", tag == "style"
+        if tag == "form":
+            self.form_method = values.get("method", "get").strip().upper() or "GET"
         for name, value in values.items():
             self._attribute(tag, name, value.strip(), values)
 
     handle_startendtag = handle_starttag
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.form_method = ""
         if tag in {"script", "style"}:
             self.in_script = self.in_style = False
 
@@ -230,7 +227,8 @@ class _Reader(HTMLParser):
             return
         if name in _URL_ATTRIBUTES and not (name == "data" and tag != "object"):
             source = "form" if name in _FORM_ATTRIBUTES else _TAG_SOURCE.get(tag, "attribute")
-            self._add(value, source)
+            method = values.get("formmethod", self.form_method).upper() if source == "form" else "GET"
+            self._add(value, source, method or "GET")
             return
         if name.startswith("on"):  # an event handler is a script
             self.found.extend(self._strings(value, "script"))
@@ -239,7 +237,7 @@ class _Reader(HTMLParser):
         else:
             self.found.extend(self._strings(value, "attribute"))
 
-    def _add(self, value: str, source: str) -> None:
+    def _add(self, value: str, source: str, method: str = "GET") -> None:
         if value.lower().startswith("data:") and self.nesting < MAX_NESTING:
             # An inline SVG or HTML document (<img src="data:image/svg+xml,<svg>…<image href=…>">).
             self.found.extend(urls_in_html(_data_payload(value), self.base, self.nesting + 1))
@@ -249,7 +247,7 @@ class _Reader(HTMLParser):
         if "{{" in value:  # a template expression: its quoted strings are the candidates
             self.found.extend(self._strings(value, source))
             return
-        self.found.append(FoundUrl(_resolve(value, self.base), source))
+        self.found.append(FoundUrl(_resolve(value, self.base), source, method=method))
 
     def _strings(self, text: str, source: str) -> list[FoundUrl]:
         return urls_in_text(text, self.url, source, self.base if self.base != self.url else "")

@@ -305,7 +305,11 @@ async def _visit(
         shot = await _screenshot(page, wanted, f"page-{path}")
         await _mine(page, response.url if response else url, reached)
         if clicks:
+            # What the page logs while assay clicks around (and answers its writes with an empty
+            # 204) is assay's doing, not the app's: the log is kept as it was before.
+            console, failed, uncaught = list(log.console), list(log.failed), list(log.uncaught)
             await explore_clicks(page, config.policy(url), reached, config.clicks_per_page, deadline)
+            log.console, log.failed, log.uncaught = console, failed, uncaught
     except Exception as exc:  # a page that cannot load is a link check's business
         log.failed.append(f"GET {path_of(url)} -> {str(exc).splitlines()[0][:120]}")
         return None

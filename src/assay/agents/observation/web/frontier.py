@@ -9,6 +9,7 @@ turn and are forgotten when none exists, so a guess never shows up as coverage.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urldefrag, urlsplit
 
@@ -18,6 +19,16 @@ from assay.pages.extract import path_of
 from assay.pages.url_sources import FoundUrl, route_shape
 
 _PAGE_TYPES = ("text/html", "application/xhtml")
+
+
+SCRIPT_SOURCES = frozenset({"script", "text"})
+_CODE_ONLY = "not fetched: named only in code or text"
+_FILE = re.compile(r"\.[A-Za-z0-9]{1,8}$")
+
+
+def _looks_like_a_file(url: str) -> bool:
+    """A path that ends in a file name with an extension (/app.js, /guide.html, /data.json)."""
+    return _FILE.search(urlsplit(url).path) is not None
 
 
 def _exists(status: int) -> bool:
@@ -66,17 +77,25 @@ class Frontier:
         if known is not None:
             if known.speculative and not found.speculative and known.url == url:
                 known.speculative, known.source = False, found.source
+                if known.skipped.startswith(_CODE_ONLY):  # now seen for sure: fetched like the rest
+                    known.skipped = ""
             return None
         if _origin(url) != self.policy.origin:
             self.off_origin += 1
             return None
-        entry = Entry(url, found.source, depth, found_on, method.upper(), speculative=found.speculative,
+        method = found.method if found.method != "GET" else method.upper()
+        entry = Entry(url, found.source, depth, found_on, method, speculative=found.speculative,
                       alternatives=found.alternatives)  # fmt: skip
         verdict = judge_link(urldefrag(url).url, "", self.policy)
         if not verdict.allowed:
             entry.skipped = f"not fetched: {verdict.reason}"
         elif entry.method not in {"GET", "HEAD"}:
             entry.skipped = f"not sent: a {entry.method} the page makes (seen, not replayed)"
+        elif found.source in SCRIPT_SOURCES and not _looks_like_a_file(url):
+            # An RPC-style path named only in code (GET /api/pause_server) may act when fetched.
+            entry.skipped = (
+                "not fetched: named only in a script or text, and not a file (it may be an action)"
+            )
         self.entries[url] = entry
         return entry
 
@@ -132,8 +151,10 @@ class Frontier:
                 entry.skipped = f"not opened: {reason}"
 
     def facts(self) -> tuple[DiscoveredUrl, ...]:
-        # A speculative URL never tried is no coverage, and is left out.
-        return tuple(_fact(e) for e in self.entries.values() if not (e.speculative and e.status < 0))
+        # A guess never tried is no coverage and is left out, unless it was left alone on purpose.
+        return tuple(
+            _fact(e) for e in self.entries.values() if not (e.speculative and e.status < 0 and not e.skipped)
+        )
 
 
 def _fact(e: Entry) -> DiscoveredUrl:

@@ -52,8 +52,8 @@ def config_for(
     target: Target, screenshots: Path | None = None, contexts: int = 2, pages_only: bool = False
 ) -> CrawlConfig:
     """The crawl a target asks for: its depth and budget; actions only on test systems. A target
-    with no API (``pages_only``) gives the crawl most of its budget: the pages are all there is."""
-    share = 0.75 if pages_only else 0.5
+    with no API (``pages_only``) gets a longer floor: the pages are all there is."""
+    share = 0.5
     budget = max(
         30.0 if pages_only else 20.0, target.budget_seconds * share
     )  # pages, fetches, clicks, probes

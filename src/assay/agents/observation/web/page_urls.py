@@ -142,7 +142,7 @@ async def explore_clicks(
             urls.clicks += 1
             before = urldefrag(page.url).url
             with contextlib.suppress(Exception):  # detached, covered, or it navigated mid-click
-                await page.locator(candidate).first.click(timeout=1500, no_wait_after=True)
+                await page.locator(candidate).first.click(timeout=1500)  # waits for a navigation it starts
             await _settle(page)
             await recorded(page, urls)
             if page.url != start:

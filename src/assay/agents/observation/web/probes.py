@@ -139,7 +139,7 @@ async def probe_form(
         steps.append(f"submit the form{f' with {submit_name!r}' if submit_name else ''}")
         await settle(page)
         if verdict.kind == "create":
-            _record_created(policy, facts.path, page.url)
+            _record_created(policy, facts.path, page.url, steps)
         return await _finish(
             page, recorder, facts.path, kind, submit_name, steps, before, messages_before, shots
         )
@@ -147,11 +147,16 @@ async def probe_form(
         await page.close()
 
 
-def _record_created(policy: ActionPolicy, form_path: str, landed: str) -> None:
-    """The page a create form landed on, when it names one object (/posts/12): assay made it."""
+def _record_created(policy: ActionPolicy, form_path: str, landed: str, steps: list[str]) -> None:
+    """What a create form made: the object page it landed on (/posts/12), or, when it names none,
+    the submission itself with what was typed, so created.json lists it for cleaning up. The
+    second kind's key names no path, so it never makes anything else look like assay's own."""
     created = object_path(landed)
     if created and created != object_path(form_path):
         policy.ledger.record("page", created, f"form on {form_path}", created)
+        return
+    typed = "; ".join(step for step in steps if not step.startswith("submit"))[:300]
+    policy.ledger.record("page", f"submitted:{form_path}", f"form on {form_path}: {typed}")
 
 
 async def probe_button(
