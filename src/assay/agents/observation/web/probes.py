@@ -12,16 +12,16 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from playwright.async_api import BrowserContext, Locator, Page, Response
+from playwright.async_api import BrowserContext, Dialog, Locator, Page, Response
 
 from assay.domain.action_safety import ActionPolicy, Control, judge_button, judge_form, object_path
-from assay.domain.json import as_str
+from assay.domain.json import as_list, as_object, as_str
 from assay.domain.pages import ActionProbe, PageFacts, ProbeKind
 from assay.pages.feedback import read_after, settle, visible
 from assay.pages.form_facts import SUBMIT_SELECTOR, form_from_json, read_forms
 from assay.pages.locators import resolve
 from assay.pages.overlays import click_through, dismiss_overlays
-from assay.pages.page_script import DOM_DIGEST
+from assay.pages.page_script import DOM_DIGEST, FIELD_ERRORS
 from assay.pages.values import sample_value
 
 WRONG_USER = "assay-nobody@example.com"
@@ -35,14 +35,30 @@ class _Recorder:
         self.document_status = 0
         self.downloaded = False
         self.digest = ""
+        self.dialogs: list[str] = []
+        self.form: Locator | None = None
+        self.fields_before: set[str] = set()
         page.on("response", self._on_response)
         page.on("download", self._on_download)
+        # The containment dismisses every dialog; an alert() is still feedback the user saw.
+        page.on("dialog", self._on_dialog)
 
     def _on_download(self, _: object) -> None:
         self.downloaded = True
 
-    async def remember(self, page: Page) -> None:
+    def _on_dialog(self, dialog: Dialog) -> None:
+        self.dialogs.append(f"{dialog.type}: {dialog.message}"[:200])
+
+    async def remember(self, page: Page, form: Locator | None = None) -> None:
         self.digest = await _digest(page)
+        self.form = form
+        self.fields_before = {f for f in await _field_errors(page, form) if f.endswith("(aria-invalid)")}
+
+    async def field_errors(self, page: Page) -> tuple[str, ...]:
+        """Fields in an error state now: aria-invalid ones that were not before the action, and
+        the submitted form's natively refused ones (the browser showed its bubble on submit)."""
+        now = await _field_errors(page, self.form)
+        return tuple(f for f in now if f not in self.fields_before)
 
     async def dom_changed(self, page: Page) -> bool:
         return self.downloaded or await _digest(page) != self.digest
@@ -59,6 +75,22 @@ async def _digest(page: Page) -> str:
         return as_str(await page.evaluate(DOM_DIGEST))
     except Exception:  # the page navigated mid-read
         return ""
+
+
+async def _field_errors(page: Page, form: Locator | None) -> list[str]:
+    """ "email (aria-invalid)", "code: Please match the requested format." (see FIELD_ERRORS)."""
+    try:
+        if form is not None and await form.count():
+            found = await form.evaluate(FIELD_ERRORS, timeout=1000)
+        else:
+            found = await page.evaluate(FIELD_ERRORS, None)
+    except Exception:  # the page navigated mid-read: its new state is judged by the text
+        return []
+    out = []
+    for item in (as_object(f) for f in as_list(found)):
+        name, message = as_str(item.get("name")), as_str(item.get("message"))
+        out.append(f"{name}: {message}" if item.get("kind") == "native" else f"{name} (aria-invalid)")
+    return list(dict.fromkeys(out))
 
 
 async def _fill_form(form: Locator, kind: ProbeKind) -> list[str]:
@@ -130,7 +162,7 @@ async def probe_form(
         kind: ProbeKind = "wrong_password" if verdict.kind == "login" else "submit"
         steps = [f"open {facts.path}", *await _fill_form(form, kind)]
         before, messages_before = await visible(page)
-        await recorder.remember(page)
+        await recorder.remember(page, form)
         submit = form.locator(SUBMIT_SELECTOR).first
         if await submit.count():
             await click_through(submit)
@@ -219,6 +251,8 @@ async def _finish(
         text_before=before,
         text_after=after,
         messages_after=tuple(messages),
+        field_errors=await recorder.field_errors(page),
+        dialogs=tuple(recorder.dialogs),
     )
 
 
