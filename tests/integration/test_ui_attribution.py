@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from tests.apps.ui_fault_pages import ui_fault_site
@@ -36,19 +38,21 @@ def _serve(flawed: bool) -> Iterator[RunningServer]:
 
 
 @pytest.fixture(scope="module")
-def flawed_crawl() -> Iterator[CrawlResult]:
+def flawed_crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CrawlResult]:
     for server in _serve(flawed=True):
-        yield _crawl(server)
+        yield _crawl(server, tmp_path_factory.mktemp("shots"))
 
 
 @pytest.fixture(scope="module")
-def twin_crawl() -> Iterator[CrawlResult]:
+def twin_crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CrawlResult]:
     for server in _serve(flawed=False):
-        yield _crawl(server)
+        yield _crawl(server, tmp_path_factory.mktemp("shots"))
 
 
-def _crawl(server: RunningServer) -> CrawlResult:
-    return asyncio.run(crawl(server.base_url + "/", CONFIG, Chromium()))
+def _crawl(server: RunningServer, shots: Path) -> CrawlResult:
+    # With screenshots, as a real run takes them: taking one must not pass for the page's answer.
+    config = replace(CONFIG, screenshots=shots)
+    return asyncio.run(crawl(server.base_url + "/", config, Chromium()))
 
 
 def _found(result: CrawlResult) -> set[tuple[str, str]]:

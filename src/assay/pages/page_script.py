@@ -141,6 +141,9 @@ DOM_DIGEST = r"""
   for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0; return h + ':' + s.length; }
 """
 
+# A field the page's script marked as refused: feedback even with no text (a red outline).
+MARKED_INVALID = "[aria-invalid=true i]"
+
 # The fields in an error state under ``root`` (a form; the whole page when null): marked
 # aria-invalid by the app's script, or (within a form that validates natively) refused by the
 # browser's own validation, which shows ``validationMessage`` in a bubble no text diff sees.

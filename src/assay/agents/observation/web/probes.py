@@ -232,6 +232,9 @@ async def _finish(
         line.strip() for line in after.splitlines() if line.strip() and line.strip() not in old_lines
     ]
     url_before = path
+    # Read before the screenshot: taking one touches the markup (Playwright hides the caret), and
+    # read after it every action would look answered.
+    dom_changed, field_errors = await recorder.dom_changed(page), await recorder.field_errors(page)
     shot = await _screenshot(page, shots, f"{kind}-{path}-{element}")
     return ActionProbe(
         page=path,
@@ -247,11 +250,11 @@ async def _finish(
         message=(new_messages or new_lines or [""])[0][:200],
         form_still_shown=await page.locator("form").count() > 0,
         screenshot=shot,
-        dom_changed=await recorder.dom_changed(page),
+        dom_changed=dom_changed,
         text_before=before,
         text_after=after,
         messages_after=tuple(messages),
-        field_errors=await recorder.field_errors(page),
+        field_errors=field_errors,
         dialogs=tuple(recorder.dialogs),
     )
 
