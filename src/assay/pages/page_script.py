@@ -141,8 +141,13 @@ DOM_DIGEST = r"""
   for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0; return h + ':' + s.length; }
 """
 
-# A field the page's script marked as refused: feedback even with no text (a red outline).
-MARKED_INVALID = "[aria-invalid=true i]"
+# A field shown as refused, feedback even with no text: marked aria-invalid by the page's script
+# (a red outline), or a typed value the browser's own validation refused (its bubble on submit).
+# An empty required field of another form is not "refused": nobody typed into it.
+FIELD_REFUSED = r"""
+() => !!document.querySelector('[aria-invalid=true i]') || Array.from(document.querySelectorAll('input, select, textarea'))
+  .some((e) => e.willValidate && !(e.form && e.form.noValidate) && !e.validity.valid && !e.validity.valueMissing)
+"""
 
 # The fields in an error state under ``root`` (a form; the whole page when null): marked
 # aria-invalid by the app's script, or (within a form that validates natively) refused by the

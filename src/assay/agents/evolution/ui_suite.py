@@ -22,7 +22,7 @@ from assay.agents.evolution.api_suite.pysource import RUFF_TOML, comment, py_quo
 from assay.agents.evolution.ui_conftest import conftest_source
 from assay.domain.scenarios import Scenario, UiStep
 from assay.pages import otp_support
-from assay.pages.page_script import COLLECT, MARKED_INVALID, MESSAGES
+from assay.pages.page_script import COLLECT, FIELD_REFUSED, MESSAGES
 
 # otp_support.py and mail_support.py are verbatim copies of assay's own modules (linted, at
 # assay's line length, where they live); the suite's rules apply to the code written for it.
@@ -64,6 +64,7 @@ HELPERS = '''
 # The page scripts are assay's own, as JavaScript files next to this module.
 PAGE_SCRIPT = Path(__file__).with_name("page_script.js").read_text(encoding="utf-8")
 MESSAGES = Path(__file__).with_name("messages.js").read_text(encoding="utf-8")
+FIELD_REFUSED = Path(__file__).with_name("field_refused.js").read_text(encoding="utf-8")
 
 
 def _elsewhere(url):
@@ -137,12 +138,12 @@ def _settle(page):
 
 
 def _has_message(page, timeout_ms=3000):
-    """True when an alert, status or error message, or a field marked aria-invalid, is shown
-    within ``timeout_ms``."""
+    """True when an alert, status or error message, or a field shown as refused (aria-invalid,
+    or a typed value the browser's validation refused), is shown within ``timeout_ms``."""
     deadline = time.monotonic() + timeout_ms / 1000
 
     def shown():
-        return bool(page.evaluate(MESSAGES)) or page.locator({marked}).count() > 0
+        return bool(page.evaluate(MESSAGES)) or page.evaluate(FIELD_REFUSED) is True
 
     while not shown() and time.monotonic() < deadline:
         page.wait_for_timeout(100)
@@ -208,12 +209,13 @@ def build_ui_suite(
         "_URL = urlsplit(_ENV_URL or _DEFAULT_URL)\n"
         'BASE_URL = f"{_URL.scheme}://{_URL.netloc}"\n'
     )
-    helpers = HELPERS.format(marked=json.dumps(MARKED_INVALID))
+    helpers = HELPERS.format()
     files = {
         "conftest.py": conftest_source(base_url, login_path, second_factor),
         "test_ui.py": header + helpers + "\n\n" + tests,
         "page_script.js": COLLECT.strip() + "\n",
         "messages.js": MESSAGES.strip() + "\n",
+        "field_refused.js": FIELD_REFUSED.strip() + "\n",
         "ruff.toml": UI_RUFF_TOML,
     }
     if second_factor:

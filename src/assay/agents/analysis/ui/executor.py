@@ -33,7 +33,7 @@ from assay.pages.extract import choose_locator, fingerprint
 from assay.pages.feedback import settle
 from assay.pages.overlays import click_through
 from assay.pages.page_log import PageLog, listen
-from assay.pages.page_script import COLLECT, MARKED_INVALID, MESSAGES
+from assay.pages.page_script import COLLECT, FIELD_REFUSED, MESSAGES
 
 _ACTIONS = frozenset({"click", "fill", "check", "select"})
 _TIERS = {"tier1": 1, "tier2": 2, "tier3": 3}
@@ -327,8 +327,8 @@ async def _hidden(target: Locator, timeout: int) -> bool:
 
 
 async def _message(page: Page, timeout: int) -> bool:
-    """A message region with text, or a field the page marked aria-invalid: feedback either way
-    (the crawl's silent-failure judge counts both too)."""
+    """A message region with text, or a field shown as refused (aria-invalid, or a typed value
+    the browser's validation refused): feedback either way, as the silent-failure judge says."""
     deadline = time.monotonic() + timeout / 1000
     while time.monotonic() < deadline:
         if await _shows_feedback(page):
@@ -338,4 +338,4 @@ async def _message(page: Page, timeout: int) -> bool:
 
 
 async def _shows_feedback(page: Page) -> bool:
-    return bool(as_list(await page.evaluate(MESSAGES))) or bool(await page.locator(MARKED_INVALID).count())
+    return bool(as_list(await page.evaluate(MESSAGES))) or await page.evaluate(FIELD_REFUSED) is True
