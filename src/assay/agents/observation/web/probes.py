@@ -27,12 +27,14 @@ from assay.pages.values import sample_value
 WRONG_USER = "assay-nobody@example.com"
 WRONG_PASSWORD = "wrong-password-assay"
 ACTION_TIMEOUT_MS = 3000
+ARIA_INVALID = "(aria-invalid)"
 
 
 class _Recorder:
     def __init__(self, page: Page) -> None:
         self.statuses: list[int] = []
         self.document_status = 0
+        self.navigated = False
         self.downloaded = False
         self.digest = ""
         self.dialogs: list[str] = []
@@ -51,13 +53,19 @@ class _Recorder:
 
     async def remember(self, page: Page, form: Locator | None = None) -> None:
         self.digest = await _digest(page)
+        self.navigated = False  # from now on: did the action load a document?
+        self.dialogs.clear()  # one the page opened as it loaded answers no action
         self.form = form
-        self.fields_before = {f for f in await _field_errors(page, form) if f.endswith("(aria-invalid)")}
+        self.fields_before = {f for f in await _field_errors(page, form) if f.endswith(ARIA_INVALID)}
 
     async def field_errors(self, page: Page) -> tuple[str, ...]:
         """Fields in an error state now: aria-invalid ones that were not before the action, and
         the submitted form's natively refused ones (the browser showed its bubble on submit)."""
         now = await _field_errors(page, self.form)
+        # A document loaded: the submission went through, so no bubble was shown; the new page's
+        # empty required fields are invalid without anyone being told so.
+        if self.navigated:
+            now = [f for f in now if f.endswith(ARIA_INVALID)]
         return tuple(f for f in now if f not in self.fields_before)
 
     async def dom_changed(self, page: Page) -> bool:
@@ -68,6 +76,7 @@ class _Recorder:
             self.statuses.append(response.status)
         if response.request.resource_type == "document":
             self.document_status = response.status
+            self.navigated = True
 
 
 async def _digest(page: Page) -> str:
@@ -89,7 +98,7 @@ async def _field_errors(page: Page, form: Locator | None) -> list[str]:
     out = []
     for item in (as_object(f) for f in as_list(found)):
         name, message = as_str(item.get("name")), as_str(item.get("message"))
-        out.append(f"{name}: {message}" if item.get("kind") == "native" else f"{name} (aria-invalid)")
+        out.append(f"{name}: {message}" if item.get("kind") == "native" else f"{name} {ARIA_INVALID}")
     return list(dict.fromkeys(out))
 
 
