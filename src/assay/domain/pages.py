@@ -47,6 +47,11 @@ class ActionProbe:
     text_before: str = ""
     text_after: str = ""
     messages_after: tuple[str, ...] = ()
+    # Feedback a text diff misses: fields in an error state after the action ("email: aria-invalid",
+    # "code: Please match the requested format." for a refused native validation), and the
+    # messages of JavaScript dialogs (alert()) it opened.
+    field_errors: tuple[str, ...] = ()
+    dialogs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,10 +76,15 @@ class PageFacts:
 @dataclass(frozen=True)
 class BlockedHost:
     """A host other than the target's that a page tried to reach, and how many of its requests
-    the browser aborted (see :mod:`assay.adapters.browser.containment`): listed, never an app fault."""
+    the browser aborted (see :mod:`assay.adapters.browser.containment`): listed, never an app fault.
+
+    ``errors`` are the browser errors the blocking caused on the pages ("uncaught ReferenceError:
+    $ is not defined" once the CDN's jQuery was kept out, "Failed to fetch" of a call to it): a
+    note for the reader, never a console-error finding."""
 
     host: str
     requests: int
+    errors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

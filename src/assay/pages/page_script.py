@@ -149,3 +149,24 @@ DOM_DIGEST = r"""
 () => { const s = document.body ? document.body.innerHTML : ''; let h = 0;
   for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0; return h + ':' + s.length; }
 """
+
+# A field shown as refused, feedback even with no text: marked aria-invalid by the page's script
+# (a red outline), or a typed value the browser's own validation refused (its bubble on submit).
+# An empty required field of another form is not "refused": nobody typed into it.
+FIELD_REFUSED = r"""
+() => !!document.querySelector('[aria-invalid=true i]') || Array.from(document.querySelectorAll('input, select, textarea'))
+  .some((e) => e.willValidate && !(e.form && e.form.noValidate) && !e.validity.valid && !e.validity.valueMissing)
+"""
+
+# The fields in an error state under ``root`` (a form; the whole page when null): marked
+# aria-invalid by the app's script, or (within a form that validates natively) refused by the
+# browser's own validation, which shows ``validationMessage`` in a bubble no text diff sees.
+FIELD_ERRORS = r"""
+(root) => Array.from((root || document).querySelectorAll('input, select, textarea')).flatMap((e) => {
+  const name = e.name || e.id || e.type || e.tagName.toLowerCase(); const out = [];
+  if ((e.getAttribute('aria-invalid') || '').toLowerCase() === 'true') out.push({name, kind: 'aria', message: ''});
+  const native = root && e.willValidate && !(e.form && e.form.noValidate);
+  if (native && !e.validity.valid && e.validationMessage) out.push({name, kind: 'native', message: e.validationMessage});
+  return out;
+})
+"""

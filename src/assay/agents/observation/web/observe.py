@@ -171,6 +171,13 @@ def containment_notes(result: CrawlResult) -> tuple[str, ...]:
         hosts = ", ".join(f"{b.host} ({b.requests})" for b in result.blocked)
         total = sum(b.requests for b in result.blocked)
         notes.append(f"blocked {total} browser request(s) to other hosts than the target's: {hosts}")
+        caused = [f"{b.host}: {' | '.join(b.errors[:2])}" for b in result.blocked if b.errors]
+        if caused:
+            errors = sum(len(b.errors) for b in result.blocked)
+            notes.append(
+                f"{errors} browser error(s) came from those blocked resources, not from the app "
+                f"(noted, not findings): {'; '.join(caused)}"
+            )
     if result.popups_closed:
         notes.append(f"closed {result.popups_closed} pop-up window(s) the pages opened")
     if result.dialogs_dismissed:
