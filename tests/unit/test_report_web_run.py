@@ -7,6 +7,8 @@ for want of budget, a sign-in with a one-time code, an account assay registered,
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from tests.unit.sample_run import SECRET, run_result
 
 from assay.agents.evolution.agent import evolve
@@ -16,11 +18,20 @@ from assay.domain.findings import Finding
 from assay.domain.json import JsonObject
 from assay.domain.ledger import Ledger
 from assay.domain.observation import Observation
-from assay.domain.pages import ActionProbe, BlockedHost, CrawlFacts, LinkCheck, LoginFacts, PageFacts
+from assay.domain.pages import (
+    ActionProbe,
+    BlockedHost,
+    CrawlFacts,
+    DiscoveredUrl,
+    LinkCheck,
+    LoginFacts,
+    PageFacts,
+)
 from assay.domain.run import RunResult
 from assay.domain.scenarios import CoverageMetrics, RequirementsResult
+from assay.pages.url_sources import route_shape
 from assay.report.markdown import render_markdown
-from assay.report.web_run import crawl_section, is_web_run, route_shape
+from assay.report.web_run import crawl_section, is_web_run
 
 SITE = "http://127.0.0.1:8000"
 
@@ -84,7 +95,7 @@ def _web_run() -> RunResult:
 
 
 def test_route_shapes_make_ids_alike_and_keep_query_names() -> None:
-    assert route_shape("/posts/12") == route_shape("/posts/7") == "/posts/{id}"
+    assert route_shape("/posts/12") == route_shape("/posts/7") == "/posts/{n}"
     assert route_shape("/search?q=tea&page=2") == "/search?page&q"
     assert route_shape("/") == "/"
 
@@ -98,7 +109,7 @@ def test_a_web_run_reports_what_the_browser_saw() -> None:
         "4 page(s) visited from `http://127.0.0.1:8000/` in 12.5 s, 3 distinct route(s), 2 level(s) deep"
         in report
     )
-    assert "- `/posts/{id}`: 2 page(s)" in report
+    assert "- `/posts/{n}`: 2 page(s)" in report
     assert "3 form(s) found, 1 submitted, 1 skipped by the safety rules, 1 not submitted." in report
     assert "| `/posts/1` | Delete | skipped: deletes |" in report
     assert "| `/contact` | Send | submitted (taken for a create form) |" in report
@@ -144,3 +155,23 @@ def test_the_suites_readme_describes_pages_checks_and_variables() -> None:
         assert variable in readme and variable in files["ui/README.md"], variable
     assert "playwright install chromium" in files["ui/README.md"]
     assert "BASE_URL=http://127.0.0.1:8000 ASSAY_USERNAME=... ASSAY_PASSWORD=... pytest ui" in readme
+
+
+def test_the_crawl_coverage_lists_sources_and_what_was_left_alone() -> None:
+    found = (
+        DiscoveredUrl("/", "start", 1, status=200, visited=True),
+        DiscoveredUrl("/posts/1", "anchor", 2, "/", status=200, visited=True),
+        DiscoveredUrl("/posts/2", "anchor", 2, "/", status=200, skipped="not opened: same route as /posts/1"),
+        DiscoveredUrl("/app.js", "attribute", 2, "/", status=200),
+        DiscoveredUrl("/api/save", "network", 2, "/", "POST", skipped="not sent: a POST the page makes"),
+        DiscoveredUrl("/posts/1/delete", "anchor", 3, "/posts/1", skipped="not fetched: it names deleting"),
+    )
+    observation = replace(
+        _observation(), crawl=CrawlFacts(SITE + "/", 3.0, discovered=found, forms=2, clicks=4)
+    )
+    run = replace(_web_run(), observation=observation)
+    section = crawl_section(run)
+    assert "**Coverage**: 6 URL(s) on the target's origin found, 2 opened as pages, 4 fetched" in section
+    assert "| anchor | 3 | 2 | 1 |" in section
+    assert "- 1 × not opened: same route (e.g. `/posts/2`)" in section
+    assert "- 1 × not fetched: it names deleting (e.g. `/posts/1/delete`)" in section

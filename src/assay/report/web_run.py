@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from urllib.parse import urlsplit
 
 from assay.domain.json import as_list, as_object, as_str
 from assay.domain.observation import Observation
 from assay.domain.pages import PageFacts
 from assay.domain.run import RunResult
 from assay.domain.scenarios import is_ui
+from assay.pages.url_sources import route_shape
 from assay.report.common import runs
 
 MAX_ROWS = 40
@@ -38,14 +38,6 @@ def is_web_run(run: RunResult) -> bool:
     """A web app observed without an API description: its report speaks of pages, not operations."""
     obs = run.observation
     return obs is not None and obs.api is None and bool(obs.pages or obs.crawl)
-
-
-def route_shape(path: str) -> str:
-    """A page's route: numbers and long tokens in the path made alike, the query's names only."""
-    parts = urlsplit(path)
-    segments = [re.sub(r"^(\d+|[0-9a-fA-F-]{16,})$", "{id}", s) for s in parts.path.split("/")]
-    names = sorted({pair.split("=", 1)[0] for pair in parts.query.split("&") if pair})
-    return ("/".join(segments) or "/") + ("?" + "&".join(names) if names else "")
 
 
 def _obs(run: RunResult) -> Observation:
@@ -198,8 +190,44 @@ def _checks(run: RunResult) -> list[str]:
     return lines
 
 
+def _coverage(run: RunResult) -> list[str]:
+    """Every URL the crawl came across, by source, and what it left alone and why."""
+    crawl = _obs(run).crawl
+    if crawl is None or not crawl.discovered:
+        return []
+    found = crawl.discovered
+    by_source = Counter(d.source for d in found)
+    opened = Counter(d.source for d in found if d.visited)
+    fetched = Counter(d.source for d in found if d.status >= 0)
+    lines = [
+        f"**Coverage**: {len(found)} URL(s) on the target's origin found, {sum(opened.values())} opened "
+        f"as pages, {sum(fetched.values())} fetched; {crawl.forms} form(s) seen, {crawl.clicks} "
+        f"element(s) with event listeners clicked, {crawl.depth_reached} level(s) deep.",
+        "",
+        "| source | found | fetched | opened |",
+        "|---|---:|---:|---:|",
+        *(
+            f"| {source} | {n} | {fetched[source]} | {opened[source]} |"
+            for source, n in by_source.most_common()
+        ),
+    ]
+    reasons = Counter(_reason(d.skipped) for d in found if d.skipped)
+    if reasons:
+        lines += ["", "Left alone, and why:", ""]
+        for reason, n in reasons.most_common(MAX_ROWS):
+            example = next(d.url for d in found if d.skipped and _reason(d.skipped) == reason)
+            lines.append(f"- {n} × {reason} (e.g. `{example}`)")
+    return lines
+
+
+def _reason(skipped: str) -> str:
+    """The reason without the example it names ("same route as /items/3" -> "same route")."""
+    return re.sub(r"\s+as\s+/\S*$", "", skipped)
+
+
 CRAWL_PARTS: tuple[Callable[[RunResult], list[str]], ...] = (
     _summary,
+    _coverage,
     _pages,
     _routes,
     _forms,

@@ -15,7 +15,8 @@ from assay.domain.evolution import TestCase
 from assay.domain.findings import Finding
 from assay.domain.observation import Observation
 from assay.domain.scenarios import RequirementsResult, Scenario
-from assay.report.web_run import CHECK_NAMES, form_rows, route_shape
+from assay.pages.url_sources import route_shape
+from assay.report.web_run import CHECK_NAMES, form_rows
 
 MAX_LINES = 30
 
