@@ -110,6 +110,7 @@ def test_with_no_login_assay_registers_its_own_account_records_it_and_signs_in()
     assert state.users[account] == target.ledger.password  # the run's own password, redacted everywhere
     assert target.ledger.keys("account") == (account,)
     assert "registration form on /members/enter" in target.ledger.entries[0].via
+    assert target.web_login == Credentials(account, target.ledger.password)  # later stages sign in as it
     assert signed_in, notes
     assert state.logins == [(account, True)] and state.resets == 0
     assert not any(target.ledger.password in note for note in notes)

@@ -6,6 +6,7 @@ import pytest
 
 from assay.agents.observation.web.observe import registers
 from assay.domain.auth_forms import AuthFormFacts, FormPurpose, form_purpose, names_registration
+from assay.domain.observation import api_base_url
 from assay.domain.target import Credentials, Target
 from assay.pages.signed_in import Signs, judge
 
@@ -81,3 +82,22 @@ def test_the_browser_registers_only_without_a_login_and_on_a_test_system() -> No
     assert not registers(Target("https://shop.example.com/"))
     assert registers(Target("https://shop.example.com/", allowed_hosts=("shop.example.com",)))
     assert not registers(Target("http://127.0.0.1:8000/", credentials=(Credentials("a", "b"),)))
+
+
+@pytest.mark.parametrize(
+    ("base", "spec", "root"),
+    [
+        ("http://h/blog/", "http://h/openapi.json", "http://h/"),  # a page's path is no prefix
+        ("http://h/app/login", "http://h/api/openapi.json", "http://h/"),
+        ("http://h/api", "http://h/api/openapi.json", "http://h/api"),  # found under it: the prefix
+        ("http://h/api/", "http://h/api/v1/openapi.json", "http://h/api/"),
+        ("http://h/", "http://h/openapi.json", "http://h/"),
+        ("http://h/blog/", "./openapi.yaml", "http://h/blog/"),  # a file: the base URL as given
+        ("http://h/blog/", "http://docs.example/openapi.json", "http://h/blog/"),
+        ("http://h/blog/", None, "http://h/blog/"),
+    ],
+)
+def test_the_api_is_rooted_where_its_spec_lives_not_under_a_page(
+    base: str, spec: str | None, root: str
+) -> None:
+    assert api_base_url(base, spec) == root

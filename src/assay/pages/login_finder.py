@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -59,6 +60,9 @@ _HIDDEN_HREFS = """([names, hrefs]) => Array.from(document.querySelectorAll('a[h
   .map((a) => a.href).filter((h) => h.startsWith('http'))"""
 
 
+_Step = Callable[[Page, str, FormPurpose, list[str]], Awaitable["Found | None"]]
+
+
 @dataclass
 class Found:
     """Where the form was found ("" when it was not), and whether the start URL was refused."""
@@ -79,7 +83,9 @@ async def find_form(page: Page, url: str, purpose: FormPurpose, dismissed: list[
         moved = _strip(page.url) != _strip(url)
         refused = moved or (response is not None and response.status in (401, 403))
         return Found(form, "on the start page" if not moved else "where the start page led", refused)
-    steps = (_by_link, _by_menu, _by_hidden_link, *((_by_login_page,) if purpose == "register" else ()))
+    steps: list[_Step] = [_by_link, _by_menu, _by_hidden_link]
+    if purpose == "register":
+        steps.append(_by_login_page)
     for step in (*steps, _by_usual_path):
         found = await step(page, url, purpose, dismissed)
         if found is not None:

@@ -21,6 +21,7 @@ from playwright.async_api import Locator, Page
 from assay.domain.action_safety import ActionPolicy, Control, FormFacts, Verdict, judge_form
 from assay.domain.auth_forms import names_registration
 from assay.domain.json import as_object, as_str
+from assay.domain.ledger import WEB_REGISTRATION
 from assay.domain.target import Credentials
 from assay.pages.auth_forms import AuthForm, form_for
 from assay.pages.browser import BrowserSession
@@ -102,7 +103,7 @@ async def _register(page: Page, url: str, policy: ActionPolicy, password: str) -
     refusal = await _refusal(page, text, messages, after, shown, moved=page.url != before_url)
     if refusal:
         return Registration(None, f"registering through the form on {path} was refused: {refusal}", path)
-    policy.ledger.record("account", login, f"registration form on {path}")
+    policy.ledger.record("account", login, f"{WEB_REGISTRATION}{path}")
     return Registration(
         Credentials(login, password), f"registered account {login} through the form on {path}", path
     )

@@ -25,7 +25,9 @@ def evolve(
     smoke = analysis.execution_strategy.smoke_tests if analysis else ()
     ui_files, ui_cases, ui_notes = ui_suite(observation, requirements, analysis, findings)
     requirements, calibration = calibrate(without_ui(requirements), analysis, findings)
-    suite = build_suite(requirements, observation.api, findings, observation.target, smoke_ids=set(smoke))
+    suite = build_suite(
+        requirements, observation.api, findings, observation.api_base_url, smoke_ids=set(smoke)
+    )
     cases = tuple(
         TestCase(
             scenario_id=test.scenario_id,

@@ -106,7 +106,7 @@ async def _run_all(
 ) -> list[UiRun | ScenarioRun]:
     parts = urlsplit(target.base_url)
     origin = f"{parts.scheme}://{parts.netloc}"
-    credentials = target.credentials[0] if target.credentials else None
+    credentials = target.web_login  # given, or registered by the crawl
     results: dict[str, UiRun | ScenarioRun] = {}
     queue = list(scenarios)
     async with browser.open(target.base_url) as session:
@@ -133,7 +133,8 @@ async def _run_all(
 
 
 async def _signed_in(session: BrowserSession, target: Target) -> StorageState | None:
-    if not target.credentials:
+    login = target.web_login
+    if login is None:
         return None
-    outcome = await sign_in(session, target.base_url, target.credentials[0])
+    outcome = await sign_in(session, target.base_url, login)
     return outcome.state if outcome.signed_in else None
