@@ -1,9 +1,12 @@
 """Sign in through a page's login form and keep the session (storage state) for the crawl.
 
-The password is typed only into a form on the target's own origin whose submission (the form's
-resolved ``action`` and the submit button's ``formaction``) goes back to that origin; anything
-else is refused before a key is pressed. Overlays in the way are dismissed first. Whatever goes
-wrong (a timeout, a click an overlay swallows), the outcome is a note, never an exception.
+The login form is reached by :mod:`assay.pages.login_finder` (overlays dismissed, links, menus,
+usual paths) and told from registration and reset forms by :mod:`assay.pages.auth_forms`; whether
+signing in worked is judged by what changed (:mod:`assay.pages.signed_in`), not by the form
+vanishing. The password is typed only into a form on the target's own origin whose submission
+(the form's resolved ``action`` and the submit button's ``formaction``) goes back to that origin;
+anything else is refused before a key is pressed. Whatever goes wrong (a timeout, a click an
+overlay swallows), the outcome is a note, never an exception.
 """
 
 from __future__ import annotations
