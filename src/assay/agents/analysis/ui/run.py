@@ -67,7 +67,9 @@ async def analyse_ui(
         outcome.runs = [ScenarioRun(s.id, "blocked", blocked_by=NO_BROWSER) for s in scenarios]
         return outcome
     try:
-        results = await _run_all(scenarios, target, browser, deadline, cancel, on_run)
+        # The browser starts where the crawl did (the API side's target may be rooted elsewhere).
+        web_target = replace(target, base_url=observation.target or target.base_url)
+        results = await _run_all(scenarios, web_target, browser, deadline, cancel, on_run)
     except NoBrowserFound as exc:
         outcome.runs = [ScenarioRun(s.id, "blocked", blocked_by=str(exc)) for s in scenarios]
         return outcome
