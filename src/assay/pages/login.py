@@ -81,7 +81,7 @@ async def _sign_in(
     login_path = _path(page.url)
     form = found.form.locator(page)
     password = form.locator("input[type=password]:visible").first
-    refusal = await _elsewhere(page, form, password, origin_of(url))
+    refusal = await _elsewhere(page, form, origin_of(url))
     if refusal:
         note = f"signing in at {login_path} refused: {refusal}; the pages are crawled signed out"
         return LoginOutcome(False, note, login_path, failure=refusal)
@@ -127,14 +127,14 @@ async def _reopens(page: Page, url: str) -> bool:
         await probe.close()
 
 
-async def _elsewhere(page: Page, form: Locator, password: Locator, origin: str) -> str:
+async def _elsewhere(page: Page, form: Locator, origin: str) -> str:
     """Why the password must not be typed here ("" when it may): the login page, or where its
     form submits, is on another origin than the target's."""
     if origin_of(page.url) != origin:
         return f"the login form is on another origin ({origin_of(page.url)})"
-    element = page.locator("form", has=password).first
-    handle = await element.element_handle(timeout=1000) if await element.count() else None
-    if handle is None:
+    # The marked form itself (a password outside any <form> is marked on the body).
+    handle = await form.element_handle(timeout=1000)
+    if handle is None or not await handle.evaluate("(e) => e.tagName === 'FORM'"):
         return ""  # no form: the page's own script submits (request interception guards that)
     target = str(await page.evaluate(_SUBMITS_TO, [handle, SUBMIT_SELECTOR]))
     if origin_of(target) != origin:
