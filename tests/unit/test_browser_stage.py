@@ -91,7 +91,7 @@ def test_the_ui_suite_keeps_only_verified_scenarios() -> None:
     assert [(f.category, f.scenario_id) for f in findings] == [("ui_console_error", broken)]
     files, cases, notes = ui_suite(observation, requirements, analysis, findings)
     assert {c.scenario_id for c in cases} == {broken}  # the rest were never run or failed unexplained
-    suite = {"conftest.py", "test_ui.py", "page_script.js", "messages.js", "ruff.toml"}
+    suite = {"conftest.py", "test_ui.py", "page_script.js", "messages.js", "field_refused.js", "ruff.toml"}
     assert healthy in notes[0] and set(files) == {f"ui/{name}" for name in suite}
     compile(files["ui/test_ui.py"], "test_ui.py", "exec")
     compile(files["ui/conftest.py"], "conftest.py", "exec")

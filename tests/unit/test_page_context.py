@@ -74,7 +74,7 @@ def test_page_context_keeps_its_keys_and_summary_counts() -> None:
         2,
     )
     assert (context["crawl_seconds"], context["popups_closed"], context["dialogs_dismissed"]) == (12.5, 1, 2)
-    assert context["blocked_hosts"] == [{"host": "fonts.example", "requests": 3}]
+    assert context["blocked_hosts"] == [{"host": "fonts.example", "requests": 3, "errors": []}]
     assert [as_object(p)["path"] for p in as_list(context["pages"])] == ["/", "/login"]
 
 

@@ -33,7 +33,7 @@ from assay.domain.codec import to_json
 from assay.domain.json import Json, JsonObject, as_object
 from assay.domain.observation import Observation
 from assay.domain.scenarios import Scenario
-from assay.domain.target import Credentials, MailAccount
+from assay.domain.target import DEEP_CRAWL, Credentials, MailAccount
 from assay.domain.workflow import StoredTestCase, WorkflowKind, WorkflowRecord
 from assay.services.workflows import StartRequest, WorkflowResults
 
@@ -114,10 +114,12 @@ def inline(model: BaseModel | None, *, rename_coverage: bool = False) -> JsonObj
 # Field for field, but for the typed page facts: the spec shows them as one ``page_context``
 # object. PAGE_FIELDS are the Observation fields it holds; the rest of page_context is summary
 # counts for a reader, worked out from them and ignored on the way back.
+API_DEEP = 3  # the spec's depth range is 1-3
 PAGE_FIELDS = ("pages", "login", "blocked_hosts", "unsettled_pages", "crawl")
 # CrawlFacts field -> its page_context key (the crawl's facts sit at the top of page_context).
 _CRAWL_KEYS = {"url": "url", "seconds": "crawl_seconds", "popups_closed": "popups_closed",
-               "dialogs_dismissed": "dialogs_dismissed"}  # fmt: skip
+               "dialogs_dismissed": "dialogs_dismissed", "discovered": "discovered", "routes": "routes",
+               "forms": "forms", "clicks": "clicks", "depth_reached": "depth_reached"}  # fmt: skip
 
 
 def observation_result(observation: Observation) -> ObservationResult:
@@ -189,7 +191,7 @@ def start_request(body: Trigger) -> StartRequest:
             kind=kind,
             url=body.url,
             instruction=body.user_instruction,
-            depth=body.depth,
+            depth=DEEP_CRAWL if body.depth >= API_DEEP else body.depth,  # the spec's 3 = "deep crawl"
             credentials=credentials(body.login_credentials, mail),
             extra_secrets=extra,
         )

@@ -16,7 +16,7 @@ from assay.domain import clock
 from assay.domain.errors import AssayError, InvalidUrl, UsageError
 from assay.domain.findings import SEVERITY_ORDER
 from assay.domain.run import RunResult
-from assay.domain.target import Credentials, MailAccount, Target
+from assay.domain.target import DEEP_CRAWL, Credentials, MailAccount, Target
 from assay.domain.verdict import is_inconclusive
 
 if TYPE_CHECKING:  # pydantic-settings is imported only when a run reads its environment
@@ -28,6 +28,8 @@ err = Console(stderr=True)
 # 3: no blocking finding, but the run could not test what it planned (see domain/verdict.py).
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INCONCLUSIVE = 0, 1, 2, 3
 DEMO_DEPTH = 3
+CLI_DEPTH = DEEP_CRAWL  # level by level, so a deep default costs nothing on a small app
+MAX_DEPTH = 30
 
 
 def parse_login(value: str) -> Credentials:
@@ -190,8 +192,14 @@ def run(
         bool, typer.Option(help="Let security checks change or delete objects assay did not create.")
     ] = False,
     depth: Annotated[
-        int, typer.Option(min=1, max=3, help="Crawl depth of web pages: 1 this page, 2 its links, 3 deeper.")
-    ] = 1,
+        int,
+        typer.Option(
+            min=1,
+            max=MAX_DEPTH,
+            help=f"How many navigations deep the browser crawls a web app: 1 this page only, 2 the pages"
+            f" it leads to, and so on (default {CLI_DEPTH}: pages {CLI_DEPTH - 1} clicks from the start).",
+        ),
+    ] = CLI_DEPTH,
     mail_login: MailLoginOption = None,
     totp_secret: TotpSecretOption = None,
     header: HeaderOption = None,

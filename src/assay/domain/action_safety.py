@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
-from assay.domain.danger import is_destructive, is_logout
+from assay.domain.danger import is_destructive, is_logout, names_halt
 from assay.domain.json import JsonObject, as_object
 from assay.domain.ledger import Ledger
 
@@ -171,6 +171,8 @@ def judge_link(href: str, text: str, policy: ActionPolicy) -> Verdict:
         return Verdict("leave", "it ends the session")
     if is_destructive(text, _path(href)):
         return Verdict("dangerous", "it names deleting or resetting")
+    if names_halt(text, _path(href)):
+        return Verdict("dangerous", "it names stopping or restarting the application")
     return Verdict("click")
 
 

@@ -31,6 +31,12 @@ _RESET = (
     "réinitialiser", "reinitialiser", "restablecer", "reiniciar", "zurücksetzen", "zuruecksetzen",
     "ripristina", "重置", "リセット",
 )  # fmt: skip
+# Stopping, pausing or restarting the application or its work (an admin page's "Restart",
+# pyLoad's GET /api/stop_all_downloads).
+_HALT = (
+    "shutdown", "shut down", "restart", "reboot", "kill", "halt", "poweroff", "power off", "quit",
+    "stop", "pause", "unpause", "suspend",
+)  # fmt: skip
 # Ending the session assay works in.
 _LEAVE = ("logout", "log out", "log-out", "signout", "sign out", "sign-out", "logoff", "log off")
 
@@ -46,6 +52,7 @@ def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
 DESTROY = _pattern(_DESTROY)
 RESET = _pattern(_RESET)
 LEAVE = _pattern(_LEAVE)
+HALT = _pattern(_HALT)
 # "Reset password" asks for a new password (one account), not for the application's start state;
 # so does checking the reset PIN, code or OTP that was sent for it ("/auth/reset-pin/verify").
 _PASSWORD_RESET = re.compile(
@@ -108,6 +115,11 @@ def describes_wipe(text: str) -> bool:
 def is_logout(*texts: str) -> bool:
     """True when any text names ending the session."""
     return any(_hits(LEAVE, t) for t in texts if t)
+
+
+def names_halt(*texts: str) -> bool:
+    """True when any text names stopping or restarting the application."""
+    return any(_hits(HALT, t) for t in texts if t)
 
 
 def is_dangerous(*texts: str) -> bool:

@@ -33,6 +33,9 @@ Category = Literal[
     "open_redirect",
     "security_headers",
     "cookie_flags",
+    "session_management",
+    "weak_session_secret",
+    "weak_password_policy",
     "resource_exhaustion",
     "data_exposure",
     "injection",
@@ -99,6 +102,8 @@ PROOF_BY_CATEGORY: Mapping[str, Proof] = {
     "lost_update": "differential",  # the same read before and after the update
     "business_flow": "differential",
     "rate_limiting": "differential",
+    "session_management": "differential",  # the old cookie against the anonymous and signed-in views
+    "weak_session_secret": "differential",  # the forged cookie against a broken signature
     "ssrf": "canary",
     "open_redirect": "reproduced",  # the family sends the request that left the site twice
     "slow_response": "timing",

@@ -47,6 +47,11 @@ class ActionProbe:
     text_before: str = ""
     text_after: str = ""
     messages_after: tuple[str, ...] = ()
+    # Feedback a text diff misses: fields in an error state after the action ("email: aria-invalid",
+    # "code: Please match the requested format." for a refused native validation), and the
+    # messages of JavaScript dialogs (alert()) it opened.
+    field_errors: tuple[str, ...] = ()
+    dialogs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,10 +76,15 @@ class PageFacts:
 @dataclass(frozen=True)
 class BlockedHost:
     """A host other than the target's that a page tried to reach, and how many of its requests
-    the browser aborted (see :mod:`assay.adapters.browser.containment`): listed, never an app fault."""
+    the browser aborted (see :mod:`assay.adapters.browser.containment`): listed, never an app fault.
+
+    ``errors`` are the browser errors the blocking caused on the pages ("uncaught ReferenceError:
+    $ is not defined" once the CDN's jQuery was kept out, "Failed to fetch" of a call to it): a
+    note for the reader, never a console-error finding."""
 
     host: str
     requests: int
+    errors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -95,10 +105,37 @@ class LoginFacts:
 
 
 @dataclass(frozen=True)
+class DiscoveredUrl:
+    """One URL on the target's origin the crawl came across, where it came from and what it did with it."""
+
+    url: str  # path and query
+    source: str  # one of URL_SOURCES
+    depth: int  # navigations from the start page to the page it was found on (0: the start page itself)
+    found_on: str = ""  # the page (path) or file it was found in; '' for the start URL
+    method: str = "GET"  # GET but for requests a page made itself (fetch/XHR, form posts)
+    status: int = -1  # what a GET answered; -1 when it was not fetched
+    visited: bool = False  # opened as a page in the browser
+    skipped: str = ""  # why it was not fetched or not opened; '' when it was
+
+
+# Where a URL can come from, in the order a reader meets them.
+URL_SOURCES = (
+    "start", "anchor", "area", "frame", "form", "attribute", "meta-refresh", "header", "robots",
+    "sitemap", "script", "css", "text", "network", "click", "window-open", "history", "redirect",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
 class CrawlFacts:
-    """The crawl as a whole: where it started, how long it took, what the containment closed."""
+    """The crawl as a whole: where it started, how long it took, what the containment closed,
+    and its coverage: every URL it found, by source, with what it did with each."""
 
     url: str
     seconds: float = 0.0
     popups_closed: int = 0
     dialogs_dismissed: int = 0
+    discovered: tuple[DiscoveredUrl, ...] = ()
+    routes: int = 0  # distinct route shapes among the pages opened (/items/1 and /items/2 are one)
+    forms: int = 0  # forms seen on the pages opened
+    clicks: int = 0  # elements with event listeners clicked to find what they reach
+    depth_reached: int = 0

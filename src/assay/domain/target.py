@@ -8,6 +8,9 @@ from urllib.parse import urlsplit
 
 from assay.domain.ledger import Ledger
 
+# The crawl depth (navigations) of a "deep crawl": the CLI's default, and the API's depth 3.
+DEEP_CRAWL = 8
+
 
 @dataclass(frozen=True)
 class MailAccount:

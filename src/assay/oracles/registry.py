@@ -38,6 +38,7 @@ from assay.oracles import (
     response_schema,
     security_headers,
     server_error,
+    session_management,
     slow_response,
     spec_drift,
     spec_quality,
@@ -50,6 +51,8 @@ from assay.oracles import (
     ui_server_error,
     ui_silent_failure,
     user_enumeration,
+    weak_password_policy,
+    weak_session_secret,
 )
 from assay.oracles.base import Judge, OracleContext
 
@@ -72,6 +75,9 @@ ORACLES: dict[Category, ModuleType] = {
     "open_redirect": open_redirect,
     "security_headers": security_headers,
     "cookie_flags": cookie_flags,
+    "session_management": session_management,
+    "weak_session_secret": weak_session_secret,
+    "weak_password_policy": weak_password_policy,
     "resource_exhaustion": resource_exhaustion,
     "data_exposure": data_exposure,
     "injection": injection,

@@ -1,7 +1,10 @@
 """ui_silent_failure: an action that failed or did nothing, and told the user nothing.
 
 The proof is the page before and after the action: no navigation, no message, no error-worded
-line and no change of the markup (for a wrong password, of the visible text).
+line and no change of the markup (for a wrong password, of the visible text); no dialog
+(alert()) opened, and no field in an error state (aria-invalid set by the app, or the browser's
+own validation refusing the submission with its bubble, which no text diff sees). If anything
+of that changed, the user was told something: not silent.
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ def feedback_after(probe: ActionProbe) -> str | None:
 def judge(probe: ActionProbe) -> list[Finding]:
     if probe.changed or probe.message or probe.server_statuses or probe.status >= 400:
         return []
-    if feedback_after(probe) is not None:
+    if feedback_after(probe) is not None or probe.field_errors or probe.dialogs:
         return []
     if probe.text_before and not probe.text_after:
         return []  # the page could not be read after the action: unknown is not silent

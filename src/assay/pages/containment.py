@@ -24,6 +24,7 @@ _NETWORK_SCHEMES = frozenset({"http", "https", "ws", "wss"})
 ABORT_REASON = "blockedbyclient"
 ABORTED = "ERR_BLOCKED_BY_CLIENT"
 BLOCKED_ERRORS = (ABORTED, "ERR_NAME_NOT_RESOLVED", "ERR_INTERNET_DISCONNECTED")
+MAX_CAUSED = 5
 
 
 @dataclass
@@ -32,6 +33,7 @@ class Containment:
 
     target_url: str
     _blocked: Counter[str] = field(default_factory=Counter)
+    _caused: dict[str, list[str]] = field(default_factory=dict)  # host -> errors its blocking caused
     unsettled: list[UnsettledPage] = field(default_factory=list)
     popups_closed: int = 0
     dialogs_dismissed: int = 0
@@ -53,9 +55,16 @@ class Containment:
     def block(self, url: str) -> None:
         self._blocked[(urlsplit(url).hostname or url).lower()] += 1
 
+    def caused(self, host: str, error: str) -> None:
+        """Record a browser error that blocking ``host`` caused (a few distinct ones per host)."""
+        errors = self._caused.setdefault(host.lower(), [])
+        if error not in errors and len(errors) < MAX_CAUSED:
+            errors.append(error)
+
     def blocked_hosts(self) -> tuple[BlockedHost, ...]:
-        """Most blocked first, then by name."""
-        return tuple(BlockedHost(h, n) for h, n in sorted(self._blocked.items(), key=lambda i: (-i[1], i[0])))
+        """Most blocked first, then by name, each with the errors its blocking caused."""
+        ranked = sorted(self._blocked.items(), key=lambda i: (-i[1], i[0]))
+        return tuple(BlockedHost(h, n, tuple(self._caused.get(h, ()))) for h, n in ranked)
 
     def never_settled(self, url: str, reason: str) -> None:
         """Record ``url`` once; a later, graver reason replaces the first."""

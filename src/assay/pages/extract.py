@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -40,10 +41,10 @@ async def extract_page(page: Page, path: str, max_elements: int = MAX_ELEMENTS) 
     for link in as_list(raw.get("links")):
         item = as_object(link)
         out.links.append((as_str(item.get("href")), as_str(item.get("text"))))
-    for raw_element in as_list(raw.get("elements")):
-        element = as_object(raw_element)
-        locator = await choose_locator(page, element)
-        out.elements.append(to_ui_element(path, element, locator))
+    elements = [as_object(e) for e in as_list(raw.get("elements"))]
+    # Every element's candidates are checked at once: one round trip's wait for all, not one each.
+    chosen = await asyncio.gather(*(choose_locator(page, e) for e in elements))
+    out.elements.extend(to_ui_element(path, e, locator) for e, locator in zip(elements, chosen, strict=True))
     return out
 
 
@@ -66,6 +67,8 @@ def candidate_locators(element: JsonObject) -> list[str]:
 async def choose_locator(page: Page, element: JsonObject) -> str:
     """The first candidate that matches exactly one element on ``page``."""
     candidates = candidate_locators(element)
+    if element.get("plainUniqueRole") is True and candidates[0].startswith("page.get_by_role("):
+        return candidates[0]  # unique by the page script's count, with a name Playwright reads alike
     for code in candidates:
         try:
             if await locators.resolve(page, code).count() == 1:

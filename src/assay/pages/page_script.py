@@ -78,8 +78,16 @@ COLLECT = r"""
     return found;
   };
   const sel = 'a[href],button,input,select,textarea,[role=button],[role=link],[role=checkbox],[role=tab],[role=menuitem],[onclick]';
+  // How many visible controls share each role and name: a role locator that is unique here and
+  // whose name is plain (aria-label, or a link's or button's own text) needs no second check.
+  const roleCount = {};
+  const all = Array.from(document.querySelectorAll(sel)).filter((el) => (el.getAttribute('type') || '').toLowerCase() !== 'hidden' && visible(el));
+  for (const el of all) { const k = roleOf(el) + '\u0000' + nameOf(el); roleCount[k] = (roleCount[k] || 0) + 1; }
+  const plainName = (el, name) => !el.hasAttribute('aria-labelledby') && name.length > 0 && name.length < 190
+    && (name === clean(el.getAttribute('aria-label')) || (['a', 'button'].includes(el.tagName.toLowerCase())
+        && !el.hasAttribute('aria-label') && !el.querySelector('img[alt]') && name === clean(el.innerText)));
   const elements = [];
-  for (const el of Array.from(document.querySelectorAll(sel))) {
+  for (const el of all) {
     if (elements.length >= maxElements) break;
     const t = (el.getAttribute('type') || '').toLowerCase();
     if (t === 'hidden' || !visible(el)) continue;
@@ -98,6 +106,7 @@ COLLECT = r"""
       css: cssPath(el), form: form ? (form.id || form.getAttribute('action') || 'form') : '',
       before: textNear(el, 'previousElementSibling'), after: textNear(el, 'nextElementSibling'),
       heading: headingOf(el),
+      plainUniqueRole: roleCount[roleOf(el) + '\u0000' + nameOf(el)] === 1 && plainName(el, nameOf(el)),
     });
   }
   const unnamed = elements.filter((e) => e.role && e.role !== 'img' && !e.name)
@@ -139,4 +148,25 @@ VISIBLE_TEXT = "() => document.body ? document.body.innerText.slice(0, 20000) : 
 DOM_DIGEST = r"""
 () => { const s = document.body ? document.body.innerHTML : ''; let h = 0;
   for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0; return h + ':' + s.length; }
+"""
+
+# A field shown as refused, feedback even with no text: marked aria-invalid by the page's script
+# (a red outline), or a typed value the browser's own validation refused (its bubble on submit).
+# An empty required field of another form is not "refused": nobody typed into it.
+FIELD_REFUSED = r"""
+() => !!document.querySelector('[aria-invalid=true i]') || Array.from(document.querySelectorAll('input, select, textarea'))
+  .some((e) => e.willValidate && !(e.form && e.form.noValidate) && !e.validity.valid && !e.validity.valueMissing)
+"""
+
+# The fields in an error state under ``root`` (a form; the whole page when null): marked
+# aria-invalid by the app's script, or (within a form that validates natively) refused by the
+# browser's own validation, which shows ``validationMessage`` in a bubble no text diff sees.
+FIELD_ERRORS = r"""
+(root) => Array.from((root || document).querySelectorAll('input, select, textarea')).flatMap((e) => {
+  const name = e.name || e.id || e.type || e.tagName.toLowerCase(); const out = [];
+  if ((e.getAttribute('aria-invalid') || '').toLowerCase() === 'true') out.push({name, kind: 'aria', message: ''});
+  const native = root && e.willValidate && !(e.form && e.form.noValidate);
+  if (native && !e.validity.valid && e.validationMessage) out.push({name, kind: 'native', message: e.validationMessage});
+  return out;
+})
 """

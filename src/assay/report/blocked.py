@@ -19,5 +19,7 @@ def blocked_section(run: RunResult) -> str:
         "not reported as faults of the target.",
         "",
     ]
-    lines += [f"- `{b.host}`: {b.requests} request(s)" for b in blocked]
+    for b in blocked:
+        caused = f"; errors it caused on the pages (noted, not findings): {' | '.join(b.errors[:3])}"
+        lines.append(f"- `{b.host}`: {b.requests} request(s)" + (caused if b.errors else ""))
     return "\n".join(lines) + "\n"

@@ -38,6 +38,7 @@ from assay.report.trust import (
     own_limitation,
     summary_findings,
 )
+from assay.report.web_run import crawl_section, is_web_run, web_running_section
 
 RULE = "\n---\n\n"
 
@@ -53,11 +54,16 @@ def header(run: RunResult) -> str:
     if obs and obs.api:
         where = f" (spec: {obs.spec_location})" if obs.spec_location else " (no spec; built from probing)"
         lines.append(f"**API**: {obs.api.title} {obs.api.version}".rstrip() + where)
+    if is_web_run(run) and obs:
+        lines.append(f"**Web app**: {len(obs.pages)} page(s) crawled in the browser (no API description)")
     lines.append(
         f"**Run**: {run.started_at} → {run.finished_at or 'unfinished'}, {requests_sent(run)} requests sent"
     )
     if run.evolution:
-        lines.append(f"**Generated tests**: `tests/` ({len(run.evolution.test_cases)} tests)")
+        cases = run.evolution.test_cases
+        ui = sum(1 for c in cases if c.framework == "pytest-playwright")
+        split = f": {ui} browser tests in `tests/ui/`, {len(cases) - ui} HTTP tests" if ui else ""
+        lines.append(f"**Generated tests**: `tests/` ({len(cases)} tests{split})")
     return "\n\n".join(lines) + "\n"
 
 
@@ -286,7 +292,16 @@ def identified_issues(findings: Sequence[Finding]) -> str:
 
 
 def endpoint_section(run: RunResult) -> str:
-    return "## Endpoint Status\n\n" + render_endpoint_tables(endpoint_rows(run))
+    title = "## Page Status" if is_web_run(run) else "## Endpoint Status"
+    return f"{title}\n\n" + render_endpoint_tables(endpoint_rows(run))
+
+
+def _coverage_sections(run: RunResult) -> list[str]:
+    """What was covered: for a web run the crawl and the browser checks, never the empty API
+    coverage; otherwise the API's. The blocked third-party hosts close either."""
+    if is_web_run(run):
+        return [crawl_section(run), security_section(run), blocked_section(run)]
+    return [coverage_section(run), security_section(run), blocked_section(run)]
 
 
 def render_markdown(run: RunResult) -> str:
@@ -300,11 +315,9 @@ def render_markdown(run: RunResult) -> str:
         schema_section(run.findings),
         endpoint_section(run),
         spec_quality_section(run),
-        coverage_section(run),
-        security_section(run),
-        blocked_section(run),
+        *_coverage_sections(run),
         recommendations_section(run),
-        running_section(run),
+        web_running_section(run) if is_web_run(run) else running_section(run),
     ]
     text = RULE.join(s.rstrip("\n") + "\n" for s in sections if s)
     return redact_secrets(text, run.secrets)

@@ -12,6 +12,7 @@ from assay.domain.json import Json, as_list
 from assay.domain.run import RunResult
 from assay.domain.scenarios import CoverageItem
 from assay.report.common import by_severity, operation_of
+from assay.report.web_run import is_web_run
 
 PRIORITIES = (
     ("P0", "Immediate Action Required", ("critical",)),
@@ -181,7 +182,8 @@ def recommendations_section(run: RunResult) -> str:
     """P0-P3 from the findings' severities, plus coverage work when parts were not tested."""
     lines = ["## Recommendations", ""]
     number = 0
-    not_covered = coverage_lists(run)[1]
+    # A web run's standing gaps are the API's (there is none): not work left for this target.
+    not_covered = [] if is_web_run(run) else coverage_lists(run)[1]
     for code, title, severities in PRIORITIES:
         chosen = [f for f in by_severity(run.findings) if f.severity in severities]
         extra = code == "P2" and bool(not_covered)

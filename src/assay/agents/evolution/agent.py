@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from assay.agents.evolution.api_suite.pytest_suite import build_suite
 from assay.agents.evolution.calibrate import calibrate
 from assay.agents.evolution.ui_stage import ui_suite
+from assay.agents.evolution.web_readme import ui_readme, web_readme
 from assay.domain.analysis import AnalysisResult
 from assay.domain.evolution import EvolutionResult, TestCase
 from assay.domain.findings import Finding
@@ -24,6 +25,7 @@ def evolve(
     scenario; ``files`` holds the whole runnable suite."""
     smoke = analysis.execution_strategy.smoke_tests if analysis else ()
     ui_files, ui_cases, ui_notes = ui_suite(observation, requirements, analysis, findings)
+    requirements_all = requirements
     requirements, calibration = calibrate(without_ui(requirements), analysis, findings)
     suite = build_suite(
         requirements, observation.api, findings, observation.api_base_url, smoke_ids=set(smoke)
@@ -40,6 +42,11 @@ def evolve(
         for test in suite.tests
     )
     notes = (*suite.notes, *calibration, *ui_notes)
+    files = {**suite.files, **ui_files}
+    if ui_cases:
+        files["ui/README.md"] = ui_readme(observation, ui_cases, requirements_all)
     if observation.api is None:
         notes = (*notes, "no API model: authentication and response schemas were not generated")
-    return EvolutionResult(test_cases=(*cases, *ui_cases), files={**suite.files, **ui_files}, notes=notes)
+        if ui_cases:  # a web app: its README speaks of pages, not of an API with 0 tests
+            files["README.md"] = web_readme(observation, requirements_all, ui_cases, cases, findings)
+    return EvolutionResult(test_cases=(*cases, *ui_cases), files=dict(sorted(files.items())), notes=notes)

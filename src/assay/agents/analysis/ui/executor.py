@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from playwright.async_api import (
-    ConsoleMessage,
     Locator,
     Page,
     Response,
@@ -24,16 +23,17 @@ from playwright.async_api import (
 
 from assay.agents.analysis.ui.healing import best_match
 from assay.domain.analysis import ExecutionSuccess, Reliability, ScenarioRun, StepResult
-from assay.domain.json import as_list, as_object, as_str
+from assay.domain.json import as_list, as_object
 from assay.domain.scenarios import Scenario, UiStep
 from assay.domain.target import Credentials
 from assay.pages import locators
 from assay.pages.browser import BrowserPort, BrowserSession
-from assay.pages.containment import Containment, contained_get, is_blocked_error
+from assay.pages.containment import Containment, contained_get
 from assay.pages.extract import choose_locator, fingerprint
 from assay.pages.feedback import settle
 from assay.pages.overlays import click_through
-from assay.pages.page_script import COLLECT, MESSAGES
+from assay.pages.page_log import PageLog, listen
+from assay.pages.page_script import COLLECT, FIELD_REFUSED, MESSAGES
 
 _ACTIONS = frozenset({"click", "fill", "check", "select"})
 _TIERS = {"tier1": 1, "tier2": 2, "tier3": 3}
@@ -84,10 +84,14 @@ class _State:
     values: Mapping[str, str]
     llm: LanguageModelPort
     timeout_ms: int
-    console: list[str] = field(default_factory=list)
+    log: PageLog = field(init=False)
     server_errors: list[int] = field(default_factory=list)
     healed: list[HealedLocator] = field(default_factory=list)
     tier: str = "tier1"
+
+    def __post_init__(self) -> None:
+        # Console errors attributed as the crawl's are: a blocked third party's are not the page's.
+        self.log = PageLog(Containment(self.base_url))
 
 
 async def run_ui_scenarios(
@@ -136,8 +140,7 @@ def step_values(credentials: Credentials | None) -> dict[str, str]:
 
 async def _run(page: Page, state: _State) -> UiRun:
     started = time.monotonic()
-    page.on("console", lambda m: _on_console(m, state))
-    page.on("pageerror", lambda e: state.console.append(e.message))
+    listen(page, state.log)
     page.on("response", lambda r: _on_response(r, state))
     results: list[StepResult] = []
     failed: Exception | None = None
@@ -162,20 +165,6 @@ async def _run(page: Page, state: _State) -> UiRun:
         blocked_by=str(failed) if blocked else None,
     )
     return UiRun(run, _success(run, state), tuple(state.healed))
-
-
-def _on_console(message: ConsoleMessage, state: _State) -> None:
-    # The browser asks for /favicon.ico on its own; a missing one is no fault of the page, nor is
-    # a third-party resource the containment blocked.
-    where = as_str(message.location.get("url")) if message.location else ""
-    foreign = bool(where) and not Containment(state.base_url).allows(where)
-    if (
-        message.type == "error"
-        and not where.endswith("/favicon.ico")
-        and not foreign
-        and not is_blocked_error(message.text)
-    ):
-        state.console.append(message.text)
 
 
 def _on_response(response: Response, state: _State) -> None:
@@ -217,7 +206,7 @@ def _value(raw: str, values: Mapping[str, str]) -> str:
 async def _step(page: Page, state: _State, index: int, step: UiStep) -> None:
     if step.action == "goto":
         state.server_errors.clear()
-        state.console.clear()
+        state.log.clear()
         await page.goto(state.base_url + step.value, wait_until="load")
         return
     if step.action in _ACTIONS:
@@ -302,7 +291,8 @@ async def _check(page: Page, state: _State, step: UiStep) -> tuple[bool, str]:
         status = await contained_get(page.context, state.base_url + step.value, Containment(state.base_url))
         return status < 400, f"{step.value} answered {status}"
     if step.action == "expect_no_console_errors":
-        return not state.console, "; ".join(state.console[:3])
+        errors = state.log.console_errors()
+        return not errors, "; ".join(errors[:3])
     if step.action == "expect_accessible_names":
         raw = as_object(await page.evaluate(COLLECT, 200))
         problems = [*as_list(raw.get("unnamed")), *as_list(raw.get("noAlt"))]
@@ -337,9 +327,15 @@ async def _hidden(target: Locator, timeout: int) -> bool:
 
 
 async def _message(page: Page, timeout: int) -> bool:
+    """A message region with text, or a field shown as refused (aria-invalid, or a typed value
+    the browser's validation refused): feedback either way, as the silent-failure judge says."""
     deadline = time.monotonic() + timeout / 1000
     while time.monotonic() < deadline:
-        if as_list(await page.evaluate(MESSAGES)):
+        if await _shows_feedback(page):
             return True
         await page.wait_for_timeout(100)
-    return bool(as_list(await page.evaluate(MESSAGES)))
+    return await _shows_feedback(page)
+
+
+async def _shows_feedback(page: Page) -> bool:
+    return bool(as_list(await page.evaluate(MESSAGES))) or await page.evaluate(FIELD_REFUSED) is True

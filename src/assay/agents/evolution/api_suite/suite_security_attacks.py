@@ -9,7 +9,13 @@ from urllib.parse import parse_qs, parse_qsl, urlsplit
 from assay.agents.evolution.api_suite.pysource import assert_explained, py_literal, py_str
 from assay.agents.evolution.api_suite.suite_security_checks import Built, Needs, call, object_request
 from assay.agents.evolution.api_suite.suite_security_tokens import broken_authentication
-from assay.agents.evolution.api_suite.suite_security_web import cookie_flags, security_headers, web_injection
+from assay.agents.evolution.api_suite.suite_security_web import (
+    WEB_REASONS,
+    cookie_flags,
+    security_headers,
+    weak_password_policy,
+    web_injection,
+)
 from assay.domain.json import Json
 from assay.domain.scenarios import RequestSpec
 
@@ -224,6 +230,8 @@ ATTACK_BUILDERS: dict[str, Callable[[Needs], Built | str]] = {
     "open_redirect": open_redirect,
     "security_headers": security_headers,
     "cookie_flags": cookie_flags,
+    "weak_password_policy": weak_password_policy,
+    **{category: _reason(why) for category, why in WEB_REASONS.items()},
     "business_flow": business_flow,
     "user_enumeration": _reason(
         "comparing answers for known and unknown accounts needs the test user's login"

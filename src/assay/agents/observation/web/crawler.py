@@ -1,9 +1,14 @@
 """Crawl one origin in headless Chromium, level by level, pages in parallel browser contexts.
 
-Depth 1 is the start page, 2 adds the pages it links to, 3 one level more; bounded by
-``max_pages`` and ``budget_seconds``. Links to "log out" are never followed, so a signed-in
-crawl stays signed in. After the pages: every same-origin link is checked for its status, and
-(on test systems only) each form is submitted and each standalone button clicked once.
+Depth counts navigations: 1 is the start page, 2 adds the pages it leads to, and so on, bounded
+by ``max_pages`` and ``budget_seconds``. Each level has two halves. First every URL the frontier
+holds is fetched over HTTP (:mod:`.fetching`: statuses, headers, scripts, stylesheets, robots.txt,
+sitemaps); then the level's pages (HTML that answered, one per route shape) are opened in the
+browser, read, and mined for more URLs: their markup as served and as rendered, the requests they
+make, History API routes and ``window.open`` targets, and where clicking their elements with event
+listeners leads (:mod:`.page_urls`). Links to "log out" are never followed, so a signed-in crawl
+stays signed in. After the pages, on test systems only, each form is submitted and each
+standalone button clicked once.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 from playwright.async_api import (
     BrowserContext,
@@ -23,23 +28,35 @@ from playwright.async_api import (
 )
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
+from assay.agents.observation.web.fetching import fetch_all
+from assay.agents.observation.web.frontier import Frontier
 from assay.agents.observation.web.page_log import PageLog, listen
+from assay.agents.observation.web.page_urls import (
+    INIT_SCRIPT,
+    PageUrls,
+    explore_clicks,
+    recorded,
+    watch_requests,
+)
 from assay.agents.observation.web.probes import probe_button, probe_form
-from assay.domain.action_safety import ActionPolicy, judge_button, judge_form, judge_link
+from assay.domain.action_safety import ActionPolicy, judge_button, judge_form
 from assay.domain.json import as_list, as_object, as_str
 from assay.domain.ledger import Ledger
 from assay.domain.pages import ActionProbe, BlockedHost, LinkCheck, PageFacts, UnsettledPage
 from assay.domain.ports import CodeMailbox
 from assay.domain.target import Credentials
 from assay.pages.browser import BrowserPort, BrowserSession
-from assay.pages.containment import Containment, contained_get
+from assay.pages.containment import Containment
 from assay.pages.extract import PageExtract, extract_page, path_of, purpose
 from assay.pages.form_facts import button_control, form_from_json
 from assay.pages.login import LoginOutcome, sign_in
+from assay.pages.url_sources import FoundUrl, urls_in_html
 
 T = TypeVar("T")
 R = TypeVar("R")
-VISIT_SECONDS = 40.0  # one page: load, read, screenshot; past it the page never settled
+_HAS_SCRIPTS = "() => document.scripts.length > 0 || !!document.querySelector('[onload],[onclick]')"
+VISIT_SECONDS = 40.0
+SHOT_DEPTH = 2  # one page: load, read, screenshot; past it the page never settled
 
 
 @dataclass(frozen=True)
@@ -49,7 +66,9 @@ class CrawlConfig:
     budget_seconds: float = 45.0
     contexts: int = 2
     probe_actions: bool = False  # submit forms and click buttons: only on test systems
-    max_links_checked: int = 80
+    max_fetches: int = 2000  # GETs outside the page (statuses, scripts, stylesheets, known files)
+    explore_clicks: bool = True  # click elements with event listeners to see where they lead
+    clicks_per_page: int = 12
     max_probes: int = 30
     max_elements: int = 80
     screenshots: Path | None = None
@@ -66,6 +85,7 @@ class CrawlConfig:
 class PageVisit:
     facts: PageFacts
     extract: PageExtract
+    reached: PageUrls = field(default_factory=PageUrls)  # URLs beyond its anchors
 
 
 @dataclass
@@ -80,6 +100,8 @@ class CrawlResult:
     unsettled: tuple[UnsettledPage, ...] = ()  # pages that never settled
     popups_closed: int = 0
     dialogs_dismissed: int = 0
+    frontier: Frontier | None = None  # every URL found, by source, and what was done with it
+    fetches: int = 0
 
     @property
     def pages(self) -> list[PageFacts]:
@@ -103,16 +125,30 @@ async def crawl_with(session: BrowserSession, start_url: str, config: CrawlConfi
         result.notes.append(result.login.note)
     state = result.login.state if result.login else None
     contexts = [await session.context(containment, state) for _ in range(max(1, config.contexts))]
+    for context in contexts:
+        await context.add_init_script(INIT_SCRIPT)
+    frontier = _frontier(start_url, config)
+    result.frontier = frontier
     try:
-        await _crawl_levels(contexts, start_url, config, deadline, result, containment)
-        await _check_links(contexts[0], result, config, deadline, containment)
+        await _crawl_levels(contexts, frontier, config, deadline, result, containment)
+        _link_checks(result, frontier)
         if config.probe_actions and time.monotonic() < deadline:
             await _probe_actions(contexts, result, config, deadline)
+            _probed_urls(result, frontier)
     finally:
         for context in contexts:
             await context.close()
     result.elapsed = time.monotonic() - started
     return _contained(result, containment)
+
+
+def _frontier(start_url: str, config: CrawlConfig) -> Frontier:
+    """The start page, and the files that list URLs by convention (one navigation away)."""
+    frontier = Frontier(start_url, config.policy(start_url))
+    frontier.add(FoundUrl(urldefrag(start_url).url, "start"), 1, "")
+    frontier.add(FoundUrl(urljoin(start_url, "/robots.txt"), "robots", speculative=True), 2, "")
+    frontier.add(FoundUrl(urljoin(start_url, "/sitemap.xml"), "sitemap", speculative=True), 2, "")
+    return frontier
 
 
 def _contained(result: CrawlResult, containment: Containment) -> CrawlResult:
@@ -144,69 +180,115 @@ async def _pool(
 
 async def _crawl_levels(
     contexts: list[BrowserContext],
-    start_url: str,
+    frontier: Frontier,
     config: CrawlConfig,
     deadline: float,
     result: CrawlResult,
     containment: Containment,
 ) -> None:
-    origin = _origin(start_url)
-    seen = {urldefrag(start_url).url}
-    level = [urldefrag(start_url).url]
     visited_paths: set[str] = set()
-    for depth in range(1, max(1, min(config.depth, 3)) + 1):
-        batch = level[: max(0, config.max_pages - len(result.visits))]
+    clicks = config.explore_clicks
+    for depth in range(1, max(1, config.depth) + 1):
+        result.fetches += await fetch_all(
+            contexts[0], frontier, config.depth, deadline, config.max_fetches - result.fetches
+        )
+        entries = frontier.pages_at(depth)
+        if depth == 1:  # the start page is opened whatever its GET said (a SPA may 404 it)
+            start = frontier.entries.get(urldefrag(result.start_url).url)
+            if start is not None and start not in entries and not start.visited:
+                entries.insert(0, start)
+        room = max(0, config.max_pages - len(result.visits))
+        if len(entries) > room:
+            for entry in entries[room:]:
+                entry.skipped = f"not opened: the page budget ({config.max_pages} pages) was spent"
+            entries = entries[:room]
+        for entry in entries:
+            entry.visited = True
 
         async def visit(context: BrowserContext, url: str, depth: int = depth) -> PageVisit | None:
             try:
-                return await _bounded_visit(context, url, depth, config, containment)
+                return await _bounded_visit(context, url, depth, config, containment, deadline, clicks)
             except Exception as exc:  # one page's crash loses that page, never the crawl
                 result.incomplete.append(f"page {path_of(url)} not observed: {_why(exc)}")
                 return None
 
-        for page_visit in await _pool(contexts, batch, visit, deadline):
-            if page_visit is not None and page_visit.facts.path not in visited_paths:
+        for page_visit in await _pool(contexts, [e.url for e in entries], visit, deadline):
+            if page_visit is None:
+                continue
+            for found, method in page_visit.reached.found:
+                frontier.add(
+                    found, depth + 1 if found.source != "network" else depth, page_visit.facts.path, method
+                )
+            if page_visit.facts.path not in visited_paths:
                 visited_paths.add(page_visit.facts.path)
                 result.visits.append(page_visit)
-        level = _next_level(result.visits, depth, origin, seen)
-        if not level or time.monotonic() >= deadline or len(result.visits) >= config.max_pages:
-            if level and time.monotonic() >= deadline:
-                result.notes.append(f"crawl stopped at its time budget ({config.budget_seconds:.0f} s)")
+        if time.monotonic() >= deadline:
+            result.notes.append(f"crawl stopped at its time budget ({config.budget_seconds:.0f} s)")
             break
+        if len(result.visits) >= config.max_pages:
+            break
+    result.fetches += await fetch_all(
+        contexts[0], frontier, config.depth, deadline, config.max_fetches - result.fetches
+    )
+    frontier.unopened(f"past the crawl's depth ({config.depth}), page budget or time")
 
 
-def _next_level(visits: list[PageVisit], depth: int, origin: str, seen: set[str]) -> list[str]:
-    found: list[str] = []
-    for page_visit in visits:
-        if page_visit.facts.depth != depth:
-            continue
-        for href, text in page_visit.extract.links:
-            url = urldefrag(href).url
-            if url in seen or not judge_link(url, text, ActionPolicy(origin)).allowed:
-                continue
-            seen.add(url)
-            found.append(url)
-    return found
+def _probed_urls(result: CrawlResult, frontier: Frontier) -> None:
+    """Where submitting a form or clicking a button led: coverage too (a search's results page)."""
+    for visit in result.visits:
+        for probe in visit.facts.actions:
+            if probe.url_after and probe.url_after != probe.url_before:
+                url = urljoin(result.start_url, probe.url_after)  # probes record paths
+                found = FoundUrl(url, "click" if probe.kind == "click" else "form")
+                entry = frontier.add(found, visit.facts.depth + 1, visit.facts.path)
+                if entry is not None and not entry.skipped:
+                    entry.status, entry.visited = probe.status or -1, probe.status > 0
+
+
+def _link_checks(result: CrawlResult, frontier: Frontier) -> None:
+    """Give every page its same-origin links with the status each answered to the frontier's GET."""
+    for i, page_visit in enumerate(result.visits):
+        checks = {
+            path_of(urldefrag(href).url): LinkCheck(page_visit.facts.path, path_of(href), text, status)
+            for href, text in page_visit.extract.links
+            if (status := frontier.status_of(href)) >= 0
+        }
+        result.visits[i].facts = replace(page_visit.facts, links=tuple(checks.values()))
 
 
 async def _bounded_visit(
-    context: BrowserContext, url: str, depth: int, config: CrawlConfig, containment: Containment
+    context: BrowserContext,
+    url: str,
+    depth: int,
+    config: CrawlConfig,
+    containment: Containment,
+    deadline: float,
+    clicks: bool,
 ) -> PageVisit | None:
     """:func:`_visit` within ``VISIT_SECONDS``: a page that never loads or never answers is
     recorded as never settled, and the crawl goes on."""
+    work = _visit(context, url, depth, config, containment, deadline, clicks)
     try:
-        return await asyncio.wait_for(_visit(context, url, depth, config, containment), VISIT_SECONDS)
+        return await asyncio.wait_for(work, VISIT_SECONDS)
     except TimeoutError:
         containment.never_settled(url, f"not read within {VISIT_SECONDS:.0f} s")
         return None
 
 
 async def _visit(
-    context: BrowserContext, url: str, depth: int, config: CrawlConfig, containment: Containment
+    context: BrowserContext,
+    url: str,
+    depth: int,
+    config: CrawlConfig,
+    containment: Containment,
+    deadline: float,
+    clicks: bool,
 ) -> PageVisit | None:
     page = await context.new_page()
     log = PageLog(containment)
     listen(page, log)
+    reached = PageUrls()
+    watch_requests(page, reached, containment.allows)
     try:
         try:
             response = await page.goto(url, wait_until="load", timeout=15000)
@@ -216,7 +298,18 @@ async def _visit(
         path = path_of(page.url)
         extract = await extract_page(page, path, config.max_elements)
         title = await page.title()
-        shot = await _screenshot(page, config.screenshots, f"page-{path}")
+        # Every page near the start, and any page that shows a problem a finding may cite; a deep
+        # page with nothing to show costs a picture nobody looks at.
+        problem = log.console or log.uncaught or log.failed or extract.unnamed or extract.images_without_alt
+        wanted = config.screenshots if depth <= SHOT_DEPTH or problem else None
+        shot = await _screenshot(page, wanted, f"page-{path}")
+        await _mine(page, response.url if response else url, reached)
+        if clicks:
+            # What the page logs while assay clicks around (and answers its writes with an empty
+            # 204) is assay's doing, not the app's: the log is kept as it was before.
+            console, failed, uncaught = list(log.console), list(log.failed), list(log.uncaught)
+            await explore_clicks(page, config.policy(url), reached, config.clicks_per_page, deadline)
+            log.console, log.failed, log.uncaught = console, failed, uncaught
     except Exception as exc:  # a page that cannot load is a link check's business
         log.failed.append(f"GET {path_of(url)} -> {str(exc).splitlines()[0][:120]}")
         return None
@@ -236,45 +329,19 @@ async def _visit(
         images_without_alt=tuple(extract.images_without_alt),
         screenshot=shot,
     )
-    return PageVisit(facts, extract)
+    return PageVisit(facts, extract, reached)
 
 
-async def _check_links(
-    context: BrowserContext,
-    result: CrawlResult,
-    config: CrawlConfig,
-    deadline: float,
-    containment: Containment,
-) -> None:
-    """Give every page its same-origin links with the status each target answers."""
-    origin = _origin(result.start_url)
-    known = {v.facts.path: v.facts.status for v in result.visits}
-    statuses: dict[str, int] = {}
-    for page_visit in result.visits:
-        for href, text in page_visit.extract.links:
-            path = path_of(urldefrag(href).url)
-            if path in known or not judge_link(href, text, ActionPolicy(origin)).allowed:
-                continue
-            if (
-                path not in statuses
-                and len(statuses) < config.max_links_checked
-                and time.monotonic() < deadline
-            ):
-                statuses[path] = await _status(context, urldefrag(href).url, containment)
-    for i, page_visit in enumerate(result.visits):
-        checks = {
-            path_of(urldefrag(href).url): LinkCheck(page_visit.facts.path, path_of(href), text, status)
-            for href, text in page_visit.extract.links
-            if (status := statuses.get(path_of(urldefrag(href).url), known.get(path_of(href), -1))) >= 0
-        }
-        result.visits[i].facts = replace(page_visit.facts, links=tuple(checks.values()))
-
-
-async def _status(context: BrowserContext, url: str, containment: Containment) -> int:
-    try:
-        return await contained_get(context, url, containment)
-    except Exception:
-        return 0
+async def _mine(page: Page, served_url: str, reached: PageUrls) -> None:
+    """The URLs of the page's markup as rendered (what scripts built) and what its scripts recorded."""
+    with contextlib.suppress(Exception):  # a page that navigates away keeps what was read
+        # Without scripts the rendered markup is the served one, which the fetch already read.
+        if await page.evaluate(_HAS_SCRIPTS):
+            for found in urls_in_html(await page.content(), page.url):
+                reached.found.append((found, "GET"))
+    if urldefrag(page.url).url != urldefrag(served_url).url:
+        reached.add(page.url, "redirect")
+    await recorded(page, reached)
 
 
 _Probe = Callable[[BrowserContext], Awaitable[ActionProbe | None]]

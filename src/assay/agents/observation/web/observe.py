@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assay.agents.observation.web.crawler import CrawlConfig, CrawlResult, crawl
 from assay.agents.observation.web.refusals import judged_structure, refusal_note
 from assay.domain.action_safety import ActionPolicy
-from assay.domain.json import Json, JsonObject
+from assay.domain.json import Json, JsonObject, as_list
 from assay.domain.observation import Observation, UiElement
 from assay.domain.pages import BlockedHost, CrawlFacts, LoginFacts, PageFacts, UnsettledPage
 from assay.domain.target import Target
 from assay.pages.browser import BrowserPort
 from assay.pages.register import Registration, register_account
+from assay.pages.url_sources import route_shape
 
 SNAPSHOT_CHARS = 2000
+PAGES_PER_SECOND = 4  # what one context opens and reads on a quick local app
 
 
 @dataclass(frozen=True)
@@ -46,11 +49,19 @@ class WebObservation:
         )
 
 
-def config_for(target: Target, screenshots: Path | None = None, contexts: int = 2) -> CrawlConfig:
-    """The crawl a target asks for: its depth and budget; actions only on test systems."""
+def config_for(
+    target: Target, screenshots: Path | None = None, contexts: int = 2, pages_only: bool = False
+) -> CrawlConfig:
+    """The crawl a target asks for: its depth and budget; actions only on test systems. A target
+    with no API (``pages_only``) gets a longer floor: the pages are all there is."""
+    share = 0.5
+    budget = max(
+        30.0 if pages_only else 20.0, target.budget_seconds * share
+    )  # pages, fetches, clicks, probes
     return CrawlConfig(
-        depth=max(1, min(target.depth, 3)),
-        budget_seconds=max(15.0, target.budget_seconds / 3),  # pages, link checks and probes
+        depth=max(1, target.depth),
+        budget_seconds=budget,
+        max_pages=max(25, int(budget * PAGES_PER_SECOND)),  # no fixed cap: the budget decides
         contexts=contexts,
         probe_actions=target.is_test_system,
         screenshots=screenshots,
@@ -61,14 +72,18 @@ def config_for(target: Target, screenshots: Path | None = None, contexts: int = 
 
 
 async def observe_web(
-    target: Target, start_url: str, browser: BrowserPort, screenshots: Path | None = None
+    target: Target,
+    start_url: str,
+    browser: BrowserPort,
+    screenshots: Path | None = None,
+    pages_only: bool = False,
 ) -> WebObservation:
     """Crawl ``start_url`` in Chromium. Raises NoBrowserFound when there is no browser.
 
     With no login given, on a test system, an account of assay's own is registered through the
     app's registration form first (see :mod:`assay.pages.register`) and the crawl signs in as it.
     """
-    config = config_for(target, screenshots)
+    config = config_for(target, screenshots, pages_only=pages_only)
     registration = await _register(target, start_url, browser, config) if registers(target) else None
     if registration is not None and registration.credentials is not None:
         config = replace(config, credentials=registration.credentials)
@@ -110,9 +125,11 @@ def summarise(result: CrawlResult, policy: ActionPolicy | None = None) -> WebObs
     ]
     pages = result.pages
     refused = refusal_note(result.visits, policy)
+    crawl = crawl_facts(result)
     notes = (
         *result.notes,
         f"crawled {len(pages)} pages in {result.elapsed:.1f} s: {len(elements)} UI elements",
+        *((coverage_note(crawl),) if crawl.discovered else ()),
         *((refused,) if refused else ()),
         *containment_notes(result),
     )
@@ -127,16 +144,40 @@ def summarise(result: CrawlResult, policy: ActionPolicy | None = None) -> WebObs
         page_structure=pages_json,
         pages=tuple(pages),
         login=LoginFacts(login.signed_in, login.login_path, login.second_factor) if login else LoginFacts(),
-        crawl=CrawlFacts(
-            url=result.start_url,
-            seconds=round(result.elapsed, 2),
-            popups_closed=result.popups_closed,
-            dialogs_dismissed=result.dialogs_dismissed,
-        ),
+        crawl=crawl,
         notes=notes,
         incomplete=incomplete,
         blocked_hosts=tuple(result.blocked),
         unsettled_pages=tuple(result.unsettled),
+    )
+
+
+def crawl_facts(result: CrawlResult) -> CrawlFacts:
+    """The crawl as a whole, with its coverage: every URL found, routes, forms, clicks, depth."""
+    frontier = result.frontier
+    return CrawlFacts(
+        url=result.start_url,
+        seconds=round(result.elapsed, 2),
+        popups_closed=result.popups_closed,
+        dialogs_dismissed=result.dialogs_dismissed,
+        discovered=frontier.facts() if frontier is not None else (),
+        routes=len({route_shape(v.facts.url) for v in result.visits}),
+        forms=sum(len(as_list(v.extract.structure.get("forms"))) for v in result.visits),
+        clicks=sum(v.reached.clicks for v in result.visits),
+        depth_reached=max((v.facts.depth for v in result.visits), default=0),
+    )
+
+
+def coverage_note(crawl: CrawlFacts) -> str:
+    """One line a reader checks first: how much of the site the crawl saw."""
+    found = crawl.discovered
+    opened = sum(1 for d in found if d.visited)
+    skipped = sum(1 for d in found if d.skipped)
+    sources = ", ".join(f"{s} {n}" for s, n in Counter(d.source for d in found).most_common())
+    return (
+        f"crawl coverage: {len(found)} URLs found ({sources}); {opened} pages opened in "
+        f"{crawl.routes} routes, {crawl.forms} forms, {crawl.clicks} elements clicked, "
+        f"depth {crawl.depth_reached}; {skipped} left alone (see crawl.discovered for why)"
     )
 
 
@@ -155,6 +196,13 @@ def containment_notes(result: CrawlResult) -> tuple[str, ...]:
         hosts = ", ".join(f"{b.host} ({b.requests})" for b in result.blocked)
         total = sum(b.requests for b in result.blocked)
         notes.append(f"blocked {total} browser request(s) to other hosts than the target's: {hosts}")
+        caused = [f"{b.host}: {' | '.join(b.errors[:2])}" for b in result.blocked if b.errors]
+        if caused:
+            errors = sum(len(b.errors) for b in result.blocked)
+            notes.append(
+                f"{errors} browser error(s) came from those blocked resources, not from the app "
+                f"(noted, not findings): {'; '.join(caused)}"
+            )
     if result.popups_closed:
         notes.append(f"closed {result.popups_closed} pop-up window(s) the pages opened")
     if result.dialogs_dismissed:

@@ -12,37 +12,61 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from playwright.async_api import BrowserContext, Locator, Page, Response
+from playwright.async_api import BrowserContext, Dialog, Locator, Page, Response
 
 from assay.domain.action_safety import ActionPolicy, Control, judge_button, judge_form, object_path
-from assay.domain.json import as_str
+from assay.domain.json import as_list, as_object, as_str
 from assay.domain.pages import ActionProbe, PageFacts, ProbeKind
 from assay.pages.feedback import read_after, settle, visible
 from assay.pages.form_facts import SUBMIT_SELECTOR, form_from_json, read_forms
 from assay.pages.locators import resolve
 from assay.pages.overlays import click_through, dismiss_overlays
-from assay.pages.page_script import DOM_DIGEST
+from assay.pages.page_script import DOM_DIGEST, FIELD_ERRORS
 from assay.pages.values import sample_value
 
 WRONG_USER = "assay-nobody@example.com"
 WRONG_PASSWORD = "wrong-password-assay"
 ACTION_TIMEOUT_MS = 3000
+ARIA_INVALID = "(aria-invalid)"
 
 
 class _Recorder:
     def __init__(self, page: Page) -> None:
         self.statuses: list[int] = []
         self.document_status = 0
+        self.navigated = False
         self.downloaded = False
         self.digest = ""
+        self.dialogs: list[str] = []
+        self.form: Locator | None = None
+        self.fields_before: set[str] = set()
         page.on("response", self._on_response)
         page.on("download", self._on_download)
+        # The containment dismisses every dialog; an alert() is still feedback the user saw.
+        page.on("dialog", self._on_dialog)
 
     def _on_download(self, _: object) -> None:
         self.downloaded = True
 
-    async def remember(self, page: Page) -> None:
+    def _on_dialog(self, dialog: Dialog) -> None:
+        self.dialogs.append(f"{dialog.type}: {dialog.message}"[:200])
+
+    async def remember(self, page: Page, form: Locator | None = None) -> None:
         self.digest = await _digest(page)
+        self.navigated = False  # from now on: did the action load a document?
+        self.dialogs.clear()  # one the page opened as it loaded answers no action
+        self.form = form
+        self.fields_before = {f for f in await _field_errors(page, form) if f.endswith(ARIA_INVALID)}
+
+    async def field_errors(self, page: Page) -> tuple[str, ...]:
+        """Fields in an error state now: aria-invalid ones that were not before the action, and
+        the submitted form's natively refused ones (the browser showed its bubble on submit)."""
+        now = await _field_errors(page, self.form)
+        # A document loaded: the submission went through, so no bubble was shown; the new page's
+        # empty required fields are invalid without anyone being told so.
+        if self.navigated:
+            now = [f for f in now if f.endswith(ARIA_INVALID)]
+        return tuple(f for f in now if f not in self.fields_before)
 
     async def dom_changed(self, page: Page) -> bool:
         return self.downloaded or await _digest(page) != self.digest
@@ -52,6 +76,7 @@ class _Recorder:
             self.statuses.append(response.status)
         if response.request.resource_type == "document":
             self.document_status = response.status
+            self.navigated = True
 
 
 async def _digest(page: Page) -> str:
@@ -59,6 +84,22 @@ async def _digest(page: Page) -> str:
         return as_str(await page.evaluate(DOM_DIGEST))
     except Exception:  # the page navigated mid-read
         return ""
+
+
+async def _field_errors(page: Page, form: Locator | None) -> list[str]:
+    """ "email (aria-invalid)", "code: Please match the requested format." (see FIELD_ERRORS)."""
+    try:
+        if form is not None and await form.count():
+            found = await form.evaluate(FIELD_ERRORS, timeout=1000)
+        else:
+            found = await page.evaluate(FIELD_ERRORS, None)
+    except Exception:  # the page navigated mid-read: its new state is judged by the text
+        return []
+    out = []
+    for item in (as_object(f) for f in as_list(found)):
+        name, message = as_str(item.get("name")), as_str(item.get("message"))
+        out.append(f"{name}: {message}" if item.get("kind") == "native" else f"{name} {ARIA_INVALID}")
+    return list(dict.fromkeys(out))
 
 
 async def _fill_form(form: Locator, kind: ProbeKind) -> list[str]:
@@ -130,7 +171,7 @@ async def probe_form(
         kind: ProbeKind = "wrong_password" if verdict.kind == "login" else "submit"
         steps = [f"open {facts.path}", *await _fill_form(form, kind)]
         before, messages_before = await visible(page)
-        await recorder.remember(page)
+        await recorder.remember(page, form)
         submit = form.locator(SUBMIT_SELECTOR).first
         if await submit.count():
             await click_through(submit)
@@ -139,7 +180,7 @@ async def probe_form(
         steps.append(f"submit the form{f' with {submit_name!r}' if submit_name else ''}")
         await settle(page)
         if verdict.kind == "create":
-            _record_created(policy, facts.path, page.url)
+            _record_created(policy, facts.path, page.url, steps)
         return await _finish(
             page, recorder, facts.path, kind, submit_name, steps, before, messages_before, shots
         )
@@ -147,11 +188,16 @@ async def probe_form(
         await page.close()
 
 
-def _record_created(policy: ActionPolicy, form_path: str, landed: str) -> None:
-    """The page a create form landed on, when it names one object (/posts/12): assay made it."""
+def _record_created(policy: ActionPolicy, form_path: str, landed: str, steps: list[str]) -> None:
+    """What a create form made: the object page it landed on (/posts/12), or, when it names none,
+    the submission itself with what was typed, so created.json lists it for cleaning up. The
+    second kind's key names no path, so it never makes anything else look like assay's own."""
     created = object_path(landed)
     if created and created != object_path(form_path):
         policy.ledger.record("page", created, f"form on {form_path}", created)
+        return
+    typed = "; ".join(step for step in steps if not step.startswith("submit"))[:300]
+    policy.ledger.record("page", f"submitted:{form_path}", f"form on {form_path}: {typed}")
 
 
 async def probe_button(
@@ -200,6 +246,9 @@ async def _finish(
         line.strip() for line in after.splitlines() if line.strip() and line.strip() not in old_lines
     ]
     url_before = path
+    # Read before the screenshot: taking one touches the markup (Playwright hides the caret), and
+    # read after it every action would look answered.
+    dom_changed, field_errors = await recorder.dom_changed(page), await recorder.field_errors(page)
     shot = await _screenshot(page, shots, f"{kind}-{path}-{element}")
     return ActionProbe(
         page=path,
@@ -215,10 +264,12 @@ async def _finish(
         message=(new_messages or new_lines or [""])[0][:200],
         form_still_shown=await page.locator("form").count() > 0,
         screenshot=shot,
-        dom_changed=await recorder.dom_changed(page),
+        dom_changed=dom_changed,
         text_before=before,
         text_after=after,
         messages_after=tuple(messages),
+        field_errors=field_errors,
+        dialogs=tuple(recorder.dialogs),
     )
 
 

@@ -39,7 +39,8 @@ async def observe_pages(
         return replace(observation, notes=(*observation.notes, NO_BROWSER_NOTE))
     report(progress, 0.9, f"crawling the pages in Chromium (depth {target.depth})")
     try:
-        web = await observe_web(target, target.base_url, browser, screenshots_dir(target))
+        pages_only = observation.kind == "web"
+        web = await observe_web(target, target.base_url, browser, screenshots_dir(target), pages_only)
     except Exception as exc:  # the browser side failing never ends the run: the API side goes on
         why = f"pages not observed: {_why(exc)}"
         return replace(

@@ -40,11 +40,25 @@ class WebFamily(Protocol):
 def web_families() -> list[WebFamily]:
     """The web families in the order they run (each adds itself here)."""
     from assay.agents.analysis.security.web.csrf import CsrfFamily
+    from assay.agents.analysis.security.web.enumeration import WebEnumerationFamily
     from assay.agents.analysis.security.web.hardening import HardeningFamily
+    from assay.agents.analysis.security.web.logout import LogoutFamily
     from assay.agents.analysis.security.web.open_redirect import WebOpenRedirectFamily
+    from assay.agents.analysis.security.web.password_policy import PasswordPolicyFamily
     from assay.agents.analysis.security.web.reflection import ReflectionFamily, TemplateFamily
+    from assay.agents.analysis.security.web.session_secret import SessionSecretFamily
 
-    return [HardeningFamily(), ReflectionFamily(), TemplateFamily(), CsrfFamily(), WebOpenRedirectFamily()]
+    return [
+        HardeningFamily(),
+        ReflectionFamily(),
+        TemplateFamily(),
+        CsrfFamily(),
+        WebOpenRedirectFamily(),
+        SessionSecretFamily(),
+        WebEnumerationFamily(),
+        PasswordPolicyFamily(),
+        LogoutFamily(),  # last: some apps end every session of the user at logout
+    ]
 
 
 def _shape(path: str) -> str:

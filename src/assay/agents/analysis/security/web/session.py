@@ -42,6 +42,7 @@ class WebSession:
         self.headers = dict(headers or {})  # sent on every request (a fixed credential header)
         self.cookies: dict[str, str] = {}
         self.set_cookie_headers: list[str] = []
+        self.landed: Exchange | None = None  # the page the last successful sign-in landed on
 
     def url(self, path_or_url: str) -> str:
         return urljoin(self.base_url, path_or_url)
@@ -151,7 +152,10 @@ class WebSession:
         still_form = is_html(done.final) and any(
             f.passwords == 1 for f in parse_forms(done.final.response.text, done.final.request.url)
         )
-        return self.cookies != before and not still_form
+        if self.cookies != before and not still_form:
+            self.landed = done.final
+            return True
+        return False
 
 
 def login_values(form: HtmlForm, credentials: Credentials) -> list[tuple[str, str]]:
