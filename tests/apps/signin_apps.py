@@ -16,7 +16,8 @@ No ``from __future__ import annotations`` here: FastAPI reads the route annotati
 A good sign-in lands on ``/`` showing "Signed in as NAME" and a "Log out" link; a wrong password
 lands on ``/?error=1`` with a message and no form at all. ``/account`` is refused signed out
 (redirected to the sign-in page). ``registration=False`` drops the registration form (and its
-route): the twin where assay must not register anything.
+route): the twin where assay must not register anything; ``refuse=True`` turns every registration
+down on the same page ("That username is taken").
 """
 
 import secrets
@@ -56,6 +57,7 @@ _RESET = """<section><h2>Forgot your password?</h2><form method="post" action="/
 class SigninState:
     layout: str
     registration: bool = True
+    refuse: bool = False  # the registration answers its own page again, "That username is taken"
     users: dict[str, str] = field(default_factory=lambda: {USER: PASSWORD})
     sessions: dict[str, str] = field(default_factory=dict)  # session id -> user
     registered: list[str] = field(default_factory=list)
@@ -110,11 +112,15 @@ def signin_app(state: SigninState) -> FastAPI:
 
         @app.post("/members/a")
         def register(
+            request: Request,
             username: str = Form(""),
             email: str = Form(""),
             password1: str = Form(""),
             password2: str = Form(""),
         ) -> Response:
+            if state.refuse:
+                taken = '<p class="errorlist">That username is taken.</p>'
+                return page(request, "Members", taken + _REGISTER + _LOGIN + _RESET)
             if (
                 not username
                 or not email

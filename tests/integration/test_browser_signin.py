@@ -126,3 +126,13 @@ def test_without_a_registration_form_nothing_is_registered_and_the_crawl_stays_s
     assert target.ledger.entries == []
     assert not signed_in
     assert any("no registration form found" in note for note in notes)
+
+
+def test_a_registration_the_app_turns_down_records_nothing_and_signs_in_with_nothing() -> None:
+    state = SigninState("path", refuse=True)
+    with serving(state) as base:
+        target = Target(base_url=base + "/", depth=1, budget_seconds=60)
+        signed_in, notes = observed(base, target)
+    assert state.registered == [] and state.logins == [] and target.ledger.entries == []
+    assert not signed_in and target.web_login is None
+    assert any("was refused" in note and "That username is taken" in note for note in notes), notes

@@ -85,6 +85,10 @@ async def _register(page: Page, url: str, policy: ActionPolicy, password: str) -
     if found.form is None:
         return Registration(None, "no registration form found: the pages are crawled signed out")
     path = _path(page.url)
+    if not found.form.facts.passwords:  # a sign-up by e-mail link: nothing assay could sign in with
+        return Registration(
+            None, f"the registration form on {path} asks for no password: none registered", path
+        )
     verdict = await _judged(page, found.form, policy)
     if not verdict.allowed:
         why = verdict.reason or verdict.kind
@@ -165,8 +169,9 @@ async def _refusal(
     said = next((m[:80] for m in fresh if len(m) < 300 and (_REFUSED.search(m) or FAILURE.search(m))), "")
     if said:
         return f"the app answered {said!r}"
-    if not moved and after == text and await form_for(page, "register") is not None:
-        return "the form is still shown, unchanged"
+    if not moved and await form_for(page, "register") is not None:
+        # Still on the form: a field marked invalid, a hint, or nothing at all; never a success.
+        return f"the form is still shown ({fresh[0][:80]!r})" if fresh else "the form is still shown"
     return ""
 
 
