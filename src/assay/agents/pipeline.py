@@ -23,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assay.agents.analysis.agent import analyse
 from assay.agents.evolution.agent import evolve
@@ -199,8 +199,10 @@ def _stage_bodies(
     async def analysis(stage: _Stage) -> None:
         if result.observation is None or result.requirements is None:
             raise MissingInput("the analysis agent needs observation and requirements results")
+        # The API side joins its paths to where the API lives, which a web page's path is not.
+        api_target = replace(target, base_url=result.observation.api_base_url)
         outcome = await analyse(
-            result.observation, result.requirements, target, transport,
+            result.observation, result.requirements, api_target, transport,
             execute=realtime_execution, progress=stage.progress, cancel=cancel, browser=browser,
             on_scenario=stage.scenario,
         )  # fmt: skip

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 CreatedKind = Literal["object", "account", "page"]
+# How an account the browser registered through the app's own form is recorded (``via``).
+WEB_REGISTRATION = "registration form on "
 
 
 @dataclass(frozen=True)
@@ -54,3 +56,9 @@ class Ledger:
 
     def keys(self, kind: CreatedKind) -> tuple[str, ...]:
         return tuple(e.key for e in self.entries if e.kind == kind)
+
+    def web_account(self) -> str:
+        """The user name of the first account registered through the app's form ("" when none)."""
+        return next(
+            (e.key for e in self.entries if e.kind == "account" and e.via.startswith(WEB_REGISTRATION)), ""
+        )

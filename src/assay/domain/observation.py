@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Literal
+from urllib.parse import urlsplit
 
 from assay.domain.json import JsonObject
 from assay.domain.operations import ApiModel
@@ -60,3 +61,26 @@ class Observation:
     incomplete: tuple[str, ...] = ()
     confidence: float = 0.0
     requests_sent: int = 0
+
+    @property
+    def api_base_url(self) -> str:
+        """The URL the API's paths (and its login) are joined to.
+
+        The base URL, whose path may be the API's prefix (``http://host/api`` for a spec at
+        ``/api/openapi.json``), unless the spec was read elsewhere on the same origin than under
+        that path: then the base URL is a web page (``/blog/``, ``/app/login``), not a prefix, and
+        the API lives at the origin (a spec at ``/openapi.json`` logs in at ``/api/login``, never
+        at ``/blog/api/login``). A spec from a file or another host leaves the base URL as given.
+        """
+        return api_base_url(self.target, self.spec_location)
+
+
+def api_base_url(base_url: str, spec_location: str | None) -> str:
+    """See :attr:`Observation.api_base_url`."""
+    base, spec = urlsplit(base_url), urlsplit(spec_location or "")
+    prefix = base.path.rstrip("/")
+    if not prefix or spec.scheme not in ("http", "https") or spec.netloc.lower() != base.netloc.lower():
+        return base_url
+    if spec.path == prefix or spec.path.startswith(prefix + "/"):
+        return base_url
+    return f"{base.scheme}://{base.netloc}/"

@@ -111,6 +111,15 @@ class Target:
         return self.credentials[0].headers if self.credentials else ()
 
     @property
+    def web_login(self) -> Credentials | None:
+        """The login the browser signs in with: the first one given, else the account this run
+        registered through the app's own form (with the run's password, redacted like a given one)."""
+        if self.credentials:
+            return self.credentials[0]
+        name = self.ledger.web_account()
+        return Credentials(name, self.ledger.password) if name else None
+
+    @property
     def host(self) -> str:
         return (urlsplit(self.base_url).hostname or "").lower()
 

@@ -51,8 +51,12 @@ OVERLAYS = r"""
     const r = target.getBoundingClientRect();
     const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
     const big = (e) => { const b = e.getBoundingClientRect(); return b.width * b.height > innerWidth * innerHeight / 4; };
+    // What covers the target may be a child of the layer (its text): the layer is the outermost
+    // ancestor of it that does not hold the target too, when that one is big.
+    let cover = top;
+    while (cover && cover.parentElement && cover.parentElement !== document.body && !cover.parentElement.contains(target)) cover = cover.parentElement;
     if (top && top !== target && !target.contains(top) && !top.contains(target)) {
-      const layer = layerOf(top) || (big(top) ? top : null); if (layer) layers.add(layer); }
+      const layer = layerOf(top) || (big(cover) ? cover : null); if (layer) layers.add(layer); }
   } else {
     const area = innerWidth * innerHeight;
     for (const e of document.querySelectorAll('dialog[open],[role=dialog],[role=alertdialog],[aria-modal=true],body *')) {

@@ -27,7 +27,9 @@ def evolve(
     ui_files, ui_cases, ui_notes = ui_suite(observation, requirements, analysis, findings)
     requirements_all = requirements
     requirements, calibration = calibrate(without_ui(requirements), analysis, findings)
-    suite = build_suite(requirements, observation.api, findings, observation.target, smoke_ids=set(smoke))
+    suite = build_suite(
+        requirements, observation.api, findings, observation.api_base_url, smoke_ids=set(smoke)
+    )
     cases = tuple(
         TestCase(
             scenario_id=test.scenario_id,

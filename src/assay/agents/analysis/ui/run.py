@@ -67,7 +67,9 @@ async def analyse_ui(
         outcome.runs = [ScenarioRun(s.id, "blocked", blocked_by=NO_BROWSER) for s in scenarios]
         return outcome
     try:
-        results = await _run_all(scenarios, target, browser, deadline, cancel, on_run)
+        # The browser starts where the crawl did (the API side's target may be rooted elsewhere).
+        web_target = replace(target, base_url=observation.target or target.base_url)
+        results = await _run_all(scenarios, web_target, browser, deadline, cancel, on_run)
     except NoBrowserFound as exc:
         outcome.runs = [ScenarioRun(s.id, "blocked", blocked_by=str(exc)) for s in scenarios]
         return outcome
@@ -106,7 +108,7 @@ async def _run_all(
 ) -> list[UiRun | ScenarioRun]:
     parts = urlsplit(target.base_url)
     origin = f"{parts.scheme}://{parts.netloc}"
-    credentials = target.credentials[0] if target.credentials else None
+    credentials = target.web_login  # given, or registered by the crawl
     results: dict[str, UiRun | ScenarioRun] = {}
     queue = list(scenarios)
     async with browser.open(target.base_url) as session:
@@ -133,7 +135,8 @@ async def _run_all(
 
 
 async def _signed_in(session: BrowserSession, target: Target) -> StorageState | None:
-    if not target.credentials:
+    login = target.web_login
+    if login is None:
         return None
-    outcome = await sign_in(session, target.base_url, target.credentials[0])
+    outcome = await sign_in(session, target.base_url, login)
     return outcome.state if outcome.signed_in else None

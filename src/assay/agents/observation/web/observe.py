@@ -14,6 +14,7 @@ from assay.domain.observation import Observation, UiElement
 from assay.domain.pages import BlockedHost, CrawlFacts, LoginFacts, PageFacts, UnsettledPage
 from assay.domain.target import Target
 from assay.pages.browser import BrowserPort
+from assay.pages.register import Registration, register_account
 from assay.pages.url_sources import route_shape
 
 SNAPSHOT_CHARS = 2000
@@ -77,9 +78,33 @@ async def observe_web(
     screenshots: Path | None = None,
     pages_only: bool = False,
 ) -> WebObservation:
-    """Crawl ``start_url`` in Chromium. Raises NoBrowserFound when there is no browser."""
+    """Crawl ``start_url`` in Chromium. Raises NoBrowserFound when there is no browser.
+
+    With no login given, on a test system, an account of assay's own is registered through the
+    app's registration form first (see :mod:`assay.pages.register`) and the crawl signs in as it.
+    """
     config = config_for(target, screenshots, pages_only=pages_only)
-    return summarise(await crawl(start_url, config, browser), config.policy(start_url))
+    registration = await _register(target, start_url, browser, config) if registers(target) else None
+    if registration is not None and registration.credentials is not None:
+        config = replace(config, credentials=registration.credentials)
+    result = await crawl(start_url, config, browser)
+    if registration is not None:
+        result.notes.insert(0, registration.note)
+    return summarise(result, config.policy(start_url))
+
+
+def registers(target: Target) -> bool:
+    """Whether the browser registers an account of its own: no login was given, and the target is
+    a test system (the API side registers only where registration is public, as here)."""
+    return not target.credentials and target.is_test_system
+
+
+async def _register(
+    target: Target, start_url: str, browser: BrowserPort, config: CrawlConfig
+) -> Registration:
+    # Its own browser session: the crawl opens its own, and signs in with what this one made.
+    async with browser.open(start_url) as session:
+        return await register_account(session, start_url, config.policy(start_url), target.ledger.password)
 
 
 def summarise(result: CrawlResult, policy: ActionPolicy | None = None) -> WebObservation:

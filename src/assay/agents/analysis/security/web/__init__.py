@@ -92,7 +92,7 @@ def web_context(security: SecurityContext, observation: Observation) -> WebConte
     login = observation.login.path if observation.login is not None else ""
     if not pages and not login:
         return None
-    creds = security.target.credentials[0] if security.target.credentials else None
+    creds = security.target.web_login  # given, or the account the crawl registered
     return WebContext(security, observation, pages, login, creds)
 
 
