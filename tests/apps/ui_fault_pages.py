@@ -30,6 +30,13 @@ NAV = (
 )
 
 
+THEME_SWITCH = (
+    '<button id="theme" type="button">Toggle dark mode</button>'
+    "<script>document.getElementById('theme').addEventListener('click', () => {"
+    " document.documentElement.dataset.theme = 'dark'; });</script>"
+)
+
+
 def _page(title: str, body: str) -> HTMLResponse:
     text = (
         f'<!doctype html><html lang="en"><head><title>{title}</title></head>'
@@ -110,7 +117,8 @@ def ui_fault_site(flawed: bool) -> Starlette:
     """The site (see the module); ``flawed=False`` is the twin without the app's own faults."""
 
     async def home(_: Request) -> Response:
-        return _page("Home", "<p>Welcome.</p>")
+        # A theme switch marks <html>, not the body: visible, so never a silent failure.
+        return _page("Home", "<p>Welcome.</p>" + THEME_SWITCH)
 
     async def widgets(_: Request) -> Response:
         return _page("Widgets", WIDGETS)

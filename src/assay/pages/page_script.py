@@ -144,9 +144,11 @@ MESSAGES = r"""
 VISIBLE_TEXT = "() => document.body ? document.body.innerText.slice(0, 20000) : ''"
 
 # A digest of the page's markup: tells "nothing happened" from a change the visible text misses
-# (a sidebar collapsed, a class toggled). Typed values are properties, not markup, so they do not count.
+# (a sidebar collapsed, a class toggled). The whole document, not only the body: a theme switch
+# marks <html> ("Toggle dark mode" sets data-theme there). Typed values are properties, not markup,
+# so they do not count.
 DOM_DIGEST = r"""
-() => { const s = document.body ? document.body.innerHTML : ''; let h = 0;
+() => { const s = document.documentElement ? document.documentElement.outerHTML : ''; let h = 0;
   for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0; return h + ':' + s.length; }
 """
 
