@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urldefrag, urljoin
 
 from playwright.async_api import (
     BrowserContext,
@@ -432,8 +432,3 @@ async def _screenshot(page: Page, shots: Path | None, label: str) -> str:
     name = "".join(c if c.isalnum() else "-" for c in label).strip("-")[:80] + ".png"
     await page.screenshot(path=str(shots / name))
     return str(shots / name)
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower()

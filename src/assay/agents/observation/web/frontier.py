@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urldefrag, urlsplit
 
-from assay.domain.action_safety import ActionPolicy, judge_link
+from assay.domain.action_safety import ActionPolicy, judge_link, origin_of
 from assay.domain.pages import DiscoveredUrl
 from assay.pages.extract import path_of
 from assay.pages.url_sources import FoundUrl, route_shape
@@ -80,7 +80,7 @@ class Frontier:
                 if known.skipped.startswith(_CODE_ONLY):  # now seen for sure: fetched like the rest
                     known.skipped = ""
             return None
-        if _origin(url) != self.policy.origin:
+        if origin_of(url) != self.policy.origin:
             self.off_origin += 1
             return None
         method = found.method if found.method != "GET" else method.upper()
@@ -110,7 +110,7 @@ class Frontier:
             del self.entries[entry.url]
             while entry.alternatives:
                 url, entry.alternatives = entry.alternatives[0], entry.alternatives[1:]
-                if url not in self.entries and _origin(url) == self.policy.origin:
+                if url not in self.entries and origin_of(url) == self.policy.origin:
                     entry.url = url
                     self.entries[url] = entry
                     return True
@@ -174,8 +174,3 @@ def _fact(e: Entry) -> DiscoveredUrl:
 def _local(url: str) -> str:
     parts = urlsplit(url)
     return path_of(url) + (f"#{parts.fragment}" if parts.fragment else "")
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower()

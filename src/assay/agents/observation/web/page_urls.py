@@ -16,12 +16,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import urldefrag
 
 from playwright.async_api import Page, Request, Route
 
-from assay.domain.action_safety import ActionPolicy, judge_button, judge_link
+from assay.domain.action_safety import ActionPolicy, judge_button, judge_link, origin_of
 from assay.domain.json import JsonObject, as_list, as_object, as_str
 from assay.pages.form_facts import button_control
 from assay.pages.url_sources import FoundUrl
@@ -93,11 +94,11 @@ class PageUrls:
         self.found.append((FoundUrl(url, source), method.upper()))
 
 
-def watch_requests(page: Page, urls: PageUrls, allows: object) -> None:
+def watch_requests(page: Page, urls: PageUrls, allows: Callable[[str], bool]) -> None:
     """Record every request the page makes on the target's host (fetch/XHR, images, scripts…)."""
 
     def on_request(request: Request) -> None:
-        if not (callable(allows) and allows(request.url)) or request.url.startswith("data:"):
+        if not allows(request.url) or request.url.startswith("data:"):
             return
         source = "network"
         if request.resource_type == "document":
@@ -197,7 +198,7 @@ class _WriteGuard:
             if request.method not in {"GET", "HEAD", "OPTIONS"}:
                 self.urls.add(request.url, "click", request.method)
                 await route.fulfill(status=204, body="")
-            elif _same_origin(request.url, self.policy) and not _allowed(request.url, self.policy):
+            elif origin_of(request.url) == self.policy.origin and not _allowed(request.url, self.policy):
                 self.urls.add(request.url, "click")
                 await route.abort("blockedbyclient")
             else:
@@ -206,8 +207,3 @@ class _WriteGuard:
 
 def _allowed(url: str, policy: ActionPolicy) -> bool:
     return judge_link(url, "", policy).allowed
-
-
-def _same_origin(url: str, policy: ActionPolicy) -> bool:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower() == policy.origin
