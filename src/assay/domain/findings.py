@@ -52,6 +52,7 @@ Category = Literal[
     "ui_server_error",
     "ui_accessibility",
     "ui_silent_failure",
+    "ui_functional",
 ]
 
 

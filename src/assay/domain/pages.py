@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from assay.domain.affordances import Affordance
+
 ProbeKind = Literal["submit", "click", "wrong_password"]
 
 
@@ -71,6 +73,7 @@ class PageFacts:
     links: tuple[LinkCheck, ...] = ()
     actions: tuple[ActionProbe, ...] = ()
     screenshot: str = ""
+    affordances: tuple[Affordance, ...] = ()  # what the page is for (search, filter, create form...)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,26 @@ ScenarioKind = Literal[
     "ui_console",
     "ui_accessibility",
     "ui_action",
+    # What a page is for, used as a user would (see assay.domain.affordances).
+    "ui_search",
+    "ui_filter",
+    "ui_sort",
+    "ui_create",
+    "ui_validation",
+    "ui_dialog",
+    "ui_counter",
+    "ui_persistence",
+    "ui_history",
+    "ui_pagination",
+    "ui_tabs",
 ]
+# The affordance scenarios: a failed expectation of theirs is a ui_functional finding.
+FUNCTIONAL_KINDS = frozenset(
+    {
+        "ui_search", "ui_filter", "ui_sort", "ui_create", "ui_validation", "ui_dialog", "ui_counter",
+        "ui_persistence", "ui_history", "ui_pagination", "ui_tabs",
+    }
+)  # fmt: skip
 AuthMode = Literal["user", "none", "malformed"]
 Intent = Literal["valid", "invalid", "no_auth", "variant", "setup", "probe", "replay"]
 StepKeyword = Literal["Given", "When", "Then", "And", "But"]
@@ -97,6 +116,17 @@ UiActionKind = Literal[
     "expect_hidden",
     "expect_message",
     "expect_outcome",
+    "press",  # a key on the element (value: "Enter")
+    "reload",
+    "back",
+    "forward",
+    # Remember what the page shows, for the expectations after an action: the items ``locator``
+    # matches (value "items"), the page's count-like texts ("counts"), or its URL and text ("view").
+    "remember",
+    "expect_items",  # value "op[:arg]", judged by assay.pages.list_checks.check_items
+    "expect_counts",  # value "+1" / "-1": a count moved by exactly that
+    "expect_dialog",  # value "open" / "closed"
+    "expect_view",  # value "changed", "restored" or "url:<path>"
 ]
 
 

@@ -70,6 +70,7 @@ DEFAULTS: dict[Category, Severity] = {
     "ui_server_error": "high",
     "ui_accessibility": "medium",
     "ui_silent_failure": "medium",
+    "ui_functional": "medium",
 }
 
 # Categories where an attacker reaches data or identities: the critical rules apply to them.

@@ -48,6 +48,7 @@ from assay.oracles import (
     ui_accessibility,
     ui_broken_link,
     ui_console_error,
+    ui_functional,
     ui_server_error,
     ui_silent_failure,
     user_enumeration,
@@ -93,6 +94,7 @@ ORACLES: dict[Category, ModuleType] = {
     "ui_server_error": ui_server_error,
     "ui_accessibility": ui_accessibility,
     "ui_silent_failure": ui_silent_failure,
+    "ui_functional": ui_functional,
 }
 
 HTTP_ORACLES: tuple[tuple[str, Judge], ...] = (

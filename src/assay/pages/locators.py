@@ -29,6 +29,11 @@ def _q(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def quoted(value: str) -> str:
+    """``value`` as a Python string literal inside locator code."""
+    return _q(value)
+
+
 def by_role(role: str, name: str) -> str:
     return f"page.get_by_role({_q(role)}, name={_q(name)}, exact=True)"
 

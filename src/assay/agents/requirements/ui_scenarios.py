@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from assay.agents.requirements.affordance_scenarios import affordance_scenarios
 from assay.domain.action_safety import (
     ActionPolicy,
     FormFacts,
@@ -46,6 +47,7 @@ def ui_scenarios(observation: Observation, instruction: str | None = None) -> tu
             + _forms(page, elements, judged)
             + _page_checks(page)
             + _buttons(page, elements)
+            + affordance_scenarios(page.affordances)
         )
     numbered = [replace(s, id=f"SC-UI-{i:03d}") for i, s in enumerate(drafts, 1)]
     return tuple(focus(numbered, instruction))

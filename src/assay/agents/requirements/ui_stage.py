@@ -6,9 +6,9 @@ from dataclasses import replace
 
 from assay.agents.requirements.ui_scenarios import ui_scenarios
 from assay.domain.observation import Observation
-from assay.domain.scenarios import RequirementsResult
+from assay.domain.scenarios import FUNCTIONAL_KINDS, RequirementsResult
 
-MAX_UI_SCENARIOS = 40
+MAX_UI_SCENARIOS = 60
 
 
 def with_ui_scenarios(
@@ -18,7 +18,9 @@ def with_ui_scenarios(
     if not observation.pages:
         return requirements
     drafted = ui_scenarios(observation, instruction)
-    keep = {s.id for s in sorted(drafted, key=lambda s: -s.severity)[:MAX_UI_SCENARIOS]}
+    # What the pages are for comes first: those scenarios are the ones a QA engineer would write.
+    ranked = sorted(drafted, key=lambda s: (s.kind not in FUNCTIONAL_KINDS, -s.severity))
+    keep = {s.id for s in ranked[:MAX_UI_SCENARIOS]}
     chosen = tuple(s for s in drafted if s.id in keep)
     by_kind = dict(requirements.coverage.scenarios_by_kind)
     for scenario in chosen:

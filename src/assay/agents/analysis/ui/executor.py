@@ -9,9 +9,12 @@ check, select) are healed: assertions are replayed exactly, so healing never hid
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 from playwright.async_api import (
@@ -21,11 +24,13 @@ from playwright.async_api import (
     StorageState,
 )
 
+from assay.agents.analysis.ui.affordance_steps import Memory, expect, remember
 from assay.agents.analysis.ui.healing import best_match
 from assay.domain.analysis import ExecutionSuccess, Reliability, ScenarioRun, StepResult
 from assay.domain.json import as_list, as_object
 from assay.domain.scenarios import Scenario, UiStep
 from assay.domain.target import Credentials
+from assay.oracles.ui_functional import BrokenExpectation
 from assay.pages import locators
 from assay.pages.browser import BrowserPort, BrowserSession
 from assay.pages.containment import Containment, contained_get
@@ -35,7 +40,9 @@ from assay.pages.overlays import click_through
 from assay.pages.page_log import PageLog, listen
 from assay.pages.page_script import COLLECT, FIELD_REFUSED, MESSAGES
 
-_ACTIONS = frozenset({"click", "fill", "check", "select"})
+_ACTIONS = frozenset({"click", "fill", "check", "select", "press"})
+_NAVIGATIONS = frozenset({"reload", "back", "forward"})
+_POLLED = frozenset({"expect_items", "expect_counts", "expect_dialog", "expect_view"})
 _TIERS = {"tier1": 1, "tier2": 2, "tier3": 3}
 
 
@@ -67,10 +74,15 @@ class UiRun:
     run: ScenarioRun
     success: ExecutionSuccess
     healed: tuple[HealedLocator, ...] = ()
+    broken: BrokenExpectation | None = None
 
 
 class StepFailed(Exception):
     pass
+
+
+class ExpectationFailed(StepFailed):
+    """An assertion that did not hold: the app's behaviour, not a step assay could not take."""
 
 
 class MissingValue(StepFailed):
@@ -88,6 +100,10 @@ class _State:
     server_errors: list[int] = field(default_factory=list)
     healed: list[HealedLocator] = field(default_factory=list)
     tier: str = "tier1"
+    screenshots: Path | None = None
+    memory: Memory = field(default_factory=Memory)
+    before_shot: str = ""
+    broken: BrokenExpectation | None = None
 
     def __post_init__(self) -> None:
         # Console errors attributed as the crawl's are: a blocked third party's are not the page's.
@@ -111,12 +127,20 @@ async def execute_ui(
     storage_state: StorageState | None = None,
     llm: LanguageModelPort | None = None,
     timeout_ms: int = 3000,
+    screenshots: Path | None = None,
 ) -> list[UiRun]:
     """Run each scenario in its own context (signed in unless tagged ``signed-out``)."""
     values = step_values(credentials)
     runs = []
     for scenario in scenarios:
-        state = _State(scenario, base_url.rstrip("/"), values, llm or NoLanguageModel(), timeout_ms)
+        state = _State(
+            scenario,
+            base_url.rstrip("/"),
+            values,
+            llm or NoLanguageModel(),
+            timeout_ms,
+            screenshots=screenshots,
+        )
         signed_out = "signed-out" in scenario.tags
         context = await session.context(Containment(base_url), None if signed_out else storage_state)
         try:
@@ -155,6 +179,8 @@ async def _run(page: Page, state: _State) -> UiRun:
             results.append(StepResult(step.description or step.action, True))
         except Exception as exc:  # a step failure is a result, never a crash of the run
             failed = exc
+            if isinstance(exc, ExpectationFailed):
+                state.broken = await _broken(page, state, index, str(exc))
             results.append(StepResult(step.description or step.action, False, str(exc).splitlines()[0][:300]))
     blocked = isinstance(failed, MissingValue)
     run = ScenarioRun(
@@ -164,7 +190,22 @@ async def _run(page: Page, state: _State) -> UiRun:
         round(time.monotonic() - started, 3),
         blocked_by=str(failed) if blocked else None,
     )
-    return UiRun(run, _success(run, state), tuple(state.healed))
+    return UiRun(run, _success(run, state), tuple(state.healed), state.broken)
+
+
+async def _shot(page: Page, state: _State, label: str) -> str:
+    if state.screenshots is None:
+        return ""
+    with contextlib.suppress(Exception):  # a picture is evidence, never a reason to fail
+        state.screenshots.mkdir(parents=True, exist_ok=True)
+        name = "".join(c if c.isalnum() else "-" for c in f"{state.scenario.id}-{label}") + ".png"
+        await page.screenshot(path=str(state.screenshots / name))
+        return str(state.screenshots / name)
+    return ""
+
+
+async def _broken(page: Page, state: _State, index: int, reason: str) -> BrokenExpectation:
+    return BrokenExpectation(index, reason, page.url, state.before_shot, await _shot(page, state, "after"))
 
 
 def _on_response(response: Response, state: _State) -> None:
@@ -211,10 +252,31 @@ async def _step(page: Page, state: _State, index: int, step: UiStep) -> None:
         return
     if step.action in _ACTIONS:
         target = await _element(page, state, index, step)
+        if step.action == "click" and await target.first.is_disabled():
+            return  # a disabled button refuses: what follows judges the page as it stays
         await _act(target, step.action, _value(step.value, state.values))
         await settle(page)
         return
+    if step.action in _NAVIGATIONS:
+        await _navigate(page, step)
+        await settle(page)
+        return
+    if step.action == "remember":
+        await remember(page, state.memory, step)
+        if not state.before_shot:
+            state.before_shot = await _shot(page, state, "before")
+        return
     await _assert(page, state, step)
+
+
+async def _navigate(page: Page, step: UiStep) -> None:
+    if step.action == "reload":
+        await page.reload(wait_until="load")
+    elif step.action == "back":
+        await page.go_back(wait_until="load")
+    else:
+        await page.go_forward(wait_until="load")
+    await asyncio.sleep(0.2)  # a router that renders on popstate renders after the event
 
 
 async def _act(target: Locator, action: str, value: str) -> None:
@@ -224,6 +286,8 @@ async def _act(target: Locator, action: str, value: str) -> None:
         await target.fill(value, timeout=5000)
     elif action == "check":
         await target.check(timeout=5000)
+    elif action == "press":
+        await target.press(value, timeout=5000)
     else:
         await target.select_option(index=int(value or "0"), timeout=5000)
 
@@ -267,15 +331,20 @@ def _record(
 
 
 async def _assert(page: Page, state: _State, step: UiStep) -> None:
-    ok, why = await _check(page, state, step)
+    if step.action in _POLLED:
+        ok, why = await expect(page, state.memory, step, state.timeout_ms)
+    else:
+        ok, why = await _check(page, state, step)
     if not ok:
-        raise StepFailed(f"{step.description or step.action}: {why}")
+        raise ExpectationFailed(f"{step.description or step.action}: {why}")
 
 
 async def _check(page: Page, state: _State, step: UiStep) -> tuple[bool, str]:
     timeout = state.timeout_ms
     if step.action == "expect_text":
         return await _visible(page.get_by_text(step.value).first, timeout), f"{step.value!r} is not shown"
+    if step.action == "expect_no_text":
+        return await _hidden(page.get_by_text(step.value), timeout), f"{step.value!r} is shown"
     if step.action == "expect_visible":
         return await _visible(locators.resolve(page, step.locator).first, timeout), "not visible"
     if step.action == "expect_hidden":

@@ -11,6 +11,7 @@ import asyncio
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from playwright.async_api import StorageState
@@ -22,8 +23,9 @@ from assay.domain.findings import Finding
 from assay.domain.json import as_str
 from assay.domain.observation import Observation
 from assay.domain.ports import CancelToken
-from assay.domain.scenarios import Scenario
+from assay.domain.scenarios import FUNCTIONAL_KINDS, Scenario
 from assay.domain.target import Target
+from assay.oracles import ui_functional
 from assay.oracles.ui import judge_pages
 from assay.pages.browser import BrowserPort, BrowserSession
 from assay.pages.login import sign_in
@@ -73,10 +75,15 @@ async def analyse_ui(
     except NoBrowserFound as exc:
         outcome.runs = [ScenarioRun(s.id, "blocked", blocked_by=str(exc)) for s in scenarios]
         return outcome
-    for result in results:
+    functional: list[Finding] = []
+    for result, again in results:
         outcome.runs.append(result.run if isinstance(result, UiRun) else result)
         if isinstance(result, UiRun) and result.run.status in ("passed", "failed"):
             outcome.success.append(result.success)
+        if isinstance(result, UiRun) and again is not None:
+            scenario = next(s for s in scenarios if s.id == result.run.scenario_id)
+            functional += ui_functional.judge(scenario, result.broken, again.broken)
+    outcome.findings += ui_functional.per_page(functional)
     return outcome
 
 
@@ -105,28 +112,43 @@ async def _run_all(
     deadline: float,
     cancel: CancelToken | None,
     on_run: Callable[[ScenarioRun], None] | None,
-) -> list[UiRun | ScenarioRun]:
+) -> list[tuple[UiRun | ScenarioRun, UiRun | None]]:
+    """Each scenario's run, and for an affordance scenario whose expectation broke, its second run
+    (a fresh context): a behaviour is only reported when it breaks again at the same step."""
     parts = urlsplit(target.base_url)
     origin = f"{parts.scheme}://{parts.netloc}"
     credentials = target.web_login  # given, or registered by the crawl
-    results: dict[str, UiRun | ScenarioRun] = {}
+    results: dict[str, tuple[UiRun | ScenarioRun, UiRun | None]] = {}
+    shots = Path(target.artifacts_dir) / "screenshots" if target.artifacts_dir else None
     queue = list(scenarios)
     async with browser.open(target.base_url) as session:
         state = await _signed_in(session, target)
+
+        async def once(scenario: Scenario) -> UiRun:
+            (run,) = await execute_ui(
+                [scenario],
+                origin,
+                session=session,
+                credentials=credentials,
+                storage_state=state,
+                screenshots=shots,
+            )
+            return run
 
         async def worker() -> None:
             while queue:
                 scenario = queue.pop(0)
                 if time.monotonic() >= deadline or (cancel is not None and cancel.cancelled):
                     skipped = ScenarioRun(scenario.id, "skipped", blocked_by="time budget")
-                    results[scenario.id] = skipped
+                    results[scenario.id] = (skipped, None)
                     if on_run is not None:
                         on_run(skipped)
                     continue
-                (run,) = await execute_ui(
-                    [scenario], origin, session=session, credentials=credentials, storage_state=state
-                )
-                results[scenario.id] = run
+                run = await once(scenario)
+                again = None
+                if run.broken is not None and scenario.kind in FUNCTIONAL_KINDS:
+                    again = await once(scenario)
+                results[scenario.id] = (run, again)
                 if on_run is not None:
                     on_run(run.run)
 

@@ -28,6 +28,7 @@ from playwright.async_api import (
 )
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
+from assay.agents.observation.web.affordance_probe import read_affordances
 from assay.agents.observation.web.fetching import fetch_all
 from assay.agents.observation.web.frontier import Frontier
 from assay.agents.observation.web.page_log import PageLog, listen
@@ -40,6 +41,7 @@ from assay.agents.observation.web.page_urls import (
 )
 from assay.agents.observation.web.probes import probe_button, probe_form
 from assay.domain.action_safety import ActionPolicy, judge_button, judge_form
+from assay.domain.affordances import Affordance
 from assay.domain.json import as_list, as_object, as_str
 from assay.domain.ledger import Ledger
 from assay.domain.pages import ActionProbe, BlockedHost, LinkCheck, PageFacts, UnsettledPage
@@ -303,6 +305,7 @@ async def _visit(
         problem = log.console or log.uncaught or log.failed or extract.unnamed or extract.images_without_alt
         wanted = config.screenshots if depth <= SHOT_DEPTH or problem else None
         shot = await _screenshot(page, wanted, f"page-{path}")
+        affordances = await _affordances(page, path, extract, config.policy(url))
         await _mine(page, response.url if response else url, reached)
         if clicks:
             # What the page logs while assay clicks around (and answers its writes with an empty
@@ -328,8 +331,19 @@ async def _visit(
         unnamed_controls=tuple(extract.unnamed),
         images_without_alt=tuple(extract.images_without_alt),
         screenshot=shot,
+        affordances=affordances,
     )
     return PageVisit(facts, extract, reached)
+
+
+async def _affordances(
+    page: Page, path: str, extract: PageExtract, policy: ActionPolicy
+) -> tuple[Affordance, ...]:
+    """What the page is for (see :mod:`.affordance_probe`); a page that defeats the reading has none."""
+    try:
+        return await read_affordances(page, path, extract.elements, extract.links, policy)
+    except Exception:  # the reading is an extra: the page's other facts stand without it
+        return ()
 
 
 async def _mine(page: Page, served_url: str, reached: PageUrls) -> None:

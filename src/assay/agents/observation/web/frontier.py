@@ -22,7 +22,7 @@ _PAGE_TYPES = ("text/html", "application/xhtml")
 
 
 SCRIPT_SOURCES = frozenset({"script", "text"})
-_CODE_ONLY = "not fetched: named only in code or text"
+_CODE_ONLY = "not fetched: named only in a script or text"
 _FILE = re.compile(r"\.[A-Za-z0-9]{1,8}$")
 
 
@@ -75,7 +75,12 @@ class Frontier:
             (self.entries[a] for a in found.alternatives if a in self.entries), None
         )
         if known is not None:
-            if known.speculative and not found.speculative and known.url == url:
+            # A sure sighting (an anchor, a click) upgrades one only a script or text named: a
+            # single-page app names its routes in its bundle before it renders their links.
+            weaker = known.speculative or (
+                known.source in SCRIPT_SOURCES and found.source not in SCRIPT_SOURCES
+            )
+            if weaker and not found.speculative and known.url == url:
                 known.speculative, known.source = False, found.source
                 if known.skipped.startswith(_CODE_ONLY):  # now seen for sure: fetched like the rest
                     known.skipped = ""
@@ -93,9 +98,7 @@ class Frontier:
             entry.skipped = f"not sent: a {entry.method} the page makes (seen, not replayed)"
         elif found.source in SCRIPT_SOURCES and not _looks_like_a_file(url):
             # An RPC-style path named only in code (GET /api/pause_server) may act when fetched.
-            entry.skipped = (
-                "not fetched: named only in a script or text, and not a file (it may be an action)"
-            )
+            entry.skipped = f"{_CODE_ONLY}, and not a file (it may be an action)"
         self.entries[url] = entry
         return entry
 

@@ -130,7 +130,7 @@ async def explore_clicks(
     """Click each element with an event listener the button rule allows, newest first, and record
     where it leads (see the module docstring for what never leaves the browser)."""
     start = page.url
-    route = _WriteGuard(urls, policy)
+    route = WriteGuard(urls, policy)
     await page.route("**/*", route.handle)
     clicked: set[str] = set()
     known: set[str] = set()
@@ -188,7 +188,9 @@ async def _settle(page: Page) -> None:
     await asyncio.sleep(0.05)
 
 
-class _WriteGuard:
+class WriteGuard:
+    """While assay clicks around: writes get a local 204 (recorded), refused GETs are aborted."""
+
     def __init__(self, urls: PageUrls, policy: ActionPolicy) -> None:
         self.urls, self.policy = urls, policy
 

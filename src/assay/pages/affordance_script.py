@@ -1,0 +1,179 @@
+# ruff: noqa: E501
+"""The JavaScript that reads what a page is for: its lists, counts, option groups and dialogs.
+
+``SCAN`` finds repeated items (a list, table rows, cards), short texts that hold a count
+("Cart (2)", "3 items left"), groups of buttons or tabs of which one is current (a filter bar),
+the options of each select, and whether the page keeps state (local storage, "saved" wording).
+``DIALOG`` describes the dialog that is open, if any. ``ITEMS`` reads the visible items a
+locator matches: the steps' oracles compare what it returns before and after an action, and the
+generated suite runs the same script.
+"""
+
+from __future__ import annotations
+
+# Short texts holding a whole number that is not money, a time or a date ("Cart (2)", "3 items
+# left"), each with its element's CSS path: the counts a counter scenario watches.
+_COUNTS_FN = r"""
+(() => {
+  const clean = (s) => (s || '').replace(/\s+/g, ' ').trim();
+  const visible = (el) => {
+    const r = el.getBoundingClientRect(); const st = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && st.visibility !== 'hidden' && st.display !== 'none';
+  };
+  const cssPath = (el) => {
+    const parts = [];
+    for (let e = el; e && e.nodeType === 1 && e !== document.body; e = e.parentElement) {
+      if (e.id && document.querySelectorAll('#' + CSS.escape(e.id)).length === 1) { parts.unshift('#' + CSS.escape(e.id)); break; }
+      let i = 1; for (let s = e.previousElementSibling; s; s = s.previousElementSibling) if (s.tagName === e.tagName) i++;
+      parts.unshift(e.tagName.toLowerCase() + ':nth-of-type(' + i + ')');
+    }
+    return parts.join(' > ') || 'body';
+  };
+  const counts = [];
+  const countish = /(^|[^\d.,:\/-])\d{1,6}([^\d.,:\/]|$)/;
+  for (const el of document.querySelectorAll('body *')) {
+    if (counts.length >= 60) break;
+    if (['SCRIPT', 'STYLE', 'OPTION', 'SELECT', 'TEXTAREA', 'INPUT'].includes(el.tagName)) continue;
+    const own = clean(Array.from(el.childNodes).filter((n) => n.nodeType === 3).map((n) => n.textContent).join(' '));
+    const text = clean(el.innerText);
+    if (!own || text.length > 40 || !countish.test(' ' + text + ' ') || /[$€£¥₹]|\d[.,]\d/.test(text)) continue;
+    if (!/\d/.test(own) && el.children.length > 0) continue;
+    if (!visible(el)) continue;
+    counts.push({css: cssPath(el), text});
+  }
+  return counts;
+})
+"""
+
+COUNTS = "() => " + _COUNTS_FN.strip() + "()"
+
+SCAN = (
+    r"""
+() => {
+  const clean = (s) => (s || '').replace(/\s+/g, ' ').trim();
+  const visible = (el) => {
+    const r = el.getBoundingClientRect(); const st = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && st.visibility !== 'hidden' && st.display !== 'none';
+  };
+  const cssPath = (el) => {
+    const parts = [];
+    for (let e = el; e && e.nodeType === 1 && e !== document.body; e = e.parentElement) {
+      if (e.id && document.querySelectorAll('#' + CSS.escape(e.id)).length === 1) { parts.unshift('#' + CSS.escape(e.id)); break; }
+      let i = 1; for (let s = e.previousElementSibling; s; s = s.previousElementSibling) if (s.tagName === e.tagName) i++;
+      parts.unshift(e.tagName.toLowerCase() + ':nth-of-type(' + i + ')');
+    }
+    return parts.join(' > ') || 'body';
+  };
+  const stableClass = (el) => Array.from(el.classList).find((c) => /^[A-Za-z][\w-]{1,40}$/.test(c) && !/active|selected|current|done|complete|checked|open|hover|focus|editing|hidden/i.test(c)) || '';
+  const sig = (el) => el.tagName + '.' + stableClass(el);
+  const titleOf = (el) => {
+    const t = el.querySelector('h1,h2,h3,h4,h5,h6,[class*=title i],[class*=name i],strong,b,a,label,td,th');
+    const own = t ? clean(t.innerText) : '';
+    return own || clean(el.innerText).split(/\n/)[0].slice(0, 120);
+  };
+  const headingBefore = (el) => {
+    const aria = clean(el.getAttribute('aria-label')); if (aria) return aria;
+    let found = '';
+    for (const h of document.querySelectorAll('h1,h2,h3,h4,h5,h6'))
+      if (h.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING) found = clean(h.innerText);
+    return found.slice(0, 80);
+  };
+  const inChrome = (el) => !!el.closest('nav,header,footer,[role=navigation],[role=banner],[role=contentinfo],[role=menu],[role=menubar],[role=tablist],select,datalist');
+  const collections = [];
+  const listy = (el) => ['UL', 'OL', 'TBODY'].includes(el.tagName) || ['list', 'grid', 'table', 'rowgroup', 'feed'].includes(el.getAttribute('role') || '');
+  for (const c of document.querySelectorAll('body *')) {
+    if (collections.length >= 30) break;
+    const kids = Array.from(c.children).filter((k) => !['SCRIPT', 'TEMPLATE', 'STYLE'].includes(k.tagName));
+    if (kids.length < 2 && !listy(c)) continue;
+    if (!visible(c) && !listy(c)) continue;
+    const groups = {};
+    for (const k of kids) (groups[sig(k)] = groups[sig(k)] || []).push(k);
+    let best = [];
+    for (const g of Object.values(groups)) if (g.length > best.length) best = g;
+    if (kids.length >= 2 && best.length < Math.max(2, Math.ceil(kids.length * 0.6))) continue;
+    const items = best.filter((k) => visible(k) && clean(k.innerText));
+    const tag = (best[0] || {}).tagName || (c.tagName === 'TBODY' ? 'TR' : 'LI');
+    const itemish = ['LI', 'TR', 'ARTICLE'].includes(tag) || best.some((k) => ['listitem', 'row', 'article', 'option'].includes(k.getAttribute('role') || ''))
+      || best.some((k) => /card|item|row|entry|product|todo|task|note|post|result|tile|record/i.test(k.className || ''));
+    if (!itemish && (items.length < 3 || !items.every((k) => k.children.length > 0))) continue;
+    if (items.length && items.every((k) => k.querySelectorAll('a,button,input').length === 1 && k.querySelector('a') && clean(k.querySelector('a').innerText) === clean(k.innerText))) {
+      if (inChrome(c) || items.length < 6) continue;  // a menu of links, not a list of things
+    }
+    const cls = best[0] ? stableClass(best[0]) : '';
+    const itemSel = cssPath(c) + ' > ' + tag.toLowerCase() + (cls ? '.' + CSS.escape(cls) : '');
+    collections.push({css: cssPath(c), items: itemSel, count: items.length, chrome: inChrome(c),
+      titles: items.slice(0, 40).map(titleOf), texts: items.slice(0, 40).map((k) => clean(k.innerText).slice(0, 300)),
+      label: headingBefore(c)});
+  }
+  const selects = Array.from(document.querySelectorAll('select')).filter(visible).map((s) => ({
+    css: cssPath(s), options: Array.from(s.options).map((o) => clean(o.text)), selected: s.selectedIndex,
+    inForm: !!s.closest('form')}));
+  const counts = """
+    + _COUNTS_FN.strip()
+    + r"""();
+  const groups = [];
+  const current = (el) => el.getAttribute('aria-pressed') === 'true' || el.getAttribute('aria-selected') === 'true'
+    || el.hasAttribute('aria-current') || /(^|\s)(active|selected|current|is-active|is-selected)(\s|$)/i.test((el.className || '') + ' ' + ((el.parentElement || {}).className || ''));
+  for (const c of document.querySelectorAll('[role=tablist],[role=radiogroup],[role=group],ul,ol,div,nav,fieldset')) {
+    if (groups.length >= 10) break;
+    const members = Array.from(c.querySelectorAll(':scope > button, :scope > a[href], :scope > li > a[href], :scope > li > button, :scope > [role=tab], :scope > [role=radio]')).filter(visible);
+    if (members.length < 2 || members.length > 8) continue;
+    const active = members.findIndex(current);
+    if (active < 0) continue;
+    groups.push({css: cssPath(c), tabs: c.getAttribute('role') === 'tablist', label: headingBefore(c),
+      members: members.map((m) => ({css: cssPath(m), name: clean(m.getAttribute('aria-label') || m.innerText).slice(0, 60),
+        href: m.getAttribute('href') || ''})), active});
+  }
+  let storage = [];
+  try { storage = Object.keys(window.localStorage); } catch (e) { storage = []; }
+  const body = document.body ? document.body.innerText : '';
+  const claims = /\b(saved|stored|persist\w*|kept|remembered|auto-?saves?)\b/i.test(body);
+  return {collections, selects, counts, groups, storage, claims};
+}
+"""
+)
+
+DIALOG = r"""
+() => {
+  const clean = (s) => (s || '').replace(/\s+/g, ' ').trim();
+  const visible = (el) => {
+    const r = el.getBoundingClientRect(); const st = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && st.visibility !== 'hidden' && st.display !== 'none';
+  };
+  const d = Array.from(document.querySelectorAll('[role=dialog],[role=alertdialog],dialog[open],[aria-modal=true]')).filter(visible).pop();
+  if (!d) return null;
+  const labelOf = (el) => {
+    const aria = clean(el.getAttribute('aria-label')); if (aria) return aria;
+    if (el.id) { const l = d.querySelector('label[for="' + CSS.escape(el.id) + '"]'); if (l) return clean(l.innerText); }
+    const w = el.closest('label'); if (w) return clean(w.innerText);
+    return clean(el.getAttribute('placeholder'));
+  };
+  const fields = Array.from(d.querySelectorAll('input,select,textarea')).filter((e) => visible(e) && !['hidden', 'submit', 'button', 'reset'].includes((e.getAttribute('type') || '').toLowerCase()))
+    .map((e) => ({label: labelOf(e), tag: e.tagName.toLowerCase(), type: (e.getAttribute('type') || '').toLowerCase(), name: e.getAttribute('name') || '',
+      placeholder: e.getAttribute('placeholder') || '', required: e.required === true || e.getAttribute('aria-required') === 'true' || /\*\s*$/.test(labelOf(e)),
+      options: e.tagName === 'SELECT' ? Array.from(e.options).map((o) => clean(o.text)) : []}));
+  const buttons = Array.from(d.querySelectorAll('button,[role=button],input[type=submit],input[type=button]')).filter(visible)
+    .map((b) => ({name: clean(b.getAttribute('aria-label') || b.innerText || b.value), type: (b.getAttribute('type') || '').toLowerCase()}));
+  const role = d.getAttribute('role') || (d.tagName === 'DIALOG' ? 'dialog' : '');
+  return {role, label: clean(d.getAttribute('aria-label') || ((d.querySelector('h1,h2,h3') || {}).innerText || '')), fields, buttons};
+}
+"""
+
+DIALOG_OPEN = r"""
+() => Array.from(document.querySelectorAll('[role=dialog],[role=alertdialog],dialog[open],[aria-modal=true]')).some((el) => {
+  const r = el.getBoundingClientRect(); const st = getComputedStyle(el);
+  return r.width > 0 && r.height > 0 && st.visibility !== 'hidden' && st.display !== 'none';
+})
+"""
+
+# The visible items a locator matches, each as {title, text}: what the list oracles compare.
+ITEMS = r"""
+(els) => els.filter((el) => { const r = el.getBoundingClientRect(); const st = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && st.visibility !== 'hidden' && st.display !== 'none'; })
+  .map((el) => { const clean = (s) => (s || '').replace(/\s+/g, ' ').trim();
+    const t = el.querySelector('h1,h2,h3,h4,h5,h6,[class*=title i],[class*=name i],strong,b,a,label,td,th');
+    const text = clean(el.innerText);
+    return {title: (t ? clean(t.innerText) : '') || text.split(/\n/)[0].slice(0, 120), text: clean(el.textContent) || text}; })
+"""
+
+BODY_TEXT = "() => document.body ? document.body.innerText.replace(/\\s+/g, ' ').trim().slice(0, 20000) : ''"
