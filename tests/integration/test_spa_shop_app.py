@@ -1,7 +1,7 @@
 """The planted bugs of tests/apps/spa_shop.py are real: for each bug, the twin does the right thing
-and the app with that bug (and only that one) does the wrong thing, seen in real Chromium. Each
-app with every other bug on still passes this bug's check, so a bug changes one behaviour only. The rest of
-the specification (catch-all, deep links, dialog, empty states) is checked on the twin."""
+and the app with that bug (and only that one) does the wrong thing, seen in real Chromium. An app
+with every other bug on still passes this bug's check, so a bug changes one behaviour only. The
+rest of the specification (catch-all, deep links, dialog, empty states) is checked on the twin."""
 
 from __future__ import annotations
 
