@@ -183,3 +183,33 @@ def check_counts(expected: int, before: Mapping[str, str], after: Mapping[str, s
         return f"{old!r} became {new!r}: {delta:+d}, not {expected:+d}, for one action"
     old, new, delta = moved[0]
     return f"{old!r} became {new!r}: {delta:+d}, where {expected:+d} was expected"
+
+
+def view_problem(spec: str, before: tuple[str, str] | None, now: tuple[str, str]) -> str | None:
+    """Is the view what ``spec`` says: at ``url:<path>``, ``changed`` from or ``restored`` to ``before``?"""
+    path, text = now
+    if spec.startswith("url:"):
+        wanted = spec[4:]
+        return (
+            None
+            if path == wanted or path.rstrip("/") == wanted.rstrip("/")
+            else f"the page is {path}, not {wanted}"
+        )
+    if not text.strip():
+        return f"the page {path} shows nothing"
+    if before is None:
+        return "nothing was remembered to compare with"
+    if spec == "changed":
+        return None if (path, text) != before else "the view did not change"
+    if path != before[0]:
+        return f"the page is {path}, not {before[0]}"
+    return (
+        None
+        if text == before[1]
+        else f"{path} shows another view than before: {_first_difference(before[1], text)}"
+    )
+
+
+def _first_difference(old: str, new: str) -> str:
+    at = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), min(len(old), len(new)))
+    return repr(new[max(0, at - 30) : at + 50])

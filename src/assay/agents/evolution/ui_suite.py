@@ -21,14 +21,15 @@ from pathlib import Path
 from assay.agents.evolution.api_suite.pysource import RUFF_TOML, comment, py_quoted, py_text, wrap_call
 from assay.agents.evolution.ui_conftest import conftest_source
 from assay.domain.scenarios import Scenario, UiStep
-from assay.pages import otp_support
+from assay.pages import list_checks, otp_support
+from assay.pages.affordance_script import BODY_TEXT, COUNTS, DIALOG_OPEN, ITEMS
 from assay.pages.page_script import COLLECT, FIELD_REFUSED, MESSAGES
 
 # otp_support.py and mail_support.py are verbatim copies of assay's own modules (linted, at
 # assay's line length, where they live); the suite's rules apply to the code written for it.
 UI_RUFF_TOML = RUFF_TOML.replace(
     'target-version = "py310"\n',
-    'target-version = "py310"\nextend-exclude = ["otp_support.py", "mail_support.py"]\n',
+    'target-version = "py310"\nextend-exclude = ["otp_support.py", "mail_support.py", "list_checks.py"]\n',
 )
 
 
@@ -42,7 +43,17 @@ def step_code(step: UiStep) -> list[str]:
     loc, value = step.locator, _value(step.value)
     lines = {
         "goto": ["console_errors.clear()", "server_errors.clear()", f"page.goto(BASE_URL + {value})"],
-        "click": [f"{loc}.click()", "_settle(page)"],
+        "click": [f"_click({loc})", "_settle(page)"],
+        "press": [f"{loc}.press({value})", "_settle(page)"],
+        "reload": ["page.reload()", "_settle(page)"],
+        "back": ["page.go_back()", "_settle(page)", "page.wait_for_timeout(200)"],
+        "forward": ["page.go_forward()", "_settle(page)", "page.wait_for_timeout(200)"],
+        "remember": _remember(step),
+        "expect_items": [_expect_items(step)],
+        "expect_counts": [f"_expect_counts(page, {_delta(step.value)}, memory.get('counts', {{}}))"],
+        "expect_dialog": [f"_expect_dialog(page, {value})"],
+        "expect_view": [f"_expect_view(page, {value}, memory.get('view'))"],
+        "expect_no_text": [f"expect(page.get_by_text({value}).first).to_be_hidden()"],
         "fill": [f"{loc}.fill({value})"],
         "check": [f"{loc}.check()"],
         "select": [f"{loc}.select_option(index={step.value if step.value.isdigit() else '0'})"],
@@ -61,11 +72,89 @@ def step_code(step: UiStep) -> list[str]:
     return lines.get(step.action, [f"# unsupported step: {step.action}"])
 
 
+def _delta(value: str) -> int:
+    return int(value) if re.fullmatch(r"[+-]?\d+", value) else 0
+
+
+def _remember(step: UiStep) -> list[str]:
+    if step.value == "items":
+        return [f"memory[{py_quoted(step.locator)}] = _items({step.locator})"]
+    return (
+        ["memory['counts'] = _counts(page)"] if step.value == "counts" else ["memory['view'] = _view(page)"]
+    )
+
+
+def _expect_items(step: UiStep) -> str:
+    op, _, arg = step.value.partition(":")
+    before = f"memory.get({py_quoted(step.locator)})"
+    return f"_expect_items({step.locator}, {py_quoted(op)}, {_value(arg)}, {before})"
+
+
 HELPERS = '''
 # The page scripts are assay's own, as JavaScript files next to this module.
 PAGE_SCRIPT = Path(__file__).with_name("page_script.js").read_text(encoding="utf-8")
 MESSAGES = Path(__file__).with_name("messages.js").read_text(encoding="utf-8")
 FIELD_REFUSED = Path(__file__).with_name("field_refused.js").read_text(encoding="utf-8")
+# What the affordance tests read (the visible items of a list, the counts, the dialog, the view)
+# and judge, with assay's own scripts and list_checks.py.
+ITEMS = Path(__file__).with_name("items.js").read_text(encoding="utf-8")
+COUNTS = Path(__file__).with_name("counts.js").read_text(encoding="utf-8")
+DIALOG_OPEN = Path(__file__).with_name("dialog_open.js").read_text(encoding="utf-8")
+BODY_TEXT = Path(__file__).with_name("body_text.js").read_text(encoding="utf-8")
+
+
+def _click(locator):
+    """Click, unless the control is disabled: a refusal, which the next check judges."""
+    if locator.first.is_enabled(timeout=5000):
+        locator.click()
+
+
+def _poll(judge, timeout_ms=3000):
+    """None once ``judge`` holds, else its last reason after ``timeout_ms`` (lists update late)."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    why = judge()
+    while why is not None and time.monotonic() < deadline:
+        time.sleep(0.15)
+        why = judge()
+    return why
+
+
+def _items(locator):
+    return locator.evaluate_all(ITEMS)
+
+
+def _expect_items(locator, op, arg, before):
+    why = _poll(lambda: check_items(op, arg, before, _items(locator)))
+    assert why is None, why
+
+
+def _counts(page):
+    return {{c["css"]: c["text"] for c in page.evaluate(COUNTS)}}
+
+
+def _expect_counts(page, expected, before):
+    why = _poll(lambda: check_counts(expected, before, _counts(page)))
+    assert why is None, why
+
+
+def _expect_dialog(page, state):
+    def judge():
+        shown = page.evaluate(DIALOG_OPEN) is True
+        return None if shown == (state == "open") else f"the dialog is not {{state}}"
+
+    why = _poll(judge)
+    assert why is None, why
+
+
+def _view(page):
+    parts = urlsplit(page.url)
+    path = parts.path + (f"?{{parts.query}}" if parts.query else "")
+    return path + (f"#{{parts.fragment}}" if parts.fragment else ""), page.evaluate(BODY_TEXT)
+
+
+def _expect_view(page, spec, before):
+    why = _poll(lambda: view_problem(spec, before, _view(page)))
+    assert why is None, why
 
 
 def _elsewhere(url):
@@ -184,6 +273,7 @@ def test_function(scenario: Scenario) -> str:
         *([f"_needs({', '.join(map(py_quoted, needed))})"] if needed else []),
         *(["page = signed_out_page"] if fixture != "page" else []),
         "console_errors, server_errors = _watch(page)",
+        *(["memory = {}"] if any(s.action == "remember" for s in scenario.ui_steps) else []),
     ]
     for step in scenario.ui_steps:
         body.append(f"# {comment(step.description or step.action)}")
@@ -205,6 +295,7 @@ def build_ui_suite(
         "from urllib.parse import urljoin, urlsplit\n\n"
         "import pytest\nfrom playwright.sync_api import Error as PlaywrightError\n"
         + ("from playwright.sync_api import expect\n" if "expect(" in tests else "")
+        + "\nfrom list_checks import check_counts, check_items, view_problem\n"
         + f"\n_DEFAULT_URL = {json.dumps(base_url)}\n"
         '_ENV_URL = os.environ.get("ASSAY_BASE_URL") or os.environ.get("BASE_URL")\n'
         "_URL = urlsplit(_ENV_URL or _DEFAULT_URL)\n"
@@ -217,6 +308,11 @@ def build_ui_suite(
         "page_script.js": COLLECT.strip() + "\n",
         "messages.js": MESSAGES.strip() + "\n",
         "field_refused.js": FIELD_REFUSED.strip() + "\n",
+        "items.js": ITEMS.strip() + "\n",
+        "counts.js": COUNTS.strip() + "\n",
+        "dialog_open.js": DIALOG_OPEN.strip() + "\n",
+        "body_text.js": BODY_TEXT.strip() + "\n",
+        "list_checks.py": Path(list_checks.__file__).read_text(encoding="utf-8"),
         "ruff.toml": UI_RUFF_TOML,
     }
     if second_factor:

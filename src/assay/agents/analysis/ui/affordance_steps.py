@@ -20,7 +20,7 @@ from assay.domain.json import Json, as_list, as_object, as_str
 from assay.domain.scenarios import UiStep
 from assay.pages import locators
 from assay.pages.affordance_script import BODY_TEXT, COUNTS, DIALOG_OPEN, ITEMS
-from assay.pages.list_checks import Item, check_counts, check_items
+from assay.pages.list_checks import Item, check_counts, check_items, view_problem
 
 POLL_SECONDS = 0.15
 
@@ -85,36 +85,6 @@ async def _judge(page: Page, memory: Memory, step: UiStep) -> str | None:
     if step.action == "expect_view":
         return view_problem(step.value, memory.view, await read_view(page))
     return f"unknown step {step.action}"
-
-
-def view_problem(spec: str, before: tuple[str, str] | None, now: tuple[str, str]) -> str | None:
-    """Is the view what ``spec`` says: at ``url:<path>``, ``changed`` from or ``restored`` to ``before``?"""
-    path, text = now
-    if spec.startswith("url:"):
-        wanted = spec[4:]
-        return (
-            None
-            if path == wanted or path.rstrip("/") == wanted.rstrip("/")
-            else f"the page is {path}, not {wanted}"
-        )
-    if not text.strip():
-        return f"the page {path} shows nothing"
-    if before is None:
-        return "nothing was remembered to compare with"
-    if spec == "changed":
-        return None if (path, text) != before else "the view did not change"
-    if path != before[0]:
-        return f"the page is {path}, not {before[0]}"
-    return (
-        None
-        if text == before[1]
-        else f"{path} shows another view than before: {_first_difference(before[1], text)}"
-    )
-
-
-def _first_difference(old: str, new: str) -> str:
-    at = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), min(len(old), len(new)))
-    return repr(new[max(0, at - 30) : at + 50])
 
 
 def as_json(items: list[Item]) -> Json:
