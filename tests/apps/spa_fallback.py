@@ -71,3 +71,16 @@ def spa_fallback(*, flawed: bool, api: bool = False, not_found_view: bool = True
 
     table = [Route("/api/items", items)] if api else []
     return Starlette(routes=[*table, Route("/{path:path}", index)])
+
+
+def soft_404_api() -> Starlette:
+    """An API whose unknown paths answer 200 with an error naming the path, and one real
+    endpoint, ``GET /health``."""
+
+    async def health(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok", "uptime": 1234})
+
+    async def anything(request: Request) -> JSONResponse:
+        return JSONResponse({"error": "no route", "path": request.url.path, "request": id(request) % 997})
+
+    return Starlette(routes=[Route("/health", health), Route("/{path:path}", anything)])

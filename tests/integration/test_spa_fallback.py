@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from tests.apps.spa_fallback import spa_fallback
+from tests.apps.spa_fallback import soft_404_api, spa_fallback
 
 from assay.adapters.browser.chromium import Chromium
 from assay.adapters.browser.launcher import browser_available
@@ -106,3 +106,18 @@ def test_unknown_routes_that_render_nothing_of_their_own_give_no_finding() -> No
     observation = _observe(True, not_found_view=False)
     assert _broken(observation) == []
     assert not any("render it" in n for n in observation.notes)
+
+
+def test_an_api_that_answers_200_for_anything_keeps_only_its_real_endpoint() -> None:
+    with serve_in_thread(soft_404_api()) as server:
+        target = Target(server.base_url)
+
+        async def run() -> Observation:
+            async with HttpxTransport(SafetyPolicy.for_target(target)) as transport:
+                return await observe(target, transport)
+
+        observation = asyncio.run(run())
+    assert observation.kind == "api"
+    assert [p.path for p in observation.probes] == ["/health"]
+    assert _probe_titles(observation) == ["GET /health answers 200 as when probed"]
+    assert any(n.startswith("11 probed paths answered like") for n in observation.notes)

@@ -80,7 +80,9 @@ def renders(view: NotFoundView, page: Rendered) -> bool:
     if normalised(page.text, page.path) == view.text:
         return True
     heading = normalised(page.heading, page.path)
-    return bool(view.heading) and heading == view.heading and NOT_FOUND_WORDS.search(heading) is not None
+    # The wording is read as shown: normalising turns "404" into a bare digit.
+    worded = NOT_FOUND_WORDS.search(page.heading) is not None
+    return bool(view.heading) and heading == view.heading and worded
 
 
 def absent_route(start_url: str) -> str:
@@ -159,8 +161,9 @@ async def mark_not_found_links(context: BrowserContext, crawl: _Crawl, deadline:
     if time.monotonic() >= deadline or not (targets := _candidates(crawl)):
         return
     absent = await render(context, absent_route(crawl.start_url))
-    start = await render(context, crawl.start_url) if absent is not None else None
-    view = view_of(absent, start) if absent is not None else None
+    if absent is None or not (200 <= absent.status < 300):
+        return  # no answer, or an honest error status: the link statuses already tell
+    view = view_of(absent, await render(context, crawl.start_url))
     if view is None:
         return
     seen, broken = _seen(crawl), set()
