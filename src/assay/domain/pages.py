@@ -18,6 +18,9 @@ class LinkCheck:
     href: str  # path (and query) on the target's origin
     text: str
     status: int
+    # A single-page app answers 200 for any path: the route that cannot exist whose not-found
+    # view the target rendered in the browser ('' when it rendered a page of its own).
+    soft_404: str = ""
 
 
 @dataclass(frozen=True)

@@ -161,7 +161,10 @@ def _blocked(run: RunResult) -> list[str]:
 def _probes(pages: Sequence[PageFacts]) -> str:
     kinds = Counter(a.kind for p in pages for a in p.actions)
     links = sum(len(p.links) for p in pages)
-    broken = sum(1 for p in pages for link in p.links if link.status == 0 or link.status >= 400)
+    # A link to a route a single-page app lacks answers 200 and renders its not-found view.
+    broken = sum(
+        1 for p in pages for link in p.links if link.status == 0 or link.status >= 400 or link.soft_404
+    )
     return (
         f"The crawl itself checked {links} link(s) ({broken} broken), submitted {kinds['submit']} form(s), "
         f"tried {kinds['wrong_password']} wrong password(s) and clicked {kinds['click']} button(s)."

@@ -12,15 +12,16 @@ from assay.agents.progress import ProgressFn, report
 from assay.domain.crashes import crash_note
 from assay.domain.errors import ConnectionDropped
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
-from assay.domain.observation import Observation, ProbedEndpoint, TargetKind
+from assay.domain.observation import Observation, TargetKind
 from assay.domain.operations import ApiModel
 from assay.domain.ports import HttpTransport
 from assay.domain.target import Target
 from assay.pages.browser import BrowserPort
 from assay.spec import build_api_model
+from assay.spec.catch_all import note as fallback_note
 from assay.spec.discovery import Discovery, discover_spec
 from assay.spec.loader import load_spec
-from assay.spec.probe import probe
+from assay.spec.probe import Probed, probe
 
 _GIVEN_CONFIDENCE = 0.95
 _DISCOVERED_CONFIDENCE = 0.9
@@ -82,10 +83,11 @@ async def _observe_http(target: Target, transport: HttpTransport, progress: Prog
         )
         return _api_observation(target, found, api, sent)
     report(progress, 0.6, "no spec found; probing common paths", requests=sent)
-    probes = await probe(target.base_url, transport, log=found.log)
+    probed = await probe(target.base_url, transport, log=found.log)
     sent = transport.requests_sent - sent_before
-    report(progress, 1.0, f"probed {len(probes)} endpoints", endpoints=len(probes), requests=sent)
-    return _probe_observation(target, found, probes, sent)
+    count = len(probed.endpoints)
+    report(progress, 1.0, f"probed {count} endpoints", endpoints=count, requests=sent)
+    return _probe_observation(target, found, probed, sent)
 
 
 async def _reachable(target: Target, transport: HttpTransport) -> RecordedResponse | None:
@@ -177,7 +179,8 @@ def _base_path_notes(target: Target, api: ApiModel) -> list[str]:
     return []
 
 
-def _probe_observation(target: Target, found: _Found, probes: list[ProbedEndpoint], sent: int) -> Observation:
+def _probe_observation(target: Target, found: _Found, probed: Probed, sent: int) -> Observation:
+    probes = probed.endpoints
     html = _serves_html(found.base_response)
     json_probes = [p for p in probes if "json" in p.content_type and p.status < 500]
     kind: TargetKind = (
@@ -193,6 +196,9 @@ def _probe_observation(target: Target, found: _Found, probes: list[ProbedEndpoin
         notes.append(
             f"{len(json_probes)} probed paths answer JSON: " + ", ".join(p.path for p in json_probes[:8])
         )
+    if probed.fallbacks:
+        # Said in the notes, which the Requirements agent reads back as a coverage gap.
+        notes.append(fallback_note(probed.fallbacks))
     confidence = 0.3 if json_probes else 0.2 if html else 0.1
     return Observation(
         target=target.base_url,

@@ -7,6 +7,7 @@ from assay.domain.observation import Observation, ProbedEndpoint
 from assay.domain.operations import operation_key
 from assay.domain.scenarios import Action, CoverageItem, Expectation, RequestSpec, Scenario, Step
 from assay.spec import naming
+from assay.spec.catch_all import noted
 
 PROBE_GAPS: tuple[CoverageItem, ...] = (
     CoverageItem("request bodies and required fields", "no API description found: nothing says what to send"),
@@ -53,7 +54,11 @@ def _scenario(index: int, probe: ProbedEndpoint) -> Scenario:
 
 
 def probe_scenarios(observation: Observation) -> tuple[list[Scenario], list[CoverageItem]]:
-    """One GET per probed endpoint (method GET only), in path order; the rest is a gap."""
+    """One GET per probed endpoint (method GET only), in path order; the rest is a gap.
+
+    Only what was observed: a probed path that answered like a path that cannot exist was
+    dropped at observation, and is a gap here, never a scenario.
+    """
     gets: dict[str, ProbedEndpoint] = {}
     others: list[CoverageItem] = []
     for p in sorted(observation.probes, key=lambda p: (p.path, p.method)):
@@ -65,6 +70,9 @@ def probe_scenarios(observation: Observation) -> tuple[list[Scenario], list[Cove
             )
     scenarios = [_scenario(i, p) for i, p in enumerate(gets.values(), start=1)]
     gaps = list(others) + list(PROBE_GAPS)
+    fallback = noted(observation.notes)
+    if fallback is not None:
+        gaps.insert(0, CoverageItem("probed paths", fallback))
     if not gets:
         gaps.insert(
             0, CoverageItem(observation.target, "no API description and no endpoint answered probing")

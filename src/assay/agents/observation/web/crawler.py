@@ -31,6 +31,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 from assay.agents.observation.web.affordance_probe import read_affordances
 from assay.agents.observation.web.fetching import fetch_all
 from assay.agents.observation.web.frontier import Frontier
+from assay.agents.observation.web.not_found import mark_not_found_links
 from assay.agents.observation.web.page_log import PageLog, listen
 from assay.agents.observation.web.page_urls import (
     INIT_SCRIPT,
@@ -134,6 +135,7 @@ async def crawl_with(session: BrowserSession, start_url: str, config: CrawlConfi
     try:
         await _crawl_levels(contexts, frontier, config, deadline, result, containment)
         _link_checks(result, frontier)
+        await mark_not_found_links(contexts[0], result, deadline)  # a SPA's 200 for a route it lacks
         if config.probe_actions and time.monotonic() < deadline:
             await _probe_actions(contexts, result, config, deadline)
             _probed_urls(result, frontier)
