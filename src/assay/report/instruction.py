@@ -26,6 +26,6 @@ def instruction_section(run: RunResult) -> str:
     if matched:
         lines += ["", "**Matched**:", "", *(f"- {quoted(i)} → {i.reason}" for i in matched)]
     if missed:
-        lines += ["", "**Not covered by any scenario**:", ""]
+        lines += ["", "**Parts of the instruction no scenario covers**:", ""]
         lines += [f'- "{quoted(i)}" — {i.reason}' for i in missed]
     return "\n".join(lines) + "\n"

@@ -72,6 +72,8 @@ class _Doc:
 def _step_labels(scenario: Scenario) -> list[str]:
     out: list[str] = []
     for step in scenario.ui_steps:
+        if step.action == "expect_status":
+            continue  # a link followed is the page's menu, not what the scenario exercises
         out.append(step.description)
         out += [as_str(step.fingerprint.get(k)) for k in _LABEL_KEYS]
         attributes = as_object(step.fingerprint.get("attributes"))
@@ -94,6 +96,7 @@ def _doc(scenario: Scenario, context: Context) -> _Doc:
             path = key.partition(" ")[2]
             text = re.sub(rf"(?<![\w/]){re.escape(path)}(?![\w/.-])", " ", text) if len(path) > 1 else text
             around += [path, context.pages.get(key, "")]
+            around += [u.description for u in scenario.ui_steps if u.action == "expect_status"]
         else:
             text += " " + context.operations.get(key, key)
     own = stems(text)
@@ -204,7 +207,7 @@ class FocusResult:
         return (*self._ranking_note(), *(self._phrase_note(p) for p in self.uncovered_phrases()))
 
     def _ranking_note(self) -> tuple[CoverageItem, ...]:
-        words = ", ".join(self.terms)
+        words = ", ".join(m.term.word for m in self.matches if not m.negated)
         rest = len(self.scenarios) - self.matched
         if self.matched:
             said = f"kept but ranked after the {self.matched} matching {words}"

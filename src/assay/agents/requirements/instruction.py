@@ -23,10 +23,12 @@ a an and or the on in of to for with by from into onto at as is are was were be 
 does did it its this that these those their them they there his her our your you we me my he she
 who whom which what when where why how all any each every some more most other such only own
 same so than too very just also both either neither not no nor yet if else then up down out over
-under again once here etc via per one two way ways thing things something them themselves
+under again once here etc via per one two way ways thing things something them themselves between
+after before across within through during against among
 """
 # Words of requirements themselves: they would match every scenario and single out none.
-# "create", "add", "list" and "delete" stay: they name what a form or a list is for.
+# "create", "add", "list" and "delete" stay: they name what a form or a list is for. "name"
+# goes: it qualifies ("search by name") and every accessibility check says "accessible name".
 _REQUIREMENT_WORDS = """
 please focus test tests testing tested check checks checking verify ensure make sure want wants
 need needs needed let lets should must can could would will may might shall able allow allows
@@ -36,7 +38,7 @@ people person visitor visitors customer customers web site website build builds 
 implement implemented feature features functionality function simple basic main whole entire
 api apis endpoint endpoints flow flows system platform tool interface frontend backend service
 data information content manage manages managing manager management work works working see show
-shows display displays view views click new where well while
+shows display displays view views click new where well while name names
 """
 STOP_WORDS = frozenset((_FUNCTION_WORDS + _REQUIREMENT_WORDS).split())
 _WORD = re.compile(r"[a-z0-9]+")
@@ -140,14 +142,27 @@ def _terms(clause: str) -> tuple[Term, ...]:
     return tuple(out)
 
 
+@cache
+def _joined() -> re.Pattern[str] | None:
+    """Synonyms that hold a word clauses are split on ("drag and drop"): kept in one piece."""
+    members = {m.strip() for group in GROUPS for m in group.split(",")}
+    split = [m for m in members if len(_CLAUSE.split(m)) > 1]
+    spaced = [r"\s+".join(map(re.escape, m.split())) for m in sorted(split, key=len, reverse=True)]
+    return re.compile(r"\b(?:" + "|".join(spaced) + r")\b", re.IGNORECASE) if spaced else None
+
+
 def read_instruction(instruction: str | None) -> tuple[Phrase, ...]:
     """The instruction's clauses that hold at least one content word, in order."""
+    text = instruction or ""
+    joined = _joined()
+    if joined is not None:  # "_" is a word character: no clause boundary, still two words
+        text = joined.sub(lambda m: "_".join(m.group(0).split()), text)
     phrases: list[Phrase] = []
-    for part in _CLAUSE.split(instruction or ""):
-        text = " ".join(part.split())
-        terms = _terms(text)
+    for part in _CLAUSE.split(text):
+        clause = " ".join(part.replace("_", " ").split())
+        terms = _terms(clause)
         if terms:
-            phrases.append(Phrase(text, terms, bool(_NEGATED.search(text))))
+            phrases.append(Phrase(clause, terms, bool(_NEGATED.search(clause))))
     return tuple(phrases)
 
 

@@ -13,7 +13,7 @@ GROUPS: tuple[str, ...] = (
     "search, find, query, lookup, look up, seek, keyword, searchbox, search box, search bar",
     "filter, narrow, refine, facet, show only, only show",
     "sort, order, arrange, rank, ascending, descending, reorder",
-    "create, add, new, make, post, submit, insert, compose",
+    "create, add, new, make, insert, compose",
     "delete, remove, trash, discard, erase, destroy",
     "edit, update, modify, change, rename, amend",
     "login, log in, sign in, signin, logon, log on",
