@@ -74,6 +74,29 @@ def test_synonyms_match_what_the_scenario_calls_it() -> None:
     assert _focused(result.scenarios) == [] and result.unmatched_terms == ("checkout",)
 
 
+def test_a_thing_done_needs_the_thing_named_too() -> None:
+    scenarios = [
+        _api("N1", "Create Note succeeds", "POST /notes"),
+        _api("N2", "List Notes succeeds", "GET /notes"),
+        _api("P1", "Create Project succeeds", "POST /projects"),
+        _api("P2", "Update Project succeeds", "PATCH /projects/{id}"),
+        _api("H1", "Health answers", "GET /health"),
+        _ui("S1", 'Type "tea" into "Query"', data={"affordance": "search", "label": "Query"}),
+    ]
+    # "add" alone would pick every create; with "notes" only the create of notes.
+    assert _focused(steer(scenarios, "add notes").scenarios) == ["N1"]
+    result = steer(scenarios, "change their settings")  # no settings anywhere: no update is picked
+    assert _focused(result.scenarios) == []
+    assert {quoted(i): i.reason for i in instruction_items(result.notes)} == {
+        "change their settings": "not covered by any scenario (none names settings)"
+    }
+    assert [i.reason for i in result.covered] == [
+        "named by 1 scenario(s), none singled out: what it is done to is not"
+    ]
+    # A search box is a search, whatever the reader calls what it searches.
+    assert _focused(steer(scenarios, "search the archive").scenarios) == ["S1"]
+
+
 def test_a_term_most_scenarios_name_singles_none_out() -> None:
     scenarios = [_api(f"A{i}", f"Read task {i}", f"GET /tasks/{i}") for i in range(9)]
     scenarios.append(_api("A9", "Search tasks by title", "GET /tasks/search"))

@@ -8,8 +8,9 @@ counts a quarter: every check of a "Tasks" page is not a check of tasks.
 
 A term is weighted by its rarity (IDF): one named by most scenarios singles none out. A scenario
 gets ``@focus`` only on a real match, a term that at most half of the scenarios name or an
-affordance of that very kind; scenarios come focused first, then by score, then in their own
-order. Nothing is dropped. The coverage notes say which terms matched how many scenarios and
+affordance of that very kind, and clause by clause: in "add notes" a create is singled out only
+if it names notes too (see :func:`_chosen`). Scenarios come focused first, then by score, then
+in their own order. Nothing is dropped. The coverage notes say which terms matched how many scenarios and
 which clauses of the instruction no scenario covers.
 """
 
@@ -138,11 +139,15 @@ class TermMatch:
         return bool(self.direct or self.exact)
 
     @property
-    def focused(self) -> tuple[str, ...]:
+    def candidates(self) -> tuple[str, ...]:
+        """The scenarios this term alone may single out."""
         if self.negated:
             return ()
         chosen = self.direct if 0 < len(self.direct) <= self.limit else ()
         return tuple(dict.fromkeys((*chosen, *self.exact)))
+
+    def names(self, scenario_id: str) -> bool:
+        return scenario_id in self.direct or scenario_id in self.exact or scenario_id in self.around
 
 
 @dataclass(frozen=True)
@@ -151,23 +156,29 @@ class FocusResult:
     instruction: str = ""
     phrases: tuple[Phrase, ...] = ()
     matches: tuple[TermMatch, ...] = ()
+    by_phrase: tuple[frozenset[str], ...] = ()  # per clause, the ids it tagged @focus
+
+    @property
+    def chosen(self) -> frozenset[str]:
+        return frozenset().union(*self.by_phrase)
 
     @property
     def terms(self) -> tuple[str, ...]:
         return tuple(m.term.word for m in self.matches)
 
     @property
-    def focused_ids(self) -> frozenset[str]:
-        return frozenset(i for m in self.matches for i in m.focused)
-
-    @property
     def matched(self) -> int:
-        return len(self.focused_ids)
+        return len(self.chosen)
+
+    def _focused_by(self, match: TermMatch) -> int:
+        """Scenarios a clause of this term singled out that name the term themselves."""
+        mine = [ids for p, ids in zip(self.phrases, self.by_phrase, strict=True) if match.term in p.terms]
+        return len(frozenset().union(*mine) & {*match.direct, *match.exact})
 
     @property
     def matched_terms(self) -> dict[str, int]:
         """Each term that some scenario names, with how many it focuses (0 when too common)."""
-        return {m.term.word: len(m.focused) for m in self.matches if m.named}
+        return {m.term.word: self._focused_by(m) if m.real else 0 for m in self.matches if m.named}
 
     @property
     def unmatched_terms(self) -> tuple[str, ...]:
@@ -179,9 +190,8 @@ class FocusResult:
         words no scenario names ("filter tasks by status": only "task", named everywhere)."""
         by_forms = {m.term.forms: m for m in self.matches}
         out = []
-        for phrase in self.phrases:
-            mine = [by_forms[t.forms] for t in phrase.terms]
-            if phrase.negated or (not any(m.real for m in mine) and not all(m.named for m in mine)):
+        for phrase, chosen in zip(self.phrases, self.by_phrase, strict=True):
+            if phrase.negated or (not chosen and not all(by_forms[t.forms].named for t in phrase.terms)):
                 out.append(phrase)
         return tuple(out)
 
@@ -193,10 +203,14 @@ class FocusResult:
         for m in self.matches:
             if m.negated or not m.named:
                 continue
-            common = f"named by {len(m.direct)} of {total} scenarios: too common to single any out"
-            out.append(
-                instruction_item(m.term.word, f"{len(m.focused)} scenario(s) focused" if m.real else common)
-            )
+            focused = self._focused_by(m) if m.real else 0
+            if focused:
+                reason = f"{focused} scenario(s) focused"
+            elif m.real:
+                reason = f"named by {len(m.direct)} scenario(s), none singled out: what it is done to is not"
+            else:
+                reason = f"named by {len(m.direct)} of {total} scenarios: too common to single any out"
+            out.append(instruction_item(m.term.word, reason))
         return tuple(out)
 
     @property
@@ -245,6 +259,7 @@ class FocusResult:
                 replace(m, direct=only(m.direct), around=only(m.around), exact=only(m.exact))
                 for m in self.matches
             ),
+            by_phrase=tuple(ids & kept for ids in self.by_phrase),
         )
 
 
@@ -268,7 +283,9 @@ def steer(
     phrases = read_instruction(instruction)
     terms = distinct_terms(phrases)
     if not terms or not scenarios:
-        return FocusResult(tuple(scenarios), instruction or "", phrases)
+        return FocusResult(
+            tuple(scenarios), instruction or "", phrases, (), tuple(frozenset() for _ in phrases)
+        )
     docs = [_doc(s, context or Context()) for s in scenarios]
     ids = [s.id or f"#{n}" for n, s in enumerate(scenarios)]
     limit = max(1, len(scenarios) // 2)
@@ -287,13 +304,39 @@ def steer(
             score[i] += weight * AROUND_WEIGHT
         for i in m.exact:
             score[i] += weight
-    focused = frozenset(i for m in matches for i in m.focused)
+    by_phrase = tuple(_chosen(p, matches) for p in phrases)
+    focused = frozenset().union(*by_phrase)
     order = sorted(range(len(scenarios)), key=lambda n: (ids[n] not in focused, -score[ids[n]], n))
     ranked = tuple(
         replace(s, tags=(*s.tags, FOCUS_TAG)) if ids[n] in focused else s
         for n, s in ((n, scenarios[n]) for n in order)
     )
-    return FocusResult(ranked, instruction or "", phrases, matches)
+    return FocusResult(ranked, instruction or "", phrases, matches, by_phrase)
+
+
+def _chosen(phrase: Phrase, matches: Sequence[TermMatch]) -> frozenset[str]:
+    """The scenarios one clause singles out: those its real terms name; when the clause names a
+    thing ("notes" of "add notes"), only those that name it too, and when some name two of its
+    terms, only those: "add" alone would pick every create of the app."""
+    by_forms = {m.term.forms: m for m in matches}
+    mine = list(dict.fromkeys(by_forms[t.forms] for t in phrase.terms))
+    real = [m for m in mine if m.real]
+    eligible = {i for m in real for i in m.candidates}
+    things = [m for m in mine if not m.term.action]
+    if phrase.negated or not eligible:
+        return frozenset()
+    exact = {i for m in real for i in m.exact}
+    if things and any(m.named or m.around for m in things):
+        eligible = {i for i in eligible if any(m.names(i) for m in things)}
+    elif things:
+        # The thing it is done to is named nowhere ("change their settings"): only a control of
+        # that very kind (a search box, whatever it searches) is singled out; the rest reported.
+        eligible &= exact
+    if not eligible:
+        return frozenset()
+    named = {i: sum(1 for m in real if m.names(i)) for i in eligible}
+    need = min(2, max(named.values()))
+    return frozenset(i for i in eligible if named[i] >= need or i in exact)
 
 
 def apply_focus(

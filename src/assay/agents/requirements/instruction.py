@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from assay.agents.requirements.synonyms import GROUPS
+from assay.agents.requirements.synonyms import ACTIONS, GROUPS
 
 Form = tuple[str, ...]  # stemmed words, matched as consecutive words
 
@@ -28,7 +28,8 @@ after before across within through during against among
 """
 # Words of requirements themselves: they would match every scenario and single out none.
 # "create", "add", "list" and "delete" stay: they name what a form or a list is for. "name"
-# goes: it qualifies ("search by name") and every accessibility check says "accessible name".
+# goes: it qualifies ("search by name") and every accessibility check says "accessible name";
+# "item" is whatever a list holds.
 _REQUIREMENT_WORDS = """
 please focus test tests testing tested check checks checking verify ensure make sure want wants
 need needs needed let lets should must can could would will may might shall able allow allows
@@ -38,7 +39,7 @@ people person visitor visitors customer customers web site website build builds 
 implement implemented feature features functionality function simple basic main whole entire
 api apis endpoint endpoints flow flows system platform tool interface frontend backend service
 data information content manage manages managing manager management work works working see show
-shows display displays view views click new where well while name names
+shows display displays view views click new where well while name names item items
 """
 STOP_WORDS = frozenset((_FUNCTION_WORDS + _REQUIREMENT_WORDS).split())
 _WORD = re.compile(r"[a-z0-9]+")
@@ -101,6 +102,12 @@ def _multi_word() -> tuple[Form, ...]:
     return tuple(sorted(found, key=lambda f: (-len(f), f)))
 
 
+@cache
+def _action_forms() -> frozenset[Form]:
+    heads = {group.split(",")[0].strip(): members for group, members in zip(GROUPS, _groups(), strict=True)}
+    return frozenset(f for head, members in heads.items() if head in ACTIONS for f in members)
+
+
 def forms_of(form: Form) -> frozenset[Form]:
     """The form itself and every word of the synonym groups it belongs to."""
     out = {form}
@@ -114,6 +121,7 @@ def forms_of(form: Form) -> frozenset[Form]:
 class Term:
     word: str  # as the reader wrote it: "search", "sign in"
     forms: frozenset[Form]  # what counts as this term in a scenario's text
+    action: bool = False  # a thing done ("add", "search"), not a thing ("notes", "cart")
 
 
 @dataclass(frozen=True)
@@ -131,14 +139,15 @@ def _terms(clause: str) -> tuple[Term, ...]:
     while i < len(raw):
         multi = next((f for f in _multi_word() if tuple(stemmed[i : i + len(f)]) == f), None)
         if multi is not None:
-            out.append(Term(" ".join(raw[i : i + len(multi)]), forms_of(multi)))
+            out.append(Term(" ".join(raw[i : i + len(multi)]), forms_of(multi), multi in _action_forms()))
             i += len(multi)
             continue
         word = raw[i]
         i += 1
         if word in STOP_WORDS or len(word) < 3 or word.isdigit():
             continue
-        out.append(Term(word, forms_of((stemmed[i - 1],))))
+        form = (stemmed[i - 1],)
+        out.append(Term(word, forms_of(form), form in _action_forms()))
     return tuple(out)
 
 

@@ -10,10 +10,10 @@ entry; several words ("sign in", "dark mode") match as consecutive words.
 from __future__ import annotations
 
 GROUPS: tuple[str, ...] = (
-    "search, find, query, lookup, look up, seek, keyword, searchbox, search box, search bar",
+    "search, find, lookup, look up, seek, keyword, searchbox, search box, search bar",
     "filter, narrow, refine, facet, show only, only show",
     "sort, order, arrange, rank, ascending, descending, reorder",
-    "create, add, new, make, insert, compose",
+    "create, add, make, insert, compose",
     "delete, remove, trash, discard, erase, destroy",
     "edit, update, modify, change, rename, amend",
     "login, log in, sign in, signin, logon, log on",
@@ -22,6 +22,7 @@ GROUPS: tuple[str, ...] = (
     "forgot password, reset password, password reset, recover, recovery",
     "cart, basket, bag, shopping cart, add to cart",
     "checkout, check out, payment, pay, purchase",
+    "product, catalog, catalogue, goods, merchandise",
     "task, todo, to do, to-do, chore",
     "project, workspace, board",
     "kanban, board, column, card, lane, swimlane, drag, drop, drag and drop, move",
@@ -56,3 +57,12 @@ GROUPS: tuple[str, ...] = (
     "dashboard, overview, summary",
     "language, locale, translation, translate",
 )
+
+# Groups of things done, not things: in "change their settings" the settings must be there too,
+# or every update of the app would be singled out. Named by their first word.
+ACTIONS: frozenset[str] = frozenset(
+    {
+        "search", "filter", "sort", "create", "delete", "edit", "login", "logout", "register",
+        "forgot password", "upload", "download", "share", "undo", "reload", "back", "toggle",
+    }
+)  # fmt: skip
