@@ -9,7 +9,8 @@ import pytest
 
 from assay.agents.analysis.ui.healing import best_match, score
 from assay.agents.evolution.ui_suite import build_ui_suite
-from assay.agents.requirements.ui_scenarios import focus, ui_scenarios
+from assay.agents.requirements.focus import steer
+from assay.agents.requirements.ui_scenarios import ui_scenarios
 from assay.domain.json import JsonObject
 from assay.domain.observation import Observation, UiElement
 from assay.domain.pages import ActionProbe, LinkCheck, PageFacts
@@ -110,12 +111,12 @@ def _observation() -> Observation:
 def test_scenarios_cover_sign_in_links_console_and_names() -> None:
     scenarios = ui_scenarios(_observation(), "sign in")
     titles = [s.title for s in scenarios]
-    assert titles[0].startswith("Sign in") and "focus" in scenarios[0].tags
+    assert titles[0].startswith("Sign in") and "@focus" in scenarios[0].tags
     assert "Sign in with a wrong password shows an error" in titles
     assert any(s.kind == "ui_navigation" for s in scenarios)
     valid = scenarios[0]
     assert valid.ui_steps[1].value == "${env:ASSAY_USERNAME}"
-    assert focus(scenarios, None) == list(scenarios)
+    assert steer(scenarios, None).scenarios == scenarios
 
 
 def test_generated_suite_is_python_with_env_credentials() -> None:

@@ -189,7 +189,8 @@ def test_focus_ranks_matching_scenarios_first_and_drops_nothing(seed: Requiremen
 def test_focus_that_matches_nothing_keeps_order_and_says_so(seed: RequirementsResult) -> None:
     result = generate(Observation("http://x", "api", api=seed_api()), "checkout")
     assert [s.id for s in result.scenarios] == [s.id for s in seed.scenarios]
-    assert any("no operation matched" in c.reason for c in result.coverage.not_covered)
+    assert any("no scenario matched" in c.reason for c in result.coverage.not_covered)
+    assert 'instruction: "checkout"' in {c.item for c in result.coverage.not_covered}
 
 
 def test_test_data_records_values_per_operation(seed: RequirementsResult) -> None:

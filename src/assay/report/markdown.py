@@ -21,6 +21,7 @@ from assay.report.common import (
     tally,
 )
 from assay.report.endpoints import endpoint_rows, render_endpoint_tables
+from assay.report.instruction import instruction_section
 from assay.report.markdown_sections import (
     coverage_section,
     recommendations_section,
@@ -315,6 +316,7 @@ def render_markdown(run: RunResult) -> str:
         schema_section(run.findings),
         endpoint_section(run),
         spec_quality_section(run),
+        instruction_section(run),
         *_coverage_sections(run),
         recommendations_section(run),
         web_running_section(run) if is_web_run(run) else running_section(run),

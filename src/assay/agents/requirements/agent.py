@@ -11,8 +11,9 @@ from assay.domain.scenarios import RequirementsResult
 def generate(observation: Observation, instruction: str | None = None) -> RequirementsResult:
     """Scenarios, resource recipes, test data and coverage for what was observed.
 
-    ``instruction`` ("Focus on login and checkout") ranks matching scenarios first and tags them
-    ``@focus``; nothing is dropped. Observed pages add UI scenarios (``SC-UI-NNN``). Pure: no
-    request is sent.
+    ``instruction`` ("Users can search products and add them to the cart") ranks every
+    scenario, HTTP and UI, in one call and tags those it really names ``@focus``; nothing is
+    dropped, and the coverage says which of its clauses no scenario covers. Observed pages add
+    UI scenarios (``SC-UI-NNN``). Pure: no request is sent.
     """
-    return with_ui_scenarios(observation, build_requirements(observation, instruction), instruction)
+    return with_ui_scenarios(observation, build_requirements(observation), instruction)

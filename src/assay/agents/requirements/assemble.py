@@ -77,6 +77,7 @@ def from_api(api: ApiModel, instruction: str | None = None) -> RequirementsResul
     focused = apply_focus(scenarios, {op.key: op for op in api.operations}, instruction)
     notes = [CoverageItem("resource recipes", note) for note in plan.notes]
     coverage = coverage_metrics(api, focused.scenarios, skipped, [*notes, *focused.notes])
+    coverage = replace(coverage, covered=(*coverage.covered, *focused.covered))
     return RequirementsResult(focused.scenarios, plan.recipes, test_data(ctx), coverage)
 
 
@@ -85,12 +86,16 @@ def from_probes(observation: Observation, instruction: str | None = None) -> Req
     focused = apply_focus(scenarios, {}, instruction)
     listed: tuple[Scenario, ...] = focused.scenarios
     coverage = coverage_metrics(None, listed, gaps, focused.notes)
+    coverage = replace(coverage, covered=(*coverage.covered, *focused.covered))
     data: JsonObject = {"probes": {s.operations[0]: s.data.get("probed_status") for s in listed}}
     return RequirementsResult(listed, (), data, coverage)
 
 
 def build_requirements(observation: Observation, instruction: str | None = None) -> RequirementsResult:
-    """Scenarios from the API model when there is one, else smoke checks of what probing found."""
+    """Scenarios from the API model when there is one, else smoke checks of what probing found.
+
+    The agent passes no ``instruction`` here: it ranks these with the UI scenarios in one call
+    (:mod:`assay.agents.requirements.ui_stage`)."""
     if observation.api is not None:
         return from_api(observation.api, instruction)
     return from_probes(observation, instruction)

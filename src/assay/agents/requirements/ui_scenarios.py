@@ -1,17 +1,18 @@
 """UI scenarios from a web observation (pure): sign-in, links, forms, console, names, buttons.
 
 Each scenario carries ``ui_steps`` for the browser executor and Gherkin ``steps`` for the
-.feature files. ``instruction`` orders them by how many of its words the scenario mentions
-(title, page, element names) and tags the matching ones ``@focus``; nothing is dropped.
+.feature files. ``instruction`` ranks them and tags the ones it really names ``@focus``
+(:func:`assay.agents.requirements.focus.steer`); nothing is dropped. The Requirements agent
+drafts them without it and ranks them with the HTTP scenarios, in one call.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 
 from assay.agents.requirements.affordance_scenarios import affordance_scenarios
+from assay.agents.requirements.focus import context_of, steer
 from assay.domain.action_safety import (
     ActionPolicy,
     FormFacts,
@@ -50,7 +51,7 @@ def ui_scenarios(observation: Observation, instruction: str | None = None) -> tu
             + affordance_scenarios(page.affordances)
         )
     numbered = [replace(s, id=f"SC-UI-{i:03d}") for i, s in enumerate(drafts, 1)]
-    return tuple(focus(numbered, instruction))
+    return steer(numbered, instruction, context_of(observation)).scenarios
 
 
 def _scenario(
@@ -295,19 +296,3 @@ def _buttons(page: PageFacts, elements: list[UiElement]) -> list[Scenario]:
             _scenario("ui_action", page.path, f'Clicking "{element.name}" shows "{probe.message}"', steps, 5)
         )
     return out
-
-
-def focus(scenarios: Sequence[Scenario], instruction: str | None) -> list[Scenario]:
-    """Scenarios ordered by how many instruction words they mention; matching ones tagged @focus."""
-    words = {
-        w for w in re.findall(r"[a-z0-9]{3,}", (instruction or "").lower()) if w not in {"test", "the", "and"}
-    }
-    if not words:
-        return list(scenarios)
-
-    def hits(s: Scenario) -> int:
-        text = " ".join([s.title, s.feature, *(u.description for u in s.ui_steps)]).lower()
-        return sum(1 for w in words if w in text)
-
-    ranked = sorted(scenarios, key=lambda s: -hits(s))
-    return [replace(s, tags=(*s.tags, "focus")) if hits(s) else s for s in ranked]
