@@ -88,6 +88,8 @@ def judge(
                 screenshot_before=again.before,
                 screenshot_after=again.after,
                 affordance=str(scenario.data.get("affordance") or ""),
+                scenario_kind=scenario.kind,
+                scenario=scenario.id,
                 runs=2,
             ),
             reproduce="; ".join(steps),

@@ -106,6 +106,8 @@ def check_items(op: str, arg: str, before: Sequence[Item] | None, after: Sequenc
     if op == "lacks":
         found = [i.get("title", "") for i in after if _has(i, arg)]
         return None if not found else f"an item holding {arg!r} is shown: {found[:2]}"
+    if op == "sorted":
+        return _sorted(arg, after)
     if before is None:
         return "nothing was remembered to compare with"
     if op == "same":
@@ -122,8 +124,6 @@ def check_items(op: str, arg: str, before: Sequence[Item] | None, after: Sequenc
         return None if not extra else f"items that were not listed before appeared: {list(extra)[:3]}"
     if op == "label":
         return _label(arg, before, after)
-    if op == "sorted":
-        return _sorted(arg, after)
     return f"unknown check {op}"
 
 

@@ -18,7 +18,14 @@ from collections.abc import Sequence
 from importlib.resources import files
 from pathlib import Path
 
-from assay.agents.evolution.api_suite.pysource import RUFF_TOML, comment, py_quoted, py_text, wrap_call
+from assay.agents.evolution.api_suite.pysource import (
+    RUFF_TOML,
+    WIDTH,
+    comment,
+    py_quoted,
+    py_text,
+    wrap_call,
+)
 from assay.agents.evolution.ui_conftest import conftest_source
 from assay.domain.scenarios import Scenario, UiStep
 from assay.pages import list_checks, otp_support
@@ -49,7 +56,7 @@ def step_code(step: UiStep) -> list[str]:
         "back": ["page.go_back()", "_settle(page)", "page.wait_for_timeout(200)"],
         "forward": ["page.go_forward()", "_settle(page)", "page.wait_for_timeout(200)"],
         "remember": _remember(step),
-        "expect_items": [_expect_items(step)],
+        "expect_items": _expect_items(step),
         "expect_counts": [f"_expect_counts(page, {_delta(step.value)}, memory.get('counts', {{}}))"],
         "expect_dialog": [f"_expect_dialog(page, {value})"],
         "expect_view": [f"_expect_view(page, {value}, memory.get('view'))"],
@@ -72,22 +79,27 @@ def step_code(step: UiStep) -> list[str]:
     return lines.get(step.action, [f"# unsupported step: {step.action}"])
 
 
+_MEMORY = frozenset({"remember", "expect_items", "expect_counts", "expect_view"})
+
+
 def _delta(value: str) -> int:
     return int(value) if re.fullmatch(r"[+-]?\d+", value) else 0
 
 
 def _remember(step: UiStep) -> list[str]:
-    if step.value == "items":
-        return [f"memory[{py_quoted(step.locator)}] = _items({step.locator})"]
+    if step.value == "items":  # a scenario watches one list: its items are remembered as "items"
+        return [f"items = {step.locator}", "memory['items'] = _items(items)"]
     return (
         ["memory['counts'] = _counts(page)"] if step.value == "counts" else ["memory['view'] = _view(page)"]
     )
 
 
-def _expect_items(step: UiStep) -> str:
+def _expect_items(step: UiStep) -> list[str]:
     op, _, arg = step.value.partition(":")
-    before = f"memory.get({py_quoted(step.locator)})"
-    return f"_expect_items({step.locator}, {py_quoted(op)}, {_value(arg)}, {before})"
+    return [
+        f"items = {step.locator}",
+        f"_expect_items(items, {py_quoted(op)}, {_value(arg)}, memory.get('items'))",
+    ]
 
 
 HELPERS = '''
@@ -273,13 +285,18 @@ def test_function(scenario: Scenario) -> str:
         *([f"_needs({', '.join(map(py_quoted, needed))})"] if needed else []),
         *(["page = signed_out_page"] if fixture != "page" else []),
         "console_errors, server_errors = _watch(page)",
-        *(["memory = {}"] if any(s.action == "remember" for s in scenario.ui_steps) else []),
+        *(["memory = {}"] if any(s.action in _MEMORY for s in scenario.ui_steps) else []),
     ]
     for step in scenario.ui_steps:
         body.append(f"# {comment(step.description or step.action)}")
         body.extend(step_code(step))
-    indented = "\n".join(wrap_call(f"    {line}") for line in body)
+    indented = "\n".join(_fitted(wrap_call(f"    {line}")) for line in body)
     return f"def {test_name(scenario)}({fixture}):\n{indented}\n"
+
+
+def _fitted(code: str) -> str:
+    """``code`` with a line that no wrapping can shorten (one long locator string) marked as such."""
+    return "\n".join(f"{line}  # noqa: E501" if len(line) > WIDTH else line for line in code.split("\n"))
 
 
 def build_ui_suite(

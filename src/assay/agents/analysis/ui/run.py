@@ -64,7 +64,9 @@ async def analyse_ui(
     outcome = UiOutcome(findings=ui_findings(observation, scenarios))
     if not scenarios:
         return outcome
-    deadline = time.monotonic() + max(MIN_BUDGET, target.budget_seconds / 2)
+    # A web app with no API to test gives the browser nearly the whole budget; else it shares it.
+    share = 0.9 if observation.api is None and not observation.probes else 0.5
+    deadline = time.monotonic() + max(MIN_BUDGET, target.budget_seconds * share)
     if browser is None:
         outcome.runs = [ScenarioRun(s.id, "blocked", blocked_by=NO_BROWSER) for s in scenarios]
         return outcome

@@ -159,6 +159,9 @@ def _dialog(
 
 def _field_locator(root: str, field: JsonObject) -> str:
     label, placeholder, name = (as_str(field.get(k)) for k in ("label", "placeholder", "name"))
+    if name and field.get("tag") == "select":  # a select's label name holds its options' text
+        selector = '[name="' + name.replace('"', "") + '"]'
+        return f"{root}.locator({locators.quoted(selector)})"
     if label:
         return f"{root}.get_by_label({locators.quoted(label)}, exact=True)"
     if placeholder:
