@@ -73,6 +73,10 @@ class Affordance:
     # script keeps state in local storage: a reload must show the same.
     persistent: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # A create form assay fed this page's empty list through (test systems only): the values it
+    # typed, which every scenario of the page types first. ``seeded``: read after that seeding.
+    seeds: tuple[str, ...] = ()
+    seeded: bool = False
 
     def control(self, part: ControlPart) -> Control | None:
         return next((c for c in self.controls if c.part == part), None)

@@ -96,12 +96,12 @@ SCAN = (
     const itemish = ['LI', 'TR', 'ARTICLE'].includes(tag) || best.some((k) => ['listitem', 'row', 'article', 'option'].includes(k.getAttribute('role') || ''))
       || best.some((k) => /card|item|row|entry|product|todo|task|note|post|result|tile|record/i.test(k.className || ''));
     if (!itemish && (items.length < 3 || !items.every((k) => k.children.length > 0))) continue;
-    if (items.length && items.every((k) => k.querySelectorAll('a,button,input').length === 1 && k.querySelector('a') && clean(k.querySelector('a').innerText) === clean(k.innerText))) {
-      if (inChrome(c) || items.length < 6) continue;  // a menu of links, not a list of things
-    }
+    // A menu of links is not a list of things, unless a search filled it (the caller decides).
+    const links = items.length > 0 && items.every((k) => k.querySelectorAll('a,button,input').length === 1 && k.querySelector('a') && clean(k.querySelector('a').innerText) === clean(k.innerText));
     const cls = best[0] ? stableClass(best[0]) : '';
     const itemSel = cssPath(c) + ' > ' + tag.toLowerCase() + (cls ? '.' + CSS.escape(cls) : '');
-    collections.push({css: cssPath(c), items: itemSel, count: items.length, chrome: inChrome(c),
+    collections.push({css: cssPath(c), items: itemSel, count: items.length, chrome: inChrome(c), links: links && (inChrome(c) || items.length < 6),
+      checks: items.filter((k) => k.querySelector('input[type=checkbox],[role=checkbox]')).length,
       titles: items.slice(0, 40).map(titleOf), texts: items.slice(0, 40).map((k) => clean(k.innerText).slice(0, 300)),
       label: headingBefore(c)});
   }

@@ -97,6 +97,8 @@ def check_items(op: str, arg: str, before: Sequence[Item] | None, after: Sequenc
                 f"searching {arg!r} showed {len(strays)} of {shown} items that do not hold it: {strays[:3]}"
             )
         return None
+    if op == "some":
+        return None if after else f"searching {arg!r} lists nothing, though the page shows that word"
     if op == "none":
         return None if not after else f"{shown} items are still shown: {_titles(after)[:3]}"
     if op == "contains":
@@ -157,7 +159,8 @@ def _sorted(spec: str, after: Sequence[Item]) -> str | None:
 
 
 def check_counts(expected: int, before: Mapping[str, str], after: Mapping[str, str]) -> str | None:
-    """After one action that should move a count by ``expected``, did some count move by exactly that?
+    """After one action that should move a count by ``expected`` (0: by one, either way), did some
+    count move by exactly that?
 
     ``before``/``after`` map each count-like text's element to its text ("Cart (2)"). A count that
     moved by another amount in the same direction (two for one click) is a fault; so is none moving.
@@ -175,8 +178,8 @@ def check_counts(expected: int, before: Mapping[str, str], after: Mapping[str, s
                 moved.append((old, new, int(b) - int(a)))
     if not moved:
         return "no count on the page changed"
-    if any(delta == expected for _, _, delta in moved):
-        return None
+    if any(delta == expected or (expected == 0 and abs(delta) == 1) for _, _, delta in moved):
+        return None  # 0: one either way (ticking an item off moves "3 items left" or "1 done")
     same_way = [(o, n, d) for o, n, d in moved if d * expected > 0]
     if same_way:
         old, new, delta = same_way[0]
@@ -185,29 +188,56 @@ def check_counts(expected: int, before: Mapping[str, str], after: Mapping[str, s
     return f"{old!r} became {new!r}: {delta:+d}, where {expected:+d} was expected"
 
 
+def same_place(a: str, b: str) -> bool:
+    """Two addresses of one view: a router's ``#/`` and a trailing slash make no difference."""
+
+    def plain(url: str) -> str:
+        return re.sub(r"#/?$", "", url).rstrip("/")
+
+    return plain(a) == plain(b)
+
+
+def similar(a: str, b: str) -> float:
+    """How alike two views' texts are (their words, numbers aside): 1.0 for the same words.
+
+    A view that shows the time, a counter or a chart's labels differs a little between two
+    renderings of the same page; another page shares little more than the navigation.
+    """
+    words_a, words_b = (set(_WORD.findall(t.casefold())) for t in (a, b))
+    if not words_a and not words_b:
+        return 1.0
+    return len(words_a & words_b) / len(words_a | words_b)
+
+
+SAME_VIEW = 0.85
+
+
 def view_problem(spec: str, before: tuple[str, str] | None, now: tuple[str, str]) -> str | None:
     """Is the view what ``spec`` says: at ``url:<path>``, ``changed`` from or ``restored`` to ``before``?"""
     path, text = now
     if spec.startswith("url:"):
         wanted = spec[4:]
-        return (
-            None
-            if path == wanted or path.rstrip("/") == wanted.rstrip("/")
-            else f"the page is {path}, not {wanted}"
-        )
+        return None if same_place(path, wanted) else f"the page is {path}, not {wanted}"
     if not text.strip():
         return f"the page {path} shows nothing"
     if before is None:
         return "nothing was remembered to compare with"
     if spec == "changed":
-        return None if (path, text) != before else "the view did not change"
-    if path != before[0]:
+        moved = not same_place(path, before[0]) or similar(text, before[1]) < 1.0
+        return None if moved else "the view did not change"
+    if not same_place(path, before[0]):
         return f"the page is {path}, not {before[0]}"
-    return (
-        None
-        if text == before[1]
-        else f"{path} shows another view than before: {_first_difference(before[1], text)}"
-    )
+    if similar(text, before[1]) >= SAME_VIEW:
+        return None
+    return f"{path} shows another view than before: {_first_difference(before[1], text)}"
+
+
+def not_found_problem(path: str, text: str, absent: str, missing: str) -> str | None:
+    """A page the app renders like ``absent`` (a path that cannot exist) is its not-found view."""
+    plain = text.replace(path, "").replace(path.rsplit("/", 1)[-1] or path, "")
+    if similar(plain, missing.replace(absent, "").replace(absent.rsplit("/", 1)[-1], "")) >= SAME_VIEW:
+        return f"{path} shows the app's not-found view, as {absent} does"
+    return None
 
 
 def _first_difference(old: str, new: str) -> str:

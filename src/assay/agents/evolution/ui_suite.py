@@ -49,7 +49,12 @@ def step_code(step: UiStep) -> list[str]:
     """Python lines for one step (the page fixture is ``page``); they mirror the executor's checks."""
     loc, value = step.locator, _value(step.value)
     lines = {
-        "goto": ["console_errors.clear()", "server_errors.clear()", f"page.goto(BASE_URL + {value})"],
+        "goto": [
+            "console_errors.clear()",
+            "server_errors.clear()",
+            f"page.goto(BASE_URL + {value})",
+            "_settle(page)",
+        ],
         "click": [f"_click({loc})", "_settle(page)"],
         "press": [f"{loc}.press({value})", "_settle(page)"],
         "reload": ["page.reload()", "_settle(page)"],
@@ -165,7 +170,18 @@ def _view(page):
 
 
 def _expect_view(page, spec, before):
-    why = _poll(lambda: view_problem(spec, before, _view(page)))
+    if spec.startswith("unlike:"):  # not the view the app shows for a path that cannot exist
+        absent = spec[len("unlike:") :]
+        other = page.context.new_page()
+        try:
+            other.goto(BASE_URL + absent)
+            other.wait_for_timeout(300)
+            path, text = _view(page)
+            why = not_found_problem(path, text, absent, _view(other)[1])
+        finally:
+            other.close()
+    else:
+        why = _poll(lambda: view_problem(spec, before, _view(page)))
     assert why is None, why
 
 
@@ -312,7 +328,7 @@ def build_ui_suite(
         "from urllib.parse import urljoin, urlsplit\n\n"
         "import pytest\nfrom playwright.sync_api import Error as PlaywrightError\n"
         + ("from playwright.sync_api import expect\n" if "expect(" in tests else "")
-        + "\nfrom list_checks import check_counts, check_items, view_problem\n"
+        + "\nfrom list_checks import check_counts, check_items, not_found_problem, view_problem\n"
         + f"\n_DEFAULT_URL = {json.dumps(base_url)}\n"
         '_ENV_URL = os.environ.get("ASSAY_BASE_URL") or os.environ.get("BASE_URL")\n'
         "_URL = urlsplit(_ENV_URL or _DEFAULT_URL)\n"

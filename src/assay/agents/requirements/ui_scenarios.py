@@ -48,7 +48,7 @@ def ui_scenarios(observation: Observation, instruction: str | None = None) -> tu
             + _forms(page, elements, judged)
             + _page_checks(page)
             + _buttons(page, elements)
-            + affordance_scenarios(page.affordances)
+            + affordance_scenarios(page.affordances, page.links)
         )
     numbered = [replace(s, id=f"SC-UI-{i:03d}") for i, s in enumerate(drafts, 1)]
     return steer(numbered, instruction, context_of(observation)).scenarios
@@ -247,6 +247,16 @@ def _page_checks(page: PageFacts) -> list[Scenario]:
         UiStep("expect_status", value=link.href, description=f'the link "{link.text}" reaches a 2xx page')
         for link in page.links[:25]
     ]
+    # A route the app's router lacks answers 200 with its not-found view: opened, it must not be that.
+    for link in (link for link in page.links[:25] if link.soft_404):
+        links.append(UiStep("goto", value=link.href, description=f'I open "{link.href}"'))
+        links.append(
+            UiStep(
+                "expect_view",
+                value=f"unlike:{link.soft_404}",
+                description=f'"{link.href}" is not the app\'s not-found page',
+            )
+        )
     out = [
         _scenario(
             "ui_console",

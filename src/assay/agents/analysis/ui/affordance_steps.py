@@ -20,7 +20,7 @@ from assay.domain.json import Json, as_list, as_object, as_str
 from assay.domain.scenarios import UiStep
 from assay.pages import locators
 from assay.pages.affordance_script import BODY_TEXT, COUNTS, DIALOG_OPEN, ITEMS
-from assay.pages.list_checks import Item, check_counts, check_items, view_problem
+from assay.pages.list_checks import Item, check_counts, check_items, not_found_problem, view_problem
 
 POLL_SECONDS = 0.15
 
@@ -82,9 +82,25 @@ async def _judge(page: Page, memory: Memory, step: UiStep) -> str | None:
         is_open = await page.evaluate(DIALOG_OPEN) is True
         wanted = step.value == "open"
         return None if is_open == wanted else ("no dialog opened" if wanted else "the dialog is still open")
+    if step.action == "expect_view" and step.value.startswith("unlike:"):
+        return await _unlike(page, step.value[len("unlike:") :])
     if step.action == "expect_view":
         return view_problem(step.value, memory.view, await read_view(page))
     return f"unknown step {step.action}"
+
+
+async def _unlike(page: Page, absent: str) -> str | None:
+    """Is this page other than what the app shows for ``absent``, a path that cannot exist?"""
+    other = await page.context.new_page()
+    try:
+        parts = urlsplit(page.url)
+        await other.goto(f"{parts.scheme}://{parts.netloc}{absent}", wait_until="load")
+        await asyncio.sleep(0.3)
+        path, text = await read_view(page)
+        _, missing = await read_view(other)
+    finally:
+        await other.close()
+    return not_found_problem(path, text, absent, missing)
 
 
 def as_json(items: list[Item]) -> Json:

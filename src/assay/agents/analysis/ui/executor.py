@@ -179,7 +179,7 @@ async def _run(page: Page, state: _State) -> UiRun:
             results.append(StepResult(step.description or step.action, True))
         except Exception as exc:  # a step failure is a result, never a crash of the run
             failed = exc
-            if isinstance(exc, ExpectationFailed):
+            if isinstance(exc, ExpectationFailed) and not step.fingerprint.get("precondition"):
                 state.broken = await _broken(page, state, index, str(exc))
             results.append(StepResult(step.description or step.action, False, str(exc).splitlines()[0][:300]))
     blocked = isinstance(failed, MissingValue)
@@ -249,11 +249,14 @@ async def _step(page: Page, state: _State, index: int, step: UiStep) -> None:
         state.server_errors.clear()
         state.log.clear()
         await page.goto(state.base_url + step.value, wait_until="load")
+        await settle(page)  # a single-page app renders after its data arrives
         return
     if step.action in _ACTIONS:
         target = await _element(page, state, index, step)
         if step.action == "click" and await target.first.is_disabled():
-            return  # a disabled button refuses: what follows judges the page as it stays
+            if state.scenario.kind == "ui_validation":
+                return  # a disabled button refuses: what follows judges the page as it stays
+            raise StepFailed(f"{step.description}: the control is disabled (nothing to do here)")
         await _act(target, step.action, _value(step.value, state.values))
         await settle(page)
         return

@@ -45,14 +45,14 @@ def _int(value: object) -> int:
 def main_collection(raw: JsonObject) -> Collection | None:
     """The page's list of things: the largest collection outside the navigation."""
     found = [as_object(c) for c in as_list(raw.get("collections"))]
-    content = [c for c in found if not c.get("chrome")] or []
+    content = [c for c in found if not c.get("chrome") and c.get("links") is not True]
     if not content:
         return None
     best = max(content, key=lambda c: _int(c.get("count")))
-    return _collection(best)
+    return collection_of(best)
 
 
-def _collection(raw: JsonObject) -> Collection:
+def collection_of(raw: JsonObject) -> Collection:
     return Collection(
         items=locators.by_css(as_str(raw.get("items"))),
         count=_int(raw.get("count")),
@@ -102,6 +102,7 @@ def classify(
     out += _groups(raw, path, elements, items)
     out += _create_forms(path, url, elements, items, policy, persistent)
     out += _counters(raw, path, url, elements, policy, persistent)
+    out += _ticks(raw, path, items, persistent)
     out += _pagination(path, url, elements, items, policy)
     out += _sign_in(path, elements)
     return out
@@ -290,6 +291,27 @@ def _counters(
         if len(out) >= 3:
             break
     return out
+
+
+# A count that follows which items are ticked off: "3 items left", "2 of 5 done", "1 selected".
+TICK_COUNT = re.compile(
+    r"(?i)\b(left|remaining|done|complete[d]?|active|selected|checked|open|todo|tasks?|items?)\b"
+)
+
+
+def _ticks(raw: JsonObject, path: str, items: Collection | None, persistent: bool) -> list[Affordance]:
+    """Items that each carry a checkbox, and a count that says how many are (not) ticked."""
+    if items is None or items.count < 1:
+        return []
+    collections = (as_object(c) for c in as_list(raw.get("collections")))
+    best = next((c for c in collections if locators.by_css(as_str(c.get("items"))) == items.items), {})
+    counts = [as_str(as_object(c).get("text")) for c in as_list(raw.get("counts"))]
+    if _int(best.get("checks")) < items.count or not any(TICK_COUNT.search(c) for c in counts):
+        return []
+    tick = Control(
+        "increment", f'{items.items}.nth(0).get_by_role("checkbox")', "the first item's checkbox", "checkbox"
+    )
+    return [Affordance("toggle", path, "tick an item", (tick,), items, persistent, tuple(counts[:5]))]
 
 
 def _pagination(

@@ -13,7 +13,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 
 from playwright.async_api import Page
 
@@ -26,6 +27,9 @@ from assay.agents.observation.web.affordance_kinds import (
     navigation,
     without_options,
 )
+from assay.agents.observation.web.affordance_kinds import (
+    collection_of as _collection_of,
+)
 from assay.agents.observation.web.page_urls import PageUrls, WriteGuard
 from assay.domain.action_safety import ActionPolicy, origin_of
 from assay.domain.affordances import Affordance, Control
@@ -33,8 +37,11 @@ from assay.domain.json import JsonObject, as_list, as_object, as_str
 from assay.domain.observation import UiElement
 from assay.pages import locators
 from assay.pages.affordance_script import DIALOG, DIALOG_OPEN, SCAN
+from assay.pages.list_checks import NONSENSE, search_term
+from assay.pages.values import sample_value
 
 MAX_OPENERS = 3
+Reread = Callable[[Page], Awaitable[tuple[Affordance, ...]]]
 CANCEL = re.compile(r"(?i)^\s*(cancel|close|dismiss|no|back|abort|×|x|✕)\s*$|\b(cancel|close)\b")
 CONFIRM = re.compile(
     r"(?i)\b(save|create|add|ok|submit|confirm|done|apply|yes|post|send|publish|continue|invite|update)\b"
@@ -50,11 +57,66 @@ async def read_affordances(
 ) -> tuple[Affordance, ...]:
     """Every affordance of the page as loaded; ``page`` is left as it was found (or reloaded)."""
     raw = as_object(await page.evaluate(SCAN))
-    found = classify(raw, path, page.url, elements, policy)
+    found = []
+    for affordance in classify(raw, path, page.url, elements, policy):
+        if affordance.kind == "search" and affordance.control("submit") is None:
+            calibrated = await _calibrated(page, affordance)
+            if calibrated is not None:
+                found.append(calibrated)
+        else:
+            found.append(affordance)
     found += navigation(path, links, origin_of(page.url), policy)
     persistent = bool(as_list(raw.get("storage"))) or raw.get("claims") is True
     found += await _dialogs(page, path, elements, policy, raw, persistent)
     return tuple(found)
+
+
+async def _calibrated(page: Page, search: Affordance) -> Affordance | None:
+    """Which list a search box acts on, seen by typing into it (a read: nothing is submitted).
+
+    The page's largest list is a guess: a wiki's sidebar search fills a drop-down, not the
+    article's list of steps. Typing a word of one listed item must narrow that list in place, or
+    make a list appear that holds the word (``notes`` says "results"); a box that does neither
+    makes no affordance, rather than a scenario that judges the wrong list.
+    """
+    box, items = search.control("input"), search.collection
+    if box is None or items is None:
+        return None
+    term = search_term(items.titles) or NONSENSE
+    start = page.url
+    try:
+        await locators.resolve(page, box.locator).first.fill(term, timeout=3000)
+        for _ in range(12):
+            await asyncio.sleep(0.15)
+            collections = [
+                as_object(c) for c in as_list(as_object(await page.evaluate(SCAN)).get("collections"))
+            ]
+            same = next(
+                (c for c in collections if locators.by_css(as_str(c.get("items"))) == items.items), None
+            )
+            shown = _count(same) if same is not None else 0
+            if shown < items.count:
+                return search  # narrowed in place
+            for raw in collections:
+                texts = [as_str(t).casefold() for t in as_list(raw.get("texts"))]
+                fresh = _items_of(raw) != items.items
+                appeared = fresh and _count(raw) > 0 and not raw.get("chrome")
+                if appeared and (any(term in t for t in texts) or raw.get("links") is True):
+                    return replace(search, collection=_collection_of(raw), notes=("results",))
+        return None
+    finally:
+        with contextlib.suppress(Exception):
+            await locators.resolve(page, box.locator).first.fill("", timeout=3000)
+        await _restore(page, start)
+
+
+def _items_of(raw: JsonObject) -> str:
+    return locators.by_css(as_str(raw.get("items")))
+
+
+def _count(raw: JsonObject) -> int:
+    count = raw.get("count")
+    return count if isinstance(count, int) else 0
 
 
 async def _dialogs(
@@ -78,11 +140,13 @@ async def _dialogs(
     out = []
     try:
         for opener in openers[:MAX_OPENERS]:
+            described = None
             with contextlib.suppress(Exception):  # a button that cannot be clicked opens nothing
                 described = await _open(page, opener)
                 if described is not None:
                     out.append(_dialog(path, opener, described, raw, persistent))
-            await _restore(page, start)
+            # A button that opened something else (a drawer, a menu) may cover the next one.
+            await _restore(page, start, reload=described is None)
     finally:
         with contextlib.suppress(Exception):
             await page.unroute("**/*", guard.handle)
@@ -101,13 +165,13 @@ async def _open(page: Page, opener: UiElement) -> JsonObject | None:
     return None
 
 
-async def _restore(page: Page, start: str) -> None:
-    """Close the dialog (Escape), or load the page again when that is not enough."""
+async def _restore(page: Page, start: str, reload: bool = False) -> None:
+    """Close the dialog (Escape), or load the page again when that is not enough (or asked)."""
     with contextlib.suppress(Exception):
         if await page.evaluate(DIALOG_OPEN):
             await page.keyboard.press("Escape")
             await asyncio.sleep(0.2)
-        if page.url != start or await page.evaluate(DIALOG_OPEN):
+        if reload or page.url != start or await page.evaluate(DIALOG_OPEN):
             await page.goto(start, wait_until="load", timeout=15000)
 
 
@@ -170,3 +234,72 @@ def _field_locator(root: str, field: JsonObject) -> str:
         selector = '[name="' + name.replace('"', "") + '"]'
         return f"{root}.locator({locators.quoted(selector)})"
     return ""
+
+
+# Items assay adds to an empty list so that its search, filters and counts have something to act
+# on: distinct words (a search needs a word one item holds), each marked as assay's own.
+SEEDS = ("Assay apples order", "Assay plumber call", "Assay report draft")
+
+
+async def seeded(
+    page: Page, affordances: tuple[Affordance, ...], policy: ActionPolicy, reread: Reread
+) -> tuple[Affordance, ...]:
+    """On a test system, a page whose create form feeds an empty list gets three items through
+    that form, then is read again: what its filters, search and counts do is only seen on a list
+    with items. The create form keeps the seeds it typed (its scenarios type them first too); the
+    reading is kept only when the seeds did appear."""
+    create = next(
+        (
+            a
+            for a in affordances
+            if a.kind == "create_form" and (a.collection is None or a.collection.count < 2)
+        ),
+        None,
+    )
+    if create is None or not fill_steps(create, SEEDS[0]):
+        return affordances
+    for seed in SEEDS:
+        for action, locator, value in fill_steps(create, seed):
+            target = locators.resolve(page, locator).first
+            if action == "fill":
+                await target.fill(value, timeout=3000)
+            elif action == "select":
+                await target.select_option(index=int(value), timeout=3000)
+            elif action == "press":
+                await target.press(value, timeout=3000)
+            else:
+                await target.click(timeout=3000)
+        await asyncio.sleep(0.3)
+    policy.ledger.record("page", f"submitted:{create.page}", f"form on {create.page}: {', '.join(SEEDS)}")
+    again = await reread(page)
+    shown = [
+        a
+        for a in again
+        if a.collection is not None and all(any(s in t for t in a.collection.texts) for s in SEEDS)
+    ]
+    if not shown:
+        return affordances
+    return tuple(
+        replace(a, seeds=SEEDS) if a.kind == "create_form" else replace(a, seeded=True) for a in again
+    )
+
+
+def fill_steps(create: Affordance, value: str) -> list[tuple[str, str, str]]:
+    """(action, locator, value) that fill ``create`` with ``value`` in its main field and send it."""
+    fields = create.parts("field")
+    main = next(
+        (f for f in fields if f.role in ("textbox", "") and f.input_type in ("", "text", "textarea")), None
+    )
+    if main is None:
+        return []
+    steps = []
+    for field in fields:
+        if field is main:
+            steps.append(("fill", field.locator, value))
+        elif field.role == "combobox":
+            steps.append(("select", field.locator, "1"))
+        elif field.role in ("textbox", "spinbutton"):
+            steps.append(("fill", field.locator, sample_value(field.input_type, field.name, {})))
+    submit = create.control("submit")
+    steps.append(("click", submit.locator, "") if submit else ("press", main.locator, "Enter"))
+    return steps

@@ -28,7 +28,7 @@ from playwright.async_api import (
 )
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
-from assay.agents.observation.web.affordance_probe import read_affordances
+from assay.agents.observation.web.affordance_probe import read_affordances, seeded
 from assay.agents.observation.web.fetching import fetch_all
 from assay.agents.observation.web.frontier import Frontier
 from assay.agents.observation.web.not_found import mark_not_found_links
@@ -308,6 +308,8 @@ async def _visit(
         wanted = config.screenshots if depth <= SHOT_DEPTH or problem else None
         shot = await _screenshot(page, wanted, f"page-{path}")
         affordances = await _affordances(page, path, extract, config.policy(url))
+        if config.probe_actions:
+            affordances = await _seeded(page, path, affordances, config)
         await _mine(page, response.url if response else url, reached)
         if clicks:
             # What the page logs while assay clicks around (and answers its writes with an empty
@@ -336,6 +338,21 @@ async def _visit(
         affordances=affordances,
     )
     return PageVisit(facts, extract, reached)
+
+
+async def _seeded(
+    page: Page, path: str, found: tuple[Affordance, ...], config: CrawlConfig
+) -> tuple[Affordance, ...]:
+    """:func:`.affordance_probe.seeded`; a page the seeding breaks keeps what was read before it."""
+    policy = config.policy(page.url)
+
+    async def reread(page: Page) -> tuple[Affordance, ...]:
+        return await _affordances(page, path, await extract_page(page, path, config.max_elements), policy)
+
+    try:
+        return await seeded(page, found, policy, reread)
+    except Exception:  # the reading before the seeding stands
+        return found
 
 
 async def _affordances(
