@@ -60,6 +60,7 @@ class Collection:
     titles: tuple[str, ...] = ()  # each item's title (its heading, link or first line)
     texts: tuple[str, ...] = ()  # each item's whole visible text
     label: str = ""  # the nearest heading or the container's accessible name
+    actions: tuple[str, ...] = ()  # the names of the buttons inside the items ("Delete", "Edit")
 
 
 @dataclass(frozen=True)

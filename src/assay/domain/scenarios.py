@@ -126,7 +126,8 @@ UiActionKind = Literal[
     "expect_items",  # value "op[:arg]", judged by assay.pages.list_checks.check_items
     "expect_counts",  # value "+1" / "-1": a count moved by exactly that
     "expect_dialog",  # value "open" / "closed"
-    "expect_view",  # value "changed", "restored" or "url:<path>"
+    "expect_view",  # value "changed", "restored", "url:<path>" or "unlike:<path>"
+    "confirm",  # answer the app's own "are you sure?" dialog with yes, if one is open
 ]
 
 

@@ -39,7 +39,9 @@ _COUNTS_FN = r"""
     if (!own || text.length > 40 || !countish.test(' ' + text + ' ') || /[$€£¥₹]|\d[.,]\d/.test(text)) continue;
     if (!/\d/.test(own) && el.children.length > 0) continue;
     if (!visible(el)) continue;
-    counts.push({css: cssPath(el), text});
+    // A bare number ("<strong>3</strong> items left") is read with its parent's words.
+    const parent = el.parentElement ? clean(el.parentElement.innerText) : '';
+    counts.push({css: cssPath(el), text: /^\d+$/.test(text) && parent.length <= 40 ? parent : text});
   }
   return counts;
 })
@@ -102,6 +104,8 @@ SCAN = (
     const itemSel = cssPath(c) + ' > ' + tag.toLowerCase() + (cls ? '.' + CSS.escape(cls) : '');
     collections.push({css: cssPath(c), items: itemSel, count: items.length, chrome: inChrome(c), links: links && (inChrome(c) || items.length < 6),
       checks: items.filter((k) => k.querySelector('input[type=checkbox],[role=checkbox]')).length,
+      actions: Array.from(new Set(items.slice(0, 40).flatMap((k) => Array.from(k.querySelectorAll('button,[role=button]'))
+        .map((b) => clean(b.getAttribute('aria-label') || b.innerText || b.getAttribute('title'))).filter((n) => n && n.length < 40)))).slice(0, 8),
       titles: items.slice(0, 40).map(titleOf), texts: items.slice(0, 40).map((k) => clean(k.innerText).slice(0, 300)),
       label: headingBefore(c)});
   }

@@ -13,7 +13,16 @@ from dataclasses import dataclass
 from playwright.async_api import Locator, Page
 
 _METHODS = frozenset(
-    {"get_by_role", "get_by_label", "get_by_test_id", "get_by_placeholder", "get_by_text", "locator", "nth"}
+    {
+        "get_by_role",
+        "get_by_label",
+        "get_by_test_id",
+        "get_by_placeholder",
+        "get_by_text",
+        "locator",
+        "nth",
+        "filter",
+    }
 )
 _Arg = str | int | bool
 

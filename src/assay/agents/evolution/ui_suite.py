@@ -57,7 +57,12 @@ def step_code(step: UiStep) -> list[str]:
         ],
         "click": [f"_click({loc})", "_settle(page)"],
         "press": [f"{loc}.press({value})", "_settle(page)"],
-        "reload": ["page.reload()", "_settle(page)"],
+        "confirm": ["_confirm(page)"],
+        "reload": [
+            *(["_skip_unless_kept(page, writes)"] if step.value == "if-kept" else []),
+            "page.reload()",
+            "_settle(page)",
+        ],
         "back": ["page.go_back()", "_settle(page)", "page.wait_for_timeout(200)"],
         "forward": ["page.go_forward()", "_settle(page)", "page.wait_for_timeout(200)"],
         "remember": _remember(step),
@@ -124,6 +129,37 @@ def _click(locator):
     """Click, unless the control is disabled: a refusal, which the next check judges."""
     if locator.first.is_enabled(timeout=5000):
         locator.click()
+
+
+def _confirm(page):
+    """Answer the app's own "are you sure?" dialog with yes, if one is open."""
+    if page.evaluate(DIALOG_OPEN) is True:
+        dialogs = "[role=dialog],[role=alertdialog],dialog[open],[aria-modal=true]"
+        dialog = page.locator(dialogs).last
+        words = r"(?i)^\\s*(yes|ok|delete|remove|confirm|continue|sure)\\b"
+        yes = dialog.get_by_role("button", name=re.compile(words))
+        if yes.count():
+            yes.first.click()
+            _settle(page)
+
+
+def _watch_writes(page):
+    """Writes the server took (2xx to POST, PUT, PATCH) from now on: it claims to keep them."""
+    writes = []
+
+    def on_response(response):
+        if response.request.method in ("POST", "PUT", "PATCH") and 200 <= response.status < 300:
+            writes.append(response.url)
+
+    page.on("response", on_response)
+    return writes
+
+
+def _skip_unless_kept(page, writes):
+    """Nothing to judge after a reload when neither local storage nor the server took anything."""
+    stored = page.evaluate("() => {{ try {{ return localStorage.length; }} catch (e) {{ return 0; }} }}")
+    if not stored and not writes:
+        pytest.skip("the app kept nothing a reload could show")
 
 
 def _poll(judge, timeout_ms=3000):
@@ -302,6 +338,7 @@ def test_function(scenario: Scenario) -> str:
         *(["page = signed_out_page"] if fixture != "page" else []),
         "console_errors, server_errors = _watch(page)",
         *(["memory = {}"] if any(s.action in _MEMORY for s in scenario.ui_steps) else []),
+        *(["writes = _watch_writes(page)"] if any(s.value == "if-kept" for s in scenario.ui_steps) else []),
     ]
     for step in scenario.ui_steps:
         body.append(f"# {comment(step.description or step.action)}")

@@ -20,6 +20,7 @@ Every value assay types is marked (``Assay test 4821``) so what it created is re
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import replace
@@ -27,6 +28,7 @@ from dataclasses import replace
 from assay.domain.affordances import Affordance, Control
 from assay.domain.pages import LinkCheck
 from assay.domain.scenarios import Scenario, ScenarioKind, Step, UiStep
+from assay.pages import locators
 from assay.pages.list_checks import NONSENSE, search_term, sort_order
 from assay.pages.values import sample_value
 
@@ -102,7 +104,7 @@ def _scenario(
         feature=f"Web UI: {page}",
         title=title,
         kind=kind,
-        tags=("ui", f"affordance:{affordance.kind}"),
+        tags=("ui", f"affordance:{affordance.kind}", kind),
         operations=(f"GET {page}",),
         steps=_gherkin(ui),
         actions=(),
@@ -203,9 +205,22 @@ def _filter(affordance: Affordance) -> list[Scenario]:
             steps.append(_option_check(affordance, option.name, texts))
         steps.append(_click(options[0]))
     steps.append(_items(affordance, "restored", "every item is listed again"))
-    return [
+    out = [
         _scenario("ui_filter", affordance, f'Filtering by "{affordance.label}" narrows the list', steps, 6)
     ]
+    links = [o for o in affordance.parts("option") if o.value]
+    if select is None and len(links) > 1:
+        # A filter that is a link has an address: Back must bring back the list it left.
+        back = [
+            _open(affordance.page),
+            _remember(affordance),
+            _click(links[1]),
+            UiStep("back", description="I go back"),
+            _items(affordance, "restored", "every item is listed again"),
+        ]
+        title = f'Back after "{links[1].name}" brings the whole list back'
+        out.append(_scenario("ui_history", affordance, title, back, 5))
+    return out
 
 
 def _option_check(affordance: Affordance, label: str, texts: str) -> UiStep:
@@ -285,10 +300,8 @@ def _create(affordance: Affordance) -> list[Scenario]:
     out = [
         _scenario("ui_create", affordance, f'"{affordance.label}" with valid values adds "{mark}"', made, 7)
     ]
-    if affordance.persistent:
-        kept = [*made, UiStep("reload", description="I reload the page"), _created(affordance, mark)]
-        title = f'What "{affordance.label}" adds is still there after a reload'
-        out.append(_scenario("ui_persistence", affordance, title, kept, 6))
+    out.append(_persistence(affordance, made, mark))
+    out += _delete_own(affordance, made, mark)
     if affordance.collection is not None:
         refused = [
             _open(affordance.page),
@@ -304,6 +317,43 @@ def _create(affordance: Affordance) -> list[Scenario]:
         title = f'"{affordance.label}" without "{main.name}" is refused'
         out.append(_scenario("ui_validation", affordance, title, refused, 6))
     return out
+
+
+_DELETE = re.compile(r"(?i)^(delete|remove|trash|discard|×|✕|x|🗑)$|\b(delete|remove)\b")
+
+
+def _delete_own(affordance: Affordance, made: Sequence[UiStep], mark: str) -> list[Scenario]:
+    """The item assay just added, deleted with its own button: it is gone, and nothing else is.
+
+    Only what the scenario itself created is deleted (the item holding its marker).
+    """
+    items = affordance.collection
+    name = next((a for a in items.actions if _DELETE.search(a)), None) if items else None
+    if items is None or name is None:
+        return []
+    owned = f"{items.items}.filter(has_text={locators.quoted(mark)})"
+    button = f'{owned}.get_by_role("button", name={locators.quoted(name)})'
+    steps = [
+        *made,
+        UiStep("click", button, description=f'I click "{name}" on "{mark}"'),
+        UiStep("confirm", description="I confirm, if the app asks"),
+        _items(affordance, f"lacks:{mark}", f'"{mark}" is no longer listed'),
+        _items(affordance, "same", "the other items are still listed"),
+    ]
+    title = f'"{mark}", added with "{affordance.label}", can be deleted'
+    return [_scenario("ui_create", affordance, title, steps, 6)]
+
+
+def _persistence(affordance: Affordance, made: Sequence[UiStep], mark: str) -> Scenario:
+    """What was added is there after a reload, when the app claims to keep it: the page says so,
+    or the scenario saw local storage written or the server take the write ("if-kept")."""
+    reload = UiStep(
+        "reload",
+        value="" if affordance.persistent else "if-kept",
+        description="I reload the page" + ("" if affordance.persistent else " (the app kept what was added)"),
+    )
+    title = f'What "{affordance.label}" adds is still there after a reload'
+    return _scenario("ui_persistence", affordance, title, [*made, reload, _created(affordance, mark)], 6)
 
 
 def _dialog(affordance: Affordance) -> list[Scenario]:
@@ -356,6 +406,18 @@ def _dialog(affordance: Affordance) -> list[Scenario]:
         out.append(
             _scenario("ui_dialog", affordance, f'Completing "{affordance.label}" adds "{mark}"', done, 7)
         )
+        out.append(_persistence(affordance, done, mark))
+        main = _main(fields)
+        if affordance.collection is not None and main is not None:
+            # The main field left empty: the dialog must refuse, and add nothing.
+            refused = [
+                *opened[:4],
+                *_typed(fields, mark, skip=main),
+                _click(confirm),
+                _items(affordance, "same", "nothing is added"),
+            ]
+            title = f'"{affordance.label}" without "{main.name}" is refused'
+            out.append(_scenario("ui_validation", affordance, title, refused, 6))
     return out
 
 

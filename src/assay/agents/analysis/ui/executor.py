@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from assay.domain.scenarios import Scenario, UiStep
 from assay.domain.target import Credentials
 from assay.oracles.ui_functional import BrokenExpectation
 from assay.pages import locators
+from assay.pages.affordance_script import DIALOG_OPEN
 from assay.pages.browser import BrowserPort, BrowserSession
 from assay.pages.containment import Containment, contained_get
 from assay.pages.extract import choose_locator, fingerprint
@@ -98,6 +100,10 @@ class _State:
     timeout_ms: int
     log: PageLog = field(init=False)
     server_errors: list[int] = field(default_factory=list)
+    writes: int = 0
+    containment: Containment | None = None  # the scenario's context's (it counts dismissed dialogs)
+    dismissed: int = 0  # JavaScript dialogs dismissed before the last click
+    not_claimed: bool = False  # the app kept nothing it could show after a reload: nothing to judge
     healed: list[HealedLocator] = field(default_factory=list)
     tier: str = "tier1"
     screenshots: Path | None = None
@@ -142,7 +148,8 @@ async def execute_ui(
             screenshots=screenshots,
         )
         signed_out = "signed-out" in scenario.tags
-        context = await session.context(Containment(base_url), None if signed_out else storage_state)
+        state.containment = Containment(base_url)
+        context = await session.context(state.containment, None if signed_out else storage_state)
         try:
             runs.append(await _run(await context.new_page(), state))
         finally:
@@ -211,6 +218,8 @@ async def _broken(page: Page, state: _State, index: int, reason: str) -> BrokenE
 def _on_response(response: Response, state: _State) -> None:
     if response.status >= 500:
         state.server_errors.append(response.status)
+    elif response.request.method in ("POST", "PUT", "PATCH") and 200 <= response.status < 300:
+        state.writes += 1  # the server took a write: it claims to keep what was sent
 
 
 def _success(run: ScenarioRun, state: _State) -> ExecutionSuccess:
@@ -251,7 +260,11 @@ async def _step(page: Page, state: _State, index: int, step: UiStep) -> None:
         await page.goto(state.base_url + step.value, wait_until="load")
         await settle(page)  # a single-page app renders after its data arrives
         return
+    if step.action == "confirm":
+        await _confirm(page, state)
+        return
     if step.action in _ACTIONS:
+        state.dismissed = state.containment.dialogs_dismissed if state.containment else 0
         target = await _element(page, state, index, step)
         if step.action == "click" and await target.first.is_disabled():
             if state.scenario.kind == "ui_validation":
@@ -260,6 +273,13 @@ async def _step(page: Page, state: _State, index: int, step: UiStep) -> None:
         await _act(target, step.action, _value(step.value, state.values))
         await settle(page)
         return
+    if state.not_claimed:
+        return
+    if step.action == "reload" and step.value == "if-kept":
+        stored = await page.evaluate("() => { try { return localStorage.length; } catch (e) { return 0; } }")
+        if not stored and not state.writes:
+            state.not_claimed = True  # neither local storage nor the server took anything
+            return
     if step.action in _NAVIGATIONS:
         await _navigate(page, step)
         await settle(page)
@@ -270,6 +290,28 @@ async def _step(page: Page, state: _State, index: int, step: UiStep) -> None:
             state.before_shot = await _shot(page, state, "before")
         return
     await _assert(page, state, step)
+
+
+async def _confirm(page: Page, state: _State) -> None:
+    """Answer the app's "are you sure?" with yes: a dialog on the page, confirmed by its button.
+
+    A browser dialog (``confirm()``) was already answered "cancel" by the containment, which
+    never lets a page's script delete on assay's behalf: the step cannot go on (no finding).
+    """
+    if state.containment is not None and state.containment.dialogs_dismissed > state.dismissed:
+        raise StepFailed("the app asked with a browser dialog, which assay answers 'cancel'")
+    for _ in range(5):
+        if await page.evaluate(DIALOG_OPEN):
+            dialog = page.locator("[role=dialog],[role=alertdialog],dialog[open],[aria-modal=true]").last
+            button = dialog.get_by_role("button", name=_YES)
+            if await button.count():
+                await button.first.click(timeout=3000)
+                await settle(page)
+            return
+        await asyncio.sleep(0.1)
+
+
+_YES = re.compile(r"(?i)^\s*(yes|ok|delete|remove|confirm|continue|sure)\b")
 
 
 async def _navigate(page: Page, step: UiStep) -> None:

@@ -59,6 +59,7 @@ def collection_of(raw: JsonObject) -> Collection:
         titles=tuple(as_str(t) for t in as_list(raw.get("titles"))),
         texts=tuple(as_str(t) for t in as_list(raw.get("texts"))),
         label=as_str(raw.get("label")),
+        actions=tuple(as_str(a) for a in as_list(raw.get("actions"))),
     )
 
 
