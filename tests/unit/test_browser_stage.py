@@ -92,7 +92,7 @@ def test_the_ui_suite_keeps_only_verified_scenarios() -> None:
     files, cases, notes = ui_suite(observation, requirements, analysis, findings)
     assert {c.scenario_id for c in cases} == {broken}  # the rest were never run or failed unexplained
     suite = {"conftest.py", "test_ui.py", "page_script.js", "messages.js", "field_refused.js", "ruff.toml"}
-    suite |= {"items.js", "counts.js", "dialog_open.js", "body_text.js", "list_checks.py"}
+    suite |= {"items.js", "counts.js", "dialog_open.js", "dialogs.css", "body_text.js", "list_checks.py"}
     assert healthy in notes[0] and set(files) == {f"ui/{name}" for name in suite}
     compile(files["ui/test_ui.py"], "test_ui.py", "exec")
     compile(files["ui/conftest.py"], "conftest.py", "exec")

@@ -137,14 +137,37 @@ SCAN = (
 """
 )
 
-DIALOG = r"""
+# What counts as a dialog: the ARIA and HTML ones, and the modals apps draw with classes only
+# (``<div class="modal">``), which must hold a control to count (a "modal-backdrop" holds none).
+DIALOGS = (
+    "[role=dialog],[role=alertdialog],dialog[open],[aria-modal=true],"
+    ".modal,.modal-content,.modal-dialog,[class*='Modal'],[class*='modal-'],[class*='dialog' i]"
+)
+_DIALOG_FN = r"""
+(() => Array.from(document.querySelectorAll("SELECTORS")).filter((el) => {
+  const r = el.getBoundingClientRect(); const st = getComputedStyle(el);
+  const shown = r.width > 0 && r.height > 0 && st.visibility !== 'hidden' && st.display !== 'none' && st.opacity !== '0';
+  const aria = el.matches('[role=dialog],[role=alertdialog],dialog[open],[aria-modal=true]');
+  return shown && el !== document.body && el !== document.documentElement
+    && (aria || !!el.querySelector('button,input,select,textarea,[role=button]'));
+}))
+""".replace("SELECTORS", DIALOGS)
+
+DIALOG = (
+    r"""
 () => {
   const clean = (s) => (s || '').replace(/\s+/g, ' ').trim();
   const visible = (el) => {
     const r = el.getBoundingClientRect(); const st = getComputedStyle(el);
     return r.width > 0 && r.height > 0 && st.visibility !== 'hidden' && st.display !== 'none';
   };
-  const d = Array.from(document.querySelectorAll('[role=dialog],[role=alertdialog],dialog[open],[aria-modal=true]')).filter(visible).pop();
+  // The ARIA dialog when there is one (a modal's actions bar matches "dialog" too), else the
+  // outermost of the class-drawn ones.
+  const all = """
+    + _DIALOG_FN.strip()
+    + r"""();
+  const aria = all.filter((e) => e.matches('[role=dialog],[role=alertdialog],dialog[open],[aria-modal=true]'));
+  const d = aria.length ? aria.pop() : all.find((e) => !all.some((o) => o !== e && o.contains(e)));
   if (!d) return null;
   const labelOf = (el) => {
     const aria = clean(el.getAttribute('aria-label')); if (aria) return aria;
@@ -157,18 +180,18 @@ DIALOG = r"""
       placeholder: e.getAttribute('placeholder') || '', required: e.required === true || e.getAttribute('aria-required') === 'true' || /\*\s*$/.test(labelOf(e)),
       options: e.tagName === 'SELECT' ? Array.from(e.options).map((o) => clean(o.text)) : []}));
   const buttons = Array.from(d.querySelectorAll('button,[role=button],input[type=submit],input[type=button]')).filter(visible)
-    .map((b) => ({name: clean(b.getAttribute('aria-label') || b.innerText || b.value), type: (b.getAttribute('type') || '').toLowerCase()}));
+    .map((b) => ({name: clean(b.getAttribute('aria-label') || b.textContent || b.value), type: (b.getAttribute('type') || '').toLowerCase()}));
   const role = d.getAttribute('role') || (d.tagName === 'DIALOG' ? 'dialog' : '');
-  return {role, label: clean(d.getAttribute('aria-label') || ((d.querySelector('h1,h2,h3') || {}).innerText || '')), fields, buttons};
+  const css = []; for (let e = d; e && e.nodeType === 1 && e !== document.body; e = e.parentElement) {
+    if (e.id) { css.unshift('#' + CSS.escape(e.id)); break; }
+    let i = 1; for (let s = e.previousElementSibling; s; s = s.previousElementSibling) if (s.tagName === e.tagName) i++;
+    css.unshift(e.tagName.toLowerCase() + ':nth-of-type(' + i + ')'); }
+  return {role, css: css.join(' > '), label: clean(d.getAttribute('aria-label') || ((d.querySelector('h1,h2,h3') || {}).innerText || '')), fields, buttons};
 }
 """
+)
 
-DIALOG_OPEN = r"""
-() => Array.from(document.querySelectorAll('[role=dialog],[role=alertdialog],dialog[open],[aria-modal=true]')).some((el) => {
-  const r = el.getBoundingClientRect(); const st = getComputedStyle(el);
-  return r.width > 0 && r.height > 0 && st.visibility !== 'hidden' && st.display !== 'none';
-})
-"""
+DIALOG_OPEN = "() => " + _DIALOG_FN.strip() + "().length > 0"
 
 # The visible items a locator matches, each as {title, text}: what the list oracles compare.
 ITEMS = r"""

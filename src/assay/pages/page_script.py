@@ -55,7 +55,10 @@ COLLECT = r"""
       return clean(el.getAttribute('title')) || clean(el.getAttribute('placeholder'));
     }
     const imgs = Array.from(el.querySelectorAll('img[alt]')).map((i) => i.getAttribute('alt')).join(' ');
-    return clean(el.innerText + ' ' + imgs) || clean(el.getAttribute('title'));
+    // innerText is what CSS shows ("CREATE" for text-transform: uppercase); the accessible name,
+    // which role locators match, is the text as written ("Create").
+    const own = getComputedStyle(el).textTransform !== 'none' ? el.textContent : el.innerText;
+    return clean(own + ' ' + imgs) || clean(el.getAttribute('title'));
   };
   const cssPath = (el) => {
     const parts = [];

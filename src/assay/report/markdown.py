@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from assay.domain.analysis import ScenarioRun
 from assay.domain.findings import Finding
+from assay.domain.json import JsonObject, as_list, as_object, as_str
 from assay.domain.redaction import redact_secrets
 from assay.domain.run import RunResult
 from assay.domain.scenarios import Scenario
@@ -258,12 +259,13 @@ def _issue(number: int, finding: Finding) -> str:
     ]
     if status is not None:
         lines += [f"**Status**: Returns HTTP {status}", ""]
-    lines += [
-        f"**Impact**: {finding.impact or _default_impact(finding)}",
-        "",
-        f"**Details**: {finding.detail}",
-        "",
-    ]
+    behaviours = behaviours_of(finding)
+    lines += [f"**Impact**: {finding.impact or _default_impact(finding)}", ""]
+    if behaviours:
+        lines += _behaviours(behaviours)
+        lines += [f"**Recommended Fix**: {finding.recommendation}", ""] if finding.recommendation else []
+        return "\n".join(lines)
+    lines += [f"**Details**: {finding.detail}", ""]
     if finding.occurrences > 1 or finding.flaky:
         flaky = " (intermittent)" if finding.flaky else ""
         lines += [f"**Occurrences**: {finding.occurrences}{flaky}", ""]
@@ -272,6 +274,36 @@ def _issue(number: int, finding: Finding) -> str:
     if finding.recommendation:
         lines += ["**Recommended Fix**:", "", finding.recommendation, ""]
     return "\n".join(lines)
+
+
+def behaviours_of(finding: Finding) -> list[JsonObject]:
+    """A ui_functional finding's broken behaviours, each with its own steps and proof."""
+    if finding.category != "ui_functional":
+        return []
+    listed = as_list(finding.evidence.get("behaviours"))
+    return [as_object(b) for b in listed] if listed else [dict(finding.evidence, title=finding.title)]
+
+
+def _behaviours(behaviours: Sequence[JsonObject]) -> list[str]:
+    """Each behaviour as a product owner reads it: what was done, expected, seen, and the pictures."""
+    lines = []
+    for number, behaviour in enumerate(behaviours, 1):
+        title = as_str(behaviour.get("title")).removesuffix(": it does not")
+        lines += [f"**{number}. {title}** (scenario {as_str(behaviour.get('scenario')) or '—'})", ""]
+        lines += [f"{i}. {as_str(step)}" for i, step in enumerate(as_list(behaviour.get("steps")), 1)]
+        lines += ["", f"- **Expected**: {as_str(behaviour.get('expectation'))}"]
+        lines += [f"- **Observed**: {as_str(behaviour.get('observed')).split(': ', 1)[-1]}"]
+        shots = [(k, as_str(behaviour.get(f"screenshot_{k}"))) for k in ("before", "after")]
+        shown = [f"[{k}]({_relative(path)})" for k, path in shots if path]
+        lines += [f"- **Screenshots**: {', '.join(shown)}"] if shown else []
+        lines.append("")
+    return lines
+
+
+def _relative(path: str) -> str:
+    """A screenshot path as the report beside the screenshots folder links it."""
+    marker = "/screenshots/"
+    return "screenshots/" + path.split(marker, 1)[1] if marker in path else path
 
 
 def _default_impact(finding: Finding) -> str:

@@ -29,7 +29,7 @@ from assay.agents.evolution.api_suite.pysource import (
 from assay.agents.evolution.ui_conftest import conftest_source
 from assay.domain.scenarios import Scenario, UiStep
 from assay.pages import list_checks, otp_support
-from assay.pages.affordance_script import BODY_TEXT, COUNTS, DIALOG_OPEN, ITEMS
+from assay.pages.affordance_script import BODY_TEXT, COUNTS, DIALOG_OPEN, DIALOGS, ITEMS
 from assay.pages.page_script import COLLECT, FIELD_REFUSED, MESSAGES
 
 # otp_support.py and mail_support.py are verbatim copies of assay's own modules (linted, at
@@ -122,6 +122,7 @@ FIELD_REFUSED = Path(__file__).with_name("field_refused.js").read_text(encoding=
 ITEMS = Path(__file__).with_name("items.js").read_text(encoding="utf-8")
 COUNTS = Path(__file__).with_name("counts.js").read_text(encoding="utf-8")
 DIALOG_OPEN = Path(__file__).with_name("dialog_open.js").read_text(encoding="utf-8")
+DIALOGS = Path(__file__).with_name("dialogs.css").read_text(encoding="utf-8").strip()
 BODY_TEXT = Path(__file__).with_name("body_text.js").read_text(encoding="utf-8")
 
 
@@ -134,8 +135,7 @@ def _click(locator):
 def _confirm(page):
     """Answer the app's own "are you sure?" dialog with yes, if one is open."""
     if page.evaluate(DIALOG_OPEN) is True:
-        dialogs = "[role=dialog],[role=alertdialog],dialog[open],[aria-modal=true]"
-        dialog = page.locator(dialogs).last
+        dialog = page.locator(DIALOGS).last
         words = r"(?i)^\\s*(yes|ok|delete|remove|confirm|continue|sure)\\b"
         yes = dialog.get_by_role("button", name=re.compile(words))
         if yes.count():
@@ -381,6 +381,7 @@ def build_ui_suite(
         "items.js": ITEMS.strip() + "\n",
         "counts.js": COUNTS.strip() + "\n",
         "dialog_open.js": DIALOG_OPEN.strip() + "\n",
+        "dialogs.css": DIALOGS + "\n",
         "body_text.js": BODY_TEXT.strip() + "\n",
         "list_checks.py": Path(list_checks.__file__).read_text(encoding="utf-8"),
         "ruff.toml": UI_RUFF_TOML,

@@ -33,7 +33,7 @@ from assay.domain.scenarios import Scenario, UiStep
 from assay.domain.target import Credentials
 from assay.oracles.ui_functional import BrokenExpectation
 from assay.pages import locators
-from assay.pages.affordance_script import DIALOG_OPEN
+from assay.pages.affordance_script import DIALOG_OPEN, DIALOGS
 from assay.pages.browser import BrowserPort, BrowserSession
 from assay.pages.containment import Containment, contained_get
 from assay.pages.extract import choose_locator, fingerprint
@@ -302,7 +302,7 @@ async def _confirm(page: Page, state: _State) -> None:
         raise StepFailed("the app asked with a browser dialog, which assay answers 'cancel'")
     for _ in range(5):
         if await page.evaluate(DIALOG_OPEN):
-            dialog = page.locator("[role=dialog],[role=alertdialog],dialog[open],[aria-modal=true]").last
+            dialog = page.locator(DIALOGS).last
             button = dialog.get_by_role("button", name=_YES)
             if await button.count():
                 await button.first.click(timeout=3000)

@@ -318,7 +318,8 @@ def _ticks(raw: JsonObject, path: str, items: Collection | None, persistent: boo
 def _pagination(
     path: str, url: str, elements: Sequence[UiElement], items: Collection | None, policy: ActionPolicy
 ) -> list[Affordance]:
-    if items is None:
+    # Pages of a table or grid: the page's largest list may be a menu beside them.
+    if items is None or not re.search(r"(?i)> tr\b|row", items.items):
         return []
     following = next((e for e in elements if e.role in ("button", "link") and NEXT.search(e.name)), None)
     if following is None or not allowed(following, url, policy):

@@ -60,7 +60,9 @@ async def read_affordances(
     found = []
     for affordance in classify(raw, path, page.url, elements, policy):
         if affordance.kind == "search" and affordance.control("submit") is None:
-            calibrated = await _calibrated(page, affordance)
+            calibrated = await _calibrated(
+                page, affordance, {_items_of(as_object(c)) for c in as_list(raw.get("collections"))}
+            )
             if calibrated is not None:
                 found.append(calibrated)
         else:
@@ -71,7 +73,7 @@ async def read_affordances(
     return tuple(found)
 
 
-async def _calibrated(page: Page, search: Affordance) -> Affordance | None:
+async def _calibrated(page: Page, search: Affordance, listed: set[str]) -> Affordance | None:
     """Which list a search box acts on, seen by typing into it (a read: nothing is submitted).
 
     The page's largest list is a guess: a wiki's sidebar search fills a drop-down, not the
@@ -98,10 +100,8 @@ async def _calibrated(page: Page, search: Affordance) -> Affordance | None:
             if shown < items.count:
                 return search  # narrowed in place
             for raw in collections:
-                texts = [as_str(t).casefold() for t in as_list(raw.get("texts"))]
-                fresh = _items_of(raw) != items.items
-                appeared = fresh and _count(raw) > 0 and not raw.get("chrome")
-                if appeared and (any(term in t for t in texts) or raw.get("links") is True):
+                # A list that typing made appear: the search's results (a wiki's drop-down).
+                if _items_of(raw) not in listed and _count(raw) > 0 and not raw.get("chrome"):
                     return replace(search, collection=_collection_of(raw), notes=("results",))
         return None
     finally:
@@ -175,16 +175,16 @@ async def _restore(page: Page, start: str, reload: bool = False) -> None:
             await page.goto(start, wait_until="load", timeout=15000)
 
 
-def _root(role: str) -> str:
+def _root(role: str, css: str) -> str:
     if role in ("dialog", "alertdialog"):
         return f"page.get_by_role({locators.quoted(role)})"
-    return locators.by_css("[aria-modal=true], dialog[open]")
+    return locators.by_css(css or "[aria-modal=true], dialog[open]")
 
 
 def _dialog(
     path: str, opener: UiElement, described: JsonObject, raw: JsonObject, persistent: bool
 ) -> Affordance:
-    root = _root(as_str(described.get("role")))
+    root = _root(as_str(described.get("role")), as_str(described.get("css")))
     controls = [Control("opener", opener.locator, opener.name, "button")]
     for field in (as_object(f) for f in as_list(described.get("fields"))):
         options = tuple(as_str(o) for o in as_list(field.get("options")))
