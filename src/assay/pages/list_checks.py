@@ -43,8 +43,22 @@ def _has(item: Item, needle: str) -> bool:
     return folded in _fold(item.get("text", "")) or folded in _fold(item.get("title", ""))
 
 
+# What a list says when it has nothing to show: "No search result", "Nothing found", "0 results".
+EMPTY_STATE = re.compile(
+    r"(?i)\bno (search )?(results?|matches|items?|entries|records|data|tiddlers)\b|nothing (found|matched)"
+    r"|\bnot found\b|^\s*0 (results|items|matches)|\bno \w+ found\b|\bempty\b"
+)
+
+
 def search_term(titles: Sequence[str]) -> str | None:
     """A word of one item's title that few other titles hold: searching it must find that item."""
+    terms = search_terms(titles, 1)
+    return terms[0] if terms else None
+
+
+def search_terms(titles: Sequence[str], wanted: int) -> list[str]:
+    """Up to ``wanted`` such words, from different titles, rarest first."""
+    found: list[str] = []
     counts: Counter[str] = Counter()
     words_of: list[set[str]] = []
     for title in titles:
@@ -55,9 +69,11 @@ def search_term(titles: Sequence[str]) -> str | None:
         rare = sorted(
             (w for w in words if counts[w] * 2 < max(2, len(titles))), key=lambda w: (counts[w], -len(w))
         )
-        if rare:
-            return rare[0]
-    return None
+        if rare and rare[0] not in found:
+            found.append(rare[0])
+        if len(found) >= wanted:
+            break
+    return found
 
 
 def sort_order(label: str) -> tuple[str, str] | None:

@@ -12,8 +12,9 @@ from assay.agents.analysis.security.registry import default_families
 from assay.agents.analysis.security.web import WebContext, run_web_families, web_context, web_families
 from assay.agents.analysis.ui.run import UiOutcome, analyse_ui
 from assay.domain.crashes import isolated_async
+from assay.domain.focus import is_focused
 from assay.domain.operations import ApiModel
-from assay.domain.scenarios import is_ui
+from assay.domain.scenarios import FUNCTIONAL_KINDS, is_ui
 
 
 async def ui_and_security(
@@ -42,6 +43,9 @@ async def _ui(run: AnalysisRun, report: ExecutionReport) -> UiOutcome:
     by_id = {s.id: s for s in run.requirements.scenarios if is_ui(s)}
     groups = run.planned.execution_strategy.parallel_groups
     order = [by_id[sid] for group in groups for sid in group if sid in by_id]
+    # What the instruction asked for, then what the pages are for, run first: a budget that runs
+    # out cuts the generic page checks, not those (the sort is stable: plan order within each).
+    order.sort(key=lambda s: (not is_focused(s), s.kind not in FUNCTIONAL_KINDS))
     if order and not (report.cancelled or report.target_failure):
         run.progress(0.8, f"running {len(order)} UI scenarios in Chromium")
     else:

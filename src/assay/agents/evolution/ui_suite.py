@@ -98,7 +98,7 @@ def _delta(value: str) -> int:
 
 def _remember(step: UiStep) -> list[str]:
     if step.value == "items":  # a scenario watches one list: its items are remembered as "items"
-        return [f"items = {step.locator}", "memory['items'] = _items(items)"]
+        return [f"items = {step.locator}", "memory['items'] = _listed(items)"]
     return (
         ["memory['counts'] = _counts(page)"] if step.value == "counts" else ["memory['view'] = _view(page)"]
     )
@@ -174,6 +174,16 @@ def _poll(judge, timeout_ms=3000):
 
 def _items(locator):
     return locator.evaluate_all(ITEMS)
+
+
+def _listed(locator):
+    """The items, once a list the app fetches has filled (or after 3 s, empty)."""
+    deadline = time.monotonic() + 3
+    seen = _items(locator)
+    while not seen and time.monotonic() < deadline:
+        time.sleep(0.15)
+        seen = _items(locator)
+    return seen
 
 
 def _expect_items(locator, op, arg, before):

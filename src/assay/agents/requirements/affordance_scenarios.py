@@ -29,7 +29,7 @@ from assay.domain.affordances import Affordance, Control
 from assay.domain.pages import LinkCheck
 from assay.domain.scenarios import Scenario, ScenarioKind, Step, UiStep
 from assay.pages import locators
-from assay.pages.list_checks import NONSENSE, search_term, sort_order
+from assay.pages.list_checks import EMPTY_STATE, NONSENSE, search_term, sort_order
 from assay.pages.values import sample_value
 
 MAX_OPTIONS = 4
@@ -172,7 +172,7 @@ def _search(affordance: Affordance) -> list[Scenario]:
         ]
         title = f'Searching "{box.name}" for "{term}" shows only matching items'
         out.append(_scenario("ui_search", affordance, title, steps, 7))
-    found = next((t for t in items.titles if t and not t.endswith(":")), "")
+    found = next((t for t in items.titles if t and not t.endswith(":") and not EMPTY_STATE.search(t)), "")
     if "results" in affordance.notes:
         # Results may say "no matches" as a list item: what must not be listed is a real result.
         expected = _items(affordance, f"lacks:{found}", f'"{found}" is not listed') if found else None

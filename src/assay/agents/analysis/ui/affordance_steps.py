@@ -23,6 +23,7 @@ from assay.pages.affordance_script import BODY_TEXT, COUNTS, DIALOG_OPEN, ITEMS
 from assay.pages.list_checks import Item, check_counts, check_items, not_found_problem, view_problem
 
 POLL_SECONDS = 0.15
+LIST_WAIT_SECONDS = 3.0
 
 
 @dataclass
@@ -53,7 +54,13 @@ async def read_view(page: Page) -> tuple[str, str]:
 
 async def remember(page: Page, memory: Memory, step: UiStep) -> None:
     if step.value == "items":
-        memory.items[step.locator] = await read_items(page, step.locator)
+        # A list a single-page app fetches may still be empty: give it a moment to fill.
+        deadline = time.monotonic() + LIST_WAIT_SECONDS
+        seen = await read_items(page, step.locator)
+        while not seen and time.monotonic() < deadline:
+            await asyncio.sleep(POLL_SECONDS)
+            seen = await read_items(page, step.locator)
+        memory.items[step.locator] = seen
     elif step.value == "counts":
         memory.counts = await read_counts(page)
     else:

@@ -32,12 +32,12 @@ from assay.agents.observation.web.affordance_kinds import (
 )
 from assay.agents.observation.web.page_urls import PageUrls, WriteGuard
 from assay.domain.action_safety import ActionPolicy, origin_of
-from assay.domain.affordances import Affordance, Control
+from assay.domain.affordances import Affordance, Collection, Control
 from assay.domain.json import JsonObject, as_list, as_object, as_str
 from assay.domain.observation import UiElement
 from assay.pages import locators
 from assay.pages.affordance_script import DIALOG, DIALOG_OPEN, SCAN
-from assay.pages.list_checks import NONSENSE, search_term
+from assay.pages.list_checks import EMPTY_STATE, search_terms
 from assay.pages.values import sample_value
 
 MAX_OPENERS = 3
@@ -84,30 +84,40 @@ async def _calibrated(page: Page, search: Affordance, listed: set[str]) -> Affor
     box, items = search.control("input"), search.collection
     if box is None or items is None:
         return None
-    term = search_term(items.titles) or NONSENSE
     start = page.url
     try:
-        await locators.resolve(page, box.locator).first.fill(term, timeout=3000)
-        for _ in range(12):
-            await asyncio.sleep(0.15)
-            collections = [
-                as_object(c) for c in as_list(as_object(await page.evaluate(SCAN)).get("collections"))
-            ]
-            same = next(
-                (c for c in collections if locators.by_css(as_str(c.get("items"))) == items.items), None
-            )
-            shown = _count(same) if same is not None else 0
-            if shown < items.count:
-                return search  # narrowed in place
-            for raw in collections:
-                # A list that typing made appear: the search's results (a wiki's drop-down).
-                if _items_of(raw) not in listed and _count(raw) > 0 and not raw.get("chrome"):
-                    return replace(search, collection=_collection_of(raw), notes=("results",))
+        for term in search_terms(items.titles, 3):
+            found = await _typed_term(page, box.locator, term, items, listed)
+            if found is not None:
+                return (
+                    search if found == "in place" else replace(search, collection=found, notes=("results",))
+                )
         return None
     finally:
         with contextlib.suppress(Exception):
             await locators.resolve(page, box.locator).first.fill("", timeout=3000)
         await _restore(page, start)
+
+
+async def _typed_term(
+    page: Page, box: str, term: str, items: Collection, listed: set[str]
+) -> Collection | str | None:
+    """What typing ``term`` did: "in place" (the list narrowed), the list it made appear, or None."""
+    await locators.resolve(page, box).first.fill(term, timeout=3000)
+    for _ in range(12):
+        await asyncio.sleep(0.15)
+        scanned = as_object(await page.evaluate(SCAN))
+        collections = [as_object(c) for c in as_list(scanned.get("collections"))]
+        same = next((c for c in collections if _items_of(c) == items.items), None)
+        if (_count(same) if same is not None else 0) < items.count:
+            return "in place"
+        for raw in collections:
+            # A list that typing made appear, with results in it (not "No search result").
+            texts = [as_str(t) for t in as_list(raw.get("texts"))]
+            fresh = _items_of(raw) not in listed and _count(raw) > 0 and not raw.get("chrome")
+            if fresh and not all(EMPTY_STATE.search(t) for t in texts):
+                return _collection_of(raw)
+    return None
 
 
 def _items_of(raw: JsonObject) -> str:
