@@ -88,10 +88,10 @@ async def _calibrated(page: Page, search: Affordance, listed: set[str]) -> Affor
     try:
         for term in search_terms(items.titles, 3):
             found = await _typed_term(page, box.locator, term, items, listed)
+            if isinstance(found, Collection):
+                return replace(search, collection=found, notes=("results",))
             if found is not None:
-                return (
-                    search if found == "in place" else replace(search, collection=found, notes=("results",))
-                )
+                return search  # narrowed in place
         return None
     finally:
         with contextlib.suppress(Exception):
