@@ -53,6 +53,7 @@ from assay.pages.containment import Containment
 from assay.pages.extract import PageExtract, extract_page, path_of, purpose
 from assay.pages.form_facts import button_control, form_from_json
 from assay.pages.login import LoginOutcome, sign_in
+from assay.pages.page_script import DOM_DIGEST
 from assay.pages.url_sources import FoundUrl, urls_in_html
 
 T = TypeVar("T")
@@ -299,6 +300,7 @@ async def _visit(
         except PlaywrightTimeoutError:
             containment.never_settled(url, "its load event never fired (15 s)")
             raise
+        await _rendered(page)
         path = path_of(page.url)
         extract = await extract_page(page, path, config.max_elements)
         title = await page.title()
@@ -338,6 +340,24 @@ async def _visit(
         affordances=affordances,
     )
     return PageVisit(facts, extract, reached)
+
+
+async def _rendered(page: Page, seconds: float = 2.0) -> None:
+    """Let a single-page app render: its scripts and data arrive after the load event (a bundle
+    transpiled in the browser, a list fetched), so wait for the network to go quiet, briefly,
+    then for the markup to stop changing."""
+    with contextlib.suppress(Exception):
+        await page.wait_for_load_state("networkidle", timeout=1500)
+    deadline, last = time.monotonic() + seconds, ""
+    while time.monotonic() < deadline:
+        try:
+            now = str(await page.evaluate(DOM_DIGEST))
+        except Exception:  # navigating: read it as it comes
+            return
+        if now == last:
+            return
+        last = now
+        await asyncio.sleep(0.15)
 
 
 async def _seeded(
