@@ -11,10 +11,8 @@ generated suite runs the same script.
 
 from __future__ import annotations
 
-# Short texts holding a whole number that is not money, a time or a date ("Cart (2)", "3 items
-# left"), each with its element's CSS path: the counts a counter scenario watches.
-_COUNTS_FN = r"""
-(() => {
+# What both scripts below use: text without extra spaces, visibility, and a unique CSS path.
+_HELPERS = r"""
   const clean = (s) => (s || '').replace(/\s+/g, ' ').trim();
   const visible = (el) => {
     const r = el.getBoundingClientRect(); const st = getComputedStyle(el);
@@ -29,7 +27,16 @@ _COUNTS_FN = r"""
     }
     return parts.join(' > ') || 'body';
   };
-  const counts = [];
+"""
+
+# Short texts holding a whole number that is not money, a time or a date ("Cart (2)", "3 items
+# left"), each with its element's CSS path: the counts a counter scenario watches.
+_COUNTS_FN = (
+    r"""
+(() => {
+"""
+    + _HELPERS
+    + r"""  const counts = [];
   const countish = /(^|[^\d.,:\/-])\d{1,6}([^\d.,:\/]|$)/;
   for (const el of document.querySelectorAll('body *')) {
     if (counts.length >= 60) break;
@@ -46,27 +53,16 @@ _COUNTS_FN = r"""
   return counts;
 })
 """
+)
 
 COUNTS = "() => " + _COUNTS_FN.strip() + "()"
 
 SCAN = (
     r"""
 () => {
-  const clean = (s) => (s || '').replace(/\s+/g, ' ').trim();
-  const visible = (el) => {
-    const r = el.getBoundingClientRect(); const st = getComputedStyle(el);
-    return r.width > 0 && r.height > 0 && st.visibility !== 'hidden' && st.display !== 'none';
-  };
-  const cssPath = (el) => {
-    const parts = [];
-    for (let e = el; e && e.nodeType === 1 && e !== document.body; e = e.parentElement) {
-      if (e.id && document.querySelectorAll('#' + CSS.escape(e.id)).length === 1) { parts.unshift('#' + CSS.escape(e.id)); break; }
-      let i = 1; for (let s = e.previousElementSibling; s; s = s.previousElementSibling) if (s.tagName === e.tagName) i++;
-      parts.unshift(e.tagName.toLowerCase() + ':nth-of-type(' + i + ')');
-    }
-    return parts.join(' > ') || 'body';
-  };
-  const stableClass = (el) => Array.from(el.classList).find((c) => /^[A-Za-z][\w-]{1,40}$/.test(c) && !/active|selected|current|done|complete|checked|open|hover|focus|editing|hidden/i.test(c)) || '';
+"""
+    + _HELPERS
+    + r"""  const stableClass = (el) => Array.from(el.classList).find((c) => /^[A-Za-z][\w-]{1,40}$/.test(c) && !/active|selected|current|done|complete|checked|open|hover|focus|editing|hidden/i.test(c)) || '';
   const sig = (el) => el.tagName + '.' + stableClass(el);
   const titleOf = (el) => {
     const t = el.querySelector('h1,h2,h3,h4,h5,h6,[class*=title i],[class*=name i],strong,b,a,label,td,th');
