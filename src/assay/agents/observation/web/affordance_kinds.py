@@ -27,6 +27,8 @@ SORT = re.compile(
 CREATE = re.compile(
     r"(?i)\b(add|create|new|save|submit|post|publish|send|invite|book|plus|enter|write)\b|^\+$"
 )
+# A submit button that says it adds a thing (a contact form's "Send message" adds nothing listed).
+ADDS = re.compile(r"(?i)\b(add|create|new|save|post|publish|plus)\b|^\+$")
 NEW_ENTRY = re.compile(r"(?i)\b(what needs|add|new|create|enter|write|type|title|name|task|todo|note|item)\b")
 OPENER = re.compile(r"(?i)\b(add|new|create|open|edit|compose|write|invite|start|book)\b|^\+$|^new\b")
 INCREMENT = re.compile(
@@ -231,8 +233,8 @@ def _create_forms(
             continue
         if len(fields) == 1 and (fields[0].role == "searchbox" or SEARCH.search(fields[0].name)):
             continue  # a search form
-        if not CREATE.search(submit.name) and items is None:
-            continue
+        if not ADDS.search(submit.name):
+            continue  # "Send message", "Subscribe", "Submit": a form that makes nothing the page lists
         controls = [_control("field", f) for f in fields] + [_control("submit", submit)]
         out.append(Affordance("create_form", path, submit.name or key, tuple(controls), items, persistent))
     # An input outside any form that adds to the page's list on Enter (a todo app's "What needs
