@@ -54,8 +54,17 @@ ELEMENTS = [
 ]
 
 
+# The page's forms as the crawl read them: the "add" form posts a new product; the "edit" form
+# holds another product's name already (prefilled): assay leaves it alone.
+FORMS: list[JsonObject] = [
+    {"id": "add", "facts": {"action": URL + "products", "method": "post", "submit": {"text": "Add product"}}},
+    {"id": "edit", "facts": {"action": URL + "products/1", "method": "post", "prefilled": ["Name"],
+                             "submit": {"text": "Add product"}}},
+]  # fmt: skip
+
+
 def test_each_control_is_read_for_what_it_does_over_the_page_list() -> None:
-    found = {a.kind: a for a in classify(RAW, "/", URL, ELEMENTS, POLICY)}
+    found = {a.kind: a for a in classify(RAW, "/", URL, ELEMENTS, POLICY, FORMS)}
     assert set(found) == {"search", "filter", "sort", "create_form", "counter"}
     assert found["search"].collection is not None and found["search"].collection.items == ITEMS
     assert found["filter"].label == "Category"  # the label alone, not its options' text
@@ -65,6 +74,15 @@ def test_each_control_is_read_for_what_it_does_over_the_page_list() -> None:
     # The navigation bar is not a filter, and "Delete everything" makes no affordance at all.
     assert all(c.name != "Home" for a in found.values() for c in a.controls)
     assert all("Delete" not in c.name for a in found.values() for c in a.controls)
+
+
+def test_a_form_the_action_policy_refuses_or_cannot_find_creates_nothing() -> None:
+    edit = [
+        _element("textbox", "Name", "#edit-name", form="edit", value="Apple"),
+        _element("button", "Add product", "#edit-save", form="edit"),
+    ]
+    assert [a.kind for a in classify(RAW, "/", URL, edit, POLICY, FORMS) if a.kind == "create_form"] == []
+    assert [a for a in classify(RAW, "/", URL, ELEMENTS, POLICY) if a.kind == "create_form"] == []
 
 
 def test_links_to_other_pages_are_navigation_but_not_a_logout() -> None:

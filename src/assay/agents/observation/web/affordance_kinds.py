@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assay.domain.action_safety import ActionPolicy, judge_button, judge_link
+from assay.domain.action_safety import ActionPolicy, judge_button, judge_form, judge_link
 from assay.domain.affordances import Affordance, Collection, Control
 from assay.domain.json import JsonObject, as_list, as_object, as_str
 from assay.domain.observation import UiElement
 from assay.pages import locators
-from assay.pages.form_facts import button_control
+from assay.pages.form_facts import button_control, form_from_json
 
 SEARCH = re.compile(r"(?i)\b(search|find|filter|query|look ?up|keywords?)\b|^q$")
 SORT = re.compile(
@@ -28,7 +28,7 @@ CREATE = re.compile(
     r"(?i)\b(add|create|new|save|submit|post|publish|send|invite|book|plus|enter|write)\b|^\+$"
 )
 # A submit button that says it adds a thing (a contact form's "Send message" adds nothing listed).
-ADDS = re.compile(r"(?i)\b(add|create|new|save|post|publish|plus)\b|^\+$")
+ADDS = re.compile(r"(?i)\b(add|create|new|post|publish|plus)\b|^\+$")
 NEW_ENTRY = re.compile(r"(?i)\b(what needs|add|new|create|enter|write|type|title|name|task|todo|note|item)\b")
 OPENER = re.compile(r"(?i)\b(add|new|create|open|edit|compose|write|invite|start|book)\b|^\+$|^new\b")
 INCREMENT = re.compile(
@@ -94,7 +94,12 @@ def _css(element: UiElement) -> str:
 
 
 def classify(
-    raw: JsonObject, path: str, url: str, elements: Sequence[UiElement], policy: ActionPolicy
+    raw: JsonObject,
+    path: str,
+    url: str,
+    elements: Sequence[UiElement],
+    policy: ActionPolicy,
+    forms: Sequence[JsonObject] = (),
 ) -> list[Affordance]:
     """Every affordance the page shows (dialogs excepted: those need a click, see affordance_probe)."""
     items = main_collection(raw)
@@ -103,7 +108,7 @@ def classify(
     out += _searches(path, elements, items)
     out += _selects(raw, path, elements, items)
     out += _groups(raw, path, elements, items)
-    out += _create_forms(path, url, elements, items, policy, persistent)
+    out += _create_forms(path, url, elements, items, policy, persistent, forms)
     out += _counters(raw, path, url, elements, policy, persistent)
     out += _ticks(raw, path, items, persistent)
     out += _pagination(path, url, elements, items, policy)
@@ -213,6 +218,7 @@ def _create_forms(
     items: Collection | None,
     policy: ActionPolicy,
     persistent: bool,
+    judged: Sequence[JsonObject],
 ) -> list[Affordance]:
     out = []
     forms: dict[str, list[UiElement]] = {}
@@ -235,6 +241,8 @@ def _create_forms(
             continue  # a search form
         if not ADDS.search(submit.name):
             continue  # "Send message", "Subscribe", "Submit": a form that makes nothing the page lists
+        if not _may_create(key, url, judged, policy):
+            continue  # an edit form of an object assay did not make (prefilled, PUT...): left alone
         controls = [_control("field", f) for f in fields] + [_control("submit", submit)]
         out.append(Affordance("create_form", path, submit.name or key, tuple(controls), items, persistent))
     # An input outside any form that adds to the page's list on Enter (a todo app's "What needs
@@ -261,6 +269,13 @@ def _create_forms(
             )
             break
     return out
+
+
+def _may_create(key: str, url: str, forms: Sequence[JsonObject], policy: ActionPolicy) -> bool:
+    """The action policy's verdict on the form behind ``key`` (its id, else its action), as the
+    crawl's form probes judge it; a form it cannot find is not submitted."""
+    same = [f for f in forms if (as_str(f.get("id")) or as_str(f.get("action")) or "form") == key]
+    return bool(same) and all(judge_form(form_from_json(url, f), policy).allowed for f in same)
 
 
 def _counters(

@@ -54,11 +54,13 @@ async def read_affordances(
     elements: Sequence[UiElement],
     links: Sequence[tuple[str, str]],
     policy: ActionPolicy,
+    forms: Sequence[JsonObject] = (),
 ) -> tuple[Affordance, ...]:
-    """Every affordance of the page as loaded; ``page`` is left as it was found (or reloaded)."""
+    """Every affordance of the page as loaded; ``page`` is left as it was found (or reloaded).
+    ``forms`` are the page's forms as the crawl read them (what the action policy judges)."""
     raw = as_object(await page.evaluate(SCAN))
     found = []
-    for affordance in classify(raw, path, page.url, elements, policy):
+    for affordance in classify(raw, path, page.url, elements, policy, forms):
         if affordance.kind == "search" and affordance.control("submit") is None:
             calibrated = await _calibrated(
                 page, affordance, {_items_of(as_object(c)) for c in as_list(raw.get("collections"))}

@@ -380,7 +380,8 @@ async def _affordances(
 ) -> tuple[Affordance, ...]:
     """What the page is for (see :mod:`.affordance_probe`); a page that defeats the reading has none."""
     try:
-        return await read_affordances(page, path, extract.elements, extract.links, policy)
+        forms = [as_object(f) for f in as_list(extract.structure.get("forms"))]
+        return await read_affordances(page, path, extract.elements, extract.links, policy, forms)
     except Exception:  # the reading is an extra: the page's other facts stand without it
         return ()
 
