@@ -67,9 +67,9 @@ def step_code(step: UiStep) -> list[str]:
         "forward": ["page.go_forward()", "_settle(page)", "page.wait_for_timeout(200)"],
         "remember": _remember(step),
         "expect_items": _expect_items(step),
-        "expect_counts": [f"_expect_counts(page, {_delta(step.value)}, memory.get('counts', {{}}))"],
+        "expect_counts": [f'_expect_counts(page, {_delta(step.value)}, memory.get("counts", {{}}))'],
         "expect_dialog": [f"_expect_dialog(page, {value})"],
-        "expect_view": [f"_expect_view(page, {value}, memory.get('view'))"],
+        "expect_view": [f'_expect_view(page, {value}, memory.get("view"))'],
         "expect_no_text": [f"expect(page.get_by_text({value}).first).to_be_hidden()"],
         "fill": [f"{loc}.fill({value})"],
         "check": [f"{loc}.check()"],
@@ -98,9 +98,9 @@ def _delta(value: str) -> int:
 
 def _remember(step: UiStep) -> list[str]:
     if step.value == "items":  # a scenario watches one list: its items are remembered as "items"
-        return [f"items = {step.locator}", "memory['items'] = _listed(items)"]
+        return [f"items = {step.locator}", 'memory["items"] = _listed(items)']
     return (
-        ["memory['counts'] = _counts(page)"] if step.value == "counts" else ["memory['view'] = _view(page)"]
+        ['memory["counts"] = _counts(page)'] if step.value == "counts" else ['memory["view"] = _view(page)']
     )
 
 
@@ -108,7 +108,7 @@ def _expect_items(step: UiStep) -> list[str]:
     op, _, arg = step.value.partition(":")
     return [
         f"items = {step.locator}",
-        f"_expect_items(items, {py_quoted(op)}, {_value(arg)}, memory.get('items'))",
+        f'_expect_items(items, {py_quoted(op)}, {_value(arg)}, memory.get("items"))',
     ]
 
 

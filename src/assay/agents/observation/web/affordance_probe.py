@@ -31,6 +31,7 @@ from assay.agents.observation.web.affordance_kinds import (
     collection_of as _collection_of,
 )
 from assay.agents.observation.web.page_urls import PageUrls, WriteGuard
+from assay.agents.observation.web.probes import record_created
 from assay.domain.action_safety import ActionPolicy, origin_of
 from assay.domain.affordances import Affordance, Collection, Control
 from assay.domain.json import JsonObject, as_list, as_object, as_str
@@ -270,19 +271,17 @@ async def seeded(
     )
     if create is None or not fill_steps(create, SEEDS[0]):
         return affordances
+    start = page.url
     for seed in SEEDS:
-        for action, locator, value in fill_steps(create, seed):
-            target = locators.resolve(page, locator).first
-            if action == "fill":
-                await target.fill(value, timeout=3000)
-            elif action == "select":
-                await target.select_option(index=int(value), timeout=3000)
-            elif action == "press":
-                await target.press(value, timeout=3000)
-            else:
-                await target.click(timeout=3000)
-        await asyncio.sleep(0.3)
-    policy.ledger.record("page", f"submitted:{create.page}", f"form on {create.page}: {', '.join(SEEDS)}")
+        try:
+            await _send_seed(page, create, seed)
+        finally:  # what a seed made is recorded even when a step after the click failed
+            landed = page.url
+            record_created(policy, create.page, landed, [f"fill: {seed}"])
+        if landed != start:
+            # A form that leads to the object it made (a blog's /posts/4) feeds no list here.
+            await page.goto(start, wait_until="load", timeout=15000)
+            return affordances
     again = await reread(page)
     shown = [
         a
@@ -294,6 +293,20 @@ async def seeded(
     return tuple(
         replace(a, seeds=SEEDS) if a.kind == "create_form" else replace(a, seeded=True) for a in again
     )
+
+
+async def _send_seed(page: Page, create: Affordance, seed: str) -> None:
+    for action, locator, value in fill_steps(create, seed):
+        target = locators.resolve(page, locator).first
+        if action == "fill":
+            await target.fill(value, timeout=3000)
+        elif action == "select":
+            await target.select_option(index=int(value), timeout=3000)
+        elif action == "press":
+            await target.press(value, timeout=3000)
+        else:
+            await target.click(timeout=3000)
+    await asyncio.sleep(0.3)
 
 
 def fill_steps(create: Affordance, value: str) -> list[tuple[str, str, str]]:

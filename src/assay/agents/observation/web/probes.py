@@ -180,7 +180,7 @@ async def probe_form(
         steps.append(f"submit the form{f' with {submit_name!r}' if submit_name else ''}")
         await settle(page)
         if verdict.kind == "create":
-            _record_created(policy, facts.path, page.url, steps)
+            record_created(policy, facts.path, page.url, steps)
         return await _finish(
             page, recorder, facts.path, kind, submit_name, steps, before, messages_before, shots
         )
@@ -188,7 +188,7 @@ async def probe_form(
         await page.close()
 
 
-def _record_created(policy: ActionPolicy, form_path: str, landed: str, steps: list[str]) -> None:
+def record_created(policy: ActionPolicy, form_path: str, landed: str, steps: list[str]) -> None:
     """What a create form made: the object page it landed on (/posts/12), or, when it names none,
     the submission itself with what was typed, so created.json lists it for cleaning up. The
     second kind's key names no path, so it never makes anything else look like assay's own."""
