@@ -159,7 +159,7 @@ def _search(affordance: Affordance) -> list[Scenario]:
         out.append(
             _scenario("ui_search", affordance, f'Searching "{box.name}" for "{term}" finds it', steps, 7)
         )
-    elif term is not None:
+    elif term is not None and submit is None:  # a live box, calibrated by the crawl on this list
         steps = [
             _open(affordance.page),
             _remember(affordance),
