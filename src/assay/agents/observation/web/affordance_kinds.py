@@ -29,6 +29,7 @@ CREATE = re.compile(
 )
 # A submit button that says it adds a thing (a contact form's "Send message" adds nothing listed).
 ADDS = re.compile(r"(?i)\b(add|create|new|post|publish|plus)\b|^\+$")
+ACCOUNT = re.compile(r"(?i)\b(account|sign ?up|register|subscribe|log ?in|sign ?in)\b")
 NEW_ENTRY = re.compile(r"(?i)\b(what needs|add|new|create|enter|write|type|title|name|task|todo|note|item)\b")
 OPENER = re.compile(r"(?i)\b(add|new|create|open|edit|compose|write|invite|start|book)\b|^\+$|^new\b")
 INCREMENT = re.compile(
@@ -239,6 +240,8 @@ def _create_forms(
             continue
         if len(fields) == 1 and (fields[0].role == "searchbox" or SEARCH.search(fields[0].name)):
             continue  # a search form
+        if items is None or ACCOUNT.search(submit.name):
+            continue  # what it makes is judged where the page lists such things; an account is not
         if not ADDS.search(submit.name):
             continue  # "Send message", "Subscribe", "Submit": a form that makes nothing the page lists
         if not _may_create(key, url, judged, policy):
