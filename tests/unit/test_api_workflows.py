@@ -92,6 +92,8 @@ def test_bad_url_is_400_invalid_url(tmp_path: Path, url: str) -> None:
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "INVALID_URL" and body["workflow_id"] is None and body["timestamp"]
+    # The message names the problem in words, never the validation pattern.
+    assert "http(s) URL" in body["error"] and "^" not in body["error"] and "[" not in body["error"]
 
 
 def test_unknown_ids_and_unfinished_results(tmp_path: Path) -> None:

@@ -100,6 +100,9 @@ def test_markdown_of_a_failed_early_run() -> None:
     run = RunResult(target="http://x", started_at="2026-01-01T00:00:00Z", error="spec not found")
     text = render_markdown(run)
     assert "did not complete (spec not found)" in text and "No scenario was executed" in text
+    # No finding here is no clean bill: the issues and recommendations say the run stopped.
+    assert "None found, and none could be: the run stopped early: spec not found" in text
+    assert "Make the run complete" in text and "Nothing to fix" not in text
 
 
 def test_endpoint_rows_classify_each_operation() -> None:
@@ -184,3 +187,14 @@ def test_family_request_counts_in_the_summary_and_the_report() -> None:
     report = render_markdown(run)
     assert "## Security Checks" in report
     assert "| injection | 40 |" in report and "| **total** | **49** |" in report
+
+
+def test_screen_and_report_share_one_denominator() -> None:
+    from assay.report.common import tally
+    from assay.report.summary import summary_lines
+
+    run = full_run()
+    line = tally(run).line()
+    assert line.startswith("3/7 scenarios passing") and "6 of 7 executed, 1 not" in line
+    assert any(line in printed for printed in summary_lines(run))
+    assert line in render_markdown(run)

@@ -29,6 +29,7 @@ from assay.agents.analysis.agent import analyse
 from assay.agents.evolution.agent import evolve
 from assay.agents.observation.agent import observe
 from assay.agents.requirements.agent import generate
+from assay.domain.analysis import EXECUTED
 from assay.domain.clock import now_iso
 from assay.domain.crashes import crash_note
 from assay.domain.errors import AssayError, MissingInput
@@ -187,8 +188,9 @@ def _stage_bodies(
     async def observation(stage: _Stage) -> None:
         result.observation = await observe(target, transport, stage.progress, browser)
         result.incomplete.extend(result.observation.incomplete)
-        api = result.observation.api
-        stage.counts["elements_found"] = len(api.operations) if api else len(result.observation.ui_elements)
+        # The spec's field counts UI elements; an API's operations are not elements (they are
+        # reported as the observation's operations), so an API-only target finds 0 elements.
+        stage.counts["elements_found"] = len(result.observation.ui_elements)
 
     async def requirements(stage: _Stage) -> None:
         if result.observation is None:
@@ -211,7 +213,8 @@ def _stage_bodies(
         result.findings = list(outcome.findings)
         result.secrets = tuple({*result.secrets, *outcome.secrets})
         result.incomplete.extend(outcome.incomplete)
-        stage.counts["scenarios_executed"] = len(outcome.result.runs)
+        # Executed means run (passed, failed or errored), the count every report uses.
+        stage.counts["scenarios_executed"] = sum(1 for r in outcome.result.runs if r.status in EXECUTED)
         if cancel is not None and cancel.cancelled:
             result.cancelled = True
             stage.failure = "cancelled during the analysis agent; partial results kept"

@@ -33,6 +33,7 @@ STATUS_BY_ERROR: tuple[tuple[type[AssayError], int], ...] = (
     (SafetyError, 400),
     (UsageError, 400),
 )
+URL_EXAMPLE = "http://127.0.0.1:8000/"
 CODES_BY_STATUS = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 401: "UNAUTHORIZED", 406: "NOT_ACCEPTABLE"}
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -80,9 +81,13 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     code = "INVALID_INPUT"
     for err in exc.errors():
         where = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
-        problems.append(f"{where or 'body'}: {err.get('msg', 'invalid')}")
+        msg = str(err.get("msg", "invalid"))
         if where == "url":
             code = "INVALID_URL"
+            if err.get("type") == "string_pattern_mismatch":  # the pattern itself helps nobody
+                given = str(err.get("input"))[:120]
+                msg = f"{given!r} is not an absolute http(s) URL with a host, e.g. {URL_EXAMPLE}"
+        problems.append(f"{where or 'body'}: {msg}")
     message = "Invalid request: " + "; ".join(problems[:5])
     return error_response(request, 400, message, code)
 

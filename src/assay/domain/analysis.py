@@ -8,6 +8,8 @@ from typing import Literal
 Priority = Literal["critical", "high", "medium", "low"]
 Reliability = Literal["high", "medium", "low"]
 RunStatus = Literal["passed", "failed", "error", "blocked", "skipped"]
+# Statuses of a scenario that ran (as opposed to blocked or skipped): "executed" in every report.
+EXECUTED: frozenset[str] = frozenset({"passed", "failed", "error"})
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assay.domain.analysis import ScenarioRun
+from assay.domain.analysis import EXECUTED, ScenarioRun
 from assay.domain.exchanges import Exchange
 from assay.domain.run import RunResult
 
@@ -55,6 +55,19 @@ def incomplete_reasons(run: RunResult) -> list[str]:
     reasons.extend(_not_run(run.analysis.runs if run.analysis else ()))
     reasons.extend(_nothing_tested(run))
     return list(dict.fromkeys(r.strip() for r in reasons if r.strip()))
+
+
+def stopped_short(run: RunResult) -> str | None:
+    """Why the run says nothing either way (it failed, was cancelled, or tested nothing); None if it ran.
+
+    A report with no findings must not read as a clean bill when this is set.
+    """
+    if run.error:
+        return f"the run stopped early: {run.error}"
+    if run.cancelled:
+        return "the run was cancelled before it finished"
+    nothing = _nothing_tested(run)
+    return nothing[0] if nothing else None
 
 
 def is_inconclusive(run: RunResult) -> bool:
@@ -129,7 +142,7 @@ def _nothing_tested(run: RunResult) -> list[str]:
     runs = run.analysis.runs if run.analysis else ()
     if run.analysis is not None and not runs and not run.exchanges:
         return []  # planned without execution (--no-execute): nothing was meant to be sent
-    executed = [r for r in runs if r.status in {"passed", "failed", "error"}]
+    executed = [r for r in runs if r.status in EXECUTED]
     if executed or any(e.response is not None for e in run.exchanges):
         return []
     obs = run.observation
@@ -142,7 +155,7 @@ def _nothing_tested(run: RunResult) -> list[str]:
 def coverage(run: RunResult) -> Coverage:
     """Counts of what was exercised, and the spec's operations that never got an answer."""
     runs = run.analysis.runs if run.analysis else ()
-    executed = sum(1 for r in runs if r.status in {"passed", "failed", "error"})
+    executed = sum(1 for r in runs if r.status in EXECUTED)
     answered = [e for e in run.exchanges if e.response is not None]
     api = run.observation.api if run.observation else None
     operations = [op.key for op in api.operations] if api else []

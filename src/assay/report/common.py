@@ -31,6 +31,25 @@ class ScenarioTally:
     def pass_rate(self) -> float:
         return self.passed / self.counted if self.counted else 0.0
 
+    @property
+    def not_executed(self) -> int:
+        return self.blocked + self.skipped
+
+    def line(self) -> str:
+        """The one sentence of results every output prints (screen, report.md, report.html).
+
+        One denominator everywhere: passing out of the scenarios that should have passed.
+        """
+        rate = f"{self.pass_rate:.1%}" if self.counted else "n/a"
+        text = f"{self.passed}/{self.counted} scenarios passing ({rate} pass rate)"
+        if self.not_executed:
+            total = self.counted + self.skipped
+            text += (
+                f"; {total - self.not_executed} of {total} executed, {self.not_executed} not "
+                f"({self.blocked} blocked by a failed prerequisite, {self.skipped} skipped)"
+            )
+        return text
+
 
 def runs(run: RunResult) -> tuple[ScenarioRun, ...]:
     return run.analysis.runs if run.analysis else ()

@@ -10,7 +10,7 @@ from assay.domain.json import JsonObject, as_list, as_object, as_str
 from assay.domain.redaction import redact_secrets
 from assay.domain.run import RunResult
 from assay.domain.scenarios import Scenario
-from assay.domain.verdict import coverage, incomplete_reasons, untested_line
+from assay.domain.verdict import coverage, incomplete_reasons, stopped_short, untested_line
 from assay.report.blocked import blocked_section
 from assay.report.common import (
     by_severity,
@@ -124,11 +124,8 @@ def _set_aside(run: RunResult) -> list[str]:
 def executive_summary(run: RunResult) -> str:
     t = tally(run)
     counts = severity_counts(run.findings)
-    rate = f"{t.pass_rate:.1%}" if t.counted else "n/a"
     lines = ["## Executive Summary"]
-    lines.append(f"**Test Results**: {t.passed}/{t.counted} scenarios passing ({rate} pass rate)")
-    if t.blocked or t.skipped:
-        lines.append(f"({t.blocked} blocked by a failed prerequisite, {t.skipped} skipped)")
+    lines.append(f"**Test Results**: {t.line()}")
     lines.append(
         "**Findings**: "
         + ", ".join(f"{n} {sev}" for sev, n in counts.items())
@@ -317,7 +314,9 @@ def _default_impact(finding: Finding) -> str:
     return words[finding.severity]
 
 
-def identified_issues(findings: Sequence[Finding]) -> str:
+def identified_issues(findings: Sequence[Finding], stopped: str | None = None) -> str:
+    if not findings and stopped:
+        return f"## Identified Issues\n\nNone found, and none could be: {stopped}. This is no clean bill.\n"
     if not findings:
         return "## Identified Issues\n\nNone.\n"
     issues = [_issue(i, f) for i, f in enumerate(by_severity_and_proof(findings), start=1)]
@@ -343,7 +342,7 @@ def render_markdown(run: RunResult) -> str:
         header(run),
         executive_summary(run),
         test_results(run),
-        identified_issues(run.findings),
+        identified_issues(run.findings, stopped_short(run)),
         redirects_section(run.findings),
         schema_section(run.findings),
         endpoint_section(run),

@@ -11,6 +11,7 @@ from assay.domain.findings import Finding
 from assay.domain.json import Json, as_list
 from assay.domain.run import RunResult
 from assay.domain.scenarios import CoverageItem
+from assay.domain.verdict import stopped_short
 from assay.report.common import by_severity, operation_of
 from assay.report.web_run import is_web_run
 
@@ -197,7 +198,10 @@ def recommendations_section(run: RunResult) -> str:
             number += 1
             lines.append(f"{number}. **Expand test coverage**: {len(not_covered)} area(s) are not tested yet")
         lines.append("")
-    if number == 0:
+    stopped = stopped_short(run)
+    if number == 0 and stopped:
+        lines.append(f"1. **Make the run complete**: {stopped}. Nothing can be judged until it does.")
+    elif number == 0:
         lines.append("Nothing to fix in what was tested; keep the generated suite in CI.")
     return "\n".join(lines).rstrip("\n") + "\n"
 

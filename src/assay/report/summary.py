@@ -8,6 +8,7 @@ from assay.domain.findings import SEVERITY_ORDER
 from assay.domain.limits import MAX_BODY_BYTES, MAX_RETAINED_BYTES
 from assay.domain.run import RunResult
 from assay.domain.verdict import coverage, cut_responses, incomplete_reasons, untested_line
+from assay.report.common import tally
 
 
 def _family_lines(counts: dict[str, int]) -> list[str]:
@@ -33,13 +34,7 @@ def summary_lines(run: RunResult) -> list[str]:
             f"{cov.operations_covered}/{cov.operations_total} operations covered"
         )
     if run.analysis is not None:
-        runs = run.analysis.runs
-        passed = sum(1 for r in runs if r.status == "passed")
-        rate = f"{passed / len(runs):.1%}" if runs else "n/a"
-        lines.append(
-            f"analysis: {len(runs)} scenarios executed, {passed} passed ({rate}); "
-            f"{run.analysis.requests_sent} requests"
-        )
+        lines.append(f"analysis: {tally(run).line()}; {run.analysis.requests_sent} requests")
         lines.extend(_family_lines(run.analysis.family_requests))
     if run.evolution is not None:
         lines.append(f"evolution: {len(run.evolution.test_cases)} tests generated")

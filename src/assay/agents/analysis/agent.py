@@ -29,7 +29,7 @@ from assay.agents.analysis.reset_phase import reset_phase
 from assay.agents.analysis.ui.run import ui_findings
 from assay.agents.analysis.ui_security import ui_and_security
 from assay.agents.progress import ProgressFn, ScenarioFn
-from assay.domain.analysis import AnalysisResult
+from assay.domain.analysis import EXECUTED, AnalysisResult
 from assay.domain.crashes import isolated, isolated_async
 from assay.domain.exchanges import Exchange
 from assay.domain.findings import Finding
@@ -126,7 +126,8 @@ def _outcome(
         replace(run.planned, requests_sent=sent),
         run.crashes,
     )
-    run.progress(1.0, f"executed {len(evidence.report.runs)} scenarios, {len(findings)} findings")
+    executed = sum(1 for r in result.runs if r.status in EXECUTED)
+    run.progress(1.0, f"executed {executed} of {len(result.runs)} scenarios, {len(findings)} findings")
     run.crashes.extend(r.crash for r in evidence.families if r.crash)
     report = evidence.report
     return AnalysisOutcome(result, exchanges, findings, report.target_failure, evidence.secrets, run.crashes)
