@@ -298,7 +298,17 @@ def test_every_test_passes_once_the_faults_are_fixed(tmp_path: Path) -> None:
     assert len(outcomes) == 5
 
 
-def test_the_demo_suite_is_ruff_clean_under_its_own_config(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def demo_suite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The suite ``assay demo`` writes (one demo run for the tests below)."""
+    out = tmp_path_factory.mktemp("demo")
+    command = [sys.executable, "-m", "assay", "demo", "--out", str(out), "--fail-on", "none"]
+    demo = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert demo.returncode == 0, demo.stdout[-2000:] + demo.stderr[-2000:]
+    return out / "tests"
+
+
+def test_the_demo_suite_is_ruff_clean_under_its_own_config(demo_suite: Path) -> None:
     """The suite assay writes for its demo passes ``ruff check`` and ``ruff format --check``.
 
     The suite's own ruff.toml applies (ruff looks no further up than tests/): the generator
@@ -307,12 +317,35 @@ def test_the_demo_suite_is_ruff_clean_under_its_own_config(tmp_path: Path) -> No
     ruff = shutil.which("ruff")
     if ruff is None:
         pytest.skip("ruff is not installed")
-    out = tmp_path / "demo"
-    command = [sys.executable, "-m", "assay", "demo", "--out", str(out)]
-    demo = subprocess.run(command, capture_output=True, text=True, timeout=600)
-    assert demo.returncode == 0, demo.stdout[-2000:] + demo.stderr[-2000:]
-    suite = out / "tests"
+    suite = demo_suite
     assert (suite / "ruff.toml").is_file() and (suite / "ui" / "ruff.toml").is_file()
     for command in (["check", "--no-cache", "."], ["format", "--no-cache", "--check", "."]):
         result = subprocess.run([ruff, *command], cwd=suite, capture_output=True, text=True)
         assert result.returncode == 0, result.stdout[-4000:]
+
+
+def test_the_http_tests_run_without_playwright(demo_suite: Path, tmp_path: Path) -> None:
+    """With only the HTTP half installed, the API tests run and the browser tests say why they skip.
+
+    Playwright is made unimportable by a package of that name that raises ImportError, first on
+    the path; the suite's requirements.txt names what both halves need.
+    """
+    from assay.demo.app import create_app
+    from assay.demo.server import serve_in_thread
+
+    blocker = tmp_path / "blocked" / "playwright"
+    blocker.mkdir(parents=True)
+    (blocker / "__init__.py").write_text('raise ImportError("playwright is not installed here")\n')
+    required = (demo_suite / "requirements.txt").read_text()
+    assert "httpx" in required and "jsonschema" in required and "playwright" in required
+    report = tmp_path / "junit.xml"
+    server = serve_in_thread(create_app())
+    try:
+        env = {**os.environ, "BASE_URL": server.base_url, "PYTHONPATH": str(blocker.parent)}
+        cmd = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rs", f"--junitxml={report}"]
+        done = subprocess.run(cmd, cwd=demo_suite, env=env, capture_output=True, text=True, timeout=600)
+    finally:
+        server.stop()
+    assert "the browser tests need Playwright" in done.stdout, done.stdout[-3000:]
+    ran = [c for c in ET.parse(report).getroot().iter("testcase") if c.find("skipped") is None]
+    assert len(ran) > 100, done.stdout[-3000:]  # the demo's HTTP tests ran: 234 of them

@@ -120,7 +120,7 @@ def test_a_web_run_reports_what_the_browser_saw() -> None:
     assert "1 host(s) the pages reached for were kept out: `cdn.example`; the 1 browser error(s)" in report
     assert "checked 1 link(s) (1 broken), submitted 1 form(s)" in report
     assert "| no console errors of the app's own | 4 | 3 | 1 |" in report
-    assert "pip install pytest pytest-playwright" in report and "pytest tests/ui" in report
+    assert "pip install -r tests/requirements.txt" in report and "pytest tests/ui" in report
     # No API section with nothing in it.
     for absent in ("Operations covered", "**API**", "Expand test coverage", "POST, PUT, PATCH", "jsonschema"):
         assert absent not in report, absent

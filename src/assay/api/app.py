@@ -13,6 +13,7 @@ from fastapi.security import APIKeyHeader
 
 from assay import __version__
 from assay.api import routes, sse
+from assay.api.docs import install_docs
 from assay.api.errors import Unauthorized, install_error_handlers
 from assay.api.schemas import WorkflowErrorResponse
 from assay.services.workflows import WorkflowService
@@ -63,7 +64,7 @@ def create_app(service: WorkflowService, *, api_keys: Sequence[str] = ()) -> Fas
         description="Automated QA for web apps and HTTP APIs (API v2). Triggers answer 202 and run in "
         "the background; poll /workflows/{id} or stream /workflows/{id}/stream.",
         openapi_url=f"{BASE}/openapi.json",
-        docs_url=f"{BASE}/docs",
+        docs_url=None,  # served below with assets from the package: a CDN is not reachable offline
         redoc_url=None,
         lifespan=lifespan,
         separate_input_output_schemas=False,
@@ -77,6 +78,7 @@ def create_app(service: WorkflowService, *, api_keys: Sequence[str] = ()) -> Fas
     app.include_router(routes.router, prefix=BASE, dependencies=dependencies, responses=extra)
     app.include_router(sse.router, prefix=BASE, dependencies=dependencies, responses=extra)
     install_error_handlers(app)
+    install_docs(app, f"{BASE}/docs", f"{BASE}/openapi.json")
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import threading
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -226,12 +228,27 @@ def run(
 def demo(
     out: Annotated[Path | None, typer.Option(help="Output folder.")] = None,
     budget: Annotated[float, typer.Option(help="Seconds the execution may take.")] = 60.0,
+    serve_only: Annotated[
+        bool,
+        typer.Option(
+            "--serve", help="Only start the demo target and keep it running (to run a generated suite)."
+        ),
+    ] = False,
+    port: Annotated[
+        int, typer.Option(min=0, max=65535, help="The demo target's port (0: any free one).")
+    ] = 0,
 ) -> None:
     """Start the bundled demo (an API and a web UI, with deliberate faults) on 127.0.0.1; run assay."""
     from assay.demo.app import create_app
     from assay.demo.server import serve_in_thread
 
-    server = serve_in_thread(create_app())
+    try:
+        server = serve_in_thread(create_app(), port=port)
+    except OSError as exc:
+        _die(f"cannot start the demo target on port {port}: {exc.strerror or exc}")
+    if serve_only:
+        _serve_demo(server.base_url, server.stop)
+        return
     try:
         err.print(f"[bold]demo target[/] running at {server.base_url} (planted faults: see assay/demo)")
         # The home page links the web UI (/ui/), whose pages link each other: depth 3 reaches them all.
@@ -241,6 +258,18 @@ def demo(
         server.stop()
     # The demo's faults are deliberate: finding them is success, so only a failed run exits non-zero.
     raise typer.Exit(EXIT_ERROR if result.error and result.observation is None else EXIT_OK)
+
+
+def _serve_demo(base_url: str, stop: Callable[[], None]) -> None:
+    """Keep the demo target up until Ctrl-C, saying how to point a generated suite at it."""
+    err.print(f"[bold]demo target[/] running at {base_url}; stop it with Ctrl-C")
+    err.print(f"run a generated suite against it: BASE_URL={base_url} pytest tests/")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop()
 
 
 @app.command()

@@ -1,4 +1,4 @@
-"""Findings: the contract of findings.json (../shared/FINDINGS.md)."""
+"""Findings: the contract of findings.json (docs/findings.md)."""
 
 from __future__ import annotations
 

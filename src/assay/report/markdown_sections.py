@@ -244,7 +244,7 @@ def running_section(run: RunResult) -> str:
                 "## Running the Generated Suite",
                 "",
                 "```bash",
-                "pip install pytest httpx jsonschema",
+                "pip install -r tests/requirements.txt",
                 f"BASE_URL={run.target} {creds}pytest tests/",
                 "pytest tests/ -m finding      # only the tests tied to findings: they pass once fixed",
                 "pytest tests/ -m smoke        # the quick checks",

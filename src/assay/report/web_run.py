@@ -263,7 +263,7 @@ def web_running_section(run: RunResult) -> str:
         creds = "ASSAY_USERNAME=... ASSAY_PASSWORD=... " if login is not None and login.path else ""
         lines += [
             "```bash",
-            "pip install pytest pytest-playwright",
+            "pip install -r tests/requirements.txt",
             "playwright install chromium   # or set ASSAY_CHROMIUM_PATH to an installed Chromium",
             f"BASE_URL={run.target} {creds}pytest tests/ui",
             "```",
@@ -271,6 +271,6 @@ def web_running_section(run: RunResult) -> str:
         ]
     if any(name.startswith("test_") for name in files):
         http = f"BASE_URL={run.target} pytest tests/ --ignore=tests/ui"
-        lines += ["```bash", "pip install pytest httpx", http, "```", ""]
+        lines += ["```bash", "pip install -r tests/requirements.txt", http, "```", ""]
     lines.append("Credentials come only from the environment; see `tests/README.md`. The suite stores none.")
     return "\n".join(lines) + "\n"

@@ -49,4 +49,19 @@ def evolve(
         notes = (*notes, "no API model: authentication and response schemas were not generated")
         if ui_cases:  # a web app: its README speaks of pages, not of an API with 0 tests
             files["README.md"] = web_readme(observation, requirements_all, ui_cases, cases, findings)
+    files["requirements.txt"] = suite_requirements(files)
     return EvolutionResult(test_cases=(*cases, *ui_cases), files=dict(sorted(files.items())), notes=notes)
+
+
+def suite_requirements(files: dict[str, str]) -> str:
+    """What the generated suite imports, for one ``pip install -r requirements.txt``.
+
+    Playwright is listed whenever there are browser tests: without it they are skipped, and a
+    reader who installed only the HTTP half would otherwise wonder where they went.
+    """
+    lines = ["# pip install -r requirements.txt", "pytest>=8"]
+    if any(name.endswith(".py") and not name.startswith("ui/") for name in files):
+        lines += ["httpx>=0.27", "jsonschema>=4.21"]
+    if any(name.startswith("ui/") for name in files):
+        lines += ["playwright>=1.50  # and a Chromium: `playwright install chromium` or ASSAY_CHROMIUM_PATH"]
+    return "\n".join(lines) + "\n"

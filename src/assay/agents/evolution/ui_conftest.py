@@ -25,8 +25,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import sync_playwright
+
+# Without Playwright these browser tests are skipped with the reason; the HTTP tests beside them
+# still run (an ImportError here would stop the whole session before any test ran).
+pytest.importorskip(
+    "playwright", reason="the browser tests need Playwright: pip install -r requirements.txt"
+)
+from playwright.sync_api import Error as PlaywrightError  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
 
 _DEFAULT_URL = {base_url}
 _ENV_URL = os.environ.get("ASSAY_BASE_URL") or os.environ.get("BASE_URL")

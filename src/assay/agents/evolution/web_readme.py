@@ -62,7 +62,8 @@ def run_section(observation: Observation, scenarios: Sequence[Scenario], folder:
         "## Run the browser tests",
         "",
         "```bash",
-        "pip install pytest pytest-playwright",
+        # The requirements file lies at the suite's root, beside ui/.
+        f"pip install -r {'../' if folder == '.' else ''}requirements.txt",
         "playwright install chromium      # or point ASSAY_CHROMIUM_PATH at an installed Chromium",
         f"BASE_URL={observation.target} {creds}pytest {folder}",
         "```",
@@ -155,7 +156,7 @@ def web_readme(
             "## Run the HTTP checks",
             "",
             "```bash",
-            "pip install pytest httpx",
+            "pip install -r requirements.txt",
             f"BASE_URL={observation.target} pytest --ignore=ui",
             "```",
         ]

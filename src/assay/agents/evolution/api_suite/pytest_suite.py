@@ -141,7 +141,7 @@ correct server answers; ids come from fixtures that create what they need throug
 ## Run
 
 ```bash
-pip install pytest httpx jsonschema
+pip install -r requirements.txt
 BASE_URL={hint} {auth_env}pytest
 ```
 
