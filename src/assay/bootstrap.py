@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from assay.domain.errors import SafetyError
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
-from assay.domain.host_policy import TargetPolicy
+from assay.domain.host_policy import ServerAddress, TargetPolicy
 from assay.domain.ports import HttpTransport
 from assay.domain.target import Target
 from assay.domain.workflow import PipelineFn, TransportFactory
@@ -80,6 +80,7 @@ def build_service(
     pipeline: PipelineFn | None = None,
     transport_factory: TransportFactory | None = None,
     policy: TargetPolicy | None = None,
+    server: ServerAddress | None = None,
 ) -> WorkflowService:
     """The workflow service on the configured store; recovers workflows a stopped server left."""
     from assay.adapters.events import InMemoryEventBus
@@ -98,7 +99,8 @@ def build_service(
         runner=InProcessRunner(),
         pipeline=pipeline or real_pipeline(),
         transport_factory=transport_factory or default_transport,
-        policy=policy or TargetPolicy(tuple(settings.allowed_targets), settings.allow_metadata_targets),
+        policy=policy
+        or TargetPolicy(tuple(settings.allowed_targets), settings.allow_metadata_targets, server=server),
         realtime_execution=settings.enable_analysis_realtime_execution,
         cancel_grace_seconds=settings.cancel_grace_seconds,
         mail_server=settings.mail_server(),
@@ -113,6 +115,7 @@ def build_app(
     pipeline: PipelineFn | None = None,
     transport_factory: TransportFactory | None = None,
     policy: TargetPolicy | None = None,
+    server: ServerAddress | None = None,
 ) -> FastAPI:
     """The HTTP API over a freshly built service, with the dashboard beside it when the API is open."""
     from assay.api.app import create_app
@@ -120,7 +123,9 @@ def build_app(
     from assay.web.routes import install
 
     settings = settings or Settings()
-    service = build_service(settings, pipeline=pipeline, transport_factory=transport_factory, policy=policy)
+    service = build_service(
+        settings, pipeline=pipeline, transport_factory=transport_factory, policy=policy, server=server
+    )
     app = create_app(service, api_keys=settings.api_keys)
     if not settings.api_keys:  # the dashboard has no login: it is served only when the API is open too
         install(app)

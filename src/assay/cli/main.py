@@ -9,13 +9,12 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
-from urllib.parse import urlsplit
 
 import typer
 from rich.console import Console
 
 from assay.domain import clock
-from assay.domain.errors import AssayError, InvalidUrl, UsageError
+from assay.domain.errors import AssayError, UsageError
 from assay.domain.findings import SEVERITY_ORDER
 from assay.domain.run import RunResult
 from assay.domain.target import DEEP_CRAWL, Credentials, MailAccount, Target
@@ -143,10 +142,11 @@ def wfc_credentials(path: Path | None) -> tuple[Credentials, ...]:
 
 
 def check_url(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise InvalidUrl(f"{url!r} is not an http(s) URL with a host, e.g. http://127.0.0.1:8000")
-    return url.rstrip("/") or url
+    """The URL as a run's target; InvalidUrl, in words, as the API's policy would say it."""
+    from assay.domain.host_policy import parse_target_url
+
+    parse_target_url(url)
+    return url.strip().rstrip("/") or url
 
 
 def default_out_dir() -> Path:
