@@ -126,7 +126,7 @@ def build_app(
     service = build_service(
         settings, pipeline=pipeline, transport_factory=transport_factory, policy=policy, server=server
     )
-    app = create_app(service, api_keys=settings.api_keys)
+    app = create_app(service, api_keys=settings.api_keys, max_body_bytes=settings.max_body_bytes)
     if not settings.api_keys:  # the dashboard has no login: it is served only when the API is open too
         install(app)
     return app

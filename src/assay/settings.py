@@ -115,6 +115,9 @@ class Settings(ImapSettings):
         default_factory=list, description="When set, every /api/v2 call needs X-API-Key or a Bearer key."
     )
     run_migrations: bool = Field(default=True, description="Upgrade the database schema at start.")
+    max_body_bytes: int = Field(
+        default=10 * 1024 * 1024, ge=1024, description="Largest request body the API reads (413 above)."
+    )
     cancel_grace_seconds: float = Field(
         default=5.0, description="How long a cancelled workflow may take to stop at its next step."
     )

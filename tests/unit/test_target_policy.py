@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from assay.api.result_models_base import URL_PATTERN
 from assay.domain.errors import InvalidUrl, SafetyError
 from assay.domain.host_policy import ServerAddress, TargetPolicy, parse_target_url
 
@@ -88,3 +91,10 @@ def test_an_unresolvable_host_is_refused_when_resolving() -> None:
     with pytest.raises(InvalidUrl, match="does not resolve"):
         TargetPolicy().check("http://no-such-host.invalid/")
     TargetPolicy(resolve=False).check("http://no-such-host.invalid/")  # tests without DNS
+
+
+@settings(max_examples=500, suppress_health_check=list(HealthCheck), deadline=None)
+@given(st.from_regex(f"^{URL_PATTERN}$", fullmatch=True))
+def test_every_url_the_api_schema_admits_the_server_accepts(url: str) -> None:
+    """The OpenAPI pattern of `url` says what parse_target_url says (schemathesis holds us to it)."""
+    parse_target_url(url)

@@ -30,6 +30,7 @@ class WorkflowRow(Base):
     target: Mapped[str] = mapped_column(Text)
     started_at: Mapped[str] = mapped_column(String(40))
     completed_at: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    owner: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     record: Mapped[dict[str, Any]] = mapped_column(JsonColumn)
 
 

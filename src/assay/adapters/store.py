@@ -68,9 +68,13 @@ class SqlStore:
             row = s.get(WorkflowRow, workflow_id)
             return _record_from(row.record) if row is not None else None
 
-    def recent(self, limit: int) -> list[WorkflowRecord]:
+    def recent(self, limit: int, owner: str | None = None) -> list[WorkflowRecord]:
+        """The newest first; only ``owner``'s when given."""
         with self._session() as s:
-            query = select(WorkflowRow.record).order_by(WorkflowRow.started_at.desc()).limit(limit)
+            query = select(WorkflowRow.record)
+            if owner is not None:
+                query = query.where(WorkflowRow.owner == owner)
+            query = query.order_by(WorkflowRow.started_at.desc()).limit(limit)
             return [_record_from(r) for r in s.scalars(query)]
 
     def unfinished(self) -> list[WorkflowRecord]:
@@ -168,6 +172,7 @@ def _record_columns(record: WorkflowRecord) -> dict[str, Any]:
             "target": record.target,
             "started_at": record.started_at,
             "completed_at": record.completed_at,
+            "owner": record.owner,
             "record": dataclasses.asdict(record),
         }
     )

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, FastAPI, Security
+from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
-from fastapi.security import APIKeyHeader
 
 from assay import __version__
 from assay.api import routes, sse
 from assay.api.docs import install_docs
-from assay.api.errors import Unauthorized, install_error_handlers
+from assay.api.errors import install_error_handlers
+from assay.api.keys import KeyRing, caller, documented_key
+from assay.api.limits import DEFAULT_MAX_BODY_BYTES, BodyLimit
 from assay.api.schemas import WorkflowErrorResponse
 from assay.services.workflows import WorkflowService
 
@@ -39,18 +39,11 @@ SSE_EVENT_SCHEMA: dict[str, Any] = {
         "retry": {"type": "integer"},
     },
 }
-API_KEY = APIKeyHeader(name="X-API-Key", auto_error=False, description="One of ASSAY_API_KEYS.")
 
 
-def _key_check(keys: Sequence[str]) -> Any:
-    async def require_key(key: Annotated[str | None, Security(API_KEY)]) -> None:
-        if not key or not any(hmac.compare_digest(key.encode(), k.encode()) for k in keys):
-            raise Unauthorized("Missing or unknown API key; send it in the X-API-Key header.")
-
-    return require_key
-
-
-def create_app(service: WorkflowService, *, api_keys: Sequence[str] = ()) -> FastAPI:
+def create_app(
+    service: WorkflowService, *, api_keys: Sequence[str] = (), max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+) -> FastAPI:
     """The app serving ``service``; API keys, when given, guard every /api/v2 route."""
 
     @asynccontextmanager
@@ -70,7 +63,8 @@ def create_app(service: WorkflowService, *, api_keys: Sequence[str] = ()) -> Fas
         separate_input_output_schemas=False,
     )
     app.state.service = service
-    dependencies = [Depends(_key_check(api_keys))] if api_keys else []
+    app.state.keys = KeyRing(api_keys)
+    dependencies = [Depends(documented_key), Depends(caller)] if api_keys else []
     unauthorized: dict[int | str, dict[str, Any]] = {
         401: {"model": WorkflowErrorResponse, "description": "Missing or unknown API key."}
     }
@@ -78,6 +72,7 @@ def create_app(service: WorkflowService, *, api_keys: Sequence[str] = ()) -> Fas
     app.include_router(routes.router, prefix=BASE, dependencies=dependencies, responses=extra)
     app.include_router(sse.router, prefix=BASE, dependencies=dependencies, responses=extra)
     install_error_handlers(app)
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     install_docs(app, f"{BASE}/docs", f"{BASE}/openapi.json")
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

@@ -34,7 +34,16 @@ STATUS_BY_ERROR: tuple[tuple[type[AssayError], int], ...] = (
     (UsageError, 400),
 )
 URL_EXAMPLE = "http://127.0.0.1:8000/"
-CODES_BY_STATUS = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 401: "UNAUTHORIZED", 406: "NOT_ACCEPTABLE"}
+INTERNAL_MESSAGE = "Internal server error; the server log has the details."
+CODES_BY_STATUS = {
+    400: "INVALID_INPUT",
+    401: "UNAUTHORIZED",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    406: "NOT_ACCEPTABLE",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+}
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {
@@ -70,8 +79,9 @@ def http_status(error: AssayError) -> int:
 async def _assay_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AssayError)
     status = http_status(exc)
-    if status == 500:
+    if status == 500:  # a domain error no route should let out: the log has it, the client a 500
         log.error("unexpected %s: %s", type(exc).__name__, exc)
+        return error_response(request, 500, INTERNAL_MESSAGE, "INTERNAL_ERROR")
     return error_response(request, status, str(exc) or exc.code, exc.code)
 
 
@@ -94,7 +104,9 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    code = CODES_BY_STATUS.get(exc.status_code, "HTTP_ERROR")
+    # Every code is one docs/api.md lists: an unexpected status is a client or a server error.
+    fallback = "INVALID_INPUT" if exc.status_code < 500 else "INTERNAL_ERROR"
+    code = CODES_BY_STATUS.get(exc.status_code, fallback)
     response = error_response(request, exc.status_code, str(exc.detail), code)
     if exc.headers:
         response.headers.update(exc.headers)
@@ -116,9 +128,7 @@ def _allowed_methods(request: Request) -> set[str]:
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
-    return error_response(
-        request, 500, "Internal server error; the server log has the details.", "INTERNAL_ERROR"
-    )
+    return error_response(request, 500, INTERNAL_MESSAGE, "INTERNAL_ERROR")
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -9,10 +9,16 @@ from annotated_types import Ge, Le
 from pydantic import BaseModel, BeforeValidator, ConfigDict, JsonValue
 
 JsonMap = dict[str, JsonValue]
-PORT = r"(:([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?"
+PORT = r"(:([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?"
 # An absolute http(s) URL as assay.domain.host_policy reads it: the schema admits only what the
 # server accepts.
-URL_PATTERN = r"[hH][tT][tT][pP][sS]?://[A-Za-z0-9._~-]+" + PORT + r"(/[^\n\r\u2028\u2029]*)?"
+_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
+_IPV4 = rf"{_OCTET}(\.{_OCTET}){{3}}"
+_LABEL = r"[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?"
+# The last label of a name is not all digits ("0", "127.1": numbers, not names).
+_LAST = r"([A-Za-z0-9_]*[A-Za-z_][A-Za-z0-9_]*|[A-Za-z0-9_][A-Za-z0-9_-]*-[A-Za-z0-9_-]*[A-Za-z0-9_])"
+_NAME = rf"({_LABEL}\.)*{_LAST}\.?"
+URL_PATTERN = rf"[hH][tT][tT][pP][sS]?://({_IPV4}|{_NAME})" + PORT + r"(/[^\x00-\x20\x7f\u2028\u2029]*)?"
 
 
 def _integral(value: object) -> object:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Request
@@ -10,6 +11,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
 from assay.api import mapping
 from assay.api.errors import ERROR_RESPONSES
+from assay.api.keys import Caller
 from assay.api.result_models import MAX_ID
 from assay.api.schemas import (
     AnalysisRequest,
@@ -57,57 +59,57 @@ async def service(request: Request) -> WorkflowService:
 Service = Annotated[WorkflowService, Depends(service)]
 
 
-async def _trigger(svc: WorkflowService, body: mapping.Trigger) -> WorkflowStatusResponse:
-    record = await svc.start(mapping.start_request(body))
+async def _trigger(svc: WorkflowService, body: mapping.Trigger, who: str | None) -> WorkflowStatusResponse:
+    record = await svc.start(replace(mapping.start_request(body), owner=who))
     return mapping.status_response(record)
 
 
 @_trigger_route("/generate-tests", "Full 4-agent pipeline from a URL")
-async def generate_tests(body: GenerateTestsRequest, svc: Service) -> WorkflowStatusResponse:
-    return await _trigger(svc, body)
+async def generate_tests(body: GenerateTestsRequest, svc: Service, who: Caller) -> WorkflowStatusResponse:
+    return await _trigger(svc, body, who)
 
 
 @_trigger_route("/observation", "ObservationAgent only")
-async def observation(body: ObservationRequest, svc: Service) -> WorkflowStatusResponse:
-    return await _trigger(svc, body)
+async def observation(body: ObservationRequest, svc: Service, who: Caller) -> WorkflowStatusResponse:
+    return await _trigger(svc, body, who)
 
 
 @_trigger_route("/requirements", "RequirementsAgent only")
-async def requirements(body: RequirementsRequest, svc: Service) -> WorkflowStatusResponse:
-    return await _trigger(svc, body)
+async def requirements(body: RequirementsRequest, svc: Service, who: Caller) -> WorkflowStatusResponse:
+    return await _trigger(svc, body, who)
 
 
 @_trigger_route("/analysis", "AnalysisAgent only")
-async def analysis(body: AnalysisRequest, svc: Service) -> WorkflowStatusResponse:
-    return await _trigger(svc, body)
+async def analysis(body: AnalysisRequest, svc: Service, who: Caller) -> WorkflowStatusResponse:
+    return await _trigger(svc, body, who)
 
 
 @_trigger_route("/evolution", "EvolutionAgent only (test generation)")
-async def evolution(body: EvolutionRequest, svc: Service) -> WorkflowStatusResponse:
-    return await _trigger(svc, body)
+async def evolution(body: EvolutionRequest, svc: Service, who: Caller) -> WorkflowStatusResponse:
+    return await _trigger(svc, body, who)
 
 
 @_trigger_route("/improve-tests", "Iterative improvement of test cases by id")
-async def improve_tests(body: ImproveTestsRequest, svc: Service) -> WorkflowStatusResponse:
+async def improve_tests(body: ImproveTestsRequest, svc: Service, who: Caller) -> WorkflowStatusResponse:
     from assay.services.improve import start_improvement
 
     record = await start_improvement(
-        svc, tuple(body.test_case_ids), body.user_instruction, body.max_iterations
+        svc, tuple(body.test_case_ids), body.user_instruction, body.max_iterations, who
     )
     return mapping.status_response(record)
 
 
 @router.get("/workflows/{workflow_id}", responses=ONLY_404, summary="Workflow status")
-async def workflow_status(workflow_id: WorkflowId, svc: Service) -> WorkflowStatusResponse:
+async def workflow_status(workflow_id: WorkflowId, svc: Service, who: Caller) -> WorkflowStatusResponse:
     # On the loop: a live or finished workflow comes from memory, others from the store in a thread.
-    return mapping.status_response(await svc.status_async(workflow_id))
+    return mapping.status_response(await svc.status_async(workflow_id, who))
 
 
 @router.get(
     "/workflows/{workflow_id}/results", responses=ONLY_404, summary="Workflow results (partial or full)"
 )
-def workflow_results(workflow_id: WorkflowId, svc: Service) -> WorkflowResultsResponse:
-    return mapping.results_response(svc.results(workflow_id))
+def workflow_results(workflow_id: WorkflowId, svc: Service, who: Caller) -> WorkflowResultsResponse:
+    return mapping.results_response(svc.results(workflow_id, who))
 
 
 @router.delete(
@@ -115,17 +117,17 @@ def workflow_results(workflow_id: WorkflowId, svc: Service) -> WorkflowResultsRe
     responses={**ONLY_404, **CONFLICT},
     summary="Cancel a workflow (really: stops at the next step; see docs/api.md)",
 )
-async def cancel_workflow(workflow_id: WorkflowId, svc: Service) -> WorkflowStatusResponse:
-    return mapping.status_response(await svc.cancel(workflow_id))
+async def cancel_workflow(workflow_id: WorkflowId, svc: Service, who: Caller) -> WorkflowStatusResponse:
+    return mapping.status_response(await svc.cancel(workflow_id, who))
 
 
-def _finished_run(svc: WorkflowService, workflow_id: str) -> RunResult:
-    return svc.results(workflow_id).run
+def _finished_run(svc: WorkflowService, workflow_id: str, who: str | None) -> RunResult:
+    return svc.results(workflow_id, who).run
 
 
 @router.get("/workflows/{workflow_id}/findings", responses=ONLY_404, summary="findings.json of a workflow")
-def workflow_findings(workflow_id: WorkflowId, svc: Service) -> FindingsDocument:
-    return FindingsDocument.model_validate(findings_document(_finished_run(svc, workflow_id)))
+def workflow_findings(workflow_id: WorkflowId, svc: Service, who: Caller) -> FindingsDocument:
+    return FindingsDocument.model_validate(findings_document(_finished_run(svc, workflow_id, who)))
 
 
 REPORT_RESPONSES: Responses = {
@@ -147,9 +149,9 @@ REPORT_RESPONSES: Responses = {
     summary="The run's report",
 )
 def workflow_report(
-    workflow_id: WorkflowId, svc: Service, accept: Annotated[str | None, Header()] = None
+    workflow_id: WorkflowId, svc: Service, who: Caller, accept: Annotated[str | None, Header()] = None
 ) -> Response:
-    run = _finished_run(svc, workflow_id)
+    run = _finished_run(svc, workflow_id, who)
     if accept and "text/html" in accept:
         return HTMLResponse(html_report(run))
     return PlainTextResponse(markdown_report(run), media_type="text/markdown; charset=utf-8")
@@ -173,8 +175,8 @@ SUITE_RESPONSES: Responses = {
     response_class=Response,
     summary="Generated test suite (zip)",
 )
-def workflow_suite(workflow_id: WorkflowId, svc: Service) -> Response:
-    run = _finished_run(svc, workflow_id)
+def workflow_suite(workflow_id: WorkflowId, svc: Service, who: Caller) -> Response:
+    run = _finished_run(svc, workflow_id, who)
     if run.evolution is None:
         raise NotFound(f"Workflow {workflow_id} generated no tests; run /evolution or /generate-tests.")
     headers = {"Content-Disposition": f'attachment; filename="assay-suite-{workflow_id[:8]}.zip"'}
@@ -182,6 +184,8 @@ def workflow_suite(workflow_id: WorkflowId, svc: Service) -> Response:
 
 
 @router.get("/test-cases/{test_case_id}", responses=ONLY_404, summary="One generated test case")
-def test_case(test_case_id: Annotated[int, Path(ge=0, le=MAX_ID)], svc: Service) -> TestCaseResponse:
-    stored = svc.test_case(test_case_id)
+def test_case(
+    test_case_id: Annotated[int, Path(ge=0, le=MAX_ID)], svc: Service, who: Caller
+) -> TestCaseResponse:
+    stored = svc.test_case(test_case_id, who)
     return mapping.test_case_response(stored, stored.scenario)

@@ -29,6 +29,10 @@ URL_FIELD = Field(
     max_length=2048,
     examples=["http://127.0.0.1:8000/"],
 )
+# Bounds on free text: an instruction is a few sentences; a 10 MB one was once accepted and written
+# to the store again with every event.
+INSTRUCTION_FIELD = Field(default=None, max_length=10_000, description="What to focus on, in words.")
+SECRET_TEXT = 1024
 DEPTH_FIELD = Field(default=1, ge=1, le=3, description="Crawl depth: 1 page, 2 links, 3 deep crawl.")
 
 
@@ -52,11 +56,13 @@ class OneOfRequest(Strict):
 class LoginCredentials(Strict):
     """Website login; give ``username`` or ``email``. Never stored in clear, never returned."""
 
-    username: str | None = None
-    email: str | None = None
-    password: str
+    username: str | None = Field(default=None, max_length=SECRET_TEXT)
+    email: str | None = Field(default=None, max_length=SECRET_TEXT)
+    password: str = Field(max_length=SECRET_TEXT)
     totp_secret: str | None = Field(
-        default=None, description="Base32 TOTP secret, when the login asks for an authenticator code."
+        default=None,
+        max_length=SECRET_TEXT,
+        description="Base32 TOTP secret, when the login asks for an authenticator code.",
     )
 
 
@@ -64,13 +70,13 @@ class GmailCredentials(Strict):
     """Mailbox receiving the login's one-time codes (e.g. Gmail with an app password), read over
     IMAP after the login form is sent. Held in memory only."""
 
-    email: str
-    password: str
+    email: str = Field(max_length=SECRET_TEXT)
+    password: str = Field(max_length=SECRET_TEXT)
 
 
 class GenerateTestsRequest(Strict):
     url: str = URL_FIELD
-    user_instruction: str | None = None
+    user_instruction: str | None = INSTRUCTION_FIELD
     depth: Int = DEPTH_FIELD
     login_credentials: LoginCredentials | None = None
     gmail_credentials: GmailCredentials | None = None
@@ -78,7 +84,7 @@ class GenerateTestsRequest(Strict):
 
 class ObservationRequest(Strict):
     url: str = URL_FIELD
-    user_instruction: str | None = None
+    user_instruction: str | None = INSTRUCTION_FIELD
     depth: Int = DEPTH_FIELD
     login_credentials: LoginCredentials | None = None
 
@@ -96,10 +102,10 @@ class RequirementsRequest(OneOfRequest):
     )
 
     workflow_id: str | SkipJsonSchema[None] = Field(
-        default=None, min_length=1, description="A completed observation workflow."
+        default=None, min_length=1, max_length=100, description="A completed observation workflow."
     )
     observation_result: ObservationResult | SkipJsonSchema[None] = None
-    user_instruction: str | None = None
+    user_instruction: str | None = INSTRUCTION_FIELD
 
 
 class AnalysisRequest(OneOfRequest):
@@ -111,10 +117,10 @@ class AnalysisRequest(OneOfRequest):
         json_schema_extra=_one_of(["workflow_id"], ["requirements_result", "observation_result"]),
     )
 
-    workflow_id: str | SkipJsonSchema[None] = Field(default=None, min_length=1)
+    workflow_id: str | SkipJsonSchema[None] = Field(default=None, min_length=1, max_length=100)
     requirements_result: RequirementsResultModel | SkipJsonSchema[None] = None
     observation_result: ObservationResult | SkipJsonSchema[None] = None
-    user_instruction: str | None = None
+    user_instruction: str | None = INSTRUCTION_FIELD
 
 
 class EvolutionRequest(OneOfRequest):
@@ -128,17 +134,17 @@ class EvolutionRequest(OneOfRequest):
         ),
     )
 
-    workflow_id: str | SkipJsonSchema[None] = Field(default=None, min_length=1)
+    workflow_id: str | SkipJsonSchema[None] = Field(default=None, min_length=1, max_length=100)
     analysis_result: AnalysisResultModel | SkipJsonSchema[None] = None
     requirements_result: RequirementsResultModel | SkipJsonSchema[None] = None
     observation_result: ObservationResult | SkipJsonSchema[None] = None
-    user_instruction: str | None = None
+    user_instruction: str | None = INSTRUCTION_FIELD
     login_credentials: LoginCredentials | None = None
 
 
 class ImproveTestsRequest(Strict):
     test_case_ids: list[RowId] = Field(min_length=1, max_length=500)
-    user_instruction: str | None = None
+    user_instruction: str | None = INSTRUCTION_FIELD
     max_iterations: Int = Field(default=5, ge=1, le=20)
 
 

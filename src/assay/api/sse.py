@@ -12,6 +12,7 @@ from fastapi import APIRouter, Header, Query
 from fastapi.responses import StreamingResponse
 
 from assay.api.errors import ERROR_RESPONSES
+from assay.api.keys import Caller
 from assay.api.result_models import MAX_ID
 from assay.api.routes import Service, WorkflowId
 from assay.domain.workflow import StoredEvent
@@ -83,10 +84,11 @@ async def sse_lines(
 async def workflow_stream(
     workflow_id: WorkflowId,
     svc: Service,
+    who: Caller,
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", max_length=20)] = None,
     after: Annotated[int | None, Query(ge=0, le=MAX_ID, description="Resume after this event id.")] = None,
 ) -> StreamingResponse:
-    await svc.status_async(workflow_id)  # 404 before the stream starts
-    events = svc.stream(workflow_id, parse_last_event_id(last_event_id, after))
+    await svc.status_async(workflow_id, who)  # 404 before the stream starts
+    events = svc.stream(workflow_id, parse_last_event_id(last_event_id, after), who)
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return StreamingResponse(sse_lines(events), media_type="text/event-stream", headers=headers)

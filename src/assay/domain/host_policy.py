@@ -38,7 +38,9 @@ METADATA_NETWORKS = (
 
 
 # A DNS label (letters, digits, inner hyphens); a host is labels joined by dots.
-_LABEL = re.compile(r"^(?!-)[a-z0-9_-]{1,63}(?<!-)$")
+# Lengths (63 a label, 253 a name) are left to DNS: such a name does not resolve, and the API's
+# URL pattern, which says the same as this code, stays a plain regular expression.
+_LABEL = re.compile(r"^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?$")
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")
 
 
@@ -73,7 +75,7 @@ def _real_host(host: str) -> bool:
     if _literal(host):
         return True
     labels = host.removesuffix(".").split(".")
-    if len(host) > 253 or not all(_LABEL.match(label) for label in labels):
+    if not all(_LABEL.match(label) for label in labels):
         return False
     return not labels[-1].isdigit()  # "0", "10.1" and "127.1" are numbers, not names
 

@@ -78,6 +78,9 @@ class WorkflowRecord:
     completed_at: str | None = None
     error: str | None = None
     had_credentials: bool = False
+    # Who started it: a digest of the API key (never the key), None on an open server. Another
+    # key is told the workflow does not exist.
+    owner: str | None = None
     # What the run could not do (a stage, family or check that crashed), one line each.
     incomplete: list[str] = field(default_factory=list)
 
@@ -122,7 +125,7 @@ class WorkflowStore(Protocol):
     def append_event(self, workflow_id: str, event: StoredEvent) -> None: ...
     def events_after(self, workflow_id: str, seq: int) -> list[StoredEvent]: ...
     def unfinished(self) -> list[WorkflowRecord]: ...
-    def recent(self, limit: int) -> list[WorkflowRecord]: ...
+    def recent(self, limit: int, owner: str | None = None) -> list[WorkflowRecord]: ...
 
 
 class EventBus(Protocol):

@@ -87,20 +87,28 @@ class ImproveJob(WorkflowJob):
 
 
 async def start_improvement(
-    svc: WorkflowService, case_ids: Sequence[int], instruction: str | None, max_iterations: int
+    svc: WorkflowService,
+    case_ids: Sequence[int],
+    instruction: str | None,
+    max_iterations: int,
+    caller: str | None = None,
 ) -> WorkflowRecord:
-    """Start an improvement workflow over ``case_ids`` (all must exist, all of one target)."""
-    cases, run = await asyncio.to_thread(_load, svc, case_ids)
+    """Start an improvement workflow over ``case_ids`` (all must exist and be ``caller``'s, all of
+    one target)."""
+    cases, run = await asyncio.to_thread(_load, svc, case_ids, caller)
     if run.target:
         await asyncio.to_thread(svc.policy.check, run.target)
     target = Target(base_url=run.target, instruction=instruction)
-    record = svc.new_record(StartRequest(kind="improve-tests", instruction=instruction), target)
+    request = StartRequest(kind="improve-tests", instruction=instruction, owner=caller)
+    record = svc.new_record(request, target)
     job = ImproveJob(record, target, run, svc.deps, cases=cases, max_iterations=max_iterations)
     return await svc.launch(job)
 
 
-def _load(svc: WorkflowService, case_ids: Sequence[int]) -> tuple[tuple[StoredTestCase, ...], RunResult]:
-    found = {i: svc.store.get_test_case(i) for i in dict.fromkeys(case_ids)}
+def _load(
+    svc: WorkflowService, case_ids: Sequence[int], caller: str | None
+) -> tuple[tuple[StoredTestCase, ...], RunResult]:
+    found = {i: _own_case(svc, i, caller) for i in dict.fromkeys(case_ids)}
     missing = [i for i, c in found.items() if c is None]
     if missing:
         raise NotFound(f"No test case(s) {missing}; ids come from a workflow's results.")
@@ -117,3 +125,10 @@ def _load(svc: WorkflowService, case_ids: Sequence[int]) -> tuple[tuple[StoredTe
     run = RunResult(target=source.target, started_at=now_iso(), observation=source.observation)
     run.requirements, run.findings = requirements, []
     return cases, run
+
+
+def _own_case(svc: WorkflowService, case_id: int, caller: str | None) -> StoredTestCase | None:
+    try:
+        return svc.test_case(case_id, caller)
+    except NotFound:
+        return None

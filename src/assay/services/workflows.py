@@ -60,6 +60,17 @@ class StartRequest:
     observation: JsonObject | None = None
     requirements: JsonObject | None = None
     analysis: JsonObject | None = None
+    owner: str | None = None  # the caller (a digest of its API key); None on an open server
+
+
+def visible(record: WorkflowRecord, caller: str | None) -> bool:
+    """``caller`` may see ``record``: its own, or anything on an open server (no API keys)."""
+    return caller is None or record.owner == caller
+
+
+def _not_found(workflow_id: str) -> NotFound:
+    # The same words for an unknown id and another key's workflow: existence is not disclosed.
+    return NotFound(f"No workflow {workflow_id!r}; start one with a POST and use the id it returns.")
 
 
 class RecordCache:
@@ -138,31 +149,37 @@ class WorkflowService:
         self.runner.submit(job.record.id, job)
         return job.record
 
-    def status(self, workflow_id: str) -> WorkflowRecord:
-        """The workflow's record: from memory when this process runs it or it has finished."""
+    def status(self, workflow_id: str, caller: str | None = None) -> WorkflowRecord:
+        """The workflow's record: from memory when this process runs it or it has finished.
+
+        NotFound when there is none, or when it is another caller's.
+        """
         record = self.records.get(workflow_id)
-        if record is not None:
-            return record
-        # No id holds a NUL (ids are UUIDs), and PostgreSQL refuses one even in a query.
-        record = self.store.get(workflow_id) if "\x00" not in workflow_id else None
         if record is None:
-            raise NotFound(f"No workflow {workflow_id!r}; start one with a POST and use the id it returns.")
-        if record.finished:
-            self.records.put(record)
+            # No id holds a NUL (ids are UUIDs), and PostgreSQL refuses one even in a query.
+            record = self.store.get(workflow_id) if "\x00" not in workflow_id else None
+            if record is not None and record.finished:
+                self.records.put(record)
+        if record is None or not visible(record, caller):
+            raise _not_found(workflow_id)
         return record
 
-    async def status_async(self, workflow_id: str) -> WorkflowRecord:
+    async def status_async(self, workflow_id: str, caller: str | None = None) -> WorkflowRecord:
         """``status`` for the event loop: the store, when needed, is read in a worker thread."""
         record = self.records.get(workflow_id)
-        return record if record is not None else await asyncio.to_thread(self.status, workflow_id)
+        if record is None:
+            return await asyncio.to_thread(self.status, workflow_id, caller)
+        if not visible(record, caller):
+            raise _not_found(workflow_id)
+        return record
 
-    def recent(self, limit: int = 50) -> list[WorkflowRecord]:
-        """The newest workflows first; live ones as they are now."""
-        return [self.records.get(r.id) or r for r in self.store.recent(limit)]
+    def recent(self, limit: int = 50, caller: str | None = None) -> list[WorkflowRecord]:
+        """The newest workflows first (``caller``'s only, when given); live ones as they are now."""
+        return [self.records.get(r.id) or r for r in self.store.recent(limit, caller)]
 
-    def results(self, workflow_id: str) -> WorkflowResults:
+    def results(self, workflow_id: str, caller: str | None = None) -> WorkflowResults:
         """Results of a finished workflow; NotReady while it is pending or running."""
-        record = self.status(workflow_id)
+        record = self.status(workflow_id, caller)
         if not record.finished:
             raise NotReady(f"Workflow {workflow_id} is {record.status}; poll its status until it finishes.")
         run = self.store.load_run(workflow_id) or RunResult(
@@ -171,9 +188,9 @@ class WorkflowService:
         run.incomplete = run.incomplete or list(record.incomplete)  # kept on the record, see job
         return WorkflowResults(record, run, self.store.test_case_ids(workflow_id))
 
-    async def cancel(self, workflow_id: str) -> WorkflowRecord:
+    async def cancel(self, workflow_id: str, caller: str | None = None) -> WorkflowRecord:
         """Stop a workflow at its next step; returns its final status (``cancelled``)."""
-        record = await self.status_async(workflow_id)
+        record = await self.status_async(workflow_id, caller)
         if record.status in {"completed", "failed"}:
             raise AlreadyFinished(f"Workflow {workflow_id} already {record.status}; nothing to cancel.")
         if record.status == "cancelled":
@@ -186,9 +203,11 @@ class WorkflowService:
             self.records.put(record)
         return await self.status_async(workflow_id)
 
-    async def stream(self, workflow_id: str, after: int = 0) -> AsyncIterator[StoredEvent]:
+    async def stream(
+        self, workflow_id: str, after: int = 0, caller: str | None = None
+    ) -> AsyncIterator[StoredEvent]:
         """The workflow's events after ``after`` (Last-Event-ID), then live ones until it ends."""
-        await self.status_async(workflow_id)
+        await self.status_async(workflow_id, caller)
         live = self.bus.subscribe(workflow_id, after)
         if live is not None:
             async for event in live:
@@ -197,8 +216,12 @@ class WorkflowService:
         for event in await asyncio.to_thread(self.store.events_after, workflow_id, after):
             yield event
 
-    def test_case(self, case_id: int) -> StoredTestCase:
+    def test_case(self, case_id: int, caller: str | None = None) -> StoredTestCase:
+        """A stored test case; NotFound when there is none or its workflow is another caller's."""
         case = self.store.get_test_case(case_id)
+        if case is not None and caller is not None:
+            owner = self.store.get(case.workflow_id)
+            case = case if owner is not None and visible(owner, caller) else None
         if case is None:
             raise NotFound(f"No test case {case_id}; test case ids come from a workflow's results.")
         return case
@@ -235,6 +258,7 @@ class WorkflowService:
             depth=request.depth,
             source_workflow_id=request.source_workflow_id,
             had_credentials=bool(request.credentials),
+            owner=request.owner,
         )
 
     def _prepare(self, request: StartRequest) -> tuple[RunResult, Target]:
@@ -265,14 +289,14 @@ class WorkflowService:
         if request.source_workflow_id is not None:
             if all(inline[n] is not None for n in needs):
                 raise MissingInput("Give either `workflow_id` or the inline results, not both.")
-            return self._run_from_workflow(request.source_workflow_id, needs)
+            return self._run_from_workflow(request.source_workflow_id, needs, request.owner)
         missing = [f"{n}_result" for n in needs if inline[n] is None]
         if missing:
             raise MissingInput(f"Give `workflow_id` of an earlier workflow, or inline {', '.join(missing)}.")
         return _inline_run(request)
 
-    def _run_from_workflow(self, source_id: str, needs: tuple[str, ...]) -> RunResult:
-        source = self.status(source_id)
+    def _run_from_workflow(self, source_id: str, needs: tuple[str, ...], caller: str | None) -> RunResult:
+        source = self.status(source_id, caller)
         if source.status != "completed":
             raise NotReady(f"Workflow {source_id} is {source.status}; chain from it once it has completed.")
         run = self.store.load_run(source_id)
