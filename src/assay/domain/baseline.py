@@ -43,6 +43,9 @@ class BaselineEntry:
     severity: str
     title: str = ""
     id: str = ""
+    # Judged over every answer of a run (a version banner), not one operation's: any answer
+    # retests it (``evidence.target_wide`` in findings.json).
+    target_wide: bool = False
 
     @property
     def key(self) -> FindingKey:
@@ -82,6 +85,10 @@ def _text(item: dict[str, Json], name: str, where: str, *, required: bool = True
     return value
 
 
+def _target_wide(evidence: Json) -> bool:
+    return isinstance(evidence, dict) and evidence.get("target_wide") is True
+
+
 def parse_baseline(document: Json, source: str) -> Baseline:
     """The findings of a findings.json document; a document of another shape is a BaselineError
     that names what is wrong (the CLI turns it into a usage error)."""
@@ -105,6 +112,7 @@ def parse_baseline(document: Json, source: str) -> Baseline:
                 severity=severity,
                 title=_text(item, "title", where, required=False),
                 id=_text(item, "id", where, required=False),
+                target_wide=_target_wide(item.get("evidence")),
             )
         )
     return Baseline(source, tuple(entries))

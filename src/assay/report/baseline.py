@@ -17,7 +17,8 @@ _SPEC_JUDGED = frozenset({"spec_quality"})
 
 def retested_by(run: RunResult) -> Callable[[BaselineEntry], bool]:
     """Whether this run tested again what a baseline finding was about: its operation got an
-    answer, its page (or a link to it) was opened, or, for spec findings, the spec was read."""
+    answer, its page (or a link to it) was opened; for spec findings, the spec was read; for
+    findings judged on every answer (a banner), anything was answered."""
     answered = {
         (e.request.method.upper(), e.path_template or urlsplit(e.request.url).path)
         for e in run.exchanges
@@ -34,6 +35,8 @@ def retested_by(run: RunResult) -> Callable[[BaselineEntry], bool]:
     def retested(entry: BaselineEntry) -> bool:
         if entry.category in _SPEC_JUDGED:
             return spec_read
+        if entry.target_wide:
+            return bool(answered)
         return (entry.method, entry.path) in answered or entry.path in pages
 
     return retested
@@ -99,7 +102,10 @@ def baseline_section(run: RunResult) -> str:
     ]
     gone = [(MARK_WORDS["fixed"], e) for e in found.fixed]
     gone += [(MARK_WORDS["not_retested"], e) for e in found.not_retested]
-    rows += [(word, e.id, e.severity, f"{e.method} {e.path}", e.category, e.title) for word, e in gone]
+    rows += [
+        (word, f"{e.id} (baseline)" if e.id else "", e.severity, f"{e.method} {e.path}", e.category, e.title)
+        for word, e in gone
+    ]
     new = len(found.new(run.findings))
     lines = [
         "## Compared with the baseline",
