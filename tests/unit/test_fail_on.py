@@ -12,6 +12,8 @@ from assay.domain.baseline import Baseline, BaselineEntry, compare
 from assay.domain.findings import Finding
 from assay.domain.gate import FAIL_ON_CHOICES, FailOn, failing
 
+THRESHOLDS: tuple[FailOn, ...] = ("critical", "high", "medium", "low", "info", "none")
+
 
 def at(severity: str, path: str = "/x", **kw: object) -> Finding:
     return Finding("server_error", severity, "GET", path, "t", "d", **kw)  # type: ignore[arg-type]
@@ -26,7 +28,7 @@ def test_a_high_finding_fails_at_high_and_below(threshold: FailOn, fails: bool) 
 
 
 def test_every_threshold_is_a_choice_and_high_is_the_default() -> None:
-    assert FAIL_ON_CHOICES == ("critical", "high", "medium", "low", "info", "none")
+    assert FAIL_ON_CHOICES == THRESHOLDS
     run = replace(run_result(), findings=[at("high")])
     assert exit_code(run) == EXIT_FINDINGS
     assert exit_code(replace(run, findings=[at("medium")])) == EXIT_OK
@@ -51,8 +53,8 @@ def test_with_a_baseline_only_new_findings_count() -> None:
 
 def test_exit_codes_per_threshold_on_a_run() -> None:
     run = run_result()  # critical, medium, medium, low, info
-    codes = {t: exit_code(run, t) for t in FAIL_ON_CHOICES}
-    assert codes == {t: EXIT_OK if t == "none" else EXIT_FINDINGS for t in FAIL_ON_CHOICES}
+    codes = {t: exit_code(run, t) for t in THRESHOLDS}
+    assert codes == {t: EXIT_OK if t == "none" else EXIT_FINDINGS for t in THRESHOLDS}
     quiet = replace(run, findings=[at("low")])
     assert [exit_code(quiet, t) for t in ("medium", "low")] == [EXIT_OK, EXIT_FINDINGS]
     assert exit_code(replace(run, error="boom", analysis=None), "none") == EXIT_ERROR
