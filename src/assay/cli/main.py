@@ -10,14 +10,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 from urllib.parse import urlsplit
 
-import click
 import typer
 from rich.console import Console
 
 from assay.domain import clock
 from assay.domain.baseline import Baseline, BaselineError, parse_baseline
 from assay.domain.errors import AssayError, InvalidUrl, UsageError
-from assay.domain.gate import DEFAULT_FAIL_ON, FAIL_ON_CHOICES, FailOn, failing
+from assay.domain.gate import DEFAULT_FAIL_ON, FailOn, failing
 from assay.domain.run import RunResult
 from assay.domain.target import DEEP_CRAWL, Credentials, MailAccount, Target
 from assay.domain.verdict import is_inconclusive
@@ -218,9 +217,9 @@ HeaderOption = Annotated[
     ),
 ]
 FailOnOption = Annotated[
-    str,
+    FailOn,
     typer.Option(
-        click_type=click.Choice(FAIL_ON_CHOICES, case_sensitive=False),
+        case_sensitive=False,
         help="Exit 1 when a proven finding is this severe or more (with --baseline: a new one); "
         "'none': findings never fail the run.",
     ),
@@ -284,7 +283,7 @@ def run(
     except AssayError as exc:
         _die(str(exc))
     result = _execute(target, out or default_out_dir(), execute, earlier)
-    raise typer.Exit(exit_code(result, _threshold(fail_on)))
+    raise typer.Exit(exit_code(result, fail_on))
 
 
 @app.command()
@@ -313,7 +312,7 @@ def demo(
         result = _execute(target, out or default_out_dir(), True, earlier)
     finally:
         server.stop()
-    raise typer.Exit(exit_code(result, _threshold(fail_on)))
+    raise typer.Exit(exit_code(result, fail_on))
 
 
 @app.command()
@@ -345,12 +344,6 @@ def _execute(target: Target, out_dir: Path, execute: bool, baseline: Baseline | 
     if result.observation is None and result.error:
         raise typer.Exit(EXIT_ERROR)
     return result
-
-
-def _threshold(value: str) -> FailOn:
-    lowered = value.lower()
-    assert lowered in FAIL_ON_CHOICES  # click.Choice let nothing else through
-    return lowered  # type: ignore[return-value]
 
 
 def exit_code(result: RunResult, fail_on: FailOn = DEFAULT_FAIL_ON) -> int:
