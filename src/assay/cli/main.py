@@ -295,8 +295,8 @@ def demo(
 ) -> None:
     """Start the bundled demo (an API and a web UI, with deliberate faults) on 127.0.0.1; run assay.
 
-    Its exit code follows the same table as ``assay run``: the planted critical faults make it
-    exit 1 (the gate working); ``--fail-on none`` exits 0 once the run is done."""
+    Its exit code follows the same table as 'assay run': the planted critical faults make it
+    exit 1 (the gate working); with '--fail-on none' it exits 0 once the run is done."""
     from assay.demo.app import create_app
     from assay.demo.server import serve_in_thread
 
