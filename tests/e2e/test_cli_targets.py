@@ -68,6 +68,9 @@ def test_demo_finds_every_planted_fault_and_nothing_else(tmp_path: Path) -> None
     assert isinstance(findings, list)
     found = {(f["category"], f["method"], f["path"]) for f in findings}
     assert found == {p.key for p in ALL_PLANTED_FAULTS}  # the API's and the web UI's
+    # The summary on stdout lists every finding, one line each (not the first ten).
+    listed = [line for line in proc.stdout.splitlines() if line.startswith("  [")]
+    assert len(listed) == len(findings) > 10, proc.stdout
     assert list((tmp_path / "screenshots").glob("*.png"))
     assert (tmp_path / "tests" / "ui" / "test_ui.py").is_file()
     # The generated suite on a fresh server: healthy tests pass, each finding's tests fail.

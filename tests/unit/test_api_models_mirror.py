@@ -128,6 +128,10 @@ NOT_MIRRORED: dict[tuple[type[BaseModel], str], str] = {
         S.WorkflowResultsResponse,
         "RunResult.ledger",
     ): "not kept by the workflow store (the CLI writes created.json)",
+    (
+        S.WorkflowResultsResponse,
+        "RunResult.baseline",
+    ): "the CLI's --baseline only: its marks are in findings.json",
 }
 # Same fact, deliberately different type at the edge: (model, "Dataclass.field") -> why.
 RETYPED: dict[tuple[type[BaseModel], str], str] = {

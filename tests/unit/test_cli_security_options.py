@@ -25,7 +25,7 @@ auth:
 def _run(monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, list[Target], str]:
     seen: list[Target] = []
 
-    def fake_execute(target: Target, out_dir: Path, execute: bool) -> RunResult:
+    def fake_execute(target: Target, out_dir: Path, execute: bool, baseline: object = None) -> RunResult:
         seen.append(target)
         return RunResult(target=target.base_url, started_at="now")
 

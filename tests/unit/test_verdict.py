@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from tests.unit.sample_run import analysis, observation, run_result
 
-from assay.cli.main import EXIT_FINDINGS, EXIT_INCONCLUSIVE, EXIT_OK, _exit_code
+from assay.cli.main import EXIT_FINDINGS, EXIT_INCONCLUSIVE, EXIT_OK, exit_code
 from assay.domain.analysis import ScenarioRun
 from assay.domain.exchanges import DROPPED_AGAIN, Exchange, RecordedRequest, RecordedResponse
 from assay.domain.observation import Observation
@@ -36,7 +36,7 @@ def quiet_run(exchanges: list[Exchange]) -> RunResult:
 def test_a_run_that_did_what_it_planned_is_conclusive() -> None:
     run = quiet_run([answered()] * 9 + [dropped()])  # one drop in ten is a finding's business
     assert incomplete_reasons(run) == []
-    assert _exit_code(run) == EXIT_OK
+    assert exit_code(run) == EXIT_OK
     assert "No issue was found in what was tested." in render_markdown(run)
     assert findings_document(run)["inconclusive"] is False and "incomplete" not in findings_document(run)
     assert not [line for line in summary_lines(run) if "INCONCLUSIVE" in line]
@@ -46,7 +46,7 @@ def test_every_connection_dropped_is_inconclusive_everywhere() -> None:
     run = quiet_run([dropped(), dropped("/stats/public", "GET /stats/public"), dropped()])
     [reason] = incomplete_reasons(run)
     assert reason.startswith("no answer to any of the 3 requests sent (3 connection dropped)")
-    assert _exit_code(run) == EXIT_INCONCLUSIVE
+    assert exit_code(run) == EXIT_INCONCLUSIVE
     doc = findings_document(run)
     assert doc["inconclusive"] is True and doc["incomplete"] == [reason]
     report = render_markdown(run)
@@ -76,7 +76,7 @@ def test_requests_refused_by_assays_own_policy_do_not_count() -> None:
 
 def test_a_high_finding_still_exits_1_and_the_report_says_both() -> None:
     run = replace(run_result(), exchanges=[dropped()] * 4)
-    assert is_inconclusive(run) and _exit_code(run) == EXIT_FINDINGS
+    assert is_inconclusive(run) and exit_code(run) == EXIT_FINDINGS
     assert "INCONCLUSIVE" in render_markdown(run)
 
 
@@ -85,7 +85,7 @@ def test_scenarios_left_unrun_by_the_budget_are_named() -> None:
     base = analysis()
     run = replace(quiet_run([answered()]), analysis=replace(base, runs=(*base.runs, skipped, skipped)))
     assert incomplete_reasons(run) == ["2 of 9 scenarios not run to the end: time budget of 60s exhausted"]
-    assert _exit_code(run) == EXIT_INCONCLUSIVE
+    assert exit_code(run) == EXIT_INCONCLUSIVE
 
 
 def test_what_observation_and_other_stages_could_not_do_is_carried_once() -> None:
@@ -100,7 +100,7 @@ def test_a_run_that_found_nothing_to_test_is_inconclusive() -> None:
     empty = Observation(target=BASE, kind="unknown")
     run = RunResult(target=BASE, started_at="t", observation=empty)
     assert incomplete_reasons(run) == ["nothing to test was found: no operation, endpoint or page element"]
-    assert _exit_code(run) == EXIT_INCONCLUSIVE
+    assert exit_code(run) == EXIT_INCONCLUSIVE
 
 
 def test_coverage_names_the_operations_that_never_answered() -> None:
@@ -148,7 +148,7 @@ def test_bodies_cut_at_the_limits_are_counted_in_the_summary_not_made_inconclusi
 def test_a_plan_without_execution_is_not_inconclusive() -> None:
     planned_only = replace(quiet_run([]), analysis=replace(analysis(), runs=()))
     assert incomplete_reasons(planned_only) == []
-    assert _exit_code(planned_only) == EXIT_OK
+    assert exit_code(planned_only) == EXIT_OK
 
 
 def test_scenarios_skipped_by_the_safety_rules_are_untested_not_inconclusive() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 import threading
 from collections.abc import Callable
@@ -14,8 +15,9 @@ import typer
 from rich.console import Console
 
 from assay.domain import clock
+from assay.domain.baseline import Baseline, BaselineError, parse_baseline
 from assay.domain.errors import AssayError, UsageError
-from assay.domain.findings import SEVERITY_ORDER
+from assay.domain.gate import DEFAULT_FAIL_ON, FailOn, failing
 from assay.domain.run import RunResult
 from assay.domain.target import DEEP_CRAWL, Credentials, MailAccount, Target
 from assay.domain.verdict import is_inconclusive
@@ -31,6 +33,50 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INCONCLUSIVE = 0, 1, 2, 3
 DEMO_DEPTH = 3
 CLI_DEPTH = DEEP_CRAWL  # level by level, so a deep default costs nothing on a small app
 MAX_DEPTH = 30
+
+
+def package_version() -> str:
+    """The installed distribution's version (what ``pip show assay`` says), else the source's."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("assay")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        from assay import __version__
+
+        return __version__
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"assay {package_version()}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", "-V", callback=_print_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Automated QA for web apps and HTTP APIs."""
+
+
+def load_baseline(path: Path | None) -> Baseline | None:
+    """The findings of an earlier run's findings.json (``--baseline``); a file that cannot be read
+    or is no findings.json is a usage error naming the file and what is wrong."""
+    if path is None:
+        return None
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        return parse_baseline(document, str(path))
+    except OSError as exc:
+        raise UsageError(f"--baseline {path}: cannot read it ({exc.strerror or exc})") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UsageError(f"--baseline {path}: not JSON ({exc})") from exc
+    except BaselineError as exc:
+        raise UsageError(f"--baseline {path}: {exc}") from exc
 
 
 def parse_login(value: str) -> Credentials:
@@ -172,6 +218,21 @@ HeaderOption = Annotated[
         "or of an identity of its own; repeatable (or ASSAY_HEADERS). Redacted from every output.",
     ),
 ]
+FailOnOption = Annotated[
+    FailOn,
+    typer.Option(
+        case_sensitive=False,
+        help="Exit 1 when a proven finding is this severe or more (with --baseline: a new one); "
+        "'none': findings never fail the run.",
+    ),
+]
+BaselineOption = Annotated[
+    Path | None,
+    typer.Option(
+        help="findings.json of an earlier run: mark each finding new / still there / fixed, "
+        "and let --fail-on count only new ones."
+    ),
+]
 TotpSecretOption = Annotated[
     str | None, typer.Option(help="Base32 TOTP secret of the login's second step (or ASSAY_TOTP_SECRET).")
 ]
@@ -205,9 +266,12 @@ def run(
     mail_login: MailLoginOption = None,
     totp_secret: TotpSecretOption = None,
     header: HeaderOption = None,
+    fail_on: FailOnOption = DEFAULT_FAIL_ON,
+    baseline: BaselineOption = None,
 ) -> None:
     """Observe URL, write scenarios, analyse and execute them, generate a pytest suite and a report."""
     try:
+        earlier = load_baseline(baseline)
         env = cli_settings()
         given = with_fixed_headers(credentials_from(login or [], env), header or [], env)
         logins = with_second_factor(given + wfc_credentials(auth_wfc), mail_login, totp_secret, env)
@@ -220,8 +284,8 @@ def run(
             raise UsageError("--budget must be a positive number of seconds")
     except AssayError as exc:
         _die(str(exc))
-    result = _execute(target, out or default_out_dir(), execute)
-    raise typer.Exit(_exit_code(result))
+    result = _execute(target, out or default_out_dir(), execute, earlier)
+    raise typer.Exit(exit_code(result, fail_on))
 
 
 @app.command()
@@ -237,11 +301,20 @@ def demo(
     port: Annotated[
         int, typer.Option(min=0, max=65535, help="The demo target's port (0: any free one).")
     ] = 0,
+    fail_on: FailOnOption = DEFAULT_FAIL_ON,
+    baseline: BaselineOption = None,
 ) -> None:
-    """Start the bundled demo (an API and a web UI, with deliberate faults) on 127.0.0.1; run assay."""
+    """Start the bundled demo (an API and a web UI, with deliberate faults) on 127.0.0.1; run assay.
+
+    Its exit code follows the same table as 'assay run': the planted critical faults make it
+    exit 1 (the gate working); with '--fail-on none' it exits 0 once the run is done."""
     from assay.demo.app import create_app
     from assay.demo.server import serve_in_thread
 
+    try:
+        earlier = load_baseline(baseline)
+    except AssayError as exc:
+        _die(str(exc))
     try:
         server = serve_in_thread(create_app(), port=port)
     except OSError as exc:
@@ -253,11 +326,10 @@ def demo(
         err.print(f"[bold]demo target[/] running at {server.base_url} (planted faults: see assay/demo)")
         # The home page links the web UI (/ui/), whose pages link each other: depth 3 reaches them all.
         target = Target(base_url=server.base_url, budget_seconds=budget, depth=DEMO_DEPTH)
-        result = _execute(target, out or default_out_dir(), True)
+        result = _execute(target, out or default_out_dir(), True, earlier)
     finally:
         server.stop()
-    # The demo's faults are deliberate: finding them is success, so only a failed run exits non-zero.
-    raise typer.Exit(EXIT_ERROR if result.error and result.observation is None else EXIT_OK)
+    raise typer.Exit(exit_code(result, fail_on))
 
 
 def _serve_demo(base_url: str, stop: Callable[[], None]) -> None:
@@ -283,13 +355,19 @@ def serve(
     serve_api(host, port)
 
 
-def _execute(target: Target, out_dir: Path, execute: bool) -> RunResult:
+def _execute(target: Target, out_dir: Path, execute: bool, baseline: Baseline | None = None) -> RunResult:
     from assay.cli.run import run_and_write
 
-    console = Console(stderr=True, soft_wrap=True)  # long finding lines stay whole in logs
+    # Progress and errors on stderr, the summary on stdout; long finding lines stay whole in logs.
+    console = Console(stderr=True, soft_wrap=True)
+    summary = Console(soft_wrap=True)
     # run_and_write writes the outputs and prints the one-line error itself, whatever happened.
     try:
-        result = asyncio.run(run_and_write(target, out_dir, execute=execute, console=console))
+        result = asyncio.run(
+            run_and_write(
+                target, out_dir, execute=execute, console=console, summary=summary, baseline=baseline
+            )
+        )
     except OSError as exc:  # the output folder itself cannot be written: nowhere to put anything
         _die(f"cannot write to the output folder {out_dir}: {exc.strerror or exc}")
     if result.observation is None and result.error:
@@ -297,11 +375,14 @@ def _execute(target: Target, out_dir: Path, execute: bool) -> RunResult:
     return result
 
 
-def _exit_code(result: RunResult) -> int:
+def exit_code(result: RunResult, fail_on: FailOn = DEFAULT_FAIL_ON) -> int:
+    """README's table: 2 a run that stopped before analysis, 1 a finding at ``fail_on`` (only new
+    ones with a baseline), 3 inconclusive, else 0."""
+    from assay.report.baseline import comparison
+
     if result.error and result.analysis is None:
         return EXIT_ERROR
-    worst = max((SEVERITY_ORDER[f.severity] for f in result.findings), default=-1)
-    if worst >= SEVERITY_ORDER["high"]:
+    if failing(result.findings, fail_on, comparison(result)):
         return EXIT_FINDINGS
     return EXIT_INCONCLUSIVE if is_inconclusive(result) else EXIT_OK
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from assay.domain.analysis import AnalysisResult
+from assay.domain.baseline import Baseline
 from assay.domain.evolution import EvolutionResult
 from assay.domain.exchanges import Exchange
 from assay.domain.findings import Finding
@@ -33,3 +34,6 @@ class RunResult:
     secrets: tuple[str, ...] = field(default=(), repr=False)  # values to redact from every output
     # What the run created on the target (the target's own ledger): written so a user can clean up.
     ledger: Ledger = field(default_factory=Ledger, repr=False)
+    # An earlier run's findings (``--baseline``): each finding is then marked new or unchanged, and
+    # the baseline's absent ones fixed or not retested (report.baseline).
+    baseline: Baseline | None = field(default=None, repr=False)

@@ -8,6 +8,7 @@ from assay.domain.json import Json, JsonObject
 from assay.domain.redaction import redact_secrets, redact_strings
 from assay.domain.run import RunResult
 from assay.domain.verdict import incomplete_reasons
+from assay.report.baseline import baseline_block, comparison
 from assay.report.common import category_counts, requests_sent, severity_counts, tally
 
 
@@ -58,7 +59,11 @@ def summary(run: RunResult) -> JsonObject:
 
 def findings_document(run: RunResult) -> JsonObject:
     """The findings.json document; run.secrets never appear in it."""
-    findings: list[Json] = [finding_json(f) for f in run.findings]
+    marked = comparison(run)
+    findings: list[Json] = [
+        {**finding_json(f), "baseline": marked.mark_of(f)} if marked else finding_json(f)
+        for f in run.findings
+    ]
     document: JsonObject = {
         "assay_version": __version__,
         "target": run.target,
@@ -67,6 +72,8 @@ def findings_document(run: RunResult) -> JsonObject:
         "findings": findings,
         "summary": summary(run),
     }
+    if marked is not None:
+        document["baseline"] = baseline_block(marked, len(run.findings))
     if run.error:
         document["error"] = run.error
     if run.cancelled:

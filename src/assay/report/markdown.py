@@ -11,6 +11,7 @@ from assay.domain.redaction import redact_secrets
 from assay.domain.run import RunResult
 from assay.domain.scenarios import Scenario
 from assay.domain.verdict import coverage, incomplete_reasons, stopped_short, untested_line
+from assay.report.baseline import baseline_section
 from assay.report.blocked import blocked_section
 from assay.report.common import (
     by_severity,
@@ -343,6 +344,7 @@ def render_markdown(run: RunResult) -> str:
         executive_summary(run),
         test_results(run),
         identified_issues(run.findings, stopped_short(run)),
+        baseline_section(run),
         redirects_section(run.findings),
         schema_section(run.findings),
         endpoint_section(run),

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 
+from assay.domain.baseline import MARK_WORDS
 from assay.domain.findings import SEVERITY_ORDER
 from assay.domain.limits import MAX_BODY_BYTES, MAX_RETAINED_BYTES
 from assay.domain.run import RunResult
 from assay.domain.verdict import coverage, cut_responses, incomplete_reasons, untested_line
+from assay.report.baseline import baseline_summary_lines, comparison
 from assay.report.common import tally
+from assay.report.trust import by_severity_and_proof
 
 
 def _family_lines(counts: dict[str, int]) -> list[str]:
@@ -42,9 +45,19 @@ def summary_lines(run: RunResult) -> list[str]:
     ordered = sorted(counts.items(), key=lambda kv: -SEVERITY_ORDER[kv[0]])
     listing = ", ".join(f"{n} {sev}" for sev, n in ordered) or "none"
     lines.append(f"findings: {len(run.findings)} ({listing})")
-    for f in sorted(run.findings, key=lambda f: -SEVERITY_ORDER[f.severity])[:10]:
-        lines.append(f"  [{f.severity}] {f.category}: {f.method} {f.path} — {f.title}")
+    lines.extend(finding_lines(run))
     return lines + limit_lines(run) + verdict_lines(run)
+
+
+def finding_lines(run: RunResult) -> list[str]:
+    """Every finding, one line each, most severe first (a CI log is the only place some read them),
+    with its baseline mark; then the baseline's findings absent now."""
+    marked = comparison(run)
+    lines = []
+    for f in by_severity_and_proof(run.findings):
+        mark = f" [{MARK_WORDS[marked.mark_of(f)]}]" if marked else ""
+        lines.append(f"  [{f.severity}] {f.category}: {f.method} {f.path} — {f.title}{mark}")
+    return lines + (baseline_summary_lines(marked) if marked else [])
 
 
 def limit_lines(run: RunResult) -> list[str]:
