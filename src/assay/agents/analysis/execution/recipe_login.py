@@ -1,0 +1,62 @@
+"""A login performed exactly as a WFC auth file describes it (``assay.domain.login_recipe``).
+
+Pure: the request to send, and the session an answer gives. The Authenticator sends the request
+through the run's transport, so the host policy applies to an ``externalEndpointURL`` as to any
+other request: a login on another host is refused, and the notes say so.
+"""
+
+from __future__ import annotations
+
+from assay.domain.exchanges import RecordedRequest, RecordedResponse
+from assay.domain.json import Json
+from assay.domain.login_recipe import LoginRecipe
+from assay.spec.placeholders import join_url
+
+
+def recipe_request(recipe: LoginRecipe, base_url: str) -> RecordedRequest:
+    """The login request: ``endpoint`` joined to the target's base URL, or the external URL as given."""
+    url = recipe.url or join_url(base_url, "", recipe.endpoint or "/")
+    headers = dict(recipe.headers)
+    if recipe.content_type and not any(k.lower() == "content-type" for k in headers):
+        headers["Content-Type"] = recipe.content_type
+    return RecordedRequest(
+        method=recipe.method,
+        url=url,
+        headers=headers,
+        body=recipe.body,  # a string travels as it is: the body exactly as the file wrote it
+        has_body=recipe.body is not None,
+        content_type=recipe.content_type,
+    )
+
+
+def _at_pointer(document: Json, pointer: str) -> Json:
+    """The value an RFC 6901 pointer names in ``document``; None when it names nothing."""
+    current = document
+    for raw in pointer.split("/")[1:] if pointer else []:
+        token = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(current, dict) and token in current:
+            current = current[token]
+        elif isinstance(current, list) and token.isdigit() and int(token) < len(current):
+            current = current[int(token)]
+        else:
+            return None
+    return current
+
+
+def _scalar(value: Json) -> str | None:
+    if isinstance(value, str):
+        return value or None
+    if isinstance(value, bool) or value is None or isinstance(value, dict | list):
+        return None
+    return str(value)  # a numeric token, read as Schemathesis reads one
+
+
+def extracted_token(recipe: LoginRecipe, response: RecordedResponse) -> str | None:
+    """The token where the recipe says it is: a JSON pointer into the body, or a response header."""
+    token = recipe.token
+    if token is None:
+        return None
+    if token.extract_from == "header":
+        return response.header(token.selector) or None
+    pointer = token.selector if token.selector.startswith("/") else f"/{token.selector}"
+    return _scalar(_at_pointer(response.json, pointer))
