@@ -7,6 +7,8 @@ other request: a login on another host is refused, and the notes say so.
 
 from __future__ import annotations
 
+import json
+
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
 from assay.domain.json import Json
 from assay.domain.login_recipe import LoginRecipe
@@ -19,13 +21,21 @@ def recipe_request(recipe: LoginRecipe, base_url: str) -> RecordedRequest:
     headers = dict(recipe.headers)
     if recipe.content_type and not any(k.lower() == "content-type" for k in headers):
         headers["Content-Type"] = recipe.content_type
+    body: Json = recipe.body
+    content_type = recipe.content_type
+    if recipe.body is not None and content_type == "application/json":
+        # The transport encodes a JSON body itself (a str would become a JSON string): give it the value.
+        try:
+            body = json.loads(recipe.body)
+        except ValueError:
+            content_type = None  # not JSON after all: sent exactly as written, under the file's header
     return RecordedRequest(
         method=recipe.method,
         url=url,
         headers=headers,
-        body=recipe.body,  # a string travels as it is: the body exactly as the file wrote it
+        body=body,
         has_body=recipe.body is not None,
-        content_type=recipe.content_type,
+        content_type=content_type,
     )
 
 
