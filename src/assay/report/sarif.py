@@ -24,7 +24,7 @@ from assay.report.common import operation_of
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 # assay has no public home page; a URN keeps the required URI honest instead of inventing a site.
-INFORMATION_URI = "urn:assay:docs:outputs"
+INFORMATION_URI = "urn:assay:docs:machine-formats"
 FINGERPRINT_KEY = "assayFinding/v1"
 
 _LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
