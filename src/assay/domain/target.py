@@ -122,6 +122,12 @@ class Target:
         return self.credentials[0].headers if self.credentials else ()
 
     @property
+    def described_login(self) -> bool:
+        """The primary identity's login is described step by step (a WFC file's loginEndpointAuth):
+        it is performed whatever the spec says of authentication."""
+        return bool(self.credentials) and self.credentials[0].login is not None
+
+    @property
     def web_login(self) -> Credentials | None:
         """The login the browser signs in with: the first one given, else the account this run
         registered through the app's own form (with the run's password, redacted like a given one)."""
