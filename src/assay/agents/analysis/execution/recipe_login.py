@@ -13,6 +13,7 @@ from assay.domain.exchanges import RecordedRequest, RecordedResponse
 from assay.domain.json import Json
 from assay.domain.login_recipe import LoginRecipe
 from assay.spec.placeholders import join_url
+from assay.spec.refs import value_at
 
 
 def recipe_request(recipe: LoginRecipe, base_url: str) -> RecordedRequest:
@@ -39,20 +40,6 @@ def recipe_request(recipe: LoginRecipe, base_url: str) -> RecordedRequest:
     )
 
 
-def _at_pointer(document: Json, pointer: str) -> Json:
-    """The value an RFC 6901 pointer names in ``document``; None when it names nothing."""
-    current = document
-    for raw in pointer.split("/")[1:] if pointer else []:
-        token = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(current, dict) and token in current:
-            current = current[token]
-        elif isinstance(current, list) and token.isdigit() and int(token) < len(current):
-            current = current[int(token)]
-        else:
-            return None
-    return current
-
-
 def _scalar(value: Json) -> str | None:
     if isinstance(value, str):
         return value or None
@@ -69,4 +56,4 @@ def extracted_token(recipe: LoginRecipe, response: RecordedResponse) -> str | No
     if token.extract_from == "header":
         return response.header(token.selector) or None
     pointer = token.selector if token.selector.startswith("/") else f"/{token.selector}"
-    return _scalar(_at_pointer(response.json, pointer))
+    return _scalar(value_at(response.json, pointer))
