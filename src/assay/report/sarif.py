@@ -14,7 +14,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from assay import __version__
 from assay.domain import clock
 from assay.domain.findings import SEVERITY_ORDER, Category, Finding
-from assay.domain.json import Json, JsonObject, as_str, dig
+from assay.domain.json import Json, JsonObject, as_str
 from assay.domain.redaction import redact_secrets, redact_strings
 from assay.domain.run import RunResult
 from assay.domain.severity import DEFAULTS, SECURITY
@@ -26,6 +26,7 @@ SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas
 # assay has no public home page; a URN keeps the required URI honest instead of inventing a site.
 INFORMATION_URI = "urn:assay:docs:machine-formats"
 FINGERPRINT_KEY = "assayFinding/v1"
+BASE_ID = "TARGET"  # the uriBaseId of every location: the target's origin
 
 _LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
 # GitHub's bands: >= 9.0 critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low.
@@ -87,23 +88,19 @@ def _rule(category: Category) -> JsonObject:
     }
 
 
-def _origin(target: str) -> tuple[str, str]:
+def _origin(target: str) -> str:
+    """``scheme://host:port/``: what every result's location is relative to."""
     parts = urlsplit(target)
-    return parts.scheme, parts.netloc
+    return urlunsplit((parts.scheme, parts.netloc, "/", "", ""))
 
 
-def location_uri(finding: Finding, target: str) -> str:
-    """The URL the finding was seen on (query and fragment dropped), else the target's origin + path."""
-    scheme, netloc = _origin(target)
-    seen = urlsplit(as_str(dig(finding.evidence, "request.url")))
-    if seen.scheme in {"http", "https"} and seen.netloc == netloc:
-        return urlunsplit(
-            (seen.scheme, seen.netloc, quote(seen.path or "/", safe="/%:@!$&'()*+,;=-._~"), "", "")
-        )
-    path = quote(
-        finding.path if finding.path.startswith("/") else f"/{finding.path}", safe="/%:@!$&'()*+,;=-._~"
-    )
-    return urlunsplit((scheme, netloc, path, "", ""))
+def location_uri(finding: Finding) -> str:
+    """The operation's path template (or the page's path), relative to the target's origin.
+
+    Relative and templated, so a finding keeps its location from run to run: the concrete URL it
+    was seen on (ids the target gave, a restarted server's port) changes, and is in the message.
+    """
+    return quote(finding.path.lstrip("/"), safe="/%:@!$&'()*+,;=-._~")
 
 
 def _message(finding: Finding) -> str:
@@ -115,7 +112,7 @@ def _message(finding: Finding) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
-def _result(finding: Finding, rule_index: int, target: str) -> JsonObject:
+def _result(finding: Finding, rule_index: int) -> JsonObject:
     operation = operation_of(finding)
     kind = "resource" if finding.category.startswith(_UI_PREFIX) else "function"
     properties: JsonObject = {
@@ -139,7 +136,9 @@ def _result(finding: Finding, rule_index: int, target: str) -> JsonObject:
         "message": {"text": _message(finding)},
         "locations": [
             {
-                "physicalLocation": {"artifactLocation": {"uri": location_uri(finding, target)}},
+                "physicalLocation": {
+                    "artifactLocation": {"uri": location_uri(finding), "uriBaseId": BASE_ID}
+                },
                 "logicalLocations": [{"name": operation, "fullyQualifiedName": operation, "kind": kind}],
             }
         ],
@@ -170,8 +169,8 @@ def sarif_document(run: RunResult) -> JsonObject:
     """The SARIF 2.1.0 log of ``run``; run.secrets never appear in it."""
     categories: list[Category] = list(dict.fromkeys(f.category for f in run.findings))
     index = {c: i for i, c in enumerate(categories)}
-    results: list[Json] = [_result(f, index[f.category], run.target) for f in run.findings]
-    _, netloc = _origin(run.target)
+    results: list[Json] = [_result(f, index[f.category]) for f in run.findings]
+    netloc = urlsplit(run.target).netloc
     document: JsonObject = {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
@@ -188,7 +187,7 @@ def sarif_document(run: RunResult) -> JsonObject:
                 },
                 "automationDetails": {"id": f"assay/{netloc}/"},
                 "invocations": [_invocation(run)],
-                "originalUriBaseIds": {"TARGET": {"uri": run.target.rstrip("/") + "/"}},
+                "originalUriBaseIds": {BASE_ID: {"uri": _origin(run.target)}},
                 "results": results,
                 "columnKind": "unicodeCodePoints",
                 "properties": {"target": run.target},
