@@ -49,6 +49,9 @@ def test_the_sample_run_is_a_valid_wfc_report(validator: jsonschema.protocols.Va
     assert (document["toolName"], document["toolVersion"]) == ("assay", __version__)
     assert document["executionTimeInSeconds"] == 41
     assert _rest(document)["evaluatedHttpCalls"] == 25  # every request the run sent
+    run = full_run()
+    written = sum(c.code.count("client.request(") for c in run.evolution.test_cases) if run.evolution else 0
+    assert written > 0 and _rest(document)["outputHttpCalls"] == written  # the calls the tests make
 
 
 def test_an_empty_and_a_failed_run_are_valid(validator: jsonschema.protocols.Validator) -> None:

@@ -61,7 +61,8 @@ WFC_FAULTS: dict[int, str] = {
 }
 _SQL = re.compile(r"\bsql|sqlite|postgres|mysql|syntax error at or near", re.IGNORECASE)
 _STACK = re.compile(r"traceback|stack trace|exception in|at [\w.$]+\(\w+\.java", re.IGNORECASE)
-_HTTP_CALL = re.compile(r"\.(?:get|post|put|patch|delete|head|options|request)\(")
+# The generated API tests call httpx through their ``client`` fixture (assay.agents.evolution.api_suite).
+_HTTP_CALL = re.compile(r"\bclient\.(?:get|post|put|patch|delete|head|options|request)\(")
 
 
 def operation_id(method: str, path: str) -> str:
