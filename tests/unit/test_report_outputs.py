@@ -144,7 +144,11 @@ def test_write_artifacts(tmp_path: Path) -> None:
     paths = write_artifacts(run, tmp_path / "out")
     names = {p.relative_to(tmp_path / "out").as_posix() for p in paths}
     expected = {"findings.json", "report.md", "report.html", "analysis.json", "junit.xml", "observation.json"}
-    assert expected <= names
+    assert expected | {"findings.sarif", "wfc-report.json"} <= names
+    sarif = json.loads((tmp_path / "out" / "findings.sarif").read_text())
+    assert len(sarif["runs"][0]["results"]) == len(run.findings)
+    wfc = json.loads((tmp_path / "out" / "wfc-report.json").read_text())
+    assert all((tmp_path / "out" / path).is_file() for path in wfc["testFilePaths"])
     assert "tests/conftest.py" in names and "tests/test_items.py" in names
     assert any(n.startswith("scenarios/") and n.endswith(".feature") for n in names)
     for path in paths:
@@ -157,7 +161,7 @@ def test_write_artifacts(tmp_path: Path) -> None:
 def test_write_artifacts_of_an_empty_run(tmp_path: Path) -> None:
     paths = write_artifacts(RunResult(target="http://x", started_at="t"), tmp_path)
     expected = {"findings.json", "report.md", "report.html", "junit.xml", "created.json"}
-    assert {p.name for p in paths} == expected
+    assert {p.name for p in paths} == expected | {"findings.sarif", "wfc-report.json"}
     assert json.loads((tmp_path / "created.json").read_text())["created"] == []
 
 

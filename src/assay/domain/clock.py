@@ -34,3 +34,12 @@ def parse(stamp: str) -> datetime:
 def folder_stamp(moment: datetime) -> str:
     """The same instant for a folder name, to the second and without colons (Windows refuses them)."""
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def is_stamp(stamp: str) -> bool:
+    """Whether ``stamp`` is an ISO 8601 date-time (formats that require one must not get another)."""
+    try:
+        parse(stamp)
+    except ValueError:
+        return False
+    return "T" in stamp

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 from assay.domain.ledger import Ledger
+from assay.domain.login_recipe import LoginRecipe
 
 # The crawl depth (navigations) of a "deep crawl": the CLI's default, and the API's depth 3.
 DEEP_CRAWL = 8
@@ -42,26 +43,36 @@ class Credentials:
     totp_secret: str | None = field(default=None, repr=False)
     mail: MailAccount | None = field(default=None, repr=False)
     headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    # How to log in, step by step (a WFC file's loginEndpointAuth); None: assay finds the login.
+    login: LoginRecipe | None = field(default=None, repr=False)
 
     @property
     def secrets(self) -> tuple[str, ...]:
         """Every secret of this login, to redact from all outputs."""
         found = (self.password, self.totp_secret or "", self.mail.password if self.mail else "")
-        fixed = (s for _, value in self.headers for s in header_secrets(value))
-        return tuple(dict.fromkeys(s for s in (*found, *fixed) if s))
+        fixed = (s for name, value in self.headers for s in header_secrets(value, name))
+        recipe = self.login.secrets if self.login else ()
+        return tuple(dict.fromkeys(s for s in (*found, *fixed, *recipe) if s))
 
     @property
     def headers_only(self) -> bool:
         """An identity given as fixed headers, with no login to perform."""
-        return bool(self.headers) and not self.username
+        return bool(self.headers) and not self.username and self.login is None
 
 
-def header_secrets(value: str) -> tuple[str, ...]:
+def header_secrets(value: str, name: str = "") -> tuple[str, ...]:
     """A fixed header's value and, after a scheme word (``Bearer x``, ``token x``), the bare credential:
-    the bare one can surface alone (a reflected token, a generated test's comment)."""
+    the bare one can surface alone (a reflected token, a generated test's comment). A ``Cookie``
+    header's cookie values too (``sid=x; csrftoken=y``: x and y), each of which is a credential."""
     scheme, _, rest = value.strip().partition(" ")
     bare = rest.strip() if rest and scheme.isalpha() else ""
-    return tuple(s for s in (value, bare) if s)
+    cookies: list[str] = []
+    if name.lower() == "cookie":
+        # Short values (a "1" flag cookie) are no secret, and masking them would mask every digit.
+        cookies = [
+            v.strip() for part in value.split(";") for _, _, v in [part.partition("=")] if len(v.strip()) >= 4
+        ]
+    return tuple(s for s in (value, bare, *cookies) if s)
 
 
 @dataclass(frozen=True)
@@ -109,6 +120,12 @@ class Target:
     def fixed_headers(self) -> tuple[tuple[str, str], ...]:
         """The fixed credential headers of the primary identity (``--header``), if any."""
         return self.credentials[0].headers if self.credentials else ()
+
+    @property
+    def described_login(self) -> bool:
+        """The primary identity's login is described step by step (a WFC file's loginEndpointAuth):
+        it is performed whatever the spec says of authentication."""
+        return bool(self.credentials) and self.credentials[0].login is not None
 
     @property
     def web_login(self) -> Credentials | None:

@@ -14,6 +14,8 @@ from assay.report.gherkin import render_features
 from assay.report.html import render_html
 from assay.report.junit import render_junit
 from assay.report.markdown import render_markdown
+from assay.report.sarif import sarif_document
+from assay.report.wfc import wfc_document
 
 
 def _safe_relative(path: str) -> PurePosixPath | None:
@@ -54,6 +56,8 @@ def _texts(run: RunResult) -> dict[str, str]:
         "report.md": render_markdown(run),
         "report.html": render_html(run),
         "junit.xml": render_junit(run),
+        "findings.sarif": _dump(sarif_document(run), run.secrets),
+        "wfc-report.json": _dump(wfc_document(run), run.secrets),
         "created.json": _dump(ledger_document(run), run.secrets),
     }
     if run.analysis or run.requirements:

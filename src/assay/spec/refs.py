@@ -33,17 +33,28 @@ def resolve_pointer(document: JsonObject, ref: str, used_at: str = "#") -> Json:
     """The value a local ``#/...`` pointer names; SpecRefError when it names nothing."""
     if not ref.startswith("#"):
         raise SpecRefError(f"$ref '{ref}' at {used_at} is not a local reference")
-    current: Json = document
-    fragment = unquote(ref[1:])
-    for raw in fragment.split("/")[1:] if fragment else []:
+    found, value = _walk(document, unquote(ref[1:]))
+    if not found:
+        raise SpecRefError(f"$ref '{ref}' used at {used_at} points nowhere in the spec")
+    return value
+
+
+def value_at(document: Json, pointer: str) -> Json:
+    """The value an RFC 6901 pointer (``/data/token``) names in any JSON value; None when none."""
+    return _walk(document, pointer)[1]
+
+
+def _walk(document: Json, pointer: str) -> tuple[bool, Json]:
+    current = document
+    for raw in pointer.split("/")[1:] if pointer else []:
         token = raw.replace("~1", "/").replace("~0", "~")
         if isinstance(current, dict) and token in current:
             current = current[token]
         elif isinstance(current, list) and token.isdigit() and int(token) < len(current):
             current = current[int(token)]
         else:
-            raise SpecRefError(f"$ref '{ref}' used at {used_at} points nowhere in the spec")
-    return current
+            return False, None
+    return True, current
 
 
 def schema_name_of(ref: str) -> str | None:

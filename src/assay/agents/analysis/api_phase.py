@@ -65,7 +65,11 @@ async def api_execution(
 async def _authenticate(run: AnalysisRun, record: list[Exchange]) -> Authenticator | None:
     api = run.observation.api
     auth = Authenticator(api, run.target, run.transport, record=record.append) if api else None
-    if auth is not None and api is not None and (api.auth.kind != "none" or run.target.fixed_headers):
+    if (
+        auth is not None
+        and api is not None
+        and (api.auth.kind != "none" or run.target.fixed_headers or run.target.described_login)
+    ):
         run.progress(0.1, "authenticating")
         await auth.login()
     return auth

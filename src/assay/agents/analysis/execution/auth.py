@@ -13,11 +13,13 @@ import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
+from assay.agents.analysis.execution.recipe_login import extracted_token, recipe_request
 from assay.domain.errors import SafetyError, TargetError
 from assay.domain.exchanges import Exchange, RecordedRequest, RecordedResponse
 from assay.domain.json import Json, JsonObject, as_object, as_str, dig
+from assay.domain.login_recipe import LoginRecipe
 from assay.domain.operations import ApiModel, Operation
 from assay.domain.ports import HttpTransport
 from assay.domain.scenarios import Expectation
@@ -219,6 +221,8 @@ class Authenticator:
         flow = self._api.auth
         if self._creds is not None and self._creds.headers_only:
             self.session = AuthSession(notes=("authenticated by the fixed headers given",))
+        elif self._creds is not None and self._creds.login is not None:
+            self.session = await self._recipe_login(self._creds, self._creds.login)
         elif flow.kind == "none":
             self.session = AuthSession(notes=("the API declares no authentication",))
         elif flow.kind in {"basic", "api_key"}:
@@ -238,7 +242,10 @@ class Authenticator:
 
     async def refresh(self) -> AuthSession | None:
         """Log in again after a 401 on an operation that worked before; None when out of retries."""
-        if self._refreshes_left <= 0 or self._api.auth.kind in {"none", "basic", "api_key"}:
+        described = self._creds is not None and self._creds.login is not None
+        if self._refreshes_left <= 0 or (
+            not described and self._api.auth.kind in {"none", "basic", "api_key"}
+        ):
             return None
         self._refreshes_left -= 1
         previous = self.session
@@ -328,6 +335,34 @@ class Authenticator:
             )
         return AuthSession(notes=("login answered but carried no token or cookie",), username=creds.username)
 
+    async def _recipe_login(self, creds: Credentials, recipe: LoginRecipe) -> AuthSession:
+        """Log in exactly as the WFC file says, and take the token or cookies where it says."""
+        request = recipe_request(recipe, self._target.base_url)
+        where = f"{request.method} {urlsplit(request.url).path or '/'}"
+        response = await self._send(request, None, urlsplit(request.url).path or "/")
+        user = creds.username or None
+        if response is None or response.status // 100 != 2:
+            status = response.status if response else "no answer"
+            return AuthSession(notes=(f"login {where} (WFC auth file) failed: {status}",), username=user)
+        known = tuple(s for s in (creds.password, *recipe.secrets) if s)
+        if recipe.token is not None:
+            token = extracted_token(recipe, response)
+            if token is None:
+                place = f"header {recipe.token.selector}" if recipe.token.extract_from == "header" else "body"
+                note = f"login {where} answered without a token at {recipe.token.selector!r} ({place})"
+                return AuthSession(notes=(note,), username=user)
+            value = recipe.token.value(token)
+            carried = {recipe.token.send_name: value}
+            secrets = (*known, token, value)
+            if recipe.token.send_in == "query":
+                return AuthSession(query=carried, secrets=secrets, username=user)
+            return AuthSession(headers=carried, secrets=secrets, username=user)
+        cookies = parse_set_cookie(response.header("set-cookie"))
+        if not cookies:
+            return AuthSession(notes=(f"login {where} set no cookie (expectCookies)",), username=user)
+        jar = "; ".join(f"{k}={v}" for k, v in cookies.items())
+        return AuthSession(headers={"Cookie": jar}, secrets=(*known, *cookies.values()), username=user)
+
     async def _call(self, op: Operation, body: JsonObject, fmt: str) -> RecordedResponse | None:
         content_type = "application/x-www-form-urlencoded" if fmt == "form" else "application/json"
         # A form body travels as its encoded string: the transport sends strings as they are.
@@ -340,6 +375,11 @@ class Authenticator:
             has_body=True,
             content_type=content_type,
         )
+        return await self._send(request, op.key, op.path)
+
+    async def _send(
+        self, request: RecordedRequest, operation: str | None, path: str
+    ) -> RecordedResponse | None:
         try:
             response: RecordedResponse | None = await self._transport.send(request)
             error = None
@@ -351,8 +391,8 @@ class Authenticator:
                     request=request,
                     response=response,
                     error=error,
-                    operation=op.key,
-                    path_template=op.path,
+                    operation=operation,
+                    path_template=path,
                     action="authenticate",
                     intent="setup",
                     expect=Expectation(status_classes=(2,), validate_schema=False),

@@ -9,23 +9,16 @@ from its username and role: secrets never leave the ``AuthSession``.
 
 from __future__ import annotations
 
-import json
-import tomllib
 from dataclasses import dataclass, field, replace
-from pathlib import Path
-from urllib.parse import parse_qsl
-
-import yaml
 
 from assay.agents.analysis.execution.auth import MALFORMED_IDENTITY, Authenticator, AuthSession
 from assay.agents.analysis.security.base import SecurityContext
-from assay.domain.json import Json, JsonObject, as_list, as_object, as_str
+from assay.agents.analysis.security.wfc_auth import load_wfc_auth
 from assay.domain.target import Credentials
 
-_ROLE_WORDS = ("superuser", "admin", "root", "staff", "moderator", "manager", "support", "owner")
+__all__ = ["Identity", "IdentityPool", "load_wfc_auth", "role_rank"]
+
 _LOW_ROLES = frozenset({"user", "customer", "member", "viewer", "reader", "guest", "basic", "default"})
-_USER_KEYS = ("username", "user", "login", "email", "name", "userName", "user_name")
-_PASSWORD_KEYS = ("password", "pass", "passwd", "pwd", "secret")
 
 
 def role_rank(role: str) -> int:
@@ -186,90 +179,3 @@ class IdentityPool:
         for identity in self._all:
             found.extend(s for s in identity.secrets if s not in found)
         return tuple(found)
-
-
-# --------------------------------------------------------------------------- WFC auth files
-
-
-def _read_document(path: Path) -> JsonObject:
-    text = path.read_text(encoding="utf-8")
-    if path.suffix.lower() == ".toml":
-        return as_object(_json(tomllib.loads(text)))
-    if path.suffix.lower() == ".json":
-        return as_object(_json(json.loads(text)))
-    try:
-        return as_object(_json(yaml.safe_load(text)))
-    except yaml.YAMLError as exc:
-        raise ValueError(f"{path}: not valid YAML ({exc})") from exc
-
-
-def _json(value: object) -> Json:
-    """A parsed YAML/TOML value as plain JSON (dates and other scalars become strings)."""
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    if isinstance(value, list | tuple):
-        return [_json(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _json(v) for k, v in value.items()}
-    return str(value)
-
-
-def _merged(entry: JsonObject, template: JsonObject) -> JsonObject:
-    """``entry`` with the template's fields filled in where the entry has none (one level deep)."""
-    out: JsonObject = dict(template)
-    for key, value in entry.items():
-        base = template.get(key)
-        out[key] = {**base, **value} if isinstance(base, dict) and isinstance(value, dict) else value
-    return out
-
-
-def _raw_payload(raw: str) -> JsonObject:
-    try:
-        return as_object(json.loads(raw))
-    except ValueError:
-        return {k: v for k, v in parse_qsl(raw)}
-
-
-def _pick(payload: JsonObject, keys: tuple[str, ...]) -> str:
-    return next((as_str(payload[k]) for k in keys if as_str(payload.get(k))), "")
-
-
-def _role_of(name: str) -> str:
-    lowered = name.lower()
-    return next((w for w in _ROLE_WORDS if w in lowered), "user")
-
-
-def _fixed_headers(entry: JsonObject) -> tuple[tuple[str, str], ...]:
-    """The entry's ``fixedHeaders`` (``[{name, value}]``): a static credential sent on every call."""
-    pairs = (as_object(h) for h in as_list(entry.get("fixedHeaders")))
-    return tuple((as_str(h.get("name")), as_str(h.get("value"))) for h in pairs if as_str(h.get("name")))
-
-
-def _credentials_of(entry: JsonObject) -> Credentials | None:
-    role, headers = _role_of(as_str(entry.get("name"))), _fixed_headers(entry)
-    login = as_object(entry.get("loginEndpointAuth"))
-    pair = as_object(login.get("payloadUserPwd"))
-    username, password = as_str(pair.get("username")), as_str(pair.get("password"))
-    if not username and as_str(login.get("payloadRaw")):
-        raw = _raw_payload(as_str(login.get("payloadRaw")))
-        username, password = _pick(raw, _USER_KEYS), _pick(raw, _PASSWORD_KEYS)
-    if not username:
-        return Credentials("", "", role, headers=headers) if headers else None
-    return Credentials(username=username, password=password, role=role, headers=headers)
-
-
-def load_wfc_auth(path: str | Path) -> tuple[Credentials, ...]:
-    """The users of a WFC auth file (YAML, JSON or TOML), ``authTemplate`` applied.
-
-    Each entry's ``name`` gives the role when it contains a role word (``admin``, ``staff``...),
-    else ``user``. An entry's ``fixedHeaders`` (static tokens, API keys) are sent on every request
-    made as that user; an entry with only ``fixedHeaders`` is an identity with no login. Raises
-    ``ValueError`` when the file has no ``auth`` list.
-    """
-    document = _read_document(Path(path))
-    entries = document.get("auth")
-    if not isinstance(entries, list):
-        raise ValueError(f"{path}: a WFC auth file needs an 'auth' list (see WebFuzzing/Commons auth.md)")
-    template = as_object(document.get("authTemplate"))
-    found = (_credentials_of(_merged(as_object(e), template)) for e in as_list(entries))
-    return tuple(c for c in found if c is not None)
