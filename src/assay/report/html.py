@@ -86,7 +86,7 @@ def _headline(run: RunResult) -> Html:
 
 
 def _tile(value: object, caption: str) -> Html:
-    return Html(f'<div class="tile"><b>{esc(value)}</b><span>{esc(caption)}</span></div>')
+    return Html(f'<div class="tile"><strong>{esc(value)}</strong><span>{esc(caption)}</span></div>')
 
 
 def _summary(run: RunResult) -> Html:

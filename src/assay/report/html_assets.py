@@ -38,7 +38,7 @@ code{background:var(--soft);padding:0 .2rem}
 .verdict.inconclusive{background:#fff8c5;border-color:var(--warn)}
 .tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(10rem,1fr));gap:.8rem;margin:1rem 0}
 .tile{border:1px solid var(--line);border-radius:.5rem;padding:.6rem .8rem}
-.tile b{display:block;font-size:1.6rem;line-height:1.2}.tile span{color:var(--muted);font-size:.85rem}
+.tile strong{display:block;font-size:1.6rem;line-height:1.2}.tile span{color:var(--muted);font-size:.85rem}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(26rem,1fr));gap:1rem}
 figure{margin:0;border:1px solid var(--line);border-radius:.5rem;padding:.5rem}
 figcaption{font-weight:600;margin-bottom:.3rem}figure svg{width:100%;height:auto;display:block}
