@@ -18,6 +18,7 @@ from tests.unit.sample_run import SECRET, TOKEN, run_result
 from assay.domain.evolution import EvolutionResult
 from assay.domain.evolution import TestCase as SuiteCase
 from assay.domain.findings import Finding
+from assay.domain.json import JsonObject
 from assay.domain.observation import Observation
 from assay.domain.pages import BlockedHost, CrawlFacts, DiscoveredUrl, PageFacts
 from assay.domain.run import RunResult
@@ -98,7 +99,12 @@ def ui_finding(path: str) -> Finding:
         "/dashboard",
         "The dashboard throws a script error",
         "Uncaught TypeError on load.",
-        {"page": "/dashboard", "screenshot": path, "errors": ["TypeError: x is undefined"]},
+        {
+            "page": "/dashboard",
+            "screenshot": path,
+            "steps": ["open /dashboard", "read the console"],
+            "errors": ["TypeError: x is undefined"],
+        },
         scenario_id="SC-UI-001",
         id="F-0006",
     )
@@ -229,6 +235,7 @@ def test_a_ui_finding_shows_its_screenshot_from_the_run_folder(tmp_path: Path) -
     page = render_html(run, out_dir=tmp_path)
     assert f'<img src="{uri}" alt="screenshot: The dashboard throws a script error">' in page
     assert "<figcaption>screenshot: screenshots/page-dashboard.png</figcaption>" in page
+    assert "<ol><li>open /dashboard</li><li>read the console</li></ol>" in page
     assert "screenshots/gone.png: the file is missing from this run&#x27;s screenshots folder" in page
     without = render_html(run)  # served from the store: no folder, so it says so
     assert "<img" not in without and "screenshots/page-dashboard.png: the file is missing" in without
@@ -275,8 +282,42 @@ def test_a_web_run_shows_its_crawl_coverage_and_blocked_hosts() -> None:
     assert "What the browser saw" in text and '<a href="#browser">Crawl</a>' in page
 
 
-def test_an_empty_run_renders() -> None:
+def test_an_empty_run_renders_and_does_not_claim_there_is_nothing_to_fix() -> None:
     page = render_html(RunResult(target="http://x/<y>", started_at="t"))
     assert "http://x/&lt;y&gt;" in page and "<y>" not in page
-    assert "No scenario was executed" in page and "None." in page
+    assert "No scenario was executed" in page and "INCONCLUSIVE" in page
+    assert "None in what was tested; the run was incomplete" in page
     assert "<svg" not in page  # no data, no chart
+    clean = run_result()
+    clean.findings = []
+    assert "<p>None.</p>" in render_html(clean) and "No high or critical finding" in render_html(clean)
+
+
+def test_a_broken_behaviour_shows_its_steps_and_both_pictures(tmp_path: Path) -> None:
+    shots = tmp_path / "screenshots"
+    shots.mkdir()
+    (shots / "SC-UI-004-before.png").write_bytes(png(2, 2))
+    (shots / "SC-UI-004-after.png").write_bytes(png(3, 3))
+    behaviour: JsonObject = {
+        "title": "Searching 'zzz' narrows the list: it does not",
+        "steps": ["open /items", "type zzz in Search"],
+        "expectation": "fewer items are listed",
+        "observed": "list: the same 12 items",
+        "screenshot_before": str(shots / "SC-UI-004-before.png"),
+        "screenshot_after": str(shots / "SC-UI-004-after.png"),
+    }
+    run = run_result()
+    run.findings.append(
+        Finding(
+            "ui_functional", "high", "GET", "/items", "Search does nothing", "", {"behaviours": [behaviour]}
+        )
+    )
+    page = render_html(run, out_dir=tmp_path)
+    assert "<h4>Searching &#x27;zzz&#x27; narrows the list</h4>" in page
+    assert "<ol><li>open /items</li><li>type zzz in Search</li></ol>" in page
+    assert "<p>Expectation: fewer items are listed</p>" in page
+    assert page.count('<img src="data:image/png;base64,') == 2
+    assert (
+        "before: screenshots/SC-UI-004-before.png" in page
+        and "after: screenshots/SC-UI-004-after.png" in page
+    )

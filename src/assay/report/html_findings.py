@@ -15,16 +15,19 @@ from collections.abc import Sequence
 
 from assay.domain.evolution import TestCase
 from assay.domain.findings import Finding
-from assay.domain.json import Json, JsonObject, as_object
+from assay.domain.json import Json, JsonObject, as_list, as_object, as_str
 from assay.domain.redaction import redact_json
 from assay.domain.run import RunResult
+from assay.domain.verdict import incomplete_reasons
 from assay.report.common import operation_of
 from assay.report.html_markup import Html, attrs, bullets, esc, join, pre, section, slug, tag
 from assay.report.screenshots import Shots, relative, screenshot_refs
 from assay.report.trust import by_severity_and_proof, is_flaky, proof_of
 
 EVIDENCE_CHARS = 4000  # a block of evidence beyond this is cut here; findings.json has all of it
-_SHOWN_APART = frozenset({"request", "response", "screenshot", "screenshot_before", "screenshot_after"})
+_SHOWN_APART = frozenset(
+    {"request", "response", "screenshot", "screenshot_before", "screenshot_after", "steps", "behaviours"}
+)
 
 
 class Pictures:
@@ -70,8 +73,29 @@ def http_text(part: JsonObject, first_line: str) -> str:
     return _cut("\n".join(lines) + (f"\n\n{body}" if body else ""))
 
 
+def _steps(steps: Json) -> Html:
+    listed = [tag("li", as_str(step)) for step in as_list(steps)]
+    return Html(f"<ol>{join(listed)}</ol>") if listed else Html("")
+
+
+def _behaviours(evidence: JsonObject) -> Html:
+    """A ui_functional finding's broken behaviours: what was done, expected and seen, each."""
+    parts: list[object] = []
+    for raw in as_list(evidence.get("behaviours")):
+        behaviour = as_object(raw)
+        title = as_str(behaviour.get("title")).removesuffix(": it does not") or "Behaviour"
+        parts += [tag("h4", title), _steps(behaviour.get("steps"))]
+        for key in ("expectation", "observed"):
+            if behaviour.get(key):
+                parts.append(tag("p", f"{key.capitalize()}: {as_str(behaviour.get(key))}"))
+    return join(parts)
+
+
 def _evidence(evidence: JsonObject) -> Html:
     parts: list[object] = []
+    if as_list(evidence.get("steps")):
+        parts += [tag("h4", "Steps"), _steps(evidence.get("steps"))]
+    parts.append(_behaviours(evidence))
     request = as_object(evidence.get("request"))
     if request:
         line = f"{request.get('method') or ''} {request.get('url') or request.get('path') or ''}".strip()
@@ -181,6 +205,10 @@ def finding_card(run: RunResult, finding: Finding, shots: Shots, pictures: Pictu
 def findings_section(run: RunResult, shots: Shots, pictures: Pictures) -> Html:
     findings: Sequence[Finding] = by_severity_and_proof(run.findings)
     if not findings:
-        return section("Identified Issues", tag("p", "None."), anchor="findings")
+        # A run that could not do all it planned has found nothing, which is not "none".
+        none = "None in what was tested; the run was incomplete (see the summary)."
+        return section(
+            "Identified Issues", tag("p", none if incomplete_reasons(run) else "None."), anchor="findings"
+        )
     cards = join(finding_card(run, f, shots, pictures) for f in findings)
     return section(f"Identified Issues ({len(findings)})", cards, anchor="findings")
