@@ -83,6 +83,16 @@ def test_report_html_opens_from_disk_filters_and_shows_the_screenshot(out: Path)
             assert copy.is_visible() and copy.inner_text() == "Copy"
             copy.click()
             assert copy.inner_text() != "Copy"  # copied, or selected for Ctrl+C where no clipboard is
+
+            # Scripts off: every finding shows, and no control is left that would do nothing.
+            still = browser.new_context(java_script_enabled=False).new_page()
+            still.goto((out / "report.html").as_uri())
+            assert len(_visible_cards(still)) == len(findings)
+            assert (
+                not still.locator("#filters").is_visible()
+                and not still.locator("button.copy").first.is_visible()
+            )
+            assert still.locator(f"#finding-{console['id'].lower()} img").evaluate("i => i.naturalWidth") > 0
         finally:
             browser.close()
     assert errors == []
