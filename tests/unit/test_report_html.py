@@ -23,6 +23,7 @@ from assay.domain.observation import Observation
 from assay.domain.pages import BlockedHost, CrawlFacts, DiscoveredUrl, PageFacts
 from assay.domain.run import RunResult
 from assay.report.artifacts import write_artifacts
+from assay.report.common import tally
 from assay.report.html import SCRIPT, render_html, report_body
 from assay.report.markdown import render_markdown
 
@@ -161,7 +162,8 @@ def test_charts_are_inline_svg_rendered_by_pygal_without_scripts() -> None:
 def test_summary_uses_report_md_s_one_denominator() -> None:
     run = run_result()
     text = "".join(parsed(render_html(run)).text)
-    line = "3/7 scenarios passing (42.9% pass rate)"
+    line = tally(run).line()  # the sentence the screen and report.md print
+    assert line.startswith("3/7 scenarios passing (42.9% pass rate)")
     assert line in text and line in render_markdown(run)
     assert "Action needed: 1 critical, 0 high" in text
     for heading in ("Executive Summary", "Scenarios and Results", "Endpoint Status", "What's NOT tested"):
@@ -286,7 +288,8 @@ def test_an_empty_run_renders_and_does_not_claim_there_is_nothing_to_fix() -> No
     page = render_html(RunResult(target="http://x/<y>", started_at="t"))
     assert "http://x/&lt;y&gt;" in page and "<y>" not in page
     assert "No scenario was executed" in page and "INCONCLUSIVE" in page
-    assert "None in what was tested; the run was incomplete" in page
+    assert "None found, and none could be: nothing to test was found" in page
+    assert "Make the run complete" in page and "Nothing to fix" not in page
     assert "<svg" not in page  # no data, no chart
     clean = run_result()
     clean.findings = []

@@ -20,7 +20,7 @@ from pathlib import Path
 from assay.domain.redaction import redact_secrets
 from assay.domain.run import RunResult
 from assay.domain.scenarios import CoverageItem
-from assay.domain.verdict import coverage, incomplete_reasons, is_inconclusive, untested_line
+from assay.domain.verdict import coverage, incomplete_reasons, is_inconclusive, stopped_short, untested_line
 from assay.report.common import SEVERITIES, operation_of, requests_sent, runs, severity_counts, tally
 from assay.report.endpoints import STATUS_LABELS, endpoint_rows
 from assay.report.html_assets import CSP, SCRIPT, SCRIPT_HASH, STYLE
@@ -92,9 +92,7 @@ def _tile(value: object, caption: str) -> Html:
 def _summary(run: RunResult) -> Html:
     t = tally(run)
     rate = f"{t.pass_rate:.1%}" if t.counted else "n/a"
-    results = f"{t.passed}/{t.counted} scenarios passing ({rate} pass rate)"
-    if t.blocked or t.skipped:
-        results += f"; {t.blocked} blocked by a failed prerequisite, {t.skipped} skipped"
+    results = t.line()  # report.md's sentence: one denominator everywhere
     counts = severity_counts(run.findings)
     rows = endpoint_rows(run)
     tiles = [
@@ -248,9 +246,11 @@ def _recommendations(run: RunResult) -> Html:
     untested = coverage_lists(run)[1]
     if untested:
         parts.append(tag("p", f"Expand test coverage: {len(untested)} area(s) are not tested yet."))
-    if not parts:
-        done = "Nothing to fix in what was tested."
-        parts.append(tag("p", done if not incomplete_reasons(run) else f"{done} The run was incomplete."))
+    stopped = stopped_short(run)
+    if not parts and stopped:
+        parts.append(tag("p", f"Make the run complete: {stopped}. Nothing can be judged until it does."))
+    elif not parts:
+        parts.append(tag("p", "Nothing to fix in what was tested; keep the generated suite in CI."))
     return section("Recommendations", *parts, anchor="recommendations")
 
 

@@ -18,7 +18,7 @@ from assay.domain.findings import Finding
 from assay.domain.json import Json, JsonObject, as_list, as_object, as_str
 from assay.domain.redaction import redact_json
 from assay.domain.run import RunResult
-from assay.domain.verdict import incomplete_reasons
+from assay.domain.verdict import stopped_short
 from assay.report.common import operation_of
 from assay.report.html_markup import Html, attrs, bullets, esc, join, pre, section, slug, tag
 from assay.report.screenshots import Shots, relative, screenshot_refs
@@ -205,10 +205,9 @@ def finding_card(run: RunResult, finding: Finding, shots: Shots, pictures: Pictu
 def findings_section(run: RunResult, shots: Shots, pictures: Pictures) -> Html:
     findings: Sequence[Finding] = by_severity_and_proof(run.findings)
     if not findings:
-        # A run that could not do all it planned has found nothing, which is not "none".
-        none = "None in what was tested; the run was incomplete (see the summary)."
-        return section(
-            "Identified Issues", tag("p", none if incomplete_reasons(run) else "None."), anchor="findings"
-        )
+        # A run that failed or tested nothing has found nothing, which is not "none" (as report.md says).
+        stopped = stopped_short(run)
+        none = f"None found, and none could be: {stopped}. This is no clean bill." if stopped else "None."
+        return section("Identified Issues", tag("p", none), anchor="findings")
     cards = join(finding_card(run, f, shots, pictures) for f in findings)
     return section(f"Identified Issues ({len(findings)})", cards, anchor="findings")
