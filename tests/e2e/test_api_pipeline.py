@@ -95,7 +95,7 @@ def test_7_1_one_call_generates_tests_and_streams_progress(demo: RunningServer, 
     assert sse_events(api, workflow_id) == events, "the store's event log replays the same stream"
     report = api.get(f"/workflows/{workflow_id}/report", headers={"Accept": "text/html"})
     assert report.headers["content-type"].startswith("text/html")
-    assert all(f"<td>{f['id']}</td>" in report.text for f in findings["findings"])
+    assert all(f'id="finding-{f["id"].lower()}"' in report.text for f in findings["findings"])
 
 
 def test_7_2_stages_chained_by_workflow_id(demo: RunningServer, api: httpx.Client) -> None:

@@ -49,12 +49,17 @@ def ledger_document(run: RunResult) -> JsonObject:
     }
 
 
-def _texts(run: RunResult) -> dict[str, str]:
-    """Relative path -> content of every artifact the run has material for."""
+# Redacted by their renderer, part by part: a second pass over the whole text could cut into the
+# page's embedded screenshots or its hashed script.
+_SELF_REDACTED = frozenset({"report.html"})
+
+
+def _texts(run: RunResult, out_dir: Path | None = None) -> dict[str, str]:
+    """Relative path -> content of every artifact the run has material for (``out_dir``: its folder)."""
     texts = {
         "findings.json": _dump(findings_document(run), run.secrets),
         "report.md": render_markdown(run),
-        "report.html": render_html(run),
+        "report.html": render_html(run, out_dir=out_dir),
         "junit.xml": render_junit(run),
         "findings.sarif": _dump(sarif_document(run), run.secrets),
         "wfc-report.json": _dump(wfc_document(run), run.secrets),
@@ -76,12 +81,13 @@ def _texts(run: RunResult) -> dict[str, str]:
 def write_artifacts(run: RunResult, out_dir: Path) -> list[Path]:
     """Write the run's files under ``out_dir`` (created if needed); returns the paths written."""
     written: list[Path] = []
-    for name, text in _texts(run).items():
+    for name, text in _texts(run, out_dir).items():
         relative = _safe_relative(name)
         if relative is None:
             continue
         path = out_dir.joinpath(*relative.parts)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(redact_secrets(text, run.secrets), encoding="utf-8")
+        final = text if name in _SELF_REDACTED else redact_secrets(text, run.secrets)
+        path.write_text(final, encoding="utf-8")
         written.append(path)
     return written

@@ -1,83 +1,51 @@
-"""report.html: report.md's content as one self-contained HTML page.
+"""report.html: the run as one self-contained page a QA engineer would rather look at than read.
 
-Pure and standard library only. Every value from the run (the target's answers, titles, paths,
-evidence) is escaped, through one rule: a cell is text, escaped here, unless it is ``Html`` that
-this module built from escaped parts. The page loads nothing and runs nothing; its
-Content-Security-Policy forbids scripts, so even a value that slipped through could not run.
-Secrets are redacted as the last step, in their raw and their escaped forms.
+Rendered from the same RunResult and the same helpers as report.md (the tally and its one
+denominator, the verdict, the endpoint table), so the two never disagree. The page loads
+nothing: charts are inline SVG (``html_charts``), screenshots data: URIs, and its one script,
+inline, is allowed by its hash (``html_assets``); with scripts off every section still reads.
+Every value from the run is escaped (``html_markup``); secrets are redacted as the last step, in
+their raw and their escaped forms.
+
+Public: :func:`render_html` (the page) and :func:`report_body` (what goes inside ``<main>``, for
+a page that embeds the same view with :data:`STYLE` and :data:`SCRIPT` from ``html_assets``).
 """
 
 from __future__ import annotations
 
 import html
-import json
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from pathlib import Path
 
-from assay.domain.analysis import ScenarioRun
-from assay.domain.findings import Finding
 from assay.domain.redaction import redact_secrets
 from assay.domain.run import RunResult
 from assay.domain.scenarios import CoverageItem
-from assay.domain.verdict import coverage, incomplete_reasons, untested_line
-from assay.report.common import operation_of, requests_sent, runs, severity_counts, tally
+from assay.domain.verdict import coverage, incomplete_reasons, is_inconclusive, stopped_short, untested_line
+from assay.report.common import SEVERITIES, operation_of, requests_sent, runs, severity_counts, tally
 from assay.report.endpoints import STATUS_LABELS, endpoint_rows
+from assay.report.html_assets import CSP, SCRIPT, SCRIPT_HASH, STYLE
+from assay.report.html_charts import charts
+from assay.report.html_findings import Pictures, findings_section
+from assay.report.html_markup import Html, attrs, bullets, esc, join, section, table, tag
+from assay.report.html_scenarios import NOT_RUN, scenarios_section
 from assay.report.markdown import verdict
 from assay.report.markdown_sections import PRIORITIES, coverage_lists, security_rows
-from assay.report.trust import by_severity_and_proof, is_flaky, limited_run, own_limitation
+from assay.report.screenshots import Shots, load_screenshots
+from assay.report.trust import by_severity_and_proof
+from assay.report.web_run import MAX_ROWS, crawl_counts, form_rows, is_web_run
 
-EVIDENCE_CHARS = 4000  # a finding's evidence beyond this is cut here; findings.json has all of it
-_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; form-action 'none'"
-_STYLE = """
-body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:80rem;padding:0 1rem;color:#222}
-table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}
-th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}
-th{background:#f3f3f3}pre{white-space:pre-wrap;word-break:break-all;background:#f7f7f7;
-padding:.4rem;margin:0;font-size:13px;max-height:30rem;overflow:auto}code{background:#f3f3f3}
-.critical{color:#fff;background:#8b0000}.high{color:#fff;background:#c0392b}
-.medium{background:#f39c12}.low{background:#f7dc6f}.info{background:#d6eaf8}
-.passed{color:#1e7e34}.failed,.error{color:#c0392b}.blocked,.skipped{color:#8a6d3b}
-"""
-_BACKTICKS = re.compile(r"`([^`]+)`")
+__all__ = ["CSP", "SCRIPT", "SCRIPT_HASH", "STYLE", "render_html", "report_body"]
 
-
-class Html(str):
-    """Markup built here from escaped parts: placed as is, never escaped again."""
-
-
-def esc(value: object) -> Html:
-    """``value`` as HTML text, with `code spans` as <code> (markdown's verdict lines use them)."""
-    if isinstance(value, Html):
-        return value
-    return Html(_BACKTICKS.sub(r"<code>\1</code>", html.escape(str(value), quote=True)))
-
-
-def tag(name: str, content: object, cls: str = "") -> Html:
-    attr = f' class="{html.escape(cls, quote=True)}"' if cls else ""
-    return Html(f"<{name}{attr}>{esc(content)}</{name}>")
-
-
-def join(parts: Iterable[object]) -> Html:
-    return Html("".join(esc(p) for p in parts))
-
-
-def pre(text: str) -> Html:
-    return Html(f"<pre>{html.escape(text, quote=True)}</pre>")
-
-
-def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> Html:
-    head = join(tag("th", h) for h in header)
-    body = join(Html(f"<tr>{join(tag('td', cell) for cell in row)}</tr>") for row in rows)
-    return Html(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
-
-
-def bullets(items: Iterable[object], empty: str = "none") -> Html:
-    listed = [tag("li", item) for item in items]
-    return Html(f"<ul>{join(listed)}</ul>") if listed else tag("p", empty)
-
-
-def section(title: str, *content: object) -> Html:
-    return Html(f"<section>{tag('h2', title)}{join(content)}</section>")
+_CONTENTS = (
+    ("summary", "Summary"),
+    ("charts", "Charts"),
+    ("findings", "Findings"),
+    ("scenarios", "Scenarios"),
+    ("endpoints", "Endpoints"),
+    ("browser", "Crawl"),
+    ("coverage", "Coverage"),
+    ("recommendations", "Recommendations"),
+)
 
 
 def _header(run: RunResult) -> Html:
@@ -86,27 +54,63 @@ def _header(run: RunResult) -> Html:
     if obs and obs.api:
         where = f"spec: {obs.spec_location}" if obs.spec_location else "no spec; built from probing"
         facts.append(("API", f"{obs.api.title} {obs.api.version} ({where})"))
+    if is_web_run(run) and obs:
+        facts.append(("Web app", f"{len(obs.pages)} page(s) crawled in the browser"))
     facts.append(
         ("Run", f"{run.started_at} → {run.finished_at or 'unfinished'}, {requests_sent(run)} requests")
     )
     if run.evolution:
-        facts.append(("Generated tests", f"{len(run.evolution.test_cases)} tests"))
-    items = join(Html(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>") for k, v in facts)
-    return Html(f"<header>{tag('h1', f'assay report: {run.target}')}<dl>{items}</dl></header>")
+        facts.append(("Generated tests", f"{len(run.evolution.test_cases)} tests in tests/"))
+    items = join(Html(f"<div><dt>{esc(k)}</dt><dd>{esc(v)}</dd></div>") for k, v in facts)
+    return Html(f'<header class="top">{tag("h1", f"assay report: {run.target}")}<dl>{items}</dl></header>')
+
+
+def _contents(run: RunResult) -> Html:
+    shown = [(a, t) for a, t in _CONTENTS if a != "browser" or is_web_run(run)]
+    links = join(Html(f"<a{attrs(href=f'#{a}')}>{esc(t)}</a>") for a, t in shown)
+    return Html(f'<nav class="toc" aria-label="Sections">{links}</nav>')
+
+
+def _headline(run: RunResult) -> Html:
+    """The verdict in three words, by the rule of the exit code: high or critical, inconclusive, clean."""
+    counts = severity_counts(run.findings)
+    if counts["critical"] or counts["high"]:
+        cls, text = "fail", f"Action needed: {counts['critical']} critical, {counts['high']} high"
+    elif run.error and run.analysis is None:
+        cls, text = "inconclusive", "The run did not complete"
+    elif is_inconclusive(run):
+        cls, text = "inconclusive", "INCONCLUSIVE: the run could not do all it planned"
+    else:
+        cls, text = "pass", "No high or critical finding"
+    return Html(f'<div class="verdict {cls}"><strong>{esc(text)}</strong><br>{esc(verdict(run))}</div>')
+
+
+def _tile(value: object, caption: str) -> Html:
+    return Html(f'<div class="tile"><strong>{esc(value)}</strong><span>{esc(caption)}</span></div>')
 
 
 def _summary(run: RunResult) -> Html:
     t = tally(run)
     rate = f"{t.pass_rate:.1%}" if t.counted else "n/a"
-    results = f"{t.passed}/{t.counted} scenarios passing ({rate} pass rate)"
-    if t.blocked or t.skipped:
-        results += f"; {t.blocked} blocked by a failed prerequisite, {t.skipped} skipped"
+    results = t.line()  # report.md's sentence: one denominator everywhere
     counts = severity_counts(run.findings)
-    severities = table(
-        [*counts, "total"],
-        [[*(tag("span", n, sev if n else "") for sev, n in counts.items()), len(run.findings)]],
-    )
-    parts: list[object] = [tag("p", Html(f"<strong>Test results</strong>: {esc(results)}")), severities]
+    rows = endpoint_rows(run)
+    tiles = [
+        _tile(rate, f"pass rate ({t.passed} of {t.counted} scenarios)"),
+        _tile(len(run.findings), "findings: " + ", ".join(f"{n} {s}" for s, n in counts.items() if n)),
+        *(_tile(counts[s], s) for s in SEVERITIES[:2]),
+    ]
+    if rows:
+        passing = sum(1 for r in rows if r.status == "passing")
+        tiles.append(_tile(f"{passing}/{len(rows)}", "endpoints passing"))
+    tiles.append(_tile(requests_sent(run), "requests sent"))
+    if run.evolution:
+        tiles.append(_tile(len(run.evolution.test_cases), "generated tests"))
+    parts: list[object] = [
+        _headline(run),
+        Html(f'<div class="tiles">{join(tiles)}</div>'),
+        tag("p", Html(f"<strong>Test results</strong>: {esc(results)}")),
+    ]
     reasons = incomplete_reasons(run)
     if reasons:
         cov = coverage(run)
@@ -117,82 +121,31 @@ def _summary(run: RunResult) -> Html:
         ]
         if untested_line(cov):
             parts.append(tag("p", f"Not tested (no answer from the target): {untested_line(cov)}."))
-    parts.append(tag("p", verdict(run)))
-    return section("Executive Summary", *parts)
+    return section("Executive Summary", *parts, anchor="summary")
 
 
-def _run_detail(run: RunResult, result: ScenarioRun) -> tuple[str, str]:
-    """(status label, why) for one scenario's row."""
-    limit = limited_run(run, result) if result.status == "failed" else None
-    if limit or (result.status in ("blocked", "skipped") and own_limitation(result.blocked_by)):
-        return "not run: assay's own limits", limit or result.blocked_by or ""
-    if result.status in ("blocked", "skipped"):
-        return result.status, result.blocked_by or ""
-    failed = [s for s in result.steps if not s.passed]
-    tied = [f.id or f.title for f in run.findings if f.scenario_id == result.scenario_id]
-    why = ""
-    if failed:
-        status = f"HTTP {failed[0].status}: " if failed[0].status else ""
-        why = f"{failed[0].name}: {status}{failed[0].message}"
-    if tied and result.status != "passed":
-        why += f" (findings: {', '.join(tied)})"
-    return result.status, why
+def _options(field: str, label: str, values: Sequence[str]) -> Html:
+    options = join([tag("option", "all", value=""), *(tag("option", v, value=v) for v in values)])
+    return Html(f"<label>{esc(label)}<select{attrs(id=f'f-{field}')}>{options}</select></label>")
 
 
-def _test_results(run: RunResult) -> Html:
-    results = runs(run)
-    if not results:
-        return section(
-            "Test Results", tag("p", "No scenario was executed (execution was off or the run stopped early).")
-        )
-    scenarios = {s.id: s for s in run.requirements.scenarios} if run.requirements else {}
-    rows = []
-    for r in results:
-        scenario = scenarios.get(r.scenario_id)
-        label, why = _run_detail(run, r)
-        steps = f"{r.passed_steps}/{r.total_steps}"
-        feature, title = (scenario.feature, scenario.title) if scenario else ("Other", "")
-        rows.append([r.scenario_id, feature, title, tag("span", label, r.status), steps, why])
-    return section(
-        "Test Results", table(["Scenario", "Feature", "Title", "Status", "Steps", "Details"], rows)
+def _filters(run: RunResult) -> Html:
+    """The filter bar: hidden until the script shows it, so it is never a dead control."""
+    severities = [s for s in SEVERITIES if any(f.severity == s for f in run.findings)]
+    categories = sorted({f.category for f in run.findings})
+    planned = [s.id for s in run.requirements.scenarios] if run.requirements else []
+    statuses = sorted({r.status for r in runs(run)} | ({NOT_RUN} if len(planned) > len(runs(run)) else set()))
+    search = (
+        '<label>Search findings and scenarios<input type="search" id="f-text" placeholder="text…"></label>'
     )
-
-
-def _evidence(finding: Finding) -> Html:
-    if not finding.evidence:
-        return Html("")
-    text = json.dumps(finding.evidence, indent=2, ensure_ascii=False, default=str)
-    if len(text) > EVIDENCE_CHARS:
-        text = text[:EVIDENCE_CHARS] + "\n… (cut here; findings.json has the whole evidence)"
-    return Html(f"<details><summary>evidence</summary>{pre(text)}</details>")
-
-
-def _finding_row(finding: Finding) -> list[object]:
-    what = [tag("strong", finding.title), tag("p", finding.detail)]
-    if finding.impact:
-        what.append(tag("p", f"Impact: {finding.impact}"))
-    if finding.recommendation:
-        what.append(tag("p", f"Fix: {finding.recommendation}"))
-    if finding.occurrences > 1 or is_flaky(finding):
-        what.append(
-            tag("p", f"Occurrences: {finding.occurrences}" + (" (intermittent)" if is_flaky(finding) else ""))
-        )
-    return [
-        finding.id or "—",
-        tag("span", finding.severity, finding.severity),
-        finding.category,
-        tag("code", operation_of(finding)),
-        join(what),
-        join([_evidence(finding), pre(finding.reproduce) if finding.reproduce else ""]),
-    ]
-
-
-def _findings(findings: Sequence[Finding]) -> Html:
-    if not findings:
-        return section("Identified Issues", tag("p", "None."))
-    rows = [_finding_row(f) for f in by_severity_and_proof(findings)]
-    header = ["ID", "Severity", "Category", "Endpoint", "Finding", "Evidence and reproduction"]
-    return section(f"Identified Issues ({len(findings)})", table(header, rows))
+    return Html(
+        '<div id="filters" role="search" hidden>'
+        + search
+        + _options("severity", "Finding severity", severities)
+        + _options("category", "Finding category", categories)
+        + _options("status", "Scenario result", statuses)
+        + '<output id="f-count" aria-live="polite"></output></div>'
+    )
 
 
 def _endpoints(run: RunResult) -> Html:
@@ -207,8 +160,34 @@ def _endpoints(run: RunResult) -> Html:
         for r in endpoint_rows(run)
     ]
     if not rows:
-        return section("Endpoint Status", tag("p", "No endpoints were found."))
-    return section("Endpoint Status", table(["Endpoint", "Status", "Detail", "Used by", "Findings"], rows))
+        return section("Endpoint Status", tag("p", "No endpoints were found."), anchor="endpoints")
+    header = ["Endpoint", "Status", "Detail", "Used by", "Findings"]
+    return section("Endpoint Status", table(header, rows), anchor="endpoints")
+
+
+def _browser(run: RunResult) -> Html:
+    """What the browser saw: the pages, their routes and forms (web runs only)."""
+    if not is_web_run(run) or run.observation is None:
+        return Html("")
+    obs = run.observation
+    counts = crawl_counts(run)
+    intro = (
+        f"{counts.pages} page(s) visited, {counts.routes} distinct route(s), {counts.depth} level(s) deep."
+    )
+    pages = [
+        [tag("code", p.path), p.status, p.title or p.purpose, p.depth, len(p.console_errors)]
+        for p in obs.pages[:MAX_ROWS]
+    ]
+    parts: list[object] = [
+        tag("p", intro),
+        table(["Page", "Status", "Title", "Depth", "Own console errors"], pages),
+    ]
+    if len(obs.pages) > MAX_ROWS:
+        parts.append(tag("p", f"… and {len(obs.pages) - MAX_ROWS} more (observation.json has them all)."))
+    forms = form_rows(obs)
+    if forms:
+        parts += [tag("h3", "Forms"), table(["Page", "Form", "What assay did"], forms[:MAX_ROWS])]
+    return section("What the browser saw", *parts, anchor="browser")
 
 
 def _item(item: CoverageItem) -> str:
@@ -220,7 +199,6 @@ def _coverage(run: RunResult) -> Html:
         return Html("")
     cov = run.requirements.coverage
     tested, untested = coverage_lists(run)
-
     return section(
         "Test Coverage Analysis",
         tag("p", f"Operations covered: {cov.operations_covered}/{cov.operations_total} ({cov.ratio:.0%})"),
@@ -228,6 +206,7 @@ def _coverage(run: RunResult) -> Html:
         bullets(map(_item, tested), "nothing"),
         tag("h3", "What's NOT tested"),
         bullets(map(_item, untested), "nothing left out"),
+        anchor="coverage",
     )
 
 
@@ -267,29 +246,51 @@ def _recommendations(run: RunResult) -> Html:
     untested = coverage_lists(run)[1]
     if untested:
         parts.append(tag("p", f"Expand test coverage: {len(untested)} area(s) are not tested yet."))
-    return section("Recommendations", *(parts or [tag("p", "Nothing to fix in what was tested.")]))
+    stopped = stopped_short(run)
+    if not parts and stopped:
+        parts.append(tag("p", f"Make the run complete: {stopped}. Nothing can be judged until it does."))
+    elif not parts:
+        parts.append(tag("p", "Nothing to fix in what was tested; keep the generated suite in CI."))
+    return section("Recommendations", *parts, anchor="recommendations")
 
 
-def render_html(run: RunResult) -> str:
-    """The whole page; every value of ``run.secrets`` is redacted as the last step."""
+def _redact(text: str, run: RunResult) -> str:
+    secrets = [s for s in run.secrets if s]
+    return redact_secrets(text, [*secrets, *(html.escape(s, quote=True) for s in secrets)])
+
+
+def report_body(run: RunResult, *, screenshots: Shots | None = None) -> str:
+    """The page's ``<main>`` content, redacted; ``screenshots`` from :func:`load_screenshots`."""
+    pictures = Pictures()
     body = join(
         [
             _header(run),
+            _contents(run),
             _summary(run),
-            _test_results(run),
-            _findings(run.findings),
+            section("Charts", charts(run), anchor="charts") if run.findings or runs(run) else Html(""),
+            _filters(run),
+            findings_section(run, screenshots or {}, pictures),
+            scenarios_section(run),
             _endpoints(run),
+            _browser(run),
             _coverage(run),
             _security(run),
             _blocked_hosts(run),
             _recommendations(run),
         ]
     )
-    title = esc(f"assay report: {run.target}")
-    page = (
+    # Pictures go in after redaction: masking a secret must never cut into an image's bytes.
+    return pictures.place(_redact(body, run))
+
+
+def render_html(run: RunResult, *, out_dir: Path | None = None) -> str:
+    """The whole page. ``out_dir``: the run's folder, whose screenshots are embedded in the page."""
+    body = report_body(run, screenshots=load_screenshots(run, out_dir))
+    title = _redact(esc(f"assay report: {run.target}"), run)
+    return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
-        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
-        f"<title>{title}</title><style>{_STYLE}</style></head><body>{body}</body></html>\n"
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{title}</title><style>{STYLE}</style></head>"
+        f"<body><main>{body}</main><script>{SCRIPT}</script></body></html>\n"
     )
-    secrets = [s for s in run.secrets if s]
-    return redact_secrets(page, [*secrets, *(html.escape(s, quote=True) for s in secrets)])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from assay.domain.json import as_list, as_object, as_str
 from assay.domain.observation import Observation
@@ -45,16 +46,37 @@ def _obs(run: RunResult) -> Observation:
     return run.observation
 
 
+@dataclass(frozen=True)
+class CrawlCounts:
+    pages: int  # pages visited
+    routes: int  # distinct route shapes among them
+    depth: int  # the deepest level a page was found at
+
+
+def crawl_counts(run: RunResult) -> CrawlCounts:
+    pages = run.observation.pages if run.observation else ()
+    routes = {route_shape(p.path) for p in pages}
+    return CrawlCounts(len(pages), len(routes), max((p.depth for p in pages), default=0))
+
+
+def source_counts(run: RunResult) -> list[tuple[str, int, int, int]]:
+    """(URL source, found, fetched, opened as pages) for every source the crawl found URLs in."""
+    crawl = run.observation.crawl if run.observation else None
+    found = crawl.discovered if crawl else ()
+    by_source = Counter(d.source for d in found)
+    opened = Counter(d.source for d in found if d.visited)
+    fetched = Counter(d.source for d in found if d.status >= 0)
+    return [(source, n, fetched[source], opened[source]) for source, n in by_source.most_common()]
+
+
 def _summary(run: RunResult) -> list[str]:
     obs = _obs(run)
-    pages = obs.pages
-    routes = {route_shape(p.path) for p in pages}
-    depth = max((p.depth for p in pages), default=0)
+    counts = crawl_counts(run)
     took = f" in {obs.crawl.seconds:.1f} s" if obs.crawl and obs.crawl.seconds else ""
     start = f" from `{obs.crawl.url}`" if obs.crawl else ""
     return [
-        f"**Crawl**: {len(pages)} page(s) visited{start}{took}, {len(routes)} distinct route(s), "
-        f"{depth} level(s) deep.",
+        f"**Crawl**: {counts.pages} page(s) visited{start}{took}, {counts.routes} distinct route(s), "
+        f"{counts.depth} level(s) deep.",
     ]
 
 
@@ -199,20 +221,15 @@ def _coverage(run: RunResult) -> list[str]:
     if crawl is None or not crawl.discovered:
         return []
     found = crawl.discovered
-    by_source = Counter(d.source for d in found)
-    opened = Counter(d.source for d in found if d.visited)
-    fetched = Counter(d.source for d in found if d.status >= 0)
+    rows = source_counts(run)
     lines = [
-        f"**Coverage**: {len(found)} URL(s) on the target's origin found, {sum(opened.values())} opened "
-        f"as pages, {sum(fetched.values())} fetched; {crawl.forms} form(s) seen, {crawl.clicks} "
+        f"**Coverage**: {len(found)} URL(s) on the target's origin found, {sum(r[3] for r in rows)} opened "
+        f"as pages, {sum(r[2] for r in rows)} fetched; {crawl.forms} form(s) seen, {crawl.clicks} "
         f"element(s) with event listeners clicked, {crawl.depth_reached} level(s) deep.",
         "",
         "| source | found | fetched | opened |",
         "|---|---:|---:|---:|",
-        *(
-            f"| {source} | {n} | {fetched[source]} | {opened[source]} |"
-            for source, n in by_source.most_common()
-        ),
+        *(f"| {source} | {n} | {fetched} | {opened} |" for source, n, fetched, opened in rows),
     ]
     reasons = Counter(_reason(d.skipped) for d in found if d.skipped)
     if reasons:
