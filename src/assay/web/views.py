@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from assay.domain.findings import Finding
-from assay.domain.json import Json, JsonObject, as_list, as_object, as_str
+from assay.domain.json import Json, as_list, as_object, as_str
 from assay.domain.run import RunResult
 from assay.domain.scenarios import Scenario
 from assay.domain.workflow import StoredTestCase
@@ -114,9 +114,18 @@ def screenshots(finding: Finding) -> tuple[Screenshot, ...]:
     return tuple(Screenshot(label, path) for path, label in found.items())
 
 
+def _without_shots(value: Json) -> Json:
+    """``value`` without its screenshot paths: the page shows the pictures, not where they lie."""
+    if isinstance(value, dict):
+        return {k: _without_shots(v) for k, v in value.items() if k not in _SHOT_KEYS}
+    if isinstance(value, list):
+        return [_without_shots(v) for v in value]
+    return value
+
+
 def finding_view(finding: Finding, tests: Sequence[TestView]) -> FindingView:
     evidence = finding.evidence
-    rest: JsonObject = {k: v for k, v in evidence.items() if k not in _EXCHANGE_KEYS}
+    rest = _without_shots({k: v for k, v in evidence.items() if k not in _EXCHANGE_KEYS})
     return FindingView(
         finding=finding,
         request=pretty(evidence.get("request")),
