@@ -16,6 +16,7 @@ from tests.api_helpers import FakePipeline, analysis, served, settings_for, stor
 from assay.domain.analysis import ScenarioRun
 from assay.domain.events import AgentName
 from assay.domain.findings import Finding
+from assay.domain.json import JsonObject
 from assay.domain.run import RunResult
 from assay.domain.target import DEEP_CRAWL, Target
 from assay.web.start_form import StartForm, start_request
@@ -50,7 +51,7 @@ class EvidencePipeline(FakePipeline):
 
 
 def server_error() -> Finding:
-    evidence = {
+    evidence: JsonObject = {
         "request": {"method": "GET", "url": "http://127.0.0.1:9/items", "headers": {}},
         "response": {"status": 500, "headers": {}, "body": "Traceback: boom"},
     }
@@ -62,7 +63,12 @@ def server_error() -> Finding:
 
 
 def ui_finding(shot: Path) -> Finding:
-    evidence = {"page": "/dashboard", "element": "", "screenshot": str(shot), "steps": ["open /dashboard"]}
+    evidence: JsonObject = {
+        "page": "/dashboard",
+        "element": "",
+        "screenshot": str(shot),
+        "steps": ["open /dashboard"],
+    }
     return Finding(
         "ui_console_error", "medium", "GET", "/dashboard", "The page's script throws", "TypeError.",
         evidence=evidence, id="F-0002",
