@@ -97,6 +97,9 @@ def test_a_finding_shows_its_evidence_curl_recommendation_screenshot_and_test(tm
     assert 'href="/workflows/' + workflow_id + '/findings/F-0001"' in overview.text
     assert "1 / 1 (100.0 %)" in overview.text  # the pass rate of the scenarios run
     assert page.status_code == 200
+    # Held to its own /static files: no inline script or style for the policy to refuse.
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert "<script>" not in page.text and "style=" not in page.text and "<style" not in page.text
     assert "Traceback: boom" in page.text and "&#34;status&#34;: 500" in page.text
     assert "curl -X GET &#39;http://127.0.0.1:9/items&#39;" in page.text and 'data-copy="curl"' in page.text
     assert "Catch the error and answer 200 with the list." in page.text

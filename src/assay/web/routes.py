@@ -19,7 +19,7 @@ from assay.domain.errors import AssayError
 from assay.services.improve import start_improvement
 from assay.services.workflows import WorkflowService
 from assay.web import workflow_pages
-from assay.web.deps import HERE, Service, templates
+from assay.web.deps import HERE, Service, render
 from assay.web.start_form import FROM_URL, KINDS, TAKES_LOGIN, StartForm, start_request
 
 router = APIRouter(include_in_schema=False)
@@ -52,7 +52,7 @@ async def _index(
         "from_url": FROM_URL,
         "takes_login": TAKES_LOGIN,
     }
-    return templates.TemplateResponse(request, "index.html", context, status_code=400 if error else 200)
+    return render(request, "index.html", context, status_code=400 if error else 200)
 
 
 @router.post("/", response_class=HTMLResponse)

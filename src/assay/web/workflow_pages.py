@@ -16,7 +16,7 @@ from assay.report.documents import html_report
 from assay.services.workflows import WorkflowResults, WorkflowService
 from assay.web.chain import build_chain
 from assay.web.compare import compare_runs
-from assay.web.deps import Service, templates
+from assay.web.deps import Service, render
 from assay.web.views import (
     SEVERITIES,
     TestView,
@@ -35,7 +35,7 @@ CHAIN_DEPTH = 4  # a chain is at most four stages long
 def _missing(request: Request, error: AssayError) -> Response:
     status = 409 if isinstance(error, NotReady) else 404
     context: dict[str, object] = {"message": str(error)}
-    return templates.TemplateResponse(request, "missing.html", context, status_code=status)
+    return render(request, "missing.html", context, status_code=status)
 
 
 @router.get("/workflows/{workflow_id}", response_class=HTMLResponse)
@@ -45,7 +45,7 @@ async def workflow(request: Request, workflow_id: str, svc: Service) -> Response
     except AssayError as exc:
         return _missing(request, exc)
     context = await asyncio.to_thread(_overview, svc, record)
-    return templates.TemplateResponse(request, "workflow.html", context)
+    return render(request, "workflow.html", context)
 
 
 def _overview(svc: WorkflowService, record: WorkflowRecord) -> dict[str, object]:
@@ -124,7 +124,7 @@ async def finding(request: Request, workflow_id: str, finding_id: str, svc: Serv
     except AssayError as exc:
         return _missing(request, exc)
     context: dict[str, object] = {"wf": results.record, "tab": "findings", "view": finding_view(found, tests)}
-    return templates.TemplateResponse(request, "finding.html", context)
+    return render(request, "finding.html", context)
 
 
 @router.get("/workflows/{workflow_id}/findings/{finding_id}/screenshots/{number}")
@@ -153,7 +153,7 @@ async def scenarios(request: Request, workflow_id: str, svc: Service) -> Respons
         return _missing(request, exc)
     views = scenario_views(results.run)
     context: dict[str, object] = {"wf": results.record, "tab": "scenarios", "scenarios": views}
-    return templates.TemplateResponse(request, "scenarios.html", context)
+    return render(request, "scenarios.html", context)
 
 
 @router.get("/workflows/{workflow_id}/tests", response_class=HTMLResponse)
@@ -180,7 +180,7 @@ async def tests_page(
         "has_suite": evolution is not None,
         "error": error,
     }
-    return templates.TemplateResponse(request, "tests.html", context, status_code=400 if error else 200)
+    return render(request, "tests.html", context, status_code=400 if error else 200)
 
 
 @router.get("/workflows/{workflow_id}/report.html", response_class=HTMLResponse)
@@ -213,4 +213,4 @@ async def compare(
         "same_target": old.record.target == new.record.target,
         "comparison": compare_runs(old.run, new.run),
     }
-    return templates.TemplateResponse(request, "compare.html", context)
+    return render(request, "compare.html", context)
