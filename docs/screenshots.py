@@ -89,7 +89,6 @@ def main(out: Path) -> None:
         shoot(page, out, "tests")
         page.goto(f"{base}/workflows/{first}/report.html")
         shoot(page, out, "report-html")
-        shoot(page, out, "report-html-full", full_page=True)
 
         start_from_form(page, base, demo.base_url + "/")
         wait_finished(page)
