@@ -113,6 +113,16 @@ async def _results(svc: WorkflowService, workflow_id: str) -> WorkflowResults:
     return await asyncio.to_thread(svc.results, workflow_id)
 
 
+async def _results_or_page(
+    request: Request, svc: WorkflowService, workflow_id: str
+) -> WorkflowResults | Response:
+    """A finished workflow's results, or the page that says why there are none (yet)."""
+    try:
+        return await _results(svc, workflow_id)
+    except AssayError as exc:
+        return _missing(request, exc)
+
+
 @router.get("/workflows/{workflow_id}/findings/{finding_id}", response_class=HTMLResponse)
 async def finding(request: Request, workflow_id: str, finding_id: str, svc: Service) -> Response:
     try:
@@ -147,10 +157,9 @@ async def screenshot(
 
 @router.get("/workflows/{workflow_id}/scenarios", response_class=HTMLResponse)
 async def scenarios(request: Request, workflow_id: str, svc: Service) -> Response:
-    try:
-        results = await _results(svc, workflow_id)
-    except AssayError as exc:
-        return _missing(request, exc)
+    results = await _results_or_page(request, svc, workflow_id)
+    if isinstance(results, Response):
+        return results
     views = scenario_views(results.run)
     context: dict[str, object] = {"wf": results.record, "tab": "scenarios", "scenarios": views}
     return render(request, "scenarios.html", context)
@@ -165,10 +174,9 @@ async def tests_page(
     request: Request, workflow_id: str, svc: WorkflowService, error: str | None = None
 ) -> Response:
     """The generated tests with their code, the suite download and the improve-tests form."""
-    try:
-        results = await _results(svc, workflow_id)
-    except AssayError as exc:
-        return _missing(request, exc)
+    results = await _results_or_page(request, svc, workflow_id)
+    if isinstance(results, Response):
+        return results
     views = await asyncio.to_thread(_tests, svc, results)
     evolution = results.run.evolution
     context: dict[str, object] = {
@@ -186,10 +194,9 @@ async def tests_page(
 @router.get("/workflows/{workflow_id}/report.html", response_class=HTMLResponse)
 async def report(request: Request, workflow_id: str, svc: Service) -> Response:
     """The HTML report, for a plain link (the API serves it on ``Accept: text/html``)."""
-    try:
-        results = await _results(svc, workflow_id)
-    except AssayError as exc:
-        return _missing(request, exc)
+    results = await _results_or_page(request, svc, workflow_id)
+    if isinstance(results, Response):
+        return results
     return HTMLResponse(html_report(results.run))
 
 
