@@ -99,6 +99,7 @@ def main(out: Path) -> None:
         wait_finished(page)
         page.locator("#findings tbody tr", has_text="ui_console_error").get_by_role("link").click()
         expect(page.locator("figure img").first).to_be_visible()
+        page.wait_for_function("[...document.images].every((img) => img.complete && img.naturalWidth > 1)")
         shoot(page, out, "finding-ui-screenshot", full_page=True)
 
         start_from_form(page, base, demo.base_url + "/", kind="observation")
