@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # tests.apps: the web app with browser faults
 
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Page, ViewportSize, expect, sync_playwright  # noqa: E402
 from tests.apps.ui_fault_pages import ui_fault_site  # noqa: E402
 
 from assay.bootstrap import build_app  # noqa: E402
@@ -31,7 +31,7 @@ from assay.demo.app import create_app  # noqa: E402
 from assay.demo.server import serve_in_thread  # noqa: E402
 from assay.settings import Settings  # noqa: E402
 
-VIEWPORT = {"width": 1366, "height": 768}
+VIEWPORT: ViewportSize = {"width": 1366, "height": 768}
 CHROMIUM = "/usr/bin/chromium"
 RUN_TIMEOUT_MS = 600_000  # a whole run on a loaded 2-core machine; an upper bound, not a measure
 
