@@ -51,6 +51,17 @@ def wait_finished(page: Page) -> None:
     expect(page.locator("#workflow[data-finished=true]")).to_be_attached(timeout=RUN_TIMEOUT_MS)
 
 
+def loaded(page: Page) -> None:
+    """Wait until the page's pictures have loaded (the page's CSP forbids wait_for_function's eval)."""
+    for image in page.locator("figure img").all():
+        for _ in range(100):
+            if image.evaluate("img => img.complete && img.naturalWidth > 1"):
+                break
+            page.wait_for_timeout(100)
+        else:
+            raise RuntimeError("a screenshot of the finding did not load")
+
+
 def shoot(page: Page, out: Path, name: str, *, full_page: bool = False) -> None:
     path = out / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
@@ -99,7 +110,7 @@ def main(out: Path) -> None:
         wait_finished(page)
         page.locator("#findings tbody tr", has_text="ui_console_error").get_by_role("link").click()
         expect(page.locator("figure img").first).to_be_visible()
-        page.wait_for_function("[...document.images].every((img) => img.complete && img.naturalWidth > 1)")
+        loaded(page)
         shoot(page, out, "finding-ui-screenshot", full_page=True)
 
         start_from_form(page, base, demo.base_url + "/", kind="observation")
