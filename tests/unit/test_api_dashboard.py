@@ -51,7 +51,7 @@ def test_bad_input_unknown_workflow_and_cancel(tmp_path: Path) -> None:
         httpx.Client(base_url=api.base, timeout=10) as web,
     ):
         bad_url = web.post("/", data={"url": "ftp://x/", "kind": "observation"})
-        bad_kind = web.post("/", data={"url": TARGET, "kind": "evolution"})
+        bad_kind = web.post("/", data={"url": TARGET, "kind": "improve"})
         missing = web.get("/workflows/nope")
         location = web.post("/", data={"url": TARGET, "kind": "observation"}).headers["location"]
         running = web.get(location)

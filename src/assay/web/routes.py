@@ -1,44 +1,35 @@
-"""Dashboard pages: the workflow list with a start form, and one workflow with live progress.
+"""Dashboard actions: the workflow list with its start form, cancel, improve-tests, compare.
 
-Pages are rendered on the server (Jinja2); the only script follows a running workflow's
-/api/v2 SSE stream and reloads the page when it ends, so findings are rendered here too.
+Pages are rendered on the server (Jinja2); the one script (static/dashboard.js) follows a
+running workflow's /api/v2 SSE stream. Every action goes through the same WorkflowService the
+API uses. The workflow's own pages are in ``workflow_pages``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, FastAPI, Form, Request
+from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 
 from assay.domain.errors import AssayError
-from assay.domain.findings import SEVERITY_ORDER, Finding
-from assay.domain.workflow import WorkflowKind, WorkflowRecord
-from assay.report.documents import html_report
-from assay.services.workflows import StartRequest, WorkflowService
+from assay.services.improve import start_improvement
+from assay.services.workflows import WorkflowService
+from assay.web import workflow_pages
+from assay.web.deps import HERE, Service, render
+from assay.web.start_form import FROM_URL, KINDS, TAKES_LOGIN, StartForm, start_request
 
-HERE = Path(__file__).parent
-templates = Jinja2Templates(directory=HERE / "templates")
 router = APIRouter(include_in_schema=False)
-KINDS: dict[str, WorkflowKind] = {"generate-tests": "generate-tests", "observation": "observation"}
-
-
-async def service(request: Request) -> WorkflowService:
-    svc: WorkflowService = request.app.state.service
-    return svc
-
-
-Service = Annotated[WorkflowService, Depends(service)]
+RECENT = 50
 
 
 def install(app: FastAPI) -> None:
     """Serve the dashboard at / and its assets at /static on ``app``."""
     app.include_router(router)
+    app.include_router(workflow_pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
 
@@ -50,14 +41,18 @@ async def index(request: Request, svc: Service) -> Response:
 async def _index(
     request: Request, svc: WorkflowService, error: str | None = None, form: dict[str, str] | None = None
 ) -> Response:
-    workflows = await asyncio.to_thread(svc.recent, 50)
+    workflows = await asyncio.to_thread(svc.recent, RECENT)
     context: dict[str, object] = {
         "workflows": workflows,
+        "completed": [w for w in workflows if w.status == "completed" and w.kind != "improve-tests"],
+        "finished": [w for w in workflows if w.finished],
         "error": error,
         "form": form or {},
-        "kinds": list(KINDS),
+        "kinds": KINDS,
+        "from_url": FROM_URL,
+        "takes_login": TAKES_LOGIN,
     }
-    return templates.TemplateResponse(request, "index.html", context, status_code=400 if error else 200)
+    return render(request, "index.html", context, status_code=400 if error else 200)
 
 
 @router.post("/", response_class=HTMLResponse)
@@ -65,40 +60,25 @@ async def start(
     request: Request,
     svc: Service,
     url: Annotated[str, Form(max_length=2048)] = "",
-    kind: Annotated[str, Form()] = "generate-tests",
+    kind: Annotated[str, Form(max_length=40)] = "generate-tests",
     user_instruction: Annotated[str, Form(max_length=2000)] = "",
     depth: Annotated[int, Form(ge=1, le=3)] = 1,
+    source_workflow_id: Annotated[str, Form(max_length=100)] = "",
+    username: Annotated[str, Form(max_length=500)] = "",
+    password: Annotated[str, Form(max_length=500)] = "",
+    totp_secret: Annotated[str, Form(max_length=200)] = "",
+    mail_address: Annotated[str, Form(max_length=500)] = "",
+    mail_password: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
-    form = {"url": url, "kind": kind, "user_instruction": user_instruction}
-    if kind not in KINDS:
-        return await _index(request, svc, f"Unknown workflow kind {kind!r}.", form)
-    start_request = StartRequest(
-        kind=KINDS[kind], url=url.strip(), instruction=user_instruction.strip() or None, depth=depth
-    )
+    form = StartForm(
+        kind, url, user_instruction, depth, source_workflow_id, username, password, totp_secret,
+        mail_address, mail_password,
+    )  # fmt: skip
     try:
-        record = await svc.start(start_request)
+        record = await svc.start(start_request(form))
     except AssayError as exc:
-        return await _index(request, svc, str(exc), form)
+        return await _index(request, svc, str(exc), form.echo())
     return RedirectResponse(f"/workflows/{record.id}", status_code=303)
-
-
-@router.get("/workflows/{workflow_id}", response_class=HTMLResponse)
-async def workflow(request: Request, workflow_id: str, svc: Service) -> Response:
-    try:
-        record = await svc.status_async(workflow_id)
-    except AssayError as exc:
-        context: dict[str, object] = {"message": str(exc)}
-        return templates.TemplateResponse(request, "missing.html", context, status_code=404)
-    findings, test_count = await asyncio.to_thread(_outputs, svc, record)
-    context = {"wf": record, "findings": findings, "test_count": test_count}
-    return templates.TemplateResponse(request, "workflow.html", context)
-
-
-@router.get("/workflows/{workflow_id}/report.html", response_class=HTMLResponse)
-async def report(workflow_id: str, svc: Service) -> Response:
-    """The HTML report, for a plain link (the API serves it on ``Accept: text/html``)."""
-    results = await asyncio.to_thread(svc.results, workflow_id)
-    return HTMLResponse(html_report(results.run))
 
 
 @router.post("/workflows/{workflow_id}/cancel")
@@ -108,10 +88,20 @@ async def cancel(workflow_id: str, svc: Service) -> Response:
     return RedirectResponse(f"/workflows/{workflow_id}", status_code=303)
 
 
-def _outputs(svc: WorkflowService, record: WorkflowRecord) -> tuple[list[Finding], int]:
-    """A finished workflow's findings, most severe first, and how many tests it generated."""
-    if not record.finished:
-        return [], 0
-    results = svc.results(record.id)
-    findings = sorted(results.run.findings, key=lambda f: -SEVERITY_ORDER[f.severity])
-    return findings, len(results.test_case_ids)
+@router.post("/workflows/{workflow_id}/improve", response_class=HTMLResponse)
+async def improve(
+    request: Request,
+    workflow_id: str,
+    svc: Service,
+    test_case_ids: Annotated[list[int] | None, Form()] = None,
+    user_instruction: Annotated[str, Form(max_length=2000)] = "",
+    max_iterations: Annotated[int, Form(ge=1, le=20)] = 5,
+) -> Response:
+    """Improve the ticked test cases (the API's POST /improve-tests); a new workflow runs it."""
+    if not test_case_ids:
+        return await workflow_pages.tests_page(request, workflow_id, svc, "Tick the test cases to improve.")
+    try:
+        record = await start_improvement(svc, test_case_ids, user_instruction.strip() or None, max_iterations)
+    except AssayError as exc:
+        return await workflow_pages.tests_page(request, workflow_id, svc, str(exc))
+    return RedirectResponse(f"/workflows/{record.id}", status_code=303)
