@@ -189,7 +189,7 @@ def _counts(agent: AgentName) -> dict[str, int]:
 # ASSAY_DATABASE_URL=postgresql+psycopg://... in the test run's environment runs every API test
 # against that PostgreSQL: each test gets a throwaway schema, dropped when the run ends.
 TEST_DATABASE = os.environ.get("ASSAY_DATABASE_URL", "")
-_SCHEMAS: list[str] = []
+_SCHEMAS: list[tuple[str, str]] = []
 
 
 def on_postgres() -> bool:
@@ -200,33 +200,38 @@ def database_url_for(tmp: Path) -> str:
     """A fresh, empty database for one test: a SQLite file in ``tmp``, or a new PostgreSQL schema."""
     if not on_postgres():
         return f"sqlite:///{tmp / 'assay.db'}"
+    return postgres_schema_url(TEST_DATABASE)
+
+
+def postgres_schema_url(base: str) -> str:
+    """``base`` (a PostgreSQL URL) pointed at a new, empty schema, dropped when the run ends."""
     from sqlalchemy import create_engine, text
 
     schema = f"assay_api_{uuid.uuid4().hex[:12]}"
-    engine = create_engine(TEST_DATABASE)
+    engine = create_engine(base)
     with engine.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     engine.dispose()
     if not _SCHEMAS:
         atexit.register(_drop_schemas)
-    _SCHEMAS.append(schema)
-    separator = "&" if "?" in TEST_DATABASE else "?"
-    return f"{TEST_DATABASE}{separator}options=-csearch_path%3D{schema}"
+    _SCHEMAS.append((base, schema))
+    separator = "&" if "?" in base else "?"
+    return f"{base}{separator}options=-csearch_path%3D{schema}"
 
 
 def _drop_schemas() -> None:
     from sqlalchemy import create_engine, text
 
-    engine = create_engine(TEST_DATABASE)
-    with engine.begin() as conn:
-        for schema in _SCHEMAS:
+    for base, schema in _SCHEMAS:
+        engine = create_engine(base)
+        with engine.begin() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-    engine.dispose()
+        engine.dispose()
 
 
 def stored_bytes(settings: Settings, tmp: Path) -> bytes:
     """Everything the store holds, as bytes: to check that no secret was written."""
-    if not on_postgres():
+    if not settings.database_url.startswith("postgresql"):
         return b"".join(p.read_bytes() for p in tmp.glob("assay.db*"))
     from sqlalchemy import create_engine, inspect, text
 

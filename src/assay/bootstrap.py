@@ -11,7 +11,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from assay.domain.errors import SafetyError
+from assay.domain.errors import SafetyError, UsageError
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
 from assay.domain.host_policy import ServerAddress, TargetPolicy
 from assay.domain.ports import HttpTransport
@@ -22,6 +22,9 @@ from assay.services.drive import PipelineDeps, default_pipeline
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
+    from assay.adapters.celery_queue import QueueConfig
+    from assay.adapters.workflow_claims import WorkflowClaims
+    from assay.domain.workflow import EventBus, Runner
     from assay.services.workflows import WorkflowService
     from assay.settings import Settings
 
@@ -93,10 +96,17 @@ def build_service(
     engine = make_engine(settings.resolved_database_url())
     if settings.run_migrations:
         migrate(engine)
+    distributed = bool(settings.broker_url)
+    bus: EventBus
+    runner: Runner
+    if distributed:
+        bus, runner = _queue_parts(settings)
+    else:
+        bus, runner = InMemoryEventBus(), InProcessRunner()
     service = WorkflowService(
         store=SqlStore(engine),
-        bus=InMemoryEventBus(),
-        runner=InProcessRunner(),
+        bus=bus,
+        runner=runner,
         pipeline=pipeline or real_pipeline(),
         transport_factory=transport_factory or default_transport,
         policy=policy
@@ -104,9 +114,79 @@ def build_service(
         realtime_execution=settings.enable_analysis_realtime_execution,
         cancel_grace_seconds=settings.cancel_grace_seconds,
         mail_server=settings.mail_server(),
+        local_jobs=not distributed,
     )
-    service.recover()
+    if not distributed:  # queued workflows belong to the workers, which outlive this server
+        service.recover()
     return service
+
+
+def queue_config(settings: Settings) -> QueueConfig:
+    """Where distributed mode's queue is, and its visibility timeout from the target budget."""
+    from assay.adapters.celery_queue import QueueConfig
+    from assay.domain.queueing import visibility_timeout
+
+    return QueueConfig(
+        broker_url=settings.broker_url,
+        queue=f"{settings.broker_prefix}workflows",
+        key_prefix=settings.broker_prefix,
+        visibility_timeout=visibility_timeout(Target("").budget_seconds, settings.broker_visibility_seconds),
+    )
+
+
+def _redis_parts(settings: Settings) -> tuple[QueueConfig, EventBus, WorkflowClaims]:
+    from assay.adapters.redis_events import RedisEventBus
+    from assay.adapters.redis_keys import Keys, sync_client
+    from assay.adapters.workflow_claims import WorkflowClaims
+    from assay.domain.queueing import lease_seconds
+
+    config = queue_config(settings)
+    client, keys = sync_client(settings.broker_url), Keys(settings.broker_prefix)
+    claims = WorkflowClaims(client, keys, lease_seconds(config.visibility_timeout))
+    return config, RedisEventBus(settings.broker_url, client, keys), claims
+
+
+def _queue_parts(settings: Settings) -> tuple[EventBus, Runner]:
+    from assay.adapters.celery_queue import CeleryRunner, celery_app
+
+    config, bus, claims = _redis_parts(settings)
+    return bus, CeleryRunner(celery_app(config), config, claims)
+
+
+def run_worker(
+    settings: Settings | None = None,
+    *,
+    pipeline: PipelineFn | None = None,
+    transport_factory: TransportFactory | None = None,
+    hostname: str | None = None,
+) -> None:
+    """``assay worker``: run workflows from the queue on ``settings.broker_url`` until stopped."""
+    from assay.adapters.celery_queue import celery_app, start_worker
+    from assay.adapters.store import SqlStore, make_engine, migrate
+    from assay.domain.ports import CancelToken
+    from assay.domain.queueing import QueuedWorkflow
+    from assay.services.job import JobDeps
+    from assay.services.queued import run_queued
+    from assay.settings import Settings
+
+    settings = settings or Settings()
+    if not settings.broker_url:
+        raise UsageError("`assay worker` needs ASSAY_BROKER_URL (redis://host:6379/0), as the server has.")
+    engine = make_engine(settings.resolved_database_url())
+    if settings.run_migrations:
+        migrate(engine)
+    config, bus, claims = _redis_parts(settings)
+    deps = JobDeps(
+        pipeline=pipeline or real_pipeline(),
+        transport_factory=transport_factory or default_transport,
+        store=SqlStore(engine),
+        bus=bus,
+    )
+
+    async def handle(message: QueuedWorkflow, cancel: CancelToken) -> None:
+        await run_queued(message, cancel, deps)
+
+    start_worker(celery_app(config, handle, claims), config, hostname)
 
 
 def build_app(

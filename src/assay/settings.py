@@ -121,6 +121,20 @@ class Settings(ImapSettings):
     cancel_grace_seconds: float = Field(
         default=5.0, description="How long a cancelled workflow may take to stop at its next step."
     )
+    broker_url: str = Field(
+        default="",
+        description="Distributed mode: a Redis URL (redis://127.0.0.1:6379/0). `assay serve` then only "
+        "enqueues, `assay worker` runs the workflows, and events and cancels travel over this Redis. "
+        "Empty: workflows run inside the server.",
+    )
+    broker_prefix: str = Field(
+        default="assay:", description="Prefix of every Redis key distributed mode writes (queue included)."
+    )
+    broker_visibility_seconds: float = Field(
+        default=0.0,
+        description="How long a taken workflow stays invisible to other workers before it is "
+        "redelivered; 0: twice the longest a workflow may run (domain.queueing).",
+    )
 
     @field_validator("allowed_targets", "api_keys", mode="before")
     @classmethod

@@ -355,6 +355,23 @@ def serve(
     serve_api(host, port)
 
 
+@app.command()
+def worker(
+    name: Annotated[str, typer.Option(help="This worker's name in Celery (default: celery@<host>).")] = "",
+) -> None:
+    """Run workflows from the queue on ASSAY_BROKER_URL (Redis), one at a time, until Ctrl-C.
+
+    The store is ASSAY_DATABASE_URL's, shared with `assay serve` (PostgreSQL across machines).
+    """
+    from assay.cli.worker import work
+    from assay.domain.errors import UsageError
+
+    try:
+        work(name or None)
+    except UsageError as exc:
+        _die(str(exc))
+
+
 def _execute(target: Target, out_dir: Path, execute: bool, baseline: Baseline | None = None) -> RunResult:
     from assay.cli.run import run_and_write
 

@@ -17,6 +17,7 @@ from assay.domain import clock
 from assay.domain.codec import to_json
 from assay.domain.events import (
     AgentCompleted,
+    AgentName,
     AgentProgress,
     AgentStarted,
     Event,
@@ -26,6 +27,7 @@ from assay.domain.events import (
 )
 from assay.domain.json import JsonObject
 from assay.domain.ports import CancelToken
+from assay.domain.queueing import QueuedWorkflow
 from assay.domain.redaction import redact_strings, redact_text
 from assay.domain.run import RunResult
 from assay.domain.target import Target
@@ -57,6 +59,12 @@ class WorkflowJob:
     deps: JobDeps
     realtime_execution: bool = True
     seq: int = 0
+    # The stages still to run: None, all of the record's; fewer when a redelivered workflow resumes.
+    stages: tuple[AgentName, ...] | None = None
+
+    def message(self) -> QueuedWorkflow:
+        """What a worker in another process needs besides the store (domain.queueing.Queueable)."""
+        return QueuedWorkflow(self.record.id, self.target, self.run.secrets, self.realtime_execution)
 
     async def __call__(self, cancel: CancelToken) -> None:
         outcome: Outcome = ("failed", NO_OUTCOME_MESSAGE)
@@ -81,7 +89,7 @@ class WorkflowJob:
             self.target,
             self.run,
             self._on_event,
-            stages=self.record.stages,
+            stages=self.record.stages if self.stages is None else self.stages,
             realtime_execution=self.realtime_execution,
             cancel=cancel,
         )
@@ -135,8 +143,10 @@ class WorkflowJob:
             ]
             requirements = self.run.requirements
             scenarios = {s.id: s for s in requirements.scenarios} if requirements is not None else {}
-            ids = self.deps.store.add_test_cases(self.record.id, cases, scenarios)
-            numbered = tuple(dataclasses.replace(c, id=i) for c, i in zip(cases, ids, strict=True))
+            # Written once per workflow: a redelivered one finds its cases stored and keeps them.
+            ids = self.deps.store.test_case_ids(self.record.id)
+            ids = ids or self.deps.store.add_test_cases(self.record.id, cases, scenarios)
+            numbered = tuple(dataclasses.replace(c, id=i) for c, i in zip(cases, ids, strict=False))
             self.run.evolution = dataclasses.replace(evolution, test_cases=numbered)
         self.deps.store.save_run(self.record.id, self._redacted_run())
 

@@ -122,6 +122,7 @@ class WorkflowService:
         realtime_execution: bool = True,
         cancel_grace_seconds: float = 5.0,
         mail_server: MailServer | None = None,
+        local_jobs: bool = True,
     ) -> None:
         self.store = store
         self.bus = bus
@@ -132,6 +133,8 @@ class WorkflowService:
         self.mail_server = mail_server or MailServer()
         self.deps = JobDeps(store=store, bus=bus, pipeline=pipeline, transport_factory=transport_factory)
         self.records = RecordCache()
+        # False in distributed mode: jobs run on workers, so a live record is read from the store.
+        self.local_jobs = local_jobs
 
     async def start(self, request: StartRequest) -> WorkflowRecord:
         """Create a workflow, queue its job, and return its handle (status ``pending``)."""
@@ -144,7 +147,8 @@ class WorkflowService:
     async def launch(self, job: WorkflowJob) -> WorkflowRecord:
         """Persist a new workflow with its (pre-filled) run and queue its job."""
         await asyncio.to_thread(self._persist_new, job.record, job.run)
-        self.records.put(job.record)
+        if self.local_jobs:
+            self.records.put(job.record)
         self.bus.open(job.record.id)
         self.runner.submit(job.record.id, job)
         return job.record
@@ -197,9 +201,9 @@ class WorkflowService:
             return record
         if self.runner.cancel(workflow_id):
             await self.runner.wait(workflow_id, self.cancel_grace_seconds)
-        else:  # no live job (another process, or lost): mark it here
+        else:  # no live job (not started on a worker, or lost): mark it here and tell the stream
             finish_record(record, "cancelled", "Workflow cancelled on request.")
-            await asyncio.to_thread(self.store.save, record)
+            await asyncio.to_thread(self._record_cancelled, record)
             self.records.put(record)
         return await self.status_async(workflow_id)
 
@@ -239,6 +243,15 @@ class WorkflowService:
             data["timestamp"] = record.completed_at
             self.store.append_event(record.id, StoredEvent(seq, "workflow_failed", data))
         return len(stale)
+
+    def _record_cancelled(self, record: WorkflowRecord) -> None:
+        self.store.save(record)
+        events = self.store.events_after(record.id, 0)
+        data: JsonObject = {"workflow_id": record.id, "status": "cancelled", "timestamp": record.completed_at}
+        event = StoredEvent(events[-1].seq + 1 if events else 1, "workflow_cancelled", data)
+        self.store.append_event(record.id, event)
+        self.bus.publish(record.id, event)
+        self.bus.close(record.id)
 
     def _persist_new(self, record: WorkflowRecord, run: RunResult) -> None:
         self.store.create(record)
