@@ -252,6 +252,7 @@ def settings_for(tmp: Path, **values: object) -> Settings:
 class Api:
     base: str
     client: httpx.Client
+    settings: Settings | None = None  # what the server was built with
 
     def wait(self, workflow_id: str, timeout: float = 120.0) -> JsonObject:  # an upper bound
         import time
@@ -279,7 +280,7 @@ def served(
     server = serve_in_thread(app)
     try:
         with httpx.Client(base_url=f"{server.base_url}/api/v2", timeout=10, **app_options) as client:  # type: ignore[arg-type]
-            yield Api(server.base_url, client)
+            yield Api(server.base_url, client, settings)
     finally:
         server.stop()
 

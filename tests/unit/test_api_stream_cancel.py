@@ -8,7 +8,9 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from tests.api_helpers import FakePipeline, served, settings_for
+from tests.distributed_helpers import MODES, FileGate, served_in
 
 TARGET = "http://127.0.0.1:9/"
 
@@ -24,8 +26,9 @@ def parse_sse(text: str) -> list[tuple[int, str, dict[str, object]]]:
     return events
 
 
-def test_late_subscriber_gets_every_event_and_the_stream_ends(tmp_path: Path) -> None:
-    with served(settings_for(tmp_path)) as api:
+@pytest.mark.parametrize("mode", MODES)
+def test_late_subscriber_gets_every_event_and_the_stream_ends(tmp_path: Path, mode: str) -> None:
+    with served_in(mode, tmp_path) as api:
         wid = api.client.post("/generate-tests", json={"url": TARGET}).json()["workflow_id"]
         api.wait(wid)
         events = parse_sse(api.client.get(f"/workflows/{wid}/stream").text)
@@ -43,9 +46,10 @@ def test_late_subscriber_gets_every_event_and_the_stream_ends(tmp_path: Path) ->
     assert resumed == events[5:]
 
 
-def test_live_stream_follows_a_running_workflow(tmp_path: Path) -> None:
-    gate = threading.Event()
-    with served(settings_for(tmp_path), FakePipeline(gate=gate)) as api:
+@pytest.mark.parametrize("mode", MODES)
+def test_live_stream_follows_a_running_workflow(tmp_path: Path, mode: str) -> None:
+    gate = FileGate(tmp_path / "gate")
+    with served_in(mode, tmp_path, FakePipeline(gate=gate)) as api:
         wid = api.client.post("/observation", json={"url": TARGET}).json()["workflow_id"]
         received: list[str] = []
         with httpx.stream("GET", f"{api.base}/api/v2/workflows/{wid}/stream", timeout=10) as response:
@@ -57,10 +61,11 @@ def test_live_stream_follows_a_running_workflow(tmp_path: Path) -> None:
     assert received[0] == "agent_started" and received[-1] == "workflow_completed"
 
 
-def test_delete_cancels_at_the_next_step_and_keeps_partial_results(tmp_path: Path) -> None:
-    gate = threading.Event()
+@pytest.mark.parametrize("mode", MODES)
+def test_delete_cancels_at_the_next_step_and_keeps_partial_results(tmp_path: Path, mode: str) -> None:
+    gate = FileGate(tmp_path / "gate")
     pipeline = FakePipeline(gate=gate)
-    with served(settings_for(tmp_path), pipeline) as api:
+    with served_in(mode, tmp_path, pipeline) as api:
         wid = api.client.post("/generate-tests", json={"url": TARGET}).json()["workflow_id"]
         deadline = time.monotonic() + 60  # an upper bound: the loop ends as soon as it runs
         while (

@@ -7,14 +7,16 @@ from pathlib import Path
 
 import pytest
 from tests.api_helpers import FakePipeline, served, settings_for, stored_bytes
+from tests.distributed_helpers import MODES, served_in
 
 from assay.domain.json import dig
 
 TARGET = "http://127.0.0.1:9/"
 
 
-def test_generate_tests_answers_202_and_completes_with_typed_results(tmp_path: Path) -> None:
-    with served(settings_for(tmp_path)) as api:
+@pytest.mark.parametrize("mode", MODES)
+def test_generate_tests_answers_202_and_completes_with_typed_results(tmp_path: Path, mode: str) -> None:
+    with served_in(mode, tmp_path) as api:
         response = api.client.post("/generate-tests", json={"url": TARGET, "depth": 2})
         assert response.status_code == 202
         handle = response.json()
@@ -116,8 +118,9 @@ def test_unknown_ids_and_unfinished_results(tmp_path: Path) -> None:
     assert missing_route.status_code == 404 and missing_route.json()["code"] == "NOT_FOUND"
 
 
-def test_a_failing_stage_fails_the_workflow_and_keeps_partial_results(tmp_path: Path) -> None:
-    with served(settings_for(tmp_path), FakePipeline(fail_at="analysis")) as api:
+@pytest.mark.parametrize("mode", MODES)
+def test_a_failing_stage_fails_the_workflow_and_keeps_partial_results(tmp_path: Path, mode: str) -> None:
+    with served_in(mode, tmp_path, FakePipeline(fail_at="analysis")) as api:
         wid = api.client.post("/generate-tests", json={"url": TARGET}).json()["workflow_id"]
         status = api.wait(wid)
         results = api.client.get(f"/workflows/{wid}/results").json()
@@ -144,15 +147,17 @@ def test_a_crashed_stage_completes_the_workflow_and_its_note_is_stored(tmp_path:
     assert b"pa55-W0rd-xyz" not in stored_bytes(settings, tmp_path)
 
 
-def test_secrets_are_never_returned_stored_or_streamed(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", MODES)
+def test_secrets_are_never_returned_stored_or_streamed(tmp_path: Path, mode: str) -> None:
     secret, gmail, totp = "pa55-W0rd-xyz", "gmail-app-secret-123", "JBSWY3DPEHPK3PXPQRST"
     body = {
         "url": TARGET,
         "login_credentials": {"username": "alice", "password": secret, "totp_secret": totp},
         "gmail_credentials": {"email": "a@gmail.test", "password": gmail},
     }
-    settings = settings_for(tmp_path)
-    with served(settings) as api:
+    with served_in(mode, tmp_path) as api:
+        assert api.settings is not None
+        settings = api.settings
         created = api.client.post("/generate-tests", json=body)
         wid = created.json()["workflow_id"]
         api.wait(wid)

@@ -20,6 +20,8 @@ from assay.adapters.redis_keys import KEY_TTL_SECONDS, Keys
 
 log = logging.getLogger("assay.worker")
 CLAIMED, CANCELLED = "claimed", "cancelled"
+# How often a running workflow looks for its cancel flag: well inside the API's cancel grace.
+CANCEL_POLL_SECONDS = 0.2
 
 
 class FlagToken:
@@ -87,11 +89,16 @@ class WorkflowClaims:
 
     def _keep(self, workflow_id: str, token: FlagToken, stop: threading.Event) -> None:
         # A thread, not the job's event loop: stages that hold the loop must not let the lease lapse.
-        while not stop.wait(self.lease_seconds / 3):
+        renewed = time.monotonic()
+        while not stop.wait(CANCEL_POLL_SECONDS):
             try:
-                self._renew(workflow_id, token)
+                if time.monotonic() - renewed >= self.lease_seconds / 3:
+                    self._renew(workflow_id, token)
+                    renewed = time.monotonic()
+                elif self.client.exists(self.keys.cancel(workflow_id)):
+                    token.cancel()
             except redis.RedisError as exc:  # Redis restarting: the next round tries again
-                log.warning("workflow %s: lease not renewed (%s)", workflow_id, exc)
+                log.warning("workflow %s: lease or cancel flag not read (%s)", workflow_id, exc)
 
     def _renew(self, workflow_id: str, token: FlagToken) -> None:
         ttl = max(1, round(self.lease_seconds))
