@@ -22,9 +22,9 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
-from tests.api_helpers import Api, FakePipeline, postgres_schema_url, served, settings_for
 
 from assay.settings import Settings
+from tests.api_helpers import Api, FakePipeline, postgres_schema_url, served, settings_for
 
 REDIS_URL = os.environ.get("ASSAY_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 POSTGRES_URL = os.environ.get("ASSAY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -67,10 +67,10 @@ class FileGate(threading.Event):
 
 
 def distributed_settings(redis_url: str = REDIS_URL, **values: object) -> Settings:
+    """Settings on a fresh PostgreSQL schema and a fresh Redis key prefix."""
     prefix = f"assay-test-{uuid.uuid4().hex[:10]}:"
-    return Settings(  # type: ignore[arg-type]
-        database_url=postgres_schema_url(POSTGRES_URL), broker_url=redis_url, broker_prefix=prefix, **values
-    )
+    values |= {"database_url": postgres_schema_url(POSTGRES_URL), "broker_url": redis_url}
+    return Settings(broker_prefix=prefix, **values)  # type: ignore[arg-type]
 
 
 def pipeline_options(pipeline: FakePipeline) -> str:
@@ -156,7 +156,7 @@ def served_in(
         with served(settings_for(tmp, **settings_values), pipeline) as api:
             yield api
         return
-    settings = distributed_settings(**settings_values)
+    settings = distributed_settings(REDIS_URL, **settings_values)
     with ExitStack() as stack:
         stack.callback(remove_keys, settings)
         stack.enter_context(workers(settings, pipeline, tmp))

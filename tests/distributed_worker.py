@@ -11,11 +11,10 @@ import os
 import sys
 from pathlib import Path
 
-from tests.api_helpers import FakePipeline
-from tests.distributed_helpers import FileGate
-
 from assay.bootstrap import run_worker
 from assay.settings import Settings
+from tests.api_helpers import FakePipeline
+from tests.distributed_helpers import FileGate
 
 
 def main() -> None:

@@ -23,8 +23,9 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
 
     from assay.adapters.celery_queue import QueueConfig
+    from assay.adapters.redis_events import Backfill
     from assay.adapters.workflow_claims import WorkflowClaims
-    from assay.domain.workflow import EventBus, Runner
+    from assay.domain.workflow import EventBus, Runner, WorkflowStore
     from assay.services.workflows import WorkflowService
     from assay.settings import Settings
 
@@ -96,15 +97,16 @@ def build_service(
     engine = make_engine(settings.resolved_database_url())
     if settings.run_migrations:
         migrate(engine)
+    store = SqlStore(engine)
     distributed = bool(settings.broker_url)
     bus: EventBus
     runner: Runner
     if distributed:
-        bus, runner = _queue_parts(settings)
+        bus, runner = _queue_parts(settings, store)
     else:
         bus, runner = InMemoryEventBus(), InProcessRunner()
     service = WorkflowService(
-        store=SqlStore(engine),
+        store=store,
         bus=bus,
         runner=runner,
         pipeline=pipeline or real_pipeline(),
@@ -134,7 +136,9 @@ def queue_config(settings: Settings) -> QueueConfig:
     )
 
 
-def _redis_parts(settings: Settings) -> tuple[QueueConfig, EventBus, WorkflowClaims]:
+def _redis_parts(
+    settings: Settings, backfill: Backfill | None = None
+) -> tuple[QueueConfig, EventBus, WorkflowClaims]:
     from assay.adapters.redis_events import RedisEventBus
     from assay.adapters.redis_keys import Keys, sync_client
     from assay.adapters.workflow_claims import WorkflowClaims
@@ -143,13 +147,13 @@ def _redis_parts(settings: Settings) -> tuple[QueueConfig, EventBus, WorkflowCla
     config = queue_config(settings)
     client, keys = sync_client(settings.broker_url), Keys(settings.broker_prefix)
     claims = WorkflowClaims(client, keys, lease_seconds(config.visibility_timeout))
-    return config, RedisEventBus(settings.broker_url, client, keys), claims
+    return config, RedisEventBus(settings.broker_url, client, keys, backfill), claims
 
 
-def _queue_parts(settings: Settings) -> tuple[EventBus, Runner]:
+def _queue_parts(settings: Settings, store: WorkflowStore) -> tuple[EventBus, Runner]:
     from assay.adapters.celery_queue import CeleryRunner, celery_app
 
-    config, bus, claims = _redis_parts(settings)
+    config, bus, claims = _redis_parts(settings, store.events_after)
     return bus, CeleryRunner(celery_app(config), config, claims)
 
 

@@ -1,0 +1,205 @@
+"""Distributed mode survives its faults: a worker killed with ``kill -9`` mid-workflow, the API
+killed the same way, Redis restarted mid-run. Real Redis, PostgreSQL, Celery workers and
+``assay serve`` processes on 127.0.0.1; the fake pipeline stands in for the agents."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+from tests.api_helpers import Api, FakePipeline, served
+from tests.distributed_helpers import (
+    ROOT,
+    FileGate,
+    Worker,
+    distributed_settings,
+    needs_services,
+    remove_keys,
+    workers,
+)
+from tests.unit.test_api_stream_cancel import parse_sse
+
+from assay.domain.json import JsonObject
+from assay.settings import Settings
+
+pytestmark = [pytest.mark.integration, needs_services]
+TARGET = "http://127.0.0.1:9/"
+BOUND = 120.0  # an upper bound on every wait: each ends as soon as its condition holds
+
+
+def wait_until(check: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + BOUND
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never happened: {what}")
+        time.sleep(0.05)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def stage_done(api: Api, wid: str, agent: str) -> bool:
+    body: JsonObject = api.client.get(f"/workflows/{wid}").json()
+    progress = body["progress"]
+    assert isinstance(progress, dict)
+    return bool(progress[agent]["status"] == "completed")  # type: ignore[index, call-overload]
+
+
+def test_a_worker_killed_mid_workflow_is_redelivered_and_completes_once(tmp_path: Path) -> None:
+    settings = distributed_settings(broker_visibility_seconds=3)
+    body = {"url": TARGET, "login_credentials": {"username": "alice", "password": "pa55-W0rd-xyz"}}
+    with ExitStack() as stack:
+        stack.callback(remove_keys, settings)
+        api = stack.enter_context(served(settings, FakePipeline()))
+        first = Worker(settings, FakePipeline(step_delay=0.5), tmp_path / "first.log")
+        stack.callback(first.stop)
+        wid = api.client.post("/generate-tests", json=body).json()["workflow_id"]
+        wait_until(lambda: stage_done(api, wid, "requirements"), "requirements completed")
+        first.kill()
+        second = Worker(settings, FakePipeline(), tmp_path / "second.log")
+        stack.callback(second.stop)
+        status = api.wait(wid, BOUND)
+        results = api.client.get(f"/workflows/{wid}/results").json()
+        findings = api.client.get(f"/workflows/{wid}/findings").json()
+        events = parse_sse(api.client.get(f"/workflows/{wid}/stream").text)
+    assert status["status"] == "completed" and status["error"] is None
+    assert len(results["test_case_ids"]) == 2 and len(findings["findings"]) == 1
+    names = [name for _, name, _ in events]
+    assert [seq for seq, _, _ in events] == list(range(1, len(events) + 1))
+    assert names.count("workflow_completed") == 1 and "workflow_failed" not in names
+    started = [data["agent"] for _, name, data in events if name == "agent_started"]
+    # Resumed where it stood: the stages done before the kill ran once, the others ran to the end.
+    assert started.count("observation") == 1 and started.count("requirements") == 1
+    assert started.count("evolution") == 1
+    assert "resumes at" in (tmp_path / "second.log").read_text()
+
+
+class ApiProcess:
+    """``assay serve`` in its own process, to be killed with ``kill -9``."""
+
+    def __init__(self, settings: Settings, log: Path) -> None:
+        self.port = free_port()
+        env = {
+            **os.environ,
+            "ASSAY_DATABASE_URL": settings.database_url,
+            "ASSAY_BROKER_URL": settings.broker_url,
+            "ASSAY_BROKER_PREFIX": settings.broker_prefix,
+        }
+        with log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "assay", "serve", "--port", str(self.port)],
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        self.client = httpx.Client(base_url=f"http://127.0.0.1:{self.port}/api/v2", timeout=BOUND)
+        wait_until(self._answers, "the API answers")
+
+    def _answers(self) -> bool:
+        assert self.process.poll() is None, "assay serve exited"
+        try:
+            return self.client.get("/workflows/none").status_code == 404
+        except httpx.TransportError:
+            return False
+
+    def kill(self) -> None:
+        self.client.close()
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+
+def test_killing_the_api_loses_nothing_and_streams_resume_with_last_event_id(tmp_path: Path) -> None:
+    settings = distributed_settings()
+    with ExitStack() as stack:
+        stack.callback(remove_keys, settings)
+        stack.enter_context(workers(settings, FakePipeline(step_delay=0.1), tmp_path))
+        first = ApiProcess(settings, tmp_path / "api-1.log")
+        stack.callback(lambda: first.process.poll() is None and first.kill())
+        ids = [
+            first.client.post("/generate-tests", json={"url": TARGET}).json()["workflow_id"] for _ in range(3)
+        ]
+        seen: list[str] = []
+        with first.client.stream("GET", f"/workflows/{ids[0]}/stream") as response:
+            for line in response.iter_lines():
+                if line.startswith("id: "):
+                    seen.append(line[4:])
+                if len(seen) == 3:
+                    break
+        first.kill()
+        second = ApiProcess(settings, tmp_path / "api-2.log")
+        stack.callback(second.kill)
+        api = Api(f"http://127.0.0.1:{second.port}", second.client)
+        statuses = [api.wait(wid, BOUND)["status"] for wid in ids]
+        resumed = parse_sse(
+            second.client.get(f"/workflows/{ids[0]}/stream", headers={"Last-Event-ID": seen[-1]}).text
+        )
+        everything = parse_sse(second.client.get(f"/workflows/{ids[0]}/stream").text)
+    assert statuses == ["completed"] * 3
+    assert seen == ["1", "2", "3"]
+    assert resumed == everything[3:] and resumed[-1][1] == "workflow_completed"
+    assert [seq for seq, _, _ in everything] == list(range(1, len(everything) + 1))
+
+
+@contextmanager
+def own_redis(tmp: Path) -> Iterator[Callable[[], None]]:
+    """A redis-server of this test's own (appending every write to disk); yields its restart."""
+    port, folder = free_port(), tmp / "redis"
+    folder.mkdir()
+    command = ["redis-server", "--port", str(port), "--dir", str(folder), "--save", ""]
+    command += ["--appendonly", "yes", "--appendfsync", "always", "--bind", "127.0.0.1"]
+    processes = [subprocess.Popen(command, stdout=subprocess.DEVNULL)]
+
+    def ready() -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return True
+        except OSError:
+            return False
+
+    def restart() -> None:
+        processes[-1].terminate()  # SIGTERM: Redis shuts down cleanly, its data on disk
+        processes[-1].wait(timeout=30)
+        processes.append(subprocess.Popen(command, stdout=subprocess.DEVNULL))
+        wait_until(ready, "redis restarted")
+
+    wait_until(ready, "redis started")
+    restart.port = port  # type: ignore[attr-defined]
+    try:
+        yield restart
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait(timeout=10)
+
+
+def test_workers_reconnect_after_redis_restarts_mid_run(tmp_path: Path) -> None:
+    with own_redis(tmp_path) as restart:
+        settings = distributed_settings(f"redis://127.0.0.1:{restart.port}/0")  # type: ignore[attr-defined]
+        gate = FileGate(tmp_path / "gate")
+        pipeline = FakePipeline(gate=gate)
+        with workers(settings, pipeline, tmp_path), served(settings, pipeline) as api:
+            wid = api.client.post("/generate-tests", json={"url": TARGET}).json()["workflow_id"]
+            wait_until(lambda: api.client.get(f"/workflows/{wid}").json()["status"] == "running", "running")
+            restart()
+            gate.set()
+            first = api.wait(wid, BOUND)
+            after = api.client.post("/generate-tests", json={"url": TARGET}).json()["workflow_id"]
+            second = api.wait(after, BOUND)
+            events = parse_sse(api.client.get(f"/workflows/{wid}/stream").text)
+    assert first["status"] == "completed" and second["status"] == "completed"
+    assert [seq for seq, _, _ in events] == list(range(1, len(events) + 1))
+    assert events[-1][1] == "workflow_completed"
