@@ -117,8 +117,9 @@ class ApiProcess:
 
     def kill(self) -> None:
         self.client.close()
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=10)
 
 
 def test_killing_the_api_loses_nothing_and_streams_resume_with_last_event_id(tmp_path: Path) -> None:
@@ -127,10 +128,9 @@ def test_killing_the_api_loses_nothing_and_streams_resume_with_last_event_id(tmp
         stack.callback(remove_keys, settings)
         stack.enter_context(workers(settings, FakePipeline(step_delay=0.1), tmp_path))
         first = ApiProcess(settings, tmp_path / "api-1.log")
-        stack.callback(lambda: first.process.poll() is None and first.kill())
-        ids = [
-            first.client.post("/generate-tests", json={"url": TARGET}).json()["workflow_id"] for _ in range(3)
-        ]
+        stack.callback(first.kill)
+        posted = [first.client.post("/generate-tests", json={"url": TARGET}) for _ in range(3)]
+        ids = [response.json()["workflow_id"] for response in posted]
         seen: list[str] = []
         with first.client.stream("GET", f"/workflows/{ids[0]}/stream") as response:
             for line in response.iter_lines():
@@ -153,48 +153,60 @@ def test_killing_the_api_loses_nothing_and_streams_resume_with_last_event_id(tmp
     assert [seq for seq, _, _ in everything] == list(range(1, len(everything) + 1))
 
 
-@contextmanager
-def own_redis(tmp: Path) -> Iterator[Callable[[], None]]:
-    """A redis-server of this test's own (appending every write to disk); yields its restart."""
-    port, folder = free_port(), tmp / "redis"
-    folder.mkdir()
-    command = ["redis-server", "--port", str(port), "--dir", str(folder), "--save", ""]
-    command += ["--appendonly", "yes", "--appendfsync", "always", "--bind", "127.0.0.1"]
-    processes = [subprocess.Popen(command, stdout=subprocess.DEVNULL)]
+class OwnRedis:
+    """A redis-server of this test's own, appending every write to disk, to be restarted."""
 
-    def ready() -> bool:
+    def __init__(self, tmp: Path) -> None:
+        self.port, folder = free_port(), tmp / "redis"
+        folder.mkdir()
+        self.command = ["redis-server", "--port", str(self.port), "--dir", str(folder), "--save", ""]
+        self.command += ["--appendonly", "yes", "--appendfsync", "always", "--bind", "127.0.0.1"]
+        self.processes = [subprocess.Popen(self.command, stdout=subprocess.DEVNULL)]
+        wait_until(self._ready, "redis started")
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def _ready(self) -> bool:
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1):
                 return True
         except OSError:
             return False
 
-    def restart() -> None:
-        processes[-1].terminate()  # SIGTERM: Redis shuts down cleanly, its data on disk
-        processes[-1].wait(timeout=30)
-        processes.append(subprocess.Popen(command, stdout=subprocess.DEVNULL))
-        wait_until(ready, "redis restarted")
+    def restart(self) -> None:
+        self.processes[-1].terminate()  # SIGTERM: Redis shuts down cleanly, its data on disk
+        self.processes[-1].wait(timeout=30)
+        assert not self._ready()
+        self.processes.append(subprocess.Popen(self.command, stdout=subprocess.DEVNULL))
+        wait_until(self._ready, "redis restarted")
 
-    wait_until(ready, "redis started")
-    restart.port = port  # type: ignore[attr-defined]
-    try:
-        yield restart
-    finally:
-        for process in processes:
+    def stop(self) -> None:
+        for process in self.processes:
             if process.poll() is None:
                 process.kill()
                 process.wait(timeout=10)
 
 
+@contextmanager
+def own_redis(tmp: Path) -> Iterator[OwnRedis]:
+    redis = OwnRedis(tmp)
+    try:
+        yield redis
+    finally:
+        redis.stop()
+
+
 def test_workers_reconnect_after_redis_restarts_mid_run(tmp_path: Path) -> None:
-    with own_redis(tmp_path) as restart:
-        settings = distributed_settings(f"redis://127.0.0.1:{restart.port}/0")  # type: ignore[attr-defined]
+    with own_redis(tmp_path) as redis:
+        settings = distributed_settings(redis.url)
         gate = FileGate(tmp_path / "gate")
         pipeline = FakePipeline(gate=gate)
         with workers(settings, pipeline, tmp_path), served(settings, pipeline) as api:
             wid = api.client.post("/generate-tests", json={"url": TARGET}).json()["workflow_id"]
             wait_until(lambda: api.client.get(f"/workflows/{wid}").json()["status"] == "running", "running")
-            restart()
+            redis.restart()
             gate.set()
             first = api.wait(wid, BOUND)
             after = api.client.post("/generate-tests", json={"url": TARGET}).json()["workflow_id"]
