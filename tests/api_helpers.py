@@ -120,6 +120,7 @@ class FakePipeline:
     step_delay: float = 0.0
     cooperative: bool = True  # False: ignores the cancel token while held at the gate
     crash_at: AgentName | None = None  # this stage "crashes": a note, as the real pipeline makes it
+    touch_target: bool = False  # observation GETs the target through the real transport first
     calls: list[tuple[str, tuple[AgentName, ...], bool]] = field(default_factory=list)
 
     async def __call__(
@@ -135,6 +136,11 @@ class FakePipeline:
         self.calls.append((target.base_url, tuple(stages), realtime_execution))
         for agent in stages:
             yield AgentStarted(agent, now_iso())
+            if agent == "observation" and self.touch_target:
+                problem = await _unanswered(transport, target.base_url)
+                if problem:
+                    yield WorkflowFailed(now_iso(), problem)
+                    return
             for step in range(3):
                 if cancel is not None and cancel.cancelled:
                     yield WorkflowFailed(now_iso(), "cancelled")
@@ -175,6 +181,18 @@ class FakePipeline:
         else:
             hint = target.credentials[0].password if target.credentials else ""
             result.evolution = evolution(hint)
+
+
+async def _unanswered(transport: HttpTransport, url: str) -> str | None:
+    """Why ``url`` gave no answer (the transport's words), None when it answered."""
+    from assay.domain.errors import AssayError
+    from assay.domain.exchanges import RecordedRequest
+
+    try:
+        await transport.send(RecordedRequest("GET", url), timeout=2.0)
+    except AssayError as exc:
+        return f"the target did not answer: {exc}"
+    return None
 
 
 def _counts(agent: AgentName) -> dict[str, int]:

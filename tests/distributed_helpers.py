@@ -78,7 +78,7 @@ def pipeline_options(pipeline: FakePipeline) -> str:
     options: dict[str, object] = {
         f.name: getattr(pipeline, f.name)
         for f in dataclasses.fields(pipeline)
-        if f.name in {"fail_at", "step_delay", "cooperative", "crash_at"}
+        if f.name in {"fail_at", "step_delay", "cooperative", "crash_at", "touch_target"}
     }
     if isinstance(pipeline.gate, FileGate):
         options["gate_file"] = str(pipeline.gate.path)

@@ -7,8 +7,10 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import struct
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -215,3 +217,55 @@ def test_workers_reconnect_after_redis_restarts_mid_run(tmp_path: Path) -> None:
     assert first["status"] == "completed" and second["status"] == "completed"
     assert [seq for seq, _, _ in events] == list(range(1, len(events) + 1))
     assert events[-1][1] == "workflow_completed"
+
+
+class BadTarget:
+    """A TCP server on 127.0.0.1 that either never answers (``hang``) or resets every connection."""
+
+    def __init__(self, behaviour: str) -> None:
+        self.behaviour = behaviour
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = int(self.server.getsockname()[1])
+        self.held: list[socket.socket] = []
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                return
+            if self.behaviour == "hang":
+                self.held.append(connection)  # read nothing, answer nothing
+            else:  # SO_LINGER 0: close() sends RST
+                connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                connection.close()
+
+    def close(self) -> None:
+        self.server.close()
+        for connection in self.held:
+            connection.close()
+
+
+def test_a_target_that_hangs_or_resets_fails_its_own_workflow_only(tmp_path: Path) -> None:
+    from assay.demo.app import create_app
+    from assay.demo.server import serve_in_thread
+
+    settings = distributed_settings()
+    pipeline = FakePipeline(touch_target=True)
+    hang, reset = BadTarget("hang"), BadTarget("reset")
+    good = serve_in_thread(create_app())
+    with ExitStack() as stack:
+        stack.callback(remove_keys, settings)
+        stack.callback(hang.close)
+        stack.callback(reset.close)
+        stack.callback(good.stop)
+        stack.enter_context(workers(settings, pipeline, tmp_path))
+        api = stack.enter_context(served(settings, pipeline))
+        urls = [f"http://127.0.0.1:{hang.port}/", f"http://127.0.0.1:{reset.port}/", good.base_url + "/"]
+        ids = [api.client.post("/generate-tests", json={"url": url}).json()["workflow_id"] for url in urls]
+        hung, dropped, fine = (api.wait(wid, BOUND) for wid in ids)
+    assert hung["status"] == "failed" and "no answer within" in str(hung["error"])
+    assert dropped["status"] == "failed" and "the target did not answer" in str(dropped["error"])
+    assert fine["status"] == "completed" and fine["error"] is None
