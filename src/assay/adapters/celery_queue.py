@@ -15,7 +15,9 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
+import redis
 from celery import Celery
+from celery.exceptions import Reject
 
 from assay.adapters.workflow_claims import FlagToken, WorkflowClaims
 from assay.domain.json import JsonObject
@@ -71,7 +73,15 @@ def _register(app: Celery, handler: Handler, claims: WorkflowClaims) -> None:
         def body(token: FlagToken) -> None:
             asyncio.run(handler(queued, token))
 
-        if not claims.run_claimed(queued.workflow_id, body):
+        try:
+            started = claims.run_claimed(queued.workflow_id, body)
+        except redis.RedisError as exc:
+            # Redis went away around the claim: hand the message back rather than lose it (the
+            # claim and the store make a second delivery harmless).
+            log.warning("workflow %s: Redis unavailable (%s); message requeued", queued.workflow_id, exc)
+            time.sleep(1.0)
+            raise Reject(str(exc), requeue=True) from exc
+        if not started:
             log.info("workflow %s was cancelled before it started", queued.workflow_id)
 
     app.task(name=TASK_NAME, acks_late=True, reject_on_worker_lost=True)(run_workflow)

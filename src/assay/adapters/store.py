@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, create_engine, event, select, text
 from sqlalchemy.orm import sessionmaker
 
 from assay.adapters.models import EventRow, ResultRow, TestCaseRow, WorkflowRow
@@ -233,6 +233,7 @@ def _case_row(workflow_id: str, case: TestCase, scenario: Scenario | None) -> Te
 
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATION_LOCK = 0x61737361  # "assa": the advisory lock every migrating process takes
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:
@@ -243,5 +244,9 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # The API and its workers start together on one database: one migrates, the others
+            # wait for it and then find nothing to do (held until this transaction ends).
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
