@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from assay.adapters.celery_queue import QueueConfig
     from assay.adapters.redis_events import Backfill
+    from assay.adapters.store import SqlStore
     from assay.adapters.workflow_claims import WorkflowClaims
     from assay.domain.workflow import EventBus, Runner, WorkflowStore
     from assay.services.workflows import WorkflowService
@@ -89,15 +90,11 @@ def build_service(
     """The workflow service on the configured store; recovers workflows a stopped server left."""
     from assay.adapters.events import InMemoryEventBus
     from assay.adapters.runner import InProcessRunner
-    from assay.adapters.store import SqlStore, make_engine, migrate
     from assay.services.workflows import WorkflowService
     from assay.settings import Settings
 
     settings = settings or Settings()
-    engine = make_engine(settings.resolved_database_url())
-    if settings.run_migrations:
-        migrate(engine)
-    store = SqlStore(engine)
+    store = _store(settings)
     distributed = bool(settings.broker_url)
     bus: EventBus
     runner: Runner
@@ -121,6 +118,16 @@ def build_service(
     if not distributed:  # queued workflows belong to the workers, which outlive this server
         service.recover()
     return service
+
+
+def _store(settings: Settings) -> SqlStore:
+    """The SQL store on the configured database, its schema brought up to date when allowed."""
+    from assay.adapters.store import SqlStore, make_engine, migrate
+
+    engine = make_engine(settings.resolved_database_url())
+    if settings.run_migrations:
+        migrate(engine)
+    return SqlStore(engine)
 
 
 def queue_config(settings: Settings) -> QueueConfig:
@@ -166,7 +173,6 @@ def run_worker(
 ) -> None:
     """``assay worker``: run workflows from the queue on ``settings.broker_url`` until stopped."""
     from assay.adapters.celery_queue import celery_app, start_worker
-    from assay.adapters.store import SqlStore, make_engine, migrate
     from assay.domain.ports import CancelToken
     from assay.domain.queueing import QueuedWorkflow
     from assay.services.job import JobDeps
@@ -176,14 +182,12 @@ def run_worker(
     settings = settings or Settings()
     if not settings.broker_url:
         raise UsageError("`assay worker` needs ASSAY_BROKER_URL (redis://host:6379/0), as the server has.")
-    engine = make_engine(settings.resolved_database_url())
-    if settings.run_migrations:
-        migrate(engine)
-    config, bus, claims = _redis_parts(settings)
+    store = _store(settings)
+    config, bus, claims = _redis_parts(settings, store.events_after)
     deps = JobDeps(
         pipeline=pipeline or real_pipeline(),
         transport_factory=transport_factory or default_transport,
-        store=SqlStore(engine),
+        store=store,
         bus=bus,
     )
 

@@ -3,29 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import redis
 
 # Flags, leases and event streams outlive their workflow by a day: long enough for any late
 # reader; the store keeps everything for good.
 KEY_TTL_SECONDS = 24 * 3600
+Flag = Literal["state", "cancel", "lease", "done"]
 
 
 @dataclass(frozen=True)
 class Keys:
     prefix: str = "assay:"
 
-    def state(self, workflow_id: str) -> str:
-        return f"{self.prefix}wf:{workflow_id}:state"
-
-    def cancel(self, workflow_id: str) -> str:
-        return f"{self.prefix}wf:{workflow_id}:cancel"
-
-    def lease(self, workflow_id: str) -> str:
-        return f"{self.prefix}wf:{workflow_id}:lease"
-
-    def done(self, workflow_id: str) -> str:
-        return f"{self.prefix}wf:{workflow_id}:done"
+    def flag(self, workflow_id: str, name: Flag) -> str:
+        """A workflow's claim ``state``, ``cancel`` flag, worker ``lease`` or ``done`` mark."""
+        return f"{self.prefix}wf:{workflow_id}:{name}"
 
     def events(self, workflow_id: str) -> str:
         return f"{self.prefix}events:{workflow_id}"

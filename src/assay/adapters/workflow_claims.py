@@ -47,20 +47,20 @@ class WorkflowClaims:
 
     def request_cancel(self, workflow_id: str) -> bool:
         """True: a worker has it and is told to stop. False: no worker will ever start it."""
-        if self.client.set(self.keys.state(workflow_id), CANCELLED, nx=True, ex=KEY_TTL_SECONDS):
+        if self.client.set(self.keys.flag(workflow_id, "state"), CANCELLED, nx=True, ex=KEY_TTL_SECONDS):
             return False
-        if self.client.get(self.keys.state(workflow_id)) == CANCELLED:
+        if self.client.get(self.keys.flag(workflow_id, "state")) == CANCELLED:
             return False
-        self.client.set(self.keys.cancel(workflow_id), "1", ex=KEY_TTL_SECONDS)
+        self.client.set(self.keys.flag(workflow_id, "cancel"), "1", ex=KEY_TTL_SECONDS)
         return True
 
     def done(self, workflow_id: str) -> bool:
-        return bool(self.client.exists(self.keys.done(workflow_id)))
+        return bool(self.client.exists(self.keys.flag(workflow_id, "done")))
 
     def run_claimed(self, workflow_id: str, body: Callable[[FlagToken], None]) -> bool:
         """Run ``body`` under this worker's claim; False when the workflow was cancelled first."""
-        self.client.set(self.keys.state(workflow_id), CLAIMED, nx=True, ex=KEY_TTL_SECONDS)
-        if self.client.get(self.keys.state(workflow_id)) == CANCELLED:
+        self.client.set(self.keys.flag(workflow_id, "state"), CLAIMED, nx=True, ex=KEY_TTL_SECONDS)
+        if self.client.get(self.keys.flag(workflow_id, "state")) == CANCELLED:
             return False
         self._wait_for_lapsed_lease(workflow_id)
         token = FlagToken()
@@ -75,13 +75,13 @@ class WorkflowClaims:
         finally:
             stop.set()
             keeper.join(timeout=5)
-            self.client.delete(self.keys.lease(workflow_id))
-            self.client.set(self.keys.done(workflow_id), "1", ex=KEY_TTL_SECONDS)
+            self.client.delete(self.keys.flag(workflow_id, "lease"))
+            self.client.set(self.keys.flag(workflow_id, "done"), "1", ex=KEY_TTL_SECONDS)
         return True
 
     def _wait_for_lapsed_lease(self, workflow_id: str) -> None:
         while True:
-            holder = self.client.get(self.keys.lease(workflow_id))
+            holder = self.client.get(self.keys.flag(workflow_id, "lease"))
             if holder is None or holder == self.worker_id:
                 return
             log.info("workflow %s is leased by another worker; waiting for it to end or lapse", workflow_id)
@@ -95,13 +95,13 @@ class WorkflowClaims:
                 if time.monotonic() - renewed >= self.lease_seconds / 3:
                     self._renew(workflow_id, token)
                     renewed = time.monotonic()
-                elif self.client.exists(self.keys.cancel(workflow_id)):
+                elif self.client.exists(self.keys.flag(workflow_id, "cancel")):
                     token.cancel()
             except redis.RedisError as exc:  # Redis restarting: the next round tries again
                 log.warning("workflow %s: lease or cancel flag not read (%s)", workflow_id, exc)
 
     def _renew(self, workflow_id: str, token: FlagToken) -> None:
         ttl = max(1, round(self.lease_seconds))
-        self.client.set(self.keys.lease(workflow_id), self.worker_id, ex=ttl)
-        if self.client.exists(self.keys.cancel(workflow_id)):
+        self.client.set(self.keys.flag(workflow_id, "lease"), self.worker_id, ex=ttl)
+        if self.client.exists(self.keys.flag(workflow_id, "cancel")):
             token.cancel()
