@@ -21,7 +21,7 @@ def main() -> None:
     options = json.loads(os.environ.get("ASSAY_TEST_PIPELINE", "{}"))
     gate = options.pop("gate_file", None)
     pipeline = FakePipeline(**options, gate=FileGate(Path(gate)) if gate else None)
-    run_worker(Settings(), pipeline=pipeline, hostname=f"test-{sys.argv[1]}@localhost")
+    run_worker(Settings(), pipeline, hostname=f"test-{sys.argv[1]}@localhost")
 
 
 if __name__ == "__main__":

@@ -164,32 +164,20 @@ def _queue_parts(settings: Settings, store: WorkflowStore) -> tuple[EventBus, Ru
     return bus, CeleryRunner(celery_app(config), config, claims)
 
 
-def run_worker(
-    settings: Settings | None = None,
-    *,
-    pipeline: PipelineFn | None = None,
-    transport_factory: TransportFactory | None = None,
-    hostname: str | None = None,
-) -> None:
-    """``assay worker``: run workflows from the queue on ``settings.broker_url`` until stopped."""
+def run_worker(settings: Settings, pipeline: PipelineFn | None = None, hostname: str | None = None) -> None:
+    """``assay worker``: run workflows from the queue on ``settings.broker_url`` until stopped,
+    over the real transport (``pipeline``: the real agents unless a test hands in a fake)."""
     from assay.adapters.celery_queue import celery_app, start_worker
     from assay.domain.ports import CancelToken
     from assay.domain.queueing import QueuedWorkflow
     from assay.services.job import JobDeps
     from assay.services.queued import run_queued
-    from assay.settings import Settings
 
-    settings = settings or Settings()
     if not settings.broker_url:
         raise UsageError("`assay worker` needs ASSAY_BROKER_URL (redis://host:6379/0), as the server has.")
     store = _store(settings)
     config, bus, claims = _redis_parts(settings, store.events_after)
-    deps = JobDeps(
-        pipeline=pipeline or real_pipeline(),
-        transport_factory=transport_factory or default_transport,
-        store=store,
-        bus=bus,
-    )
+    deps = JobDeps(pipeline or real_pipeline(), default_transport, store=store, bus=bus)
 
     async def handle(message: QueuedWorkflow, cancel: CancelToken) -> None:
         await run_queued(message, cancel, deps)

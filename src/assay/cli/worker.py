@@ -8,4 +8,4 @@ from assay.settings import Settings
 
 def work(hostname: str | None) -> None:
     """Take workflows from the queue one at a time until interrupted (settings from ASSAY_*)."""
-    run_worker(Settings(), hostname=hostname)
+    run_worker(Settings(), None, hostname)
