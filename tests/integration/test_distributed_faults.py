@@ -269,3 +269,21 @@ def test_a_target_that_hangs_or_resets_fails_its_own_workflow_only(tmp_path: Pat
     assert hung["status"] == "failed" and "no answer within" in str(hung["error"])
     assert dropped["status"] == "failed" and "the target did not answer" in str(dropped["error"])
     assert fine["status"] == "completed" and fine["error"] is None
+
+
+def test_a_workflow_cancelled_while_queued_is_never_started(tmp_path: Path) -> None:
+    settings = distributed_settings()
+    with ExitStack() as stack:
+        stack.callback(remove_keys, settings)
+        api = stack.enter_context(served(settings, FakePipeline()))
+        wid = api.client.post("/generate-tests", json={"url": TARGET}).json()["workflow_id"]
+        cancelled = api.client.delete(f"/workflows/{wid}")  # no worker is running yet
+        stack.enter_context(workers(settings, FakePipeline(), tmp_path))
+        later = api.client.post("/observation", json={"url": TARGET}).json()["workflow_id"]
+        assert api.wait(later, BOUND)["status"] == "completed"  # the worker has read the queue
+        status = api.client.get(f"/workflows/{wid}").json()
+        events = parse_sse(api.client.get(f"/workflows/{wid}/stream").text)
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    assert status["status"] == "cancelled"
+    assert [name for _, name, _ in events] == ["workflow_cancelled"]
+    assert "cancelled before it started" in (tmp_path / "worker-0.log").read_text()
