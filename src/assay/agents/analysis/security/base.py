@@ -12,11 +12,11 @@ object assay did not create (without ``--destructive``), is not sent and is list
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from assay.agents import run_clock
 from assay.agents.analysis.execution.auth import Authenticator
 from assay.agents.analysis.execution.guard import SafetyGuard
 from assay.domain.crashes import crash_note
@@ -36,7 +36,7 @@ class SecurityContext:
     transport: HttpTransport
     recipes: Mapping[str, ResourceRecipe]
     auth: Authenticator  # the primary identity, already logged in
-    deadline: float  # time.monotonic() value after which families stop sending
+    deadline: float  # run_clock.charged() value after which families stop sending
     cancel: CancelToken | None = None
     destructive: bool = False  # may touch objects assay did not create itself
     budget_per_family: int = 120
@@ -83,7 +83,7 @@ class ProbeClient:
     @property
     def exhausted(self) -> bool:
         cancelled = self._ctx.cancel is not None and self._ctx.cancel.cancelled
-        return cancelled or self.sent >= self.budget or time.monotonic() >= self._ctx.deadline
+        return cancelled or self.sent >= self.budget or run_clock.charged() >= self._ctx.deadline
 
     async def send(
         self,

@@ -8,7 +8,6 @@ the deadline is reported ``skipped``; with no browser at all every one is ``bloc
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,6 +15,7 @@ from urllib.parse import urlsplit
 
 from playwright.async_api import StorageState
 
+from assay.agents import run_clock
 from assay.agents.analysis.ui.executor import UiRun, execute_ui
 from assay.domain.analysis import ExecutionSuccess, ScenarioRun
 from assay.domain.errors import NoBrowserFound
@@ -66,7 +66,7 @@ async def analyse_ui(
         return outcome
     # A web app with no API to test gives the browser nearly the whole budget; else it shares it.
     share = 0.9 if observation.api is None and not observation.probes else 0.5
-    deadline = time.monotonic() + max(MIN_BUDGET, target.budget_seconds * share)
+    deadline = run_clock.charged() + max(MIN_BUDGET, target.budget_seconds * share)
     if browser is None:
         outcome.runs = [ScenarioRun(s.id, "blocked", blocked_by=NO_BROWSER) for s in scenarios]
         return outcome
@@ -140,7 +140,7 @@ async def _run_all(
         async def worker() -> None:
             while queue:
                 scenario = queue.pop(0)
-                if time.monotonic() >= deadline or (cancel is not None and cancel.cancelled):
+                if run_clock.charged() >= deadline or (cancel is not None and cancel.cancelled):
                     skipped = ScenarioRun(scenario.id, "skipped", blocked_by="time budget")
                     results[scenario.id] = (skipped, None)
                     if on_run is not None:
