@@ -22,6 +22,7 @@ from assay.domain.errors import NoBrowserFound
 from assay.domain.findings import Finding
 from assay.domain.json import as_str
 from assay.domain.observation import Observation
+from assay.domain.partial import OUT_OF_TIME
 from assay.domain.ports import CancelToken
 from assay.domain.scenarios import FUNCTIONAL_KINDS, Scenario
 from assay.domain.target import Target
@@ -140,8 +141,9 @@ async def _run_all(
         async def worker() -> None:
             while queue:
                 scenario = queue.pop(0)
-                if run_clock.charged() >= deadline or (cancel is not None and cancel.cancelled):
-                    skipped = ScenarioRun(scenario.id, "skipped", blocked_by="time budget")
+                why = _skip_reason(deadline, cancel)
+                if why is not None:
+                    skipped = ScenarioRun(scenario.id, "skipped", blocked_by=why)
                     results[scenario.id] = (skipped, None)
                     if on_run is not None:
                         on_run(skipped)
@@ -164,3 +166,12 @@ async def _signed_in(session: BrowserSession, target: Target) -> StorageState | 
         return None
     outcome = await sign_in(session, target.base_url, login)
     return outcome.state if outcome.signed_in else None
+
+
+def _skip_reason(deadline: float, cancel: CancelToken | None) -> str | None:
+    """Why the next browser scenario is not run, or None to run it."""
+    if cancel is not None and cancel.cancelled:
+        return "not run: the workflow was cancelled"
+    if run_clock.charged() >= deadline:
+        return f"not run: the {OUT_OF_TIME} of the browser scenarios was spent"
+    return None

@@ -47,6 +47,7 @@ from assay.domain.affordances import Affordance
 from assay.domain.json import as_list, as_object, as_str
 from assay.domain.ledger import Ledger
 from assay.domain.pages import ActionProbe, BlockedHost, LinkCheck, PageFacts, UnsettledPage
+from assay.domain.partial import OUT_OF_TIME
 from assay.domain.ports import CodeMailbox
 from assay.domain.target import Credentials
 from assay.pages.browser import BrowserPort, BrowserSession
@@ -230,6 +231,7 @@ async def _crawl_levels(
                 result.visits.append(page_visit)
         if run_clock.charged() >= deadline:
             result.notes.append(f"crawl stopped at its time budget ({config.budget_seconds:.0f} s)")
+            frontier.unopened(f"the crawl's {OUT_OF_TIME} was spent")  # domain.partial lists these
             break
         if len(result.visits) >= config.max_pages:
             break
