@@ -12,6 +12,7 @@ from assay.domain.pages import CrawlFacts, DiscoveredUrl
 from assay.domain.partial import is_partial, partial_line, skipped
 from assay.domain.run import RunResult
 from assay.report.findings_doc import findings_document
+from assay.report.html import render_html
 from assay.report.markdown import render_markdown
 from assay.report.summary import summary_lines
 
@@ -67,3 +68,5 @@ def test_scenarios_families_and_pages_cut_by_the_time_budget_make_it_partial() -
     assert page in as_list(summary["skipped"])
     assert line in render_markdown(run)
     assert line in summary_lines(run)
+    page_html = render_html(run)
+    assert f"<strong>{line}.</strong>" in page_html and "security family xss: sent nothing" in page_html
