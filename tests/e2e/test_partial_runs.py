@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from rich.console import Console
-from tests.api_helpers import settings_for
+from tests.api_helpers import Api, settings_for
 from tests.apps.servers import Target as App
 from tests.apps.servers import running
 
@@ -27,8 +27,8 @@ from assay.agents.pipeline import run as real_run
 from assay.bootstrap import build_app
 from assay.cli.run import run_and_write
 from assay.demo.server import serve_in_thread
-from assay.domain.events import AGENTS, AgentName, Event
-from assay.domain.ports import CancelToken, HttpTransport
+from assay.domain.events import Event
+from assay.domain.ports import HttpTransport
 from assay.domain.run import RunResult
 from assay.domain.target import Target
 
@@ -58,19 +58,10 @@ def test_the_cli_outputs_say_partial_and_list_what_was_skipped(app: App, tmp_pat
 
 
 def _starved_pipeline(
-    target: Target,
-    transport: HttpTransport,
-    result: RunResult,
-    *,
-    stages: Sequence[AgentName] = AGENTS,
-    realtime_execution: bool = True,
-    cancel: CancelToken | None = None,
+    target: Target, transport: HttpTransport, result: RunResult, **options: Any
 ) -> AsyncIterator[Event]:
     """The real pipeline (no browser) with a budget too small for the plan."""
-    starved = replace(target, budget_seconds=STARVED)
-    return real_run(
-        starved, transport, result, stages=stages, realtime_execution=realtime_execution, cancel=cancel
-    )
+    return real_run(replace(target, budget_seconds=STARVED), transport, result, **options)
 
 
 def test_the_api_status_and_results_say_partial(app: App, tmp_path: Path) -> None:
@@ -83,20 +74,10 @@ def test_the_api_status_and_results_say_partial(app: App, tmp_path: Path) -> Non
         started = client.post("/generate-tests", json=body)
         assert started.status_code == 202, started.text
         workflow_id = started.json()["workflow_id"]
-        status = _wait(client, workflow_id)
+        status = Api(server.base_url, client).wait(workflow_id, timeout=240)
         assert status["status"] == "completed" and status["partial"] is True, status
         results = client.get(f"/workflows/{workflow_id}/results").json()
     assert results["status"] == "completed" and results["partial"] is True
     assert results["skipped"], results
     assert {item["kind"] for item in results["skipped"]} >= {"scenario"}
     assert results["analysis_result"]["families_out_of_time"]
-
-
-def _wait(client: httpx.Client, workflow_id: str) -> dict[str, object]:
-    deadline = time.monotonic() + 240  # an upper bound, not a timing assertion
-    while time.monotonic() < deadline:
-        body: dict[str, object] = client.get(f"/workflows/{workflow_id}").json()
-        if body["status"] in {"completed", "failed", "cancelled"}:
-            return body
-        time.sleep(0.2)
-    raise AssertionError(f"workflow {workflow_id} did not finish")

@@ -34,25 +34,22 @@ pytestmark = pytest.mark.integration
 BLOCK = 1.2  # how long assay's loop is held while a request to /a is in flight
 FAST_ROUTES = ("/b", "/c", "/d")
 
+# The target, run as its own process: sequential requests need no threads.
 _SERVER = """
-import sys, time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import time
+from wsgiref.simple_server import WSGIRequestHandler, make_server
 
-class Handler(BaseHTTPRequestHandler):
-    def do_GET(self):
-        time.sleep(2.0 if self.path == "/slow" else 0.05)
-        body = b"[]"
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+def app(environ, start_response):
+    time.sleep(2.0 if environ["PATH_INFO"] == "/slow" else 0.05)
+    start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", "2")])
+    return [b"[]"]
 
+class Quiet(WSGIRequestHandler):
     def log_message(self, *args):
         pass
 
-server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-print(server.server_address[1], flush=True)
+server = make_server("127.0.0.1", 0, app, handler_class=Quiet)
+print(server.server_port, flush=True)
 server.serve_forever()
 """
 
