@@ -121,6 +121,18 @@ class Settings(ImapSettings):
     cancel_grace_seconds: float = Field(
         default=5.0, description="How long a cancelled workflow may take to stop at its next step."
     )
+    max_concurrent_workflows: int = Field(
+        default=0,
+        ge=0,
+        description="Workflows run at once; the others wait in a FIFO queue, `pending` with their "
+        "position. 0: one per two cores (at least one).",
+    )
+    max_browser_contexts: int = Field(
+        default=0,
+        ge=0,
+        description="Browser contexts open at once over all workflows (they share one Chromium per "
+        "target host). 0: enough for every running workflow.",
+    )
 
     @field_validator("allowed_targets", "api_keys", mode="before")
     @classmethod
