@@ -1,0 +1,158 @@
+"""Admission control of the in-process runner, through the served API: a bounded number of
+workflows run, the others wait `pending` with their place in the queue, and none is lost."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.api_helpers import Api, FakePipeline, served, settings_for
+from tests.unit.test_api_stream_cancel import parse_sse
+
+from assay.domain.events import AGENTS, AgentName, Event
+from assay.domain.json import JsonObject
+from assay.domain.ports import CancelToken, HttpTransport
+from assay.domain.run import RunResult
+from assay.domain.target import Target
+
+TARGET = "http://127.0.0.1:9/"
+
+
+@dataclass
+class CountingPipeline(FakePipeline):
+    """The fake pipeline, counting how many of its runs are under way at once."""
+
+    running: int = 0
+    peak: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def __call__(
+        self,
+        target: Target,
+        transport: HttpTransport,
+        result: RunResult,
+        *,
+        stages: Sequence[AgentName] = AGENTS,
+        realtime_execution: bool = True,
+        cancel: CancelToken | None = None,
+    ) -> AsyncIterator[Event]:
+        with self.lock:
+            self.running += 1
+            self.peak = max(self.peak, self.running)
+        try:
+            events = super().__call__(
+                target, transport, result, stages=stages, realtime_execution=realtime_execution, cancel=cancel
+            )
+            async for event in events:
+                yield event
+        finally:
+            with self.lock:
+                self.running -= 1
+
+
+def until(api: Api, check: object, workflow_ids: Sequence[str], timeout: float = 60) -> list[JsonObject]:
+    """Poll the statuses until ``check(statuses)`` holds (``timeout`` is an upper bound only)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        statuses: list[JsonObject] = [api.client.get(f"/workflows/{w}").json() for w in workflow_ids]
+        if check(statuses) or time.monotonic() > deadline:  # type: ignore[operator]
+            return statuses
+        time.sleep(0.02)
+
+
+def running(statuses: Sequence[JsonObject]) -> int:
+    return sum(1 for s in statuses if s["status"] == "running")
+
+
+def test_two_run_at_once_the_rest_wait_in_order_and_all_complete(tmp_path: Path) -> None:
+    gate = threading.Event()
+    pipeline = CountingPipeline(gate=gate)
+    with served(settings_for(tmp_path, max_concurrent_workflows=2), pipeline) as api:
+        ids = [api.client.post("/generate-tests", json={"url": TARGET}).json()["workflow_id"] for _ in range(6)]
+        held = until(api, lambda s: running(s) == 2, ids)
+        gate.set()
+        finished = [api.wait(w) for w in ids]
+        results = [api.client.get(f"/workflows/{w}/results") for w in ids]
+    assert [s["status"] for s in held] == ["running"] * 2 + ["pending"] * 4  # FIFO: the first two run
+    messages = [s["progress"]["observation"]["message"] for s in held[2:]]
+    assert messages == [f"queued: position {n} of 4" for n in range(1, 5)]
+    assert all(s["current_agent"] is None and s["total_progress"] == 0.0 for s in held[2:])
+    assert [s["status"] for s in finished] == ["completed"] * 6
+    assert all(r.status_code == 200 and r.json()["test_count"] == 2 for r in results)
+    assert pipeline.peak == 2 and len(pipeline.calls) == 6
+
+
+def test_cancelling_a_queued_workflow_takes_it_out_of_the_queue(tmp_path: Path) -> None:
+    gate = threading.Event()
+    pipeline = CountingPipeline(gate=gate)
+    with served(settings_for(tmp_path, max_concurrent_workflows=1), pipeline) as api:
+        ids = [api.client.post("/observation", json={"url": TARGET}).json()["workflow_id"] for _ in range(3)]
+        until(api, lambda s: running(s) == 1, ids)
+        cancelled = api.client.delete(f"/workflows/{ids[1]}")
+        after = [api.client.get(f"/workflows/{w}").json() for w in ids]
+        events = parse_sse(api.client.get(f"/workflows/{ids[1]}/stream").text)
+        gate.set()
+        finished = [api.wait(w) for w in ids]
+        results = api.client.get(f"/workflows/{ids[1]}/results")
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    assert [s["status"] for s in after] == ["running", "cancelled", "pending"]
+    assert after[2]["progress"]["observation"]["message"] == "queued: position 1 of 1"
+    assert [name for _, name, _ in events] == ["workflow_cancelled"]
+    assert [s["status"] for s in finished] == ["completed", "cancelled", "completed"]
+    assert results.status_code == 200 and results.json()["status"] == "cancelled"
+    assert len(pipeline.calls) == 2  # the cancelled one never ran
+
+
+@dataclass
+class CpuPipeline(FakePipeline):
+    """A fake whose observation stage computes in a worker thread, as the real stages' pure parts
+    do, until the test says it was answered meanwhile (or ``give_up`` passes: the test fails)."""
+
+    answered: threading.Event = field(default_factory=threading.Event)
+    computing: threading.Event = field(default_factory=threading.Event)
+    computed: threading.Event = field(default_factory=threading.Event)
+    give_up: float = 60.0
+
+    async def __call__(
+        self,
+        target: Target,
+        transport: HttpTransport,
+        result: RunResult,
+        *,
+        stages: Sequence[AgentName] = AGENTS,
+        realtime_execution: bool = True,
+        cancel: CancelToken | None = None,
+    ) -> AsyncIterator[Event]:
+        events = super().__call__(
+            target, transport, result, stages=stages, realtime_execution=realtime_execution, cancel=cancel
+        )
+        async for event in events:
+            yield event
+            if type(event).__name__ == "AgentStarted":
+                await asyncio.to_thread(self._spin)
+
+    def _spin(self) -> int:
+        self.computing.set()
+        deadline, total = time.monotonic() + self.give_up, 0
+        while not self.answered.is_set() and time.monotonic() < deadline:
+            total += sum(i * i for i in range(10_000))  # pure CPU, holding the GIL in turns
+        self.computed.set()
+        return total
+
+
+def test_status_is_answered_while_a_stage_computes(tmp_path: Path) -> None:
+    pipeline = CpuPipeline()
+    with served(settings_for(tmp_path), pipeline) as api:
+        wid = api.client.post("/observation", json={"url": TARGET}).json()["workflow_id"]
+        assert pipeline.computing.wait(60)
+        during = api.client.get(f"/workflows/{wid}").json()
+        still_computing = not pipeline.computed.is_set()
+        pipeline.answered.set()
+        final = api.wait(wid)
+    assert still_computing  # the answer came while the stage was computing, not after it
+    assert during["status"] == "running" and during["current_agent"] == "observation"
+    assert final["status"] == "completed"
