@@ -14,7 +14,7 @@ from tests.api_helpers import Api, FakePipeline, served, settings_for
 from tests.unit.test_api_stream_cancel import parse_sse
 
 from assay.domain.events import AGENTS, AgentName, Event
-from assay.domain.json import JsonObject
+from assay.domain.json import JsonObject, dig
 from assay.domain.ports import CancelToken, HttpTransport
 from assay.domain.run import RunResult
 from assay.domain.target import Target
@@ -72,13 +72,14 @@ def test_two_run_at_once_the_rest_wait_in_order_and_all_complete(tmp_path: Path)
     gate = threading.Event()
     pipeline = CountingPipeline(gate=gate)
     with served(settings_for(tmp_path, max_concurrent_workflows=2), pipeline) as api:
-        ids = [api.client.post("/generate-tests", json={"url": TARGET}).json()["workflow_id"] for _ in range(6)]
+        posted = [api.client.post("/generate-tests", json={"url": TARGET}) for _ in range(6)]
+        ids = [p.json()["workflow_id"] for p in posted]
         held = until(api, lambda s: running(s) == 2, ids)
         gate.set()
         finished = [api.wait(w) for w in ids]
         results = [api.client.get(f"/workflows/{w}/results") for w in ids]
     assert [s["status"] for s in held] == ["running"] * 2 + ["pending"] * 4  # FIFO: the first two run
-    messages = [s["progress"]["observation"]["message"] for s in held[2:]]
+    messages = [dig(s, "progress.observation.message") for s in held[2:]]
     assert messages == [f"queued: position {n} of 4" for n in range(1, 5)]
     assert all(s["current_agent"] is None and s["total_progress"] == 0.0 for s in held[2:])
     assert [s["status"] for s in finished] == ["completed"] * 6
@@ -100,7 +101,7 @@ def test_cancelling_a_queued_workflow_takes_it_out_of_the_queue(tmp_path: Path) 
         results = api.client.get(f"/workflows/{ids[1]}/results")
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
     assert [s["status"] for s in after] == ["running", "cancelled", "pending"]
-    assert after[2]["progress"]["observation"]["message"] == "queued: position 1 of 1"
+    assert dig(after[2], "progress.observation.message") == "queued: position 1 of 1"
     assert [name for _, name, _ in events] == ["workflow_cancelled"]
     assert [s["status"] for s in finished] == ["completed", "cancelled", "completed"]
     assert results.status_code == 200 and results.json()["status"] == "cancelled"

@@ -7,6 +7,7 @@ import asyncio
 import sys
 import threading
 from types import FrameType
+from typing import Any, cast
 
 from assay.agents.pipeline import run
 from assay.bootstrap import NullTransport
@@ -20,10 +21,10 @@ TARGET = "http://127.0.0.1:9"
 STAGE_FUNCTIONS = {"generate": "requirements", "evolve": "evolution"}
 
 
-def large_spec(resources: int) -> JsonObject:
+def large_spec(resources: int) -> dict[str, Any]:
     """CRUD over ``resources`` resources: enough scenarios that each pure stage takes a while."""
     item = {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}}
-    paths: JsonObject = {}
+    paths: dict[str, Any] = {}
     for n in range(resources):
         body = {"content": {"application/json": {"schema": item}}}
         ok = {"200": {"description": "ok", "content": {"application/json": {"schema": item}}}}
@@ -53,7 +54,7 @@ def stages_in_workers() -> set[str]:
 
 
 async def test_requirements_and_evolution_compute_while_the_loop_runs() -> None:
-    api = build_api_model(large_spec(60))
+    api = build_api_model(cast(JsonObject, large_spec(60)))
     observation = Observation(target=TARGET, kind="api", api=api)
     result = RunResult(target=TARGET, started_at="2026-12-03T00:00:00Z", observation=observation)
     seen: set[str] = set()
@@ -66,10 +67,8 @@ async def test_requirements_and_evolution_compute_while_the_loop_runs() -> None:
 
     beating = asyncio.create_task(heartbeat())
     async with NullTransport() as transport:
-        events = [
-            e
-            async for e in run(Target(base_url=TARGET), transport, result, stages=("requirements", "evolution"))
-        ]
+        stages = run(Target(base_url=TARGET), transport, result, stages=("requirements", "evolution"))
+        events = [e async for e in stages]
     done.set()
     await beating
     assert type(events[-1]).__name__ == "WorkflowCompleted"
