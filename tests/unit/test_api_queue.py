@@ -3,55 +3,18 @@ workflows run, the others wait `pending` with their place in the queue, and none
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.api_helpers import Api, FakePipeline, served, settings_for
 from tests.unit.test_api_stream_cancel import parse_sse
 
-from assay.domain.events import AGENTS, AgentName, Event
 from assay.domain.json import JsonObject, dig
-from assay.domain.ports import CancelToken, HttpTransport
-from assay.domain.run import RunResult
-from assay.domain.target import Target
 
 TARGET = "http://127.0.0.1:9/"
-
-
-@dataclass
-class CountingPipeline(FakePipeline):
-    """The fake pipeline, counting how many of its runs are under way at once."""
-
-    running: int = 0
-    peak: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    async def __call__(
-        self,
-        target: Target,
-        transport: HttpTransport,
-        result: RunResult,
-        *,
-        stages: Sequence[AgentName] = AGENTS,
-        realtime_execution: bool = True,
-        cancel: CancelToken | None = None,
-    ) -> AsyncIterator[Event]:
-        with self.lock:
-            self.running += 1
-            self.peak = max(self.peak, self.running)
-        try:
-            events = super().__call__(
-                target, transport, result, stages=stages, realtime_execution=realtime_execution, cancel=cancel
-            )
-            async for event in events:
-                yield event
-        finally:
-            with self.lock:
-                self.running -= 1
 
 
 def until(api: Api, check: object, workflow_ids: Sequence[str], timeout: float = 60) -> list[JsonObject]:
@@ -70,7 +33,7 @@ def running(statuses: Sequence[JsonObject]) -> int:
 
 def test_two_run_at_once_the_rest_wait_in_order_and_all_complete(tmp_path: Path) -> None:
     gate = threading.Event()
-    pipeline = CountingPipeline(gate=gate)
+    pipeline = FakePipeline(gate=gate)
     with served(settings_for(tmp_path, max_concurrent_workflows=2), pipeline) as api:
         posted = [api.client.post("/generate-tests", json={"url": TARGET}) for _ in range(6)]
         ids = [p.json()["workflow_id"] for p in posted]
@@ -89,7 +52,7 @@ def test_two_run_at_once_the_rest_wait_in_order_and_all_complete(tmp_path: Path)
 
 def test_cancelling_a_queued_workflow_takes_it_out_of_the_queue(tmp_path: Path) -> None:
     gate = threading.Event()
-    pipeline = CountingPipeline(gate=gate)
+    pipeline = FakePipeline(gate=gate)
     with served(settings_for(tmp_path, max_concurrent_workflows=1), pipeline) as api:
         ids = [api.client.post("/observation", json={"url": TARGET}).json()["workflow_id"] for _ in range(3)]
         until(api, lambda s: running(s) == 1, ids)
@@ -109,34 +72,16 @@ def test_cancelling_a_queued_workflow_takes_it_out_of_the_queue(tmp_path: Path) 
 
 
 @dataclass
-class CpuPipeline(FakePipeline):
-    """A fake whose observation stage computes in a worker thread, as the real stages' pure parts
-    do, until the test says it was answered meanwhile (or ``give_up`` passes: the test fails)."""
+class Computation:
+    """A stage's pure CPU work: it computes until the test says it was answered meanwhile (or
+    ``give_up`` passes, and the test fails)."""
 
     answered: threading.Event = field(default_factory=threading.Event)
     computing: threading.Event = field(default_factory=threading.Event)
     computed: threading.Event = field(default_factory=threading.Event)
     give_up: float = 60.0
 
-    async def __call__(
-        self,
-        target: Target,
-        transport: HttpTransport,
-        result: RunResult,
-        *,
-        stages: Sequence[AgentName] = AGENTS,
-        realtime_execution: bool = True,
-        cancel: CancelToken | None = None,
-    ) -> AsyncIterator[Event]:
-        events = super().__call__(
-            target, transport, result, stages=stages, realtime_execution=realtime_execution, cancel=cancel
-        )
-        async for event in events:
-            yield event
-            if type(event).__name__ == "AgentStarted":
-                await asyncio.to_thread(self._spin)
-
-    def _spin(self) -> int:
+    def __call__(self) -> int:
         self.computing.set()
         deadline, total = time.monotonic() + self.give_up, 0
         while not self.answered.is_set() and time.monotonic() < deadline:
@@ -146,13 +91,13 @@ class CpuPipeline(FakePipeline):
 
 
 def test_status_is_answered_while_a_stage_computes(tmp_path: Path) -> None:
-    pipeline = CpuPipeline()
-    with served(settings_for(tmp_path), pipeline) as api:
+    work = Computation()
+    with served(settings_for(tmp_path), FakePipeline(stage_work=work)) as api:
         wid = api.client.post("/observation", json={"url": TARGET}).json()["workflow_id"]
-        assert pipeline.computing.wait(60)
+        assert work.computing.wait(60)
         during = api.client.get(f"/workflows/{wid}").json()
-        still_computing = not pipeline.computed.is_set()
-        pipeline.answered.set()
+        still_computing = not work.computed.is_set()
+        work.answered.set()
         final = api.wait(wid)
     assert still_computing  # the answer came while the stage was computing, not after it
     assert during["status"] == "running" and during["current_agent"] == "observation"
