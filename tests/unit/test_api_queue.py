@@ -3,16 +3,18 @@ workflows run, the others wait `pending` with their place in the queue, and none
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.api_helpers import Api, FakePipeline, served, settings_for
+from tests.api_helpers import Api, FakePipeline, build_service, served, settings_for
 from tests.unit.test_api_stream_cancel import parse_sse
 
 from assay.domain.json import JsonObject, dig
+from assay.services.workflows import StartRequest
 
 TARGET = "http://127.0.0.1:9/"
 
@@ -102,3 +104,19 @@ def test_status_is_answered_while_a_stage_computes(tmp_path: Path) -> None:
     assert still_computing  # the answer came while the stage was computing, not after it
     assert during["status"] == "running" and during["current_agent"] == "observation"
     assert final["status"] == "completed"
+
+
+async def test_stopping_the_server_ends_queued_workflows_too(tmp_path: Path) -> None:
+    gate = threading.Event()
+    service = build_service(
+        settings_for(tmp_path, max_concurrent_workflows=1), pipeline=FakePipeline(gate=gate)
+    )
+    started = [await service.start(StartRequest("observation", url=TARGET)) for _ in range(3)]
+    queued = service.status(started[2].id)
+    await service.runner.shutdown()
+    ended = [await asyncio.to_thread(service.store.get, r.id) for r in started]
+    assert queued.status == "pending"
+    assert queued.agents["observation"].message == "queued: position 2 of 2"
+    assert [r.status for r in ended if r is not None] == ["failed"] * 3
+    assert all(r is not None and r.error and "server stopped" in r.error for r in ended)
+    assert all(service.store.events_after(r.id, 0)[-1].event == "workflow_failed" for r in started)
