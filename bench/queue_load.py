@@ -101,11 +101,11 @@ def descendants(root: int) -> list[int]:
     while todo:
         pid = todo.pop()
         found.append(pid)
-        for task in Path(f"/proc/{pid}/task").glob("*/children"):
-            try:
+        try:
+            for task in Path(f"/proc/{pid}/task").glob("*/children"):
                 todo += [int(c) for c in task.read_text().split()]
-            except OSError:
-                continue
+        except OSError:  # it ended meanwhile
+            continue
     return found
 
 
@@ -148,7 +148,7 @@ def main() -> None:
     parser.add_argument("--workflows", type=int, default=50)
     parser.add_argument("--kind", default="observation", choices=["observation", "generate-tests"])
     parser.add_argument("--concurrency", type=int, default=0, help="0: the server's default")
-    parser.add_argument("--idle-samples", type=int, default=300)
+    parser.add_argument("--idle-samples", type=int, default=1000)
     args = parser.parse_args()
 
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
@@ -219,6 +219,7 @@ def report(client: httpx.Client, args: argparse.Namespace, urls: tuple[str, str]
     print(f"status GET idle:   p50 {idle_p50:.1f} ms, p99 {idle_p99:.1f} ms ({len(idle)} calls)")
     print(f"status GET loaded: p50 {p50:.1f} ms, p99 {p99:.1f} ms ({len(loaded)} calls)")
     print(f"loaded/idle p99 ratio: {p99 / idle_p99:.2f}; goal p99 < 20 ms: {'met' if p99 < 20 else 'missed'}")
+    print(f"load average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"median time to end: {statistics.median(finished_at.values()):.1f} s")
     print(f"server peak RSS (VmHWM): {memory.server_hwm_kb() / 1024:.0f} MB")
     by_name: dict[str, list[int]] = {}
