@@ -25,6 +25,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 
+from assay.agents import run_clock
 from assay.agents.analysis.agent import analyse
 from assay.agents.evolution.agent import evolve
 from assay.agents.observation.agent import observe
@@ -87,32 +88,37 @@ async def run(
     """Run ``stages`` in order against ``target``; yields events, fills ``result``."""
     result.secrets = tuple({*result.secrets, *(s for c in target.credentials for s in c.secrets)})
     result.ledger = target.ledger  # shared: every stage's creations show in the run's outputs
-    bodies = _stage_bodies(target, transport, result, realtime_execution, cancel, browser)
-    for agent in stages:
-        if cancel is not None and cancel.cancelled:
-            result.cancelled = True
-            yield _fail(result, f"cancelled before the {agent} agent started")
-            return
-        stage = _Stage(agent)
-        started = time.perf_counter()
-        yield AgentStarted(agent, now_iso())
-        async for event in _drive(stage, bodies[agent]):
-            yield event
-        if stage.failure is not None:
-            yield _fail(result, stage.failure)
-            return
-        if stage.crash is not None:
-            result.incomplete.append(stage.crash)
-            _stand_in(agent, target, result, stage.crash)
-            yield AgentProgress(agent, 1.0, stage.crash, {})
-        yield AgentCompleted(agent, now_iso(), round(time.perf_counter() - started, 3), **_completed(stage))
+    # The run's budgets are charged from here, when it starts running, not from when it was
+    # queued, and not for the time its event loop is starved (agents/run_clock.py).
+    async with run_clock.measured(transport) as measured:
+        bodies = _stage_bodies(target, measured.transport, result, realtime_execution, cancel, browser)
+        for agent in stages:
+            if cancel is not None and cancel.cancelled:
+                result.cancelled = True
+                yield _fail(result, f"cancelled before the {agent} agent started")
+                return
+            stage = _Stage(agent)
+            started = time.perf_counter()
+            yield AgentStarted(agent, now_iso())
+            async for event in _drive(stage, bodies[agent], measured):
+                yield event
+            if stage.failure is not None:
+                yield _fail(result, stage.failure)
+                return
+            if stage.crash is not None:
+                result.incomplete.append(stage.crash)
+                _stand_in(agent, target, result, stage.crash)
+                yield AgentProgress(agent, 1.0, stage.crash, {})
+            yield AgentCompleted(
+                agent, now_iso(), round(time.perf_counter() - started, 3), **_completed(stage)
+            )
     result.finished_at = now_iso()
     yield WorkflowCompleted(result.finished_at)
 
 
-async def _drive(stage: _Stage, body: StageFn) -> AsyncIterator[Event]:
+async def _drive(stage: _Stage, body: StageFn, measured: run_clock.Measured) -> AsyncIterator[Event]:
     """Run one stage as a task, relaying its progress events while it works."""
-    task = asyncio.create_task(_guarded(stage, body))
+    task = asyncio.create_task(_guarded(stage, body, measured))
     getter: asyncio.Task[Event] | None = None
     try:
         while True:
@@ -133,7 +139,8 @@ async def _drive(stage: _Stage, body: StageFn) -> AsyncIterator[Event]:
                 pending.cancel()
 
 
-async def _guarded(stage: _Stage, body: StageFn) -> None:
+async def _guarded(stage: _Stage, body: StageFn, measured: run_clock.Measured) -> None:
+    run_clock.use(measured.clock)  # this task's context: the run's own clock
     try:
         await body(stage)
     except MissingInput as exc:

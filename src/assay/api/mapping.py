@@ -23,6 +23,7 @@ from assay.api.schemas import (
     LoginCredentials,
     ObservationRequest,
     RequirementsRequest,
+    SkippedItem,
     TestCaseLastResult,
     TestCaseResponse,
     WorkflowResultsResponse,
@@ -32,6 +33,7 @@ from assay.domain import clock
 from assay.domain.codec import to_json
 from assay.domain.json import Json, JsonObject, as_object
 from assay.domain.observation import Observation
+from assay.domain.partial import skipped
 from assay.domain.scenarios import Scenario
 from assay.domain.target import DEEP_CRAWL, Credentials, MailAccount
 from assay.domain.workflow import StoredTestCase, WorkflowKind, WorkflowRecord
@@ -65,6 +67,7 @@ def status_response(record: WorkflowRecord) -> WorkflowStatusResponse:
         started_at=parse_time(record.started_at) or clock.now(),
         estimated_completion=parse_time(record.estimated_completion),
         error=record.error,
+        partial=record.partial,
     )
 
 
@@ -93,6 +96,8 @@ def results_response(results: WorkflowResults) -> WorkflowResultsResponse:
         completed_at=completed,
         total_duration_seconds=max(0.0, (completed - started).total_seconds()),
         incomplete=list(run.incomplete),
+        partial=bool(items := skipped(run)),
+        skipped=[SkippedItem(kind=s.kind, name=s.name, reason=s.reason) for s in items],
     )
 
 

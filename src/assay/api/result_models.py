@@ -272,6 +272,10 @@ class AnalysisResultModel(Model):
     family_requests: dict[str, Int] = Field(
         default_factory=dict, description="Requests sent by each security attack family."
     )
+    families_out_of_time: list[str] = Field(
+        default_factory=list,
+        description="Security families the time budget stopped before they sent all they planned.",
+    )
     learned_bodies: list[str] = Field(
         default_factory=list,
         description="Per operation, the body fields its server asked for that the spec does not require.",

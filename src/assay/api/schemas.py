@@ -172,6 +172,21 @@ class WorkflowStatusResponse(BaseModel):
     started_at: datetime
     estimated_completion: datetime | None
     error: str | None
+    partial: bool = Field(
+        default=False,
+        description=(
+            "Set once finished: the run skipped planned work because its time budget was spent "
+            "(see `skipped` in the results). A partial run still says `completed`."
+        ),
+    )
+
+
+class SkippedItem(BaseModel):
+    """One planned thing the run did not do because its time budget was spent (assay.domain.partial)."""
+
+    kind: Literal["scenario", "security_family", "page"]
+    name: str = Field(description="The scenario id, the security family or the page path.")
+    reason: str
 
 
 class WorkflowResultsResponse(BaseModel):
@@ -188,6 +203,16 @@ class WorkflowResultsResponse(BaseModel):
     incomplete: list[str] = Field(
         default_factory=list,
         description="What the run planned but could not do, one line each (a stage that crashed, ...).",
+    )
+    partial: bool = Field(
+        default=False,
+        description=(
+            "The run skipped planned work because its time budget was spent: a scenario not run, "
+            "a security family stopped by the deadline, a page not opened. Listed in `skipped`."
+        ),
+    )
+    skipped: list[SkippedItem] = Field(
+        default_factory=list, description="What the time budget cut, one item each; empty unless partial."
     )
 
 

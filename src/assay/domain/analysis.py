@@ -124,4 +124,6 @@ class AnalysisResult:
     requests_sent: int = 0
     budget_exhausted: bool = False
     family_requests: dict[str, int] = field(default_factory=dict)  # security family -> requests sent
+    # Security families the time budget stopped: they wanted to send past the deadline (domain.partial).
+    families_out_of_time: tuple[str, ...] = ()
     learned_bodies: tuple[str, ...] = ()  # per operation: body fields its server needed beyond the spec

@@ -30,6 +30,9 @@ class RecordedResponse:
     json: Json = None
     is_json: bool = False
     elapsed_seconds: float = 0.0
+    # assay's own event-loop lag measured while this answer was awaited: the part of
+    # ``elapsed_seconds`` that was assay's congestion, not the target's time (domain.charged_clock).
+    loop_lag_seconds: float = 0.0
     # The body was cut at the size cap (or its compression was corrupt): ``text`` is only its
     # beginning, so a body that fails to parse or validate is no evidence against the target.
     truncated: bool = False
@@ -38,6 +41,11 @@ class RecordedResponse:
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
+
+    @property
+    def own_seconds(self) -> float:
+        """The target's share of the elapsed time: assay's measured loop lag taken out."""
+        return max(0.0, self.elapsed_seconds - max(0.0, self.loop_lag_seconds))
 
 
 @dataclass(frozen=True)

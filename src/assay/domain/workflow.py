@@ -83,6 +83,8 @@ class WorkflowRecord:
     owner: str | None = None
     # What the run could not do (a stage, family or check that crashed), one line each.
     incomplete: list[str] = field(default_factory=list)
+    # The finished run skipped planned work for its time budget (domain.partial.is_partial).
+    partial: bool = False
 
     @property
     def finished(self) -> bool:

@@ -163,9 +163,9 @@ def _operator_verdict(trial: Trial) -> Verdict | None:
 def _delay_verdict(trial: Trial) -> Verdict | None:
     if trial.payload.kind != "sleep" or len(trial.probes) < 2 or not trial.baselines:
         return None
-    slowest_base = max(b.response.elapsed_seconds if b.response else 0.0 for b in trial.baselines)
+    slowest_base = max(b.response.own_seconds if b.response else 0.0 for b in trial.baselines)
     slow = [p for p in trial.probes if p.response is not None or "timeout" in (p.error or "").lower()]
-    gaps = [(p.response.elapsed_seconds if p.response else 10.0) - slowest_base for p in slow]
+    gaps = [(p.response.own_seconds if p.response else 10.0) - slowest_base for p in slow]
     if len(gaps) >= 2 and all(g > DELAY_THRESHOLD for g in gaps):
         detail = f"a {DELAY_SECONDS:g} s sleep payload delays the answer by {min(gaps):.1f} s or more, twice"
         return Verdict(trial.probes[0], "delay", detail)

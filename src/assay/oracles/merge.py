@@ -148,8 +148,8 @@ def _status_reproduces(category: str, original_status: int | None, replay: Excha
 def reproduces(original: Exchange, replay: Exchange, category: Category | str) -> bool:
     """Whether ``replay`` of ``original``'s request shows the same fault for ``category``."""
     if category == "slow_response":
-        before = original.response.elapsed_seconds if original.response else 0.0
-        after = replay.response.elapsed_seconds if replay.response else 0.0
+        before = original.response.own_seconds if original.response else 0.0
+        after = replay.response.own_seconds if replay.response else 0.0
         # One replay is a single sample: "still slow" means at least half the original time.
         return replay.response is not None and after >= before / 2
     if category == "response_schema" and original.response and replay.response:

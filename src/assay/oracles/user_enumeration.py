@@ -35,7 +35,7 @@ def _normalized(e: Exchange, names: Sequence[str]) -> str:
 
 
 def _seconds(e: Exchange) -> float:
-    return e.response.elapsed_seconds if e.response else 0.0
+    return e.response.own_seconds if e.response else 0.0
 
 
 def enumeration_signal(

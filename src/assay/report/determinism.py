@@ -28,6 +28,8 @@ _VOLATILE_KEYS = frozenset(
     {
         "elapsed_seconds",
         "median_seconds",
+        "baseline_seconds",
+        "loop_lag_seconds",
         "max_seconds",
         "timings",
         "burst_seconds",

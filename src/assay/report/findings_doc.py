@@ -5,6 +5,7 @@ from __future__ import annotations
 from assay import __version__
 from assay.domain.findings import Finding, default_proof
 from assay.domain.json import Json, JsonObject
+from assay.domain.partial import skipped
 from assay.domain.redaction import redact_secrets, redact_strings
 from assay.domain.run import RunResult
 from assay.domain.verdict import incomplete_reasons
@@ -36,6 +37,7 @@ def finding_json(finding: Finding) -> JsonObject:
 
 def summary(run: RunResult) -> JsonObject:
     scenarios = tally(run)
+    skipped_items = skipped(run)
     by_severity: JsonObject = dict(severity_counts(run.findings))
     by_category: JsonObject = dict(category_counts(run.findings))
     return {
@@ -53,6 +55,9 @@ def summary(run: RunResult) -> JsonObject:
         },
         "pass_rate": round(scenarios.pass_rate, 4),
         "requests_sent": requests_sent(run),
+        # domain.partial: planned work the time budget cut; never a silent shrink of a "completed" run.
+        "partial": bool(skipped_items),
+        "skipped": [s.to_json() for s in skipped_items],
         "tests_generated": len(run.evolution.test_cases) if run.evolution else 0,
     }
 

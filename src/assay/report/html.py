@@ -17,6 +17,7 @@ import html
 from collections.abc import Sequence
 from pathlib import Path
 
+from assay.domain.partial import partial_line, skipped
 from assay.domain.redaction import redact_secrets
 from assay.domain.run import RunResult
 from assay.domain.scenarios import CoverageItem
@@ -111,6 +112,12 @@ def _summary(run: RunResult) -> Html:
         Html(f'<div class="tiles">{join(tiles)}</div>'),
         tag("p", Html(f"<strong>Test results</strong>: {esc(results)}")),
     ]
+    items = skipped(run)
+    if items:
+        parts += [
+            tag("p", Html(f"<strong>{esc(partial_line(items))}.</strong> What was skipped:")),
+            bullets([s.line() for s in items]),
+        ]
     reasons = incomplete_reasons(run)
     if reasons:
         cov = coverage(run)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from assay.domain.analysis import ScenarioRun
 from assay.domain.findings import Finding
 from assay.domain.json import JsonObject, as_list, as_object, as_str
+from assay.domain.partial import partial_line, skipped
 from assay.domain.redaction import redact_secrets
 from assay.domain.run import RunResult
 from assay.domain.scenarios import Scenario
@@ -132,7 +133,16 @@ def executive_summary(run: RunResult) -> str:
         + ", ".join(f"{n} {sev}" for sev, n in counts.items())
         + f" ({len(run.findings)} in total)"
     )
-    return "\n\n".join([*lines, *inconclusive_lines(run), verdict(run)]) + "\n"
+    return "\n\n".join([*lines, *partial_block(run), *inconclusive_lines(run), verdict(run)]) + "\n"
+
+
+def partial_block(run: RunResult) -> list[str]:
+    """**PARTIAL** and what the time budget cut (domain.partial); nothing when the run did all it planned."""
+    items = skipped(run)
+    if not items:
+        return []
+    listed = "\n".join(f"- {s.line()}" for s in items)
+    return [f"**Verdict**: ⚠️ **{partial_line(items)}**. What was skipped:\n\n{listed}"]
 
 
 def inconclusive_lines(run: RunResult) -> list[str]:

@@ -7,6 +7,7 @@ from collections import Counter
 from assay.domain.baseline import MARK_WORDS
 from assay.domain.findings import SEVERITY_ORDER
 from assay.domain.limits import MAX_BODY_BYTES, MAX_RETAINED_BYTES
+from assay.domain.partial import partial_line, skipped
 from assay.domain.run import RunResult
 from assay.domain.verdict import coverage, cut_responses, incomplete_reasons, untested_line
 from assay.report.baseline import baseline_summary_lines, comparison
@@ -46,7 +47,7 @@ def summary_lines(run: RunResult) -> list[str]:
     listing = ", ".join(f"{n} {sev}" for sev, n in ordered) or "none"
     lines.append(f"findings: {len(run.findings)} ({listing})")
     lines.extend(finding_lines(run))
-    return lines + limit_lines(run) + verdict_lines(run)
+    return lines + limit_lines(run) + partial_lines(run) + verdict_lines(run)
 
 
 def finding_lines(run: RunResult) -> list[str]:
@@ -68,6 +69,20 @@ def limit_lines(run: RunResult) -> list[str]:
     each, per_run = MAX_BODY_BYTES // 1_000_000, MAX_RETAINED_BYTES // 1_000_000
     caps = f"{each} MB each, {per_run} MB of big bodies per run"
     return [f"limits: {cut} response(s) cut at assay's body limits ({caps}): kept as evidence, not judged"]
+
+
+def partial_lines(run: RunResult) -> list[str]:
+    """PARTIAL and what the time budget cut (domain.partial); nothing when the run did all it planned."""
+    items = skipped(run)
+    if not items:
+        return []
+    shown = [f"  - {s.line()}" for s in items[:_SHOWN]]
+    rest = len(items) - _SHOWN
+    more = [f"  - and {rest} more (findings.json lists them all)"] if rest > 0 else []
+    return [partial_line(items), *shown, *more]
+
+
+_SHOWN = 10  # skipped items named on the console before they are counted
 
 
 def verdict_lines(run: RunResult) -> list[str]:

@@ -25,6 +25,7 @@ from assay.domain.events import (
     WorkflowFailed,
 )
 from assay.domain.json import JsonObject
+from assay.domain.partial import is_partial
 from assay.domain.ports import CancelToken
 from assay.domain.redaction import redact_strings, redact_text
 from assay.domain.run import RunResult
@@ -121,6 +122,7 @@ class WorkflowJob:
         self.run.error = error if status != "completed" else None
         # Crashed parts are notes, not failures: the status stays "completed", the notes are kept.
         self.record.incomplete = [redact_text(line, self.run.secrets) for line in self.run.incomplete]
+        self.record.partial = is_partial(self.run)
         try:
             await asyncio.to_thread(self._save_outputs)
         except Exception as exc:

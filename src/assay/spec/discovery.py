@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import unescape
 from urllib.parse import urljoin, urlsplit
@@ -50,8 +51,10 @@ class Discovery:
     log: list[str] = field(default_factory=list)
     base_response: RecordedResponse | None = None
     asked: set[str] = field(default_factory=set)
-    deadline: float = float("inf")  # time.monotonic() after which no more requests go out
+    deadline: float = float("inf")  # ``clock()`` after which no more requests go out
     failures_in_a_row: int = 0
+    # The run's charged clock (agents/run_clock.py): time the run spends starved is not spent.
+    clock: Callable[[], float] = time.monotonic
 
     def should_stop(self, budget: int) -> bool:
         """True when discovery must stop; the reason is logged once."""
@@ -63,7 +66,7 @@ class Discovery:
     def _stop_reason(self, budget: int) -> str | None:
         if len(self.asked) >= budget:
             return f"stopped: request budget of {budget} spent"
-        if time.monotonic() > self.deadline:
+        if self.clock() > self.deadline:
             return "stopped: time budget spent"
         if self.failures_in_a_row >= _MAX_FAILURES:
             return f"stopped: {_MAX_FAILURES} transport errors in a row"
@@ -95,10 +98,15 @@ def _spec_like(url: str) -> bool:
 
 
 async def discover_spec(
-    base_url: str, transport: HttpTransport, *, max_requests: int = 60, time_budget: float = 60.0
+    base_url: str,
+    transport: HttpTransport,
+    *,
+    max_requests: int = 60,
+    time_budget: float = 60.0,
+    clock: Callable[[], float] = time.monotonic,
 ) -> Discovery:
     """Look for a spec; raise TargetUnreachable only when the base URL itself cannot be reached."""
-    found = Discovery(deadline=time.monotonic() + time_budget)
+    found = Discovery(deadline=clock() + time_budget, clock=clock)
     host = urlsplit(base_url).netloc.lower()
     got = await _get(found, base_url, transport, host, must_reach=True)
     found.base_response = got[0] if got else None

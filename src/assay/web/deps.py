@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 
 from assay.services.workflows import WorkflowService
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
+_BACKTICKS = re.compile(r"`([^`]+)`")
+
+
+def code_spans(value: object) -> Markup:
+    """Text with its `code spans` (findings' titles and details use them) as <code>, escaped first."""
+    return Markup(_BACKTICKS.sub(r"<code>\1</code>", str(escape(value))))
+
+
+templates.env.filters["code"] = code_spans
 
 
 async def service(request: Request) -> WorkflowService:

@@ -146,5 +146,6 @@ def final_result(
         requests_sent=requests,
         budget_exhausted=report.budget_exhausted,
         family_requests={r.family: r.requests for r in evidence.families},
+        families_out_of_time=tuple(r.family for r in evidence.families if r.out_of_time),
         learned_bodies=report.learned_bodies,
     )

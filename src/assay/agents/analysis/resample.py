@@ -2,7 +2,8 @@
 
 ``slow_response`` judges the median of at least two spec-valid answers per route: a read that the
 scenarios sent only once could never be reported, however slow. Each such read (GET or HEAD: a
-second send changes nothing) whose one answer was over the latency budget is sent
+second send changes nothing) whose one answer took over the latency budget (its own time, assay's
+loop lag taken out) is sent
 :data:`RESAMPLES` more times, alone and in a fixed order, and those answers join its samples, so
 one hiccup is outvoted and a consistently slow route is reported.
 """
@@ -29,7 +30,7 @@ def sampled_once_and_slow(exchanges: Sequence[Exchange], budget: float) -> list[
     for group in group_by_route(valid).values():
         only = group[0]
         reads = only.request.method.upper() in {"GET", "HEAD"}
-        if len(group) == 1 and reads and only.response is not None and only.response.elapsed_seconds > budget:
+        if len(group) == 1 and reads and only.response is not None and only.response.own_seconds > budget:
             found.append(only)
     return found[:MAX_ROUTES]
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import time
-
+from assay.agents import run_clock
 from assay.agents.analysis.context import AnalysisRun
 from assay.agents.analysis.execution.auth import Authenticator
 from assay.agents.analysis.execution.report import ExecutionReport
@@ -73,7 +72,7 @@ async def _security(
     api, target = run.observation.api, run.target
     if report.target_failure or report.cancelled:
         return []
-    deadline = time.monotonic() + target.budget_seconds
+    deadline = run_clock.charged() + target.budget_seconds
     reports: list[FamilyReport] = []
     if api is not None and auth is not None:
         run.progress(0.86, "security checks: identities, authorization, attacks")

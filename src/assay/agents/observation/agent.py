@@ -6,6 +6,7 @@ import contextlib
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
+from assay.agents import run_clock
 from assay.agents.observation.credentialed import credentialed
 from assay.agents.observation.web.stage import observe_pages
 from assay.agents.progress import ProgressFn, report
@@ -109,7 +110,7 @@ async def _find_spec(target: Target, transport: HttpTransport) -> _Found:
         log = [f"spec given: {target.spec_location}"]
         return _Found(api=api, location=target.spec_location, log=log, given=True)
     discovery: Discovery = await discover_spec(
-        target.base_url, transport, time_budget=max(5.0, target.budget_seconds / 3)
+        target.base_url, transport, time_budget=max(5.0, target.budget_seconds / 3), clock=run_clock.charged
     )
     model = build_api_model(discovery.document, discovery.location or "") if discovery.document else None
     return _Found(model, discovery.location, discovery.log, discovery.base_response)

@@ -18,10 +18,10 @@ scenario that failed after it is inconclusive, not failed.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from assay.agents import run_clock
 from assay.agents.analysis.execution.auth import Authenticator, account_created
 from assay.agents.analysis.execution.guard import SAFETY_RULE, SafetyGuard
 from assay.agents.analysis.execution.identity import identity_for, identity_scope, session_for
@@ -88,7 +88,7 @@ class Runner:
         options: RunnerOptions = RunnerOptions(),
         cancel: CancelToken | None = None,
         on_run: RunCallback | None = None,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] = run_clock.charged,
     ) -> None:
         self._recipes = {r.name: r for r in recipes}
         self._base_path = api.base_path if api else ""

@@ -12,11 +12,11 @@ object assay did not create (without ``--destructive``), is not sent and is list
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from assay.agents import run_clock
 from assay.agents.analysis.execution.auth import Authenticator
 from assay.agents.analysis.execution.guard import SafetyGuard
 from assay.domain.crashes import crash_note
@@ -36,7 +36,7 @@ class SecurityContext:
     transport: HttpTransport
     recipes: Mapping[str, ResourceRecipe]
     auth: Authenticator  # the primary identity, already logged in
-    deadline: float  # time.monotonic() value after which families stop sending
+    deadline: float  # run_clock.charged() value after which families stop sending
     cancel: CancelToken | None = None
     destructive: bool = False  # may touch objects assay did not create itself
     budget_per_family: int = 120
@@ -56,6 +56,7 @@ class FamilyReport:
     requests: int = 0
     notes: list[str] = field(default_factory=list)
     crash: str | None = None  # the family raised: what failed and what it skipped, one line
+    out_of_time: bool = False  # it wanted to send past the deadline: planned more than it did
 
 
 class SecurityFamily(Protocol):
@@ -73,6 +74,7 @@ class ProbeClient:
         self.budget = budget if budget is not None else ctx.budget_per_family
         self.exchanges: list[Exchange] = []
         self.sent = 0
+        self.out_of_time = False  # a request was held back by the deadline (domain.partial)
         self.refusals: list[str] = []  # why requests were not sent (the safety rules), without repeats
         creates = {r.action.request.operation: r.id_field for r in ctx.recipes.values()}
         destructive = ctx.destructive or ctx.target.destructive
@@ -83,7 +85,13 @@ class ProbeClient:
     @property
     def exhausted(self) -> bool:
         cancelled = self._ctx.cancel is not None and self._ctx.cancel.cancelled
-        return cancelled or self.sent >= self.budget or time.monotonic() >= self._ctx.deadline
+        if cancelled or self.sent >= self.budget:
+            return True
+        if run_clock.charged() >= self._ctx.deadline:
+            # Remembered: the family planned more than the time budget let it send.
+            self.out_of_time = True
+            return True
+        return False
 
     async def send(
         self,
@@ -151,11 +159,17 @@ async def run_families(ctx: SecurityContext, families: Sequence[SecurityFamily])
 async def _run_one(ctx: SecurityContext, family: SecurityFamily) -> FamilyReport:
     first_client = len(ctx.clients)
     try:
-        return await family.run(ctx)
+        return out_of_time(await family.run(ctx), ctx.clients[first_client:])
     except Exception as exc:  # a bug in one family must not lose the others' results
         # What it sent before crashing stays on record: counted, and kept with the run's exchanges.
         clients = ctx.clients[first_client:]
         exchanges = [e for c in clients for e in c.exchanges]
         line = crash_note(f"security family {family.name}", exc, "its remaining checks were skipped")
         sent = sum(c.sent for c in clients)
-        return FamilyReport(family.name, exchanges, [], sent, notes=[line], crash=line)
+        return out_of_time(FamilyReport(family.name, exchanges, [], sent, notes=[line], crash=line), clients)
+
+
+def out_of_time(report: FamilyReport, clients: Sequence[ProbeClient]) -> FamilyReport:
+    """``report``, marked when any of the family's clients was held back by the deadline."""
+    report.out_of_time = report.out_of_time or any(c.out_of_time for c in clients)
+    return report

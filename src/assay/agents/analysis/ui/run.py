@@ -8,7 +8,6 @@ the deadline is reported ``skipped``; with no browser at all every one is ``bloc
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,12 +15,14 @@ from urllib.parse import urlsplit
 
 from playwright.async_api import StorageState
 
+from assay.agents import run_clock
 from assay.agents.analysis.ui.executor import UiRun, execute_ui
 from assay.domain.analysis import ExecutionSuccess, ScenarioRun
 from assay.domain.errors import NoBrowserFound
 from assay.domain.findings import Finding
 from assay.domain.json import as_str
 from assay.domain.observation import Observation
+from assay.domain.partial import OUT_OF_TIME
 from assay.domain.ports import CancelToken
 from assay.domain.scenarios import FUNCTIONAL_KINDS, Scenario
 from assay.domain.target import Target
@@ -66,7 +67,7 @@ async def analyse_ui(
         return outcome
     # A web app with no API to test gives the browser nearly the whole budget; else it shares it.
     share = 0.9 if observation.api is None and not observation.probes else 0.5
-    deadline = time.monotonic() + max(MIN_BUDGET, target.budget_seconds * share)
+    deadline = run_clock.charged() + max(MIN_BUDGET, target.budget_seconds * share)
     if browser is None:
         outcome.runs = [ScenarioRun(s.id, "blocked", blocked_by=NO_BROWSER) for s in scenarios]
         return outcome
@@ -140,8 +141,9 @@ async def _run_all(
         async def worker() -> None:
             while queue:
                 scenario = queue.pop(0)
-                if time.monotonic() >= deadline or (cancel is not None and cancel.cancelled):
-                    skipped = ScenarioRun(scenario.id, "skipped", blocked_by="time budget")
+                why = _skip_reason(deadline, cancel)
+                if why is not None:
+                    skipped = ScenarioRun(scenario.id, "skipped", blocked_by=why)
                     results[scenario.id] = (skipped, None)
                     if on_run is not None:
                         on_run(skipped)
@@ -164,3 +166,12 @@ async def _signed_in(session: BrowserSession, target: Target) -> StorageState | 
         return None
     outcome = await sign_in(session, target.base_url, login)
     return outcome.state if outcome.signed_in else None
+
+
+def _skip_reason(deadline: float, cancel: CancelToken | None) -> str | None:
+    """Why the next browser scenario is not run, or None to run it."""
+    if cancel is not None and cancel.cancelled:
+        return "not run: the workflow was cancelled"
+    if run_clock.charged() >= deadline:
+        return f"not run: the {OUT_OF_TIME} of the browser scenarios was spent"
+    return None

@@ -28,6 +28,7 @@ from playwright.async_api import (
 )
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
+from assay.agents import run_clock
 from assay.agents.observation.web.affordance_probe import read_affordances, seeded
 from assay.agents.observation.web.fetching import fetch_all
 from assay.agents.observation.web.frontier import Frontier
@@ -46,6 +47,7 @@ from assay.domain.affordances import Affordance
 from assay.domain.json import as_list, as_object, as_str
 from assay.domain.ledger import Ledger
 from assay.domain.pages import ActionProbe, BlockedHost, LinkCheck, PageFacts, UnsettledPage
+from assay.domain.partial import OUT_OF_TIME
 from assay.domain.ports import CodeMailbox
 from assay.domain.target import Credentials
 from assay.pages.browser import BrowserPort, BrowserSession
@@ -121,7 +123,7 @@ async def crawl(start_url: str, config: CrawlConfig, browser: BrowserPort) -> Cr
 async def crawl_with(session: BrowserSession, start_url: str, config: CrawlConfig) -> CrawlResult:
     """Crawl with an already launched browser."""
     started = time.monotonic()
-    deadline = started + config.budget_seconds
+    deadline = run_clock.charged() + config.budget_seconds  # charged: starvation is not spent
     result = CrawlResult(start_url)
     containment = Containment(start_url)
     if config.credentials is not None:
@@ -137,7 +139,7 @@ async def crawl_with(session: BrowserSession, start_url: str, config: CrawlConfi
         await _crawl_levels(contexts, frontier, config, deadline, result, containment)
         _link_checks(result, frontier)
         await mark_not_found_links(contexts[0], result, deadline)  # a SPA's 200 for a route it lacks
-        if config.probe_actions and time.monotonic() < deadline:
+        if config.probe_actions and run_clock.charged() < deadline:
             await _probe_actions(contexts, result, config, deadline)
             _probed_urls(result, frontier)
     finally:
@@ -176,7 +178,7 @@ async def _pool(
     results: list[R] = []
 
     async def worker(context: BrowserContext) -> None:
-        while not queue.empty() and time.monotonic() < deadline:
+        while not queue.empty() and run_clock.charged() < deadline:
             results.append(await work(context, queue.get_nowait()))
 
     await asyncio.gather(*(worker(c) for c in contexts))
@@ -227,8 +229,9 @@ async def _crawl_levels(
             if page_visit.facts.path not in visited_paths:
                 visited_paths.add(page_visit.facts.path)
                 result.visits.append(page_visit)
-        if time.monotonic() >= deadline:
+        if run_clock.charged() >= deadline:
             result.notes.append(f"crawl stopped at its time budget ({config.budget_seconds:.0f} s)")
+            frontier.unopened(f"the crawl's {OUT_OF_TIME} was spent")  # domain.partial lists these
             break
         if len(result.visits) >= config.max_pages:
             break

@@ -11,12 +11,12 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import re
-import time
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 from playwright.async_api import BrowserContext
 
+from assay.agents import run_clock
 from assay.agents.observation.web.frontier import Entry, Frontier
 from assay.pages.extract import path_of
 from assay.pages.url_sources import (
@@ -47,12 +47,12 @@ async def fetch_all(
     async def one(entry: Entry) -> None:
         nonlocal sent
         async with gate:
-            if time.monotonic() >= deadline or sent >= limit:
+            if run_clock.charged() >= deadline or sent >= limit:
                 return
             sent += 1
             await _fetch(context, frontier, entry, max_depth, fallback)
 
-    while sent < limit and time.monotonic() < deadline:
+    while sent < limit and run_clock.charged() < deadline:
         batch = frontier.to_fetch()
         if not batch:
             break

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
@@ -22,6 +21,7 @@ from urllib.parse import unquote, urldefrag, urljoin
 
 from playwright.async_api import BrowserContext
 
+from assay.agents import run_clock
 from assay.agents.observation.web.frontier import Frontier
 from assay.domain.json import as_list, as_object, as_str
 from assay.domain.pages import LinkCheck, PageFacts
@@ -158,7 +158,7 @@ def _candidates(crawl: _Crawl) -> list[str]:
 
 async def mark_not_found_links(context: BrowserContext, crawl: _Crawl, deadline: float) -> None:
     """Mark every link whose target renders the app's not-found view (``LinkCheck.soft_404``)."""
-    if time.monotonic() >= deadline or not (targets := _candidates(crawl)):
+    if run_clock.charged() >= deadline or not (targets := _candidates(crawl)):
         return
     absent = await render(context, absent_route(crawl.start_url))
     if absent is None or not (200 <= absent.status < 300):
@@ -170,7 +170,7 @@ async def mark_not_found_links(context: BrowserContext, crawl: _Crawl, deadline:
     renders_left = MAX_RENDERS
     for href in targets:
         page = seen.get(href)
-        if page is None and renders_left > 0 and time.monotonic() < deadline:
+        if page is None and renders_left > 0 and run_clock.charged() < deadline:
             renders_left -= 1
             page = await render(context, urljoin(crawl.start_url, href))
         if page is not None and renders(view, page):

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urldefrag
 
 from playwright.async_api import Page, Request, Route
 
+from assay.agents import run_clock
 from assay.domain.action_safety import ActionPolicy, judge_button, judge_link, origin_of
 from assay.domain.json import JsonObject, as_list, as_object, as_str
 from assay.pages.form_facts import button_control
@@ -135,7 +135,7 @@ async def explore_clicks(
     clicked: set[str] = set()
     known: set[str] = set()
     try:
-        while urls.clicks < limit and time.monotonic() < deadline:
+        while urls.clicks < limit and run_clock.charged() < deadline:
             candidate = await _next(page, policy, clicked, known)
             if candidate is None:
                 break

@@ -199,14 +199,14 @@ class InjectionFamily(AttackFamily):
 
     async def _timing(self, prober: Prober, plan: _Plan) -> list[Trial]:
         trials: list[Trial] = []
-        base_time = plan.baseline.response.elapsed_seconds if plan.baseline.response else 0.0
+        base_time = plan.baseline.response.own_seconds if plan.baseline.response else 0.0
         for slot in plan.slots:
             for payload in SLEEP_PAYLOADS:
                 spec = with_value(plan.spec, slot, payload.value)
                 probe = await prober.send(spec, f"sleep in {slot.label}", timeout=10.0)
                 if probe is None:
                     return trials
-                elapsed = probe.response.elapsed_seconds if probe.response else 10.0
+                elapsed = probe.response.own_seconds if probe.response else 10.0
                 if elapsed - base_time <= DELAY_THRESHOLD:
                     continue
                 again = await prober.send(spec, "confirm delay", timeout=10.0)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from assay.agents.analysis.security.base import FamilyReport, SecurityContext
+from assay.agents.analysis.security.base import FamilyReport, SecurityContext, out_of_time
 from assay.domain.crashes import crash_note
 from assay.domain.observation import Observation
 from assay.domain.target import Credentials
@@ -105,12 +105,11 @@ async def run_web_families(ctx: WebContext, families: Sequence[WebFamily]) -> li
             break
         first = len(ctx.security.clients)
         try:
-            reports.append(await family.run(ctx))
+            report = await family.run(ctx)
         except Exception as exc:  # a bug in one family must not lose the others' results
             clients = ctx.security.clients[first:]
             line = crash_note(f"web security family {family.name}", exc, "its remaining checks were skipped")
             exchanges = [e for c in clients for e in c.exchanges]
-            reports.append(
-                FamilyReport(family.name, exchanges, [], sum(c.sent for c in clients), [line], line)
-            )
+            report = FamilyReport(family.name, exchanges, [], sum(c.sent for c in clients), [line], line)
+        reports.append(out_of_time(report, ctx.security.clients[first:]))
     return reports
