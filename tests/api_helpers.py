@@ -7,7 +7,7 @@ import atexit
 import os
 import threading
 import uuid
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,7 +121,11 @@ class FakePipeline:
     cooperative: bool = True  # False: ignores the cancel token while held at the gate
     crash_at: AgentName | None = None  # this stage "crashes": a note, as the real pipeline makes it
     touch_target: bool = False  # observation GETs the target through the real transport first
+    # Run in a worker thread as each stage starts, as the real stages' pure CPU parts are.
+    stage_work: Callable[[], object] | None = None
     calls: list[tuple[str, tuple[AgentName, ...], bool]] = field(default_factory=list)
+    running: int = 0  # runs under way now, and the most at once
+    peak: int = 0
 
     async def __call__(
         self,
@@ -134,6 +138,22 @@ class FakePipeline:
         cancel: CancelToken | None = None,
     ) -> AsyncIterator[Event]:
         self.calls.append((target.base_url, tuple(stages), realtime_execution))
+        self.running += 1  # only the server's loop runs this: no lock needed
+        self.peak = max(self.peak, self.running)
+        try:
+            async for event in self._stages(target, transport, result, stages, cancel):
+                yield event
+        finally:
+            self.running -= 1
+
+    async def _stages(
+        self,
+        target: Target,
+        transport: HttpTransport,
+        result: RunResult,
+        stages: Sequence[AgentName],
+        cancel: CancelToken | None,
+    ) -> AsyncIterator[Event]:
         for agent in stages:
             yield AgentStarted(agent, now_iso())
             if agent == "observation" and self.touch_target:
@@ -141,6 +161,8 @@ class FakePipeline:
                 if problem:
                     yield WorkflowFailed(now_iso(), problem)
                     return
+            if self.stage_work is not None:
+                await asyncio.to_thread(self.stage_work)
             for step in range(3):
                 if cancel is not None and cancel.cancelled:
                     yield WorkflowFailed(now_iso(), "cancelled")

@@ -22,6 +22,7 @@ from assay.services.drive import PipelineDeps, default_pipeline
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
+    from assay.adapters.browser.pool import BrowserPool
     from assay.adapters.celery_queue import QueueConfig
     from assay.adapters.redis_events import Backfill
     from assay.adapters.store import SqlStore
@@ -67,6 +68,21 @@ def real_pipeline() -> PipelineFn:
     return default_pipeline(Chromium(mailbox=ImapMailbox()))
 
 
+def shared_browser_pipeline(workflows: int, max_contexts: int = 0) -> tuple[PipelineFn, BrowserPool]:
+    """The four agents over the server's browser pool: one Chromium per target host shared by
+    the workflows on it, at most ``max_contexts`` contexts open at once (0: enough for
+    ``workflows`` running at once). A session reserves the most contexts an agent holds at once
+    (the crawl's, the UI scenarios' workers), so that sessions never wait on each other's."""
+    from assay.adapters.browser.pool import BrowserPool
+    from assay.adapters.mail import ImapMailbox
+    from assay.agents.analysis.ui.run import UI_WORKERS
+    from assay.agents.observation.web.observe import default_contexts
+
+    per_session = max(UI_WORKERS, default_contexts())
+    pool = BrowserPool(max_contexts or per_session * workflows, per_session, mailbox=ImapMailbox())
+    return default_pipeline(pool), pool
+
+
 def _spec_host(target: Target) -> tuple[str, ...]:
     """The host of a spec given by URL (``assay run --spec https://...``): it may be read too."""
     spec = target.spec_location or ""
@@ -89,7 +105,7 @@ def build_service(
 ) -> WorkflowService:
     """The workflow service on the configured store; recovers workflows a stopped server left."""
     from assay.adapters.events import InMemoryEventBus
-    from assay.adapters.runner import InProcessRunner
+    from assay.adapters.runner import Closer, InProcessRunner, default_concurrency
     from assay.services.workflows import WorkflowService
     from assay.settings import Settings
 
@@ -98,15 +114,21 @@ def build_service(
     distributed = bool(settings.broker_url)
     bus: EventBus
     runner: Runner
-    if distributed:
+    if distributed:  # the API only enqueues: workers run the pipeline
         bus, runner = _queue_parts(settings, store)
+        pipeline = pipeline or real_pipeline()
     else:
-        bus, runner = InMemoryEventBus(), InProcessRunner()
+        limit = settings.max_concurrent_workflows or default_concurrency()
+        closers: list[Closer] = []
+        if pipeline is None:
+            pipeline, pool = shared_browser_pipeline(limit, settings.max_browser_contexts)
+            closers.append(pool.aclose)
+        bus, runner = InMemoryEventBus(), InProcessRunner(limit, on_shutdown=closers)
     service = WorkflowService(
         store=store,
         bus=bus,
         runner=runner,
-        pipeline=pipeline or real_pipeline(),
+        pipeline=pipeline,
         transport_factory=transport_factory or default_transport,
         policy=policy
         or TargetPolicy(tuple(settings.allowed_targets), settings.allow_metadata_targets, server=server),

@@ -135,6 +135,18 @@ class Settings(ImapSettings):
         description="How long a taken workflow stays invisible to other workers before it is "
         "redelivered; 0: twice the longest a workflow may run (domain.queueing).",
     )
+    max_concurrent_workflows: int = Field(
+        default=0,
+        ge=0,
+        description="Workflows run at once; the others wait in a FIFO queue, `pending` with their "
+        "position. 0: one per two cores (at least one).",
+    )
+    max_browser_contexts: int = Field(
+        default=0,
+        ge=0,
+        description="Browser contexts open at once over all workflows (they share one Chromium per "
+        "target host). 0: enough for every running workflow.",
+    )
 
     @field_validator("allowed_targets", "api_keys", mode="before")
     @classmethod

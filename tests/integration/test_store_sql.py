@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 from tests.api_helpers import analysis, evolution, observation, requirements
 
 from assay.adapters.models import Base
@@ -102,3 +103,32 @@ def test_round_trips_records_runs_cases_and_events(engine: Engine) -> None:
     store.save(got)
     assert [r.id for r in store.unfinished()] == []
     assert store.get("missing") is None and store.load_run("missing") is None
+
+
+def test_an_event_is_appended_with_the_progress_and_the_record_is_not_rewritten(engine: Engine) -> None:
+    migrate(engine)
+    store = SqlStore(engine)
+    big = record("w-big")
+    big.instruction = "focus on the checkout " * 50_000  # ~1 MB: rewritten per event, it was GBs
+    store.create(big)
+    big.agents["requirements"] = AgentState("requirements", "running", 0.5, message="half way")
+    big.current_agent, big.total_progress = "requirements", 0.75
+    writes: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        if statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+            writes.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        for seq in range(1, 21):
+            store.record_event(big, StoredEvent(seq, "agent_progress", {"seq": seq}))
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    read, stale = store.get("w-big"), store.unfinished()
+    assert writes and not [s for s in writes if re.search(r"\bworkflows\b", s)]
+    assert read is not None and read.instruction == big.instruction
+    assert read.current_agent == "requirements" and read.total_progress == 0.75
+    assert read.agents["requirements"].message == "half way"
+    assert [e.seq for e in store.events_after("w-big", 0)] == list(range(1, 21))
+    assert [(r.id, r.current_agent) for r in stale] == [("w-big", "requirements")]  # what recover() says

@@ -81,3 +81,18 @@ class EventRow(Base):
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     event: Mapped[str] = mapped_column(String(40))
     data: Mapped[Any] = mapped_column(JsonColumn)
+
+
+class ProgressRow(Base):
+    """A workflow's live progress (status, agents, totals), written on every event.
+
+    Apart from ``workflows`` on purpose: SQLite rewrites a whole row on any update, and that row
+    holds the record with its instruction (which may be megabytes); this one is small.
+    """
+
+    __tablename__ = "workflow_progress"
+
+    workflow_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("workflows.id", ondelete="CASCADE"), primary_key=True
+    )
+    data: Mapped[Any] = mapped_column(JsonColumn)

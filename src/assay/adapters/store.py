@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, select, text
 from sqlalchemy.orm import sessionmaker
 
-from assay.adapters.models import EventRow, ResultRow, TestCaseRow, WorkflowRow
+from assay.adapters.models import EventRow, ProgressRow, ResultRow, TestCaseRow, WorkflowRow
 from assay.domain.analysis import AnalysisResult
 from assay.domain.clock import now_iso
 from assay.domain.codec import from_json, to_json
@@ -53,34 +53,47 @@ class SqlStore:
     def create(self, record: WorkflowRecord) -> None:
         with self._session.begin() as s:
             s.add(WorkflowRow(id=record.id, **_record_columns(record)))
+            s.flush()  # the row first: the progress row's foreign key needs it
+            s.add(ProgressRow(workflow_id=record.id, data=_progress(record)))
 
     def save(self, record: WorkflowRecord) -> None:
+        """The whole record (at a stage's boundary: it holds the instruction, maybe megabytes)."""
         with self._session.begin() as s:
             row = s.get(WorkflowRow, record.id)
             if row is None:
                 s.add(WorkflowRow(id=record.id, **_record_columns(record)))
-                return
-            for key, value in _record_columns(record).items():
-                setattr(row, key, value)
+                s.flush()
+            else:
+                for key, value in _record_columns(record).items():
+                    setattr(row, key, value)
+            s.merge(ProgressRow(workflow_id=record.id, data=_progress(record)))
+
+    def record_event(self, record: WorkflowRecord, event: StoredEvent) -> None:
+        """Append ``event`` and update ``record``'s progress row, in one transaction; the record
+        itself is not rewritten (``save`` does that at the stage boundaries)."""
+        with self._session.begin() as s:
+            s.add(_event_row(record.id, event))
+            s.merge(ProgressRow(workflow_id=record.id, data=_progress(record)))
 
     def get(self, workflow_id: str) -> WorkflowRecord | None:
         with self._session() as s:
-            row = s.get(WorkflowRow, workflow_id)
-            return _record_from(row.record) if row is not None else None
+            query = _records().where(WorkflowRow.id == workflow_id)
+            found = s.execute(query).first()
+            return _record_from(found[0], found[1]) if found is not None else None
 
     def recent(self, limit: int, owner: str | None = None) -> list[WorkflowRecord]:
         """The newest first; only ``owner``'s when given."""
         with self._session() as s:
-            query = select(WorkflowRow.record)
+            query = _records()
             if owner is not None:
                 query = query.where(WorkflowRow.owner == owner)
             query = query.order_by(WorkflowRow.started_at.desc()).limit(limit)
-            return [_record_from(r) for r in s.scalars(query)]
+            return [_record_from(r, p) for r, p in s.execute(query)]
 
     def unfinished(self) -> list[WorkflowRecord]:
         with self._session() as s:
-            rows = s.scalars(select(WorkflowRow).where(WorkflowRow.status.in_(("pending", "running"))))
-            return [_record_from(r.record) for r in rows]
+            query = _records().where(WorkflowRow.status.in_(("pending", "running")))
+            return [_record_from(r, p) for r, p in s.execute(query)]
 
     def save_run(self, workflow_id: str, run: RunResult) -> None:
         values = _run_columns(run)
@@ -138,9 +151,7 @@ class SqlStore:
 
     def append_event(self, workflow_id: str, event: StoredEvent) -> None:
         with self._session.begin() as s:
-            s.add(
-                EventRow(workflow_id=workflow_id, seq=event.seq, event=event.event, data=_no_nul(event.data))
-            )
+            s.add(_event_row(workflow_id, event))
 
     def events_after(self, workflow_id: str, seq: int) -> list[StoredEvent]:
         with self._session() as s:
@@ -178,8 +189,33 @@ def _record_columns(record: WorkflowRecord) -> dict[str, Any]:
     )
 
 
-def _record_from(data: dict[str, Any]) -> WorkflowRecord:
-    values = dict(data)
+def _event_row(workflow_id: str, event: StoredEvent) -> EventRow:
+    return EventRow(workflow_id=workflow_id, seq=event.seq, event=event.event, data=_no_nul(event.data))
+
+
+# What changes as a workflow runs: kept in its progress row, laid over the record when read.
+PROGRESS_FIELDS = ("status", "current_agent", "total_progress", "estimated_completion", "agents")
+
+
+def _progress(record: WorkflowRecord) -> Any:
+    return _no_nul({name: _plain(getattr(record, name)) for name in PROGRESS_FIELDS})
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: dataclasses.asdict(v) if isinstance(v, AgentState) else v for k, v in value.items()}
+    return value
+
+
+def _records() -> Any:
+    """The records with their progress rows (none for a row written before migration 0003)."""
+    return select(WorkflowRow.record, ProgressRow.data).outerjoin(
+        ProgressRow, ProgressRow.workflow_id == WorkflowRow.id
+    )
+
+
+def _record_from(data: dict[str, Any], progress: dict[str, Any] | None = None) -> WorkflowRecord:
+    values = {**data, **(progress or {})}
     values["stages"] = tuple(values.get("stages", ()))
     values["agents"] = {k: AgentState(**v) for k, v in values.get("agents", {}).items()}
     fields = {f.name for f in dataclasses.fields(WorkflowRecord)}

@@ -202,7 +202,8 @@ def _stage_bodies(
     async def requirements(stage: _Stage) -> None:
         if result.observation is None:
             raise MissingInput("the requirements agent needs an observation result")
-        result.requirements = generate(result.observation, target.instruction)
+        # Pure CPU work (up to seconds on a large API): off the event loop, which serves the API.
+        result.requirements = await asyncio.to_thread(generate, result.observation, target.instruction)
         stage.counts["scenarios_generated"] = len(result.requirements.scenarios)
 
     async def analysis(stage: _Stage) -> None:
@@ -231,7 +232,9 @@ def _stage_bodies(
     async def evolution(stage: _Stage) -> None:
         if result.observation is None or result.requirements is None:
             raise MissingInput("the evolution agent needs observation, requirements and analysis results")
-        result.evolution = evolve(result.observation, result.requirements, result.analysis, result.findings)
+        result.evolution = await asyncio.to_thread(
+            evolve, result.observation, result.requirements, result.analysis, result.findings
+        )
         stage.counts["tests_generated"] = len(result.evolution.test_cases)
 
     return {

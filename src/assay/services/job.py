@@ -70,7 +70,8 @@ class WorkflowJob:
     async def __call__(self, cancel: CancelToken) -> None:
         outcome: Outcome = ("failed", NO_OUTCOME_MESSAGE)
         try:
-            outcome = await self._drive(cancel)
+            # Cancelled while queued: it never runs, it only records its end.
+            outcome = ("cancelled", CANCELLED_MESSAGE) if cancel.cancelled else await self._drive(cancel)
         except asyncio.CancelledError:
             outcome = (
                 ("cancelled", CANCELLED_MESSAGE) if cancel.cancelled else ("failed", INTERRUPTED_MESSAGE)
@@ -103,14 +104,24 @@ class WorkflowJob:
         return ("completed", None)
 
     async def _on_event(self, event: Event) -> None:
+        """Each event is appended with the small progress row; the stage's outputs and the whole
+        record (its instruction may be megabytes) are written only when a stage completes."""
         apply_event(self.record, event, self.run)
         name, data = event_payload(event)
-        await self._emit(name, data)
+        stored = self._next(name, data)
         if isinstance(event, ScenarioExecuted):
-            return  # it changes nothing in the record: its progress came as an AgentProgress
-        if isinstance(event, AgentCompleted):
-            await asyncio.to_thread(self.deps.store.save_run, self.record.id, self._redacted_run())
-        await self._persist_record()
+            # It changes nothing in the record: its progress came as an AgentProgress.
+            await asyncio.to_thread(self.deps.store.append_event, self.record.id, stored)
+        elif isinstance(event, AgentCompleted):
+            await asyncio.to_thread(self._stage_completed, stored)
+        else:
+            await asyncio.to_thread(self.deps.store.record_event, self.record, stored)
+        self.deps.bus.publish(self.record.id, stored)
+
+    def _stage_completed(self, stored: StoredEvent) -> None:
+        self.deps.store.append_event(self.record.id, stored)
+        self.deps.store.save_run(self.record.id, self._redacted_run())
+        self.deps.store.save(self.record)
 
     async def _finish(self, outcome: Outcome) -> None:
         status, error = outcome
@@ -157,9 +168,12 @@ class WorkflowJob:
             return self.run
         return redact_run(self.run, self.run.secrets)
 
-    async def _emit(self, name: str, data: JsonObject) -> None:
+    def _next(self, name: str, data: JsonObject) -> StoredEvent:
         self.seq += 1
-        stored = StoredEvent(seq=self.seq, event=name, data={"workflow_id": self.record.id, **data})
+        return StoredEvent(seq=self.seq, event=name, data={"workflow_id": self.record.id, **data})
+
+    async def _emit(self, name: str, data: JsonObject) -> None:
+        stored = self._next(name, data)
         await asyncio.to_thread(self.deps.store.append_event, self.record.id, stored)
         self.deps.bus.publish(self.record.id, stored)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import threading
 import uuid
 from collections import OrderedDict
@@ -25,6 +26,7 @@ from assay.domain.workflow import (
     AlreadyFinished,
     EventBus,
     PipelineFn,
+    QueueView,
     Runner,
     StageMissing,
     StoredEvent,
@@ -135,6 +137,7 @@ class WorkflowService:
         self.records = RecordCache()
         # False in distributed mode: jobs run on workers, so a live record is read from the store.
         self.local_jobs = local_jobs
+        self.queue = runner if isinstance(runner, QueueView) else None
 
     async def start(self, request: StartRequest) -> WorkflowRecord:
         """Create a workflow, queue its job, and return its handle (status ``pending``)."""
@@ -154,10 +157,30 @@ class WorkflowService:
         return job.record
 
     def status(self, workflow_id: str, caller: str | None = None) -> WorkflowRecord:
-        """The workflow's record: from memory when this process runs it or it has finished.
+        """The workflow's record: from memory when this process runs it or it has finished; a
+        queued one says where it stands in its first agent's message.
 
         NotFound when there is none, or when it is another caller's.
         """
+        return self._shown(self._record(workflow_id, caller))
+
+    async def status_async(self, workflow_id: str, caller: str | None = None) -> WorkflowRecord:
+        """``status`` for the event loop: the store, when needed, is read in a worker thread."""
+        return self._shown(await self._record_async(workflow_id, caller))
+
+    def _shown(self, record: WorkflowRecord) -> WorkflowRecord:
+        """``record`` as a client sees it: while queued, a copy saying its place in the queue."""
+        queued = self.queue is not None and record.status == "pending"
+        place = self.queue.position(record.id) if self.queue is not None and queued else None
+        if place is None or not record.stages:
+            return record
+        first = record.stages[0]
+        agents = dict(record.agents)
+        if first in agents:
+            agents[first] = dataclasses.replace(agents[first], message=queued_message(*place))
+        return dataclasses.replace(record, agents=agents)
+
+    def _record(self, workflow_id: str, caller: str | None) -> WorkflowRecord:
         record = self.records.get(workflow_id)
         if record is None:
             # No id holds a NUL (ids are UUIDs), and PostgreSQL refuses one even in a query.
@@ -168,18 +191,17 @@ class WorkflowService:
             raise _not_found(workflow_id)
         return record
 
-    async def status_async(self, workflow_id: str, caller: str | None = None) -> WorkflowRecord:
-        """``status`` for the event loop: the store, when needed, is read in a worker thread."""
+    async def _record_async(self, workflow_id: str, caller: str | None) -> WorkflowRecord:
         record = self.records.get(workflow_id)
         if record is None:
-            return await asyncio.to_thread(self.status, workflow_id, caller)
+            return await asyncio.to_thread(self._record, workflow_id, caller)
         if not visible(record, caller):
             raise _not_found(workflow_id)
         return record
 
     def recent(self, limit: int = 50, caller: str | None = None) -> list[WorkflowRecord]:
         """The newest workflows first (``caller``'s only, when given); live ones as they are now."""
-        return [self.records.get(r.id) or r for r in self.store.recent(limit, caller)]
+        return [self._shown(self.records.get(r.id) or r) for r in self.store.recent(limit, caller)]
 
     def results(self, workflow_id: str, caller: str | None = None) -> WorkflowResults:
         """Results of a finished workflow; NotReady while it is pending or running."""
@@ -193,8 +215,8 @@ class WorkflowService:
         return WorkflowResults(record, run, self.store.test_case_ids(workflow_id))
 
     async def cancel(self, workflow_id: str, caller: str | None = None) -> WorkflowRecord:
-        """Stop a workflow at its next step; returns its final status (``cancelled``)."""
-        record = await self.status_async(workflow_id, caller)
+        """Stop a workflow at its next step (a queued one at once); returns its final status."""
+        record = await self._record_async(workflow_id, caller)
         if record.status in {"completed", "failed"}:
             raise AlreadyFinished(f"Workflow {workflow_id} already {record.status}; nothing to cancel.")
         if record.status == "cancelled":
@@ -324,6 +346,11 @@ class WorkflowService:
             list(run.findings),
         )
         return fresh
+
+
+def queued_message(place: int, of: int) -> str:
+    """What a queued workflow's first agent says (its status stays ``pending``)."""
+    return f"queued: position {place} of {of}"
 
 
 def _needed_inputs(kind: WorkflowKind) -> tuple[str, ...]:

@@ -18,6 +18,7 @@ Never raises for target trouble: a dead target is reported in ``AnalysisOutcome.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field, replace
 
 from assay.agents.analysis.api_phase import api_execution, api_groups, in_plan_order, split_resets
@@ -69,7 +70,7 @@ async def analyse(
     """Plan, optionally execute and judge the scenarios; see the module docstring."""
     api = observation.api
     report_progress = AnalysisProgress(progress, requirements.scenarios, on_scenario)
-    planned = plan(requirements, api)
+    planned = await asyncio.to_thread(plan, requirements, api)  # pure: off the event loop
     report_progress(0.1, f"planned {len(requirements.scenarios)} scenarios")
     if not execute or not requirements.scenarios:
         report_progress(1.0, "analysis complete (no execution)")

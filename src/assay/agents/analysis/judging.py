@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from functools import partial
@@ -17,6 +18,7 @@ from assay.domain.analysis import AnalysisResult, ExecutionSuccess, Reliability,
 from assay.domain.crashes import isolated, isolated_async
 from assay.domain.exchanges import Exchange
 from assay.domain.findings import ANONYMOUS, Finding
+from assay.domain.operations import ApiModel
 from assay.domain.scenarios import RequestSpec
 from assay.domain.target import Target
 from assay.oracles.base import OracleContext
@@ -56,14 +58,23 @@ async def _findings(
     if can_replay:  # a slow answer sampled once is sampled again before it is judged
         exchanges.extend(await resample_slow(exchanges, run.transport, target.latency_budget_seconds))
     recorded = [*exchanges, *(e for r in families for e in r.exchanges)]
-    judged = [
-        *judge_all(exchanges, api, context, run.crashes),
-        *every_answer(recorded, families, context, run.crashes),
-    ]
+    judged = await asyncio.to_thread(_judge, exchanges, recorded, families, api, context, run.crashes)
     checked = await check_flaky(judged, recorded, target, run.transport, templates) if can_replay else judged
     exchanges.extend(e for e in recorded[len(exchanges) :] if e.intent == "replay")
     crawled = [replace(f, identity=f.identity or browser_role(target)) for f in evidence.ui.findings]
     return merge_findings([*checked, *crawled], evidence.secrets, identity=primary_role(evidence.auth))
+
+
+def _judge(
+    exchanges: Sequence[Exchange],
+    recorded: Sequence[Exchange],
+    families: Sequence[FamilyReport],
+    api: ApiModel | None,
+    context: OracleContext,
+    crashes: list[str],
+) -> list[Finding]:
+    """Every oracle over the recorded exchanges: pure CPU work, run off the event loop."""
+    return [*judge_all(exchanges, api, context, crashes), *every_answer(recorded, families, context, crashes)]
 
 
 def every_answer(
