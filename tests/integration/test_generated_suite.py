@@ -328,15 +328,18 @@ def test_the_demo_suite_is_ruff_clean_under_its_own_config(demo_suite: Path) -> 
 def test_the_http_tests_run_without_playwright(demo_suite: Path, tmp_path: Path) -> None:
     """With only the HTTP half installed, the API tests run and the browser tests say why they skip.
 
-    Playwright is made unimportable by a package of that name that raises ImportError, first on
-    the path; the suite's requirements.txt names what both halves need.
+    Playwright is made unimportable by a package of that name that raises ModuleNotFoundError,
+    first on the path; the suite's requirements.txt names what both halves need.
     """
     from assay.demo.app import create_app
     from assay.demo.server import serve_in_thread
 
     blocker = tmp_path / "blocked" / "playwright"
     blocker.mkdir(parents=True)
-    (blocker / "__init__.py").write_text('raise ImportError("playwright is not installed here")\n')
+    # What Python raises when the package is absent (importorskip skips on that, not on a broken
+    # install's ImportError).
+    absent = "raise ModuleNotFoundError(\"No module named 'playwright'\", name='playwright')\n"
+    (blocker / "__init__.py").write_text(absent)
     required = (demo_suite / "requirements.txt").read_text()
     assert "httpx" in required and "jsonschema" in required and "playwright" in required
     report = tmp_path / "junit.xml"
