@@ -129,7 +129,7 @@ class AnthropicModel:
         for block in answer.content:
             if block.type == "tool_use" and block.name == prompt.schema_name:
                 return Completion(as_object(_plain(block.input)), tokens)
-        raise ModelFailure("the model answered without the tool call asked for")
+        raise ModelFailure("the answer is not the JSON asked for (no tool call)")
 
 
 def language_model(config: ModelConfig) -> OpenAiCompatibleModel | AnthropicModel:
@@ -143,13 +143,13 @@ def _json_object(text: str) -> JsonObject:
     """The one JSON object the model answered; a fenced or chatty answer around it is tolerated."""
     start, end = text.find("{"), text.rfind("}")
     if start < 0 or end < start:
-        raise ModelFailure(f"the answer is not a JSON object: {text[:80]!r}")
+        raise ModelFailure(f"the answer is not the JSON asked for: {text[:80]!r}")
     try:
         value = json.loads(text[start : end + 1])
     except json.JSONDecodeError as exc:
-        raise ModelFailure(f"the answer is not valid JSON ({exc.msg})") from exc
+        raise ModelFailure(f"the answer is not the JSON asked for ({exc.msg})") from exc
     if not isinstance(value, dict):
-        raise ModelFailure("the answer is not a JSON object")
+        raise ModelFailure("the answer is not the JSON asked for (not an object)")
     return as_object(value)
 
 
