@@ -125,7 +125,12 @@ def start_anthropic(chooser: Chooser) -> tuple[WSGIServerThread, FakeModel]:
         block: JsonObject = (
             {"type": "text", "text": "Sure! I would click the blue button."}
             if fake.mode == "nonsense"
-            else {"type": "tool_use", "id": "toolu_fake", "name": name, "input": fake.chooser(user_text(body))}
+            else {
+                "type": "tool_use",
+                "id": "toolu_fake",
+                "name": name,
+                "input": fake.chooser(user_text(body)),
+            }
         )
         answer = {
             "id": "msg_fake",

@@ -12,6 +12,8 @@ import socket
 from collections.abc import Iterator
 
 import pytest
+from tests.apps.fake_models import FakeModel, start_anthropic, start_openai
+from tests.apps.servers import WSGIServerThread
 
 from assay.adapters.llm import ModelConfig, language_model
 from assay.agents.analysis.ui import tier3_prompt
@@ -20,8 +22,6 @@ from assay.bootstrap import ai_tier, local_deps
 from assay.domain.json import JsonObject, as_list, as_object
 from assay.domain.language_model import ModelLimits, Prompt
 from assay.settings import ModelSettings
-from tests.apps.fake_models import FakeModel, start_anthropic, start_openai
-from tests.apps.servers import WSGIServerThread
 
 pytestmark = pytest.mark.integration
 KEY = "sk-test-key-0042"
@@ -98,7 +98,10 @@ def test_anthropic_contract(anthropic_fake: tuple[WSGIServerThread, FakeModel]) 
     (sent,) = fake.received
     assert sent.path == "/v1/messages"
     # The SDK sends the key as x-api-key or as a bearer token, depending on its version.
-    assert KEY in (sent.headers.get("x-api-key"), sent.headers.get("authorization", "").removeprefix("Bearer "))
+    assert KEY in (
+        sent.headers.get("x-api-key"),
+        sent.headers.get("authorization", "").removeprefix("Bearer "),
+    )
     assert "anthropic-version" in sent.headers
     body = sent.body
     assert body["system"] == "system text" and body["model"] == "test-model"
@@ -111,7 +114,8 @@ def test_anthropic_contract(anthropic_fake: tuple[WSGIServerThread, FakeModel]) 
 
 @pytest.mark.parametrize("provider", ["openai", "anthropic"])
 @pytest.mark.parametrize(
-    ("mode", "why"), [("down", "answered 503"), ("slow", "no answer within"), ("nonsense", "not the JSON asked for")]
+    ("mode", "why"),
+    [("down", "answered 503"), ("slow", "no answer within"), ("nonsense", "not the JSON asked for")],
 )
 def test_a_failing_model_is_a_note_never_an_error(provider: str, mode: str, why: str) -> None:
     server, fake = (start_openai if provider == "openai" else start_anthropic)(lambda _p: ANSWER)
