@@ -21,15 +21,21 @@ from tests.apps.switch_app import SwitchState, start_switch_app
 
 from assay.adapters.browser.chromium import Chromium
 from assay.adapters.browser.launcher import browser_available
+from assay.adapters.http import HttpxTransport
 from assay.adapters.llm import ModelConfig, language_model
+from assay.agents import pipeline
 from assay.agents.analysis.ui.executor import UiRun, run_ui_scenarios
 from assay.agents.analysis.ui.tier3 import Tier3Deps
-from assay.agents.model_session import ModelSession
+from assay.agents.model_session import AiTier, ModelSession
 from assay.domain.action_safety import ActionPolicy
+from assay.domain.host_policy import SafetyPolicy
 from assay.domain.json import JsonObject, as_list, as_object, as_str
 from assay.domain.language_model import ModelLimits
 from assay.domain.locator_book import LocatorBook
-from assay.domain.scenarios import Scenario, UiStep
+from assay.domain.observation import Observation
+from assay.domain.run import RunResult
+from assay.domain.scenarios import CoverageMetrics, RequirementsResult, Scenario, UiStep
+from assay.domain.target import Credentials, Target
 from assay.pages.containment import Containment
 from assay.pages.extract import choose_locator, fingerprint
 from assay.pages.page_script import COLLECT
@@ -144,3 +150,32 @@ def test_a_failing_model_leaves_the_run_as_without_one_with_a_note(setup: Setup,
     assert run.run.status == "failed" and "element not found" in (run.run.steps[1].message)
     assert tier3.model is not None and len(tier3.model.use.notes) == 1
     assert "rule-based answer was kept" in tier3.model.use.notes[0]
+
+
+def test_the_pipeline_hands_the_model_to_tier3_and_records_its_use(setup: Setup) -> None:
+    """Through the composition's path (pipeline -> analysis -> UI phase -> executor)."""
+    config = ModelConfig("openai", "fake-model", setup.model.base_url + "/v1", "sk-test", 5.0, 0)
+    ai = AiTier(language_model(config))
+    target = Target(setup.app.base_url, credentials=(Credentials("qa", SECRET),))
+    result = RunResult(target.base_url, "2026-12-03T00:00:00Z")
+    result.observation = Observation(target=target.base_url, kind="web")
+    coverage = CoverageMetrics(0, 0, {}, (), ())
+    result.requirements = RequirementsResult((setup.scenario,), (), {}, coverage)
+
+    async def run() -> None:
+        async with HttpxTransport(SafetyPolicy.for_target(target)) as transport:
+            async for _event in pipeline.run(
+                target, transport, result, stages=("analysis",), browser=Chromium(), ai=ai
+            ):
+                pass
+
+    asyncio.run(run())
+    assert result.analysis is not None
+    (success,) = result.analysis.execution_success
+    assert (success.scenario_id, success.tier_used, success.success_rate) == ("SC-UI-001", "tier3", 1.0)
+    assert result.model_use is not None and result.model_use.calls == 1
+    (sent,) = result.model_use.sent
+    assert sent.outcome == "answered" and SECRET not in sent.user
+    assert (
+        len(ai.book.entries) == 1 and not result.incomplete
+    )  # the model is never a reason to be inconclusive
