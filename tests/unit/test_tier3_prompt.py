@@ -88,3 +88,15 @@ def test_findings_json_tells_the_models_use_only_when_one_was_configured() -> No
     assert findings_document(run)["language_model"] == {
         "model": "openai:fake", "calls": 2, "tokens": 300, "notes": ["language model down"],
     }  # fmt: skip
+
+
+def test_report_md_has_a_model_section_only_with_a_model() -> None:
+    from assay.report.markdown import render_markdown
+
+    run = RunResult("http://127.0.0.1", "2026-12-03T00:00:00Z")
+    assert "## Language Model" not in render_markdown(run)
+    run.model_use = ModelUse(
+        "openai:fake", calls=1, tokens=132, notes=["language model (openai:fake) not used"]
+    )
+    text = render_markdown(run)
+    assert "## Language Model" in text and "openai:fake: 1 call(s), 132 token(s)" in text

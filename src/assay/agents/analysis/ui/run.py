@@ -80,6 +80,9 @@ async def analyse_ui(
     try:
         # The browser starts where the crawl did (the API side's target may be rooted elsewhere).
         web_target = replace(target, base_url=observation.target or target.base_url)
+        if model is not None:  # the browser's login, the account the crawl registered: masked too
+            login = web_target.web_login
+            model.with_secrets((*(login.secrets if login else ()), web_target.ledger.password))
         tier3 = Tier3Deps(
             model, book, ActionPolicy.for_url(web_target.base_url, web_target.destructive, web_target.ledger)
         )
