@@ -81,67 +81,64 @@ def ref_of(needle: str) -> Chooser:
     return choose
 
 
-def start_openai(chooser: Chooser) -> tuple[WSGIServerThread, FakeModel]:
-    fake = FakeModel(chooser)
-    app = Flask("fake-openai")
+NONSENSE = "Sure! I would click the blue button."
+Answer = Callable[[FakeModel, JsonObject], JsonObject]
 
-    @app.post("/v1/chat/completions")
-    def completions() -> Response:
+
+def _serve(name: str, path: str, chooser: Chooser, answer: Answer) -> tuple[WSGIServerThread, FakeModel]:
+    """A fake on ``path`` that records each request, then fails as its mode says or ``answer``s."""
+    fake = FakeModel(chooser)
+    app = Flask(name)
+
+    @app.post(path)
+    def endpoint() -> Response:
         body = fake.record()
         failed = fake.failure()
         if failed is not None:
             return failed
-        content = (
-            "Sure! I would click the blue button."
-            if fake.mode == "nonsense"
-            else json.dumps(fake.chooser(user_text(body)))
-        )
-        answer = {
-            "id": "chatcmpl-fake",
-            "object": "chat.completion",
-            "created": 0,
-            "model": as_str(body.get("model")),
-            "choices": [
-                {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}
-            ],
-            "usage": {"prompt_tokens": 120, "completion_tokens": 12, "total_tokens": 132},
-        }
-        return Response(json.dumps(answer), mimetype="application/json")
+        return Response(json.dumps(answer(fake, body)), mimetype="application/json")
 
     return WSGIServerThread(app), fake
+
+
+def _chat_completion(fake: FakeModel, body: JsonObject) -> JsonObject:
+    content = NONSENSE if fake.mode == "nonsense" else json.dumps(fake.chooser(user_text(body)))
+    return {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "created": 0,
+        "model": as_str(body.get("model")),
+        "choices": [
+            {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}
+        ],
+        "usage": {"prompt_tokens": 120, "completion_tokens": 12, "total_tokens": 132},
+    }
+
+
+def _message(fake: FakeModel, body: JsonObject) -> JsonObject:
+    tool = as_str(as_object(body.get("tool_choice")).get("name"))
+    block: JsonObject = (
+        {"type": "text", "text": NONSENSE}
+        if fake.mode == "nonsense"
+        else {"type": "tool_use", "id": "toolu_fake", "name": tool, "input": fake.chooser(user_text(body))}
+    )
+    return {
+        "id": "msg_fake",
+        "type": "message",
+        "role": "assistant",
+        "model": as_str(body.get("model")),
+        "content": [block],
+        "stop_reason": "tool_use",
+        "stop_sequence": None,
+        "usage": {"input_tokens": 150, "output_tokens": 20},
+    }
+
+
+def start_openai(chooser: Chooser) -> tuple[WSGIServerThread, FakeModel]:
+    """``POST /v1/chat/completions``, as OpenAI-compatible servers answer it."""
+    return _serve("fake-openai", "/v1/chat/completions", chooser, _chat_completion)
 
 
 def start_anthropic(chooser: Chooser) -> tuple[WSGIServerThread, FakeModel]:
-    fake = FakeModel(chooser)
-    app = Flask("fake-anthropic")
-
-    @app.post("/v1/messages")
-    def messages() -> Response:
-        body = fake.record()
-        failed = fake.failure()
-        if failed is not None:
-            return failed
-        name = as_str(as_object(body.get("tool_choice")).get("name"))
-        block: JsonObject = (
-            {"type": "text", "text": "Sure! I would click the blue button."}
-            if fake.mode == "nonsense"
-            else {
-                "type": "tool_use",
-                "id": "toolu_fake",
-                "name": name,
-                "input": fake.chooser(user_text(body)),
-            }
-        )
-        answer = {
-            "id": "msg_fake",
-            "type": "message",
-            "role": "assistant",
-            "model": as_str(body.get("model")),
-            "content": [block],
-            "stop_reason": "tool_use",
-            "stop_sequence": None,
-            "usage": {"input_tokens": 150, "output_tokens": 20},
-        }
-        return Response(json.dumps(answer), mimetype="application/json")
-
-    return WSGIServerThread(app), fake
+    """``POST /v1/messages``, as Anthropic answers it (the forced tool's call)."""
+    return _serve("fake-anthropic", "/v1/messages", chooser, _message)

@@ -15,8 +15,8 @@ is always passed explicitly, so no ``OPENAI_BASE_URL``-style variable of the pro
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import Literal, TypedDict
 
 import anthropic
 import openai
@@ -38,10 +38,12 @@ NO_KEY = "not-needed"
 
 @dataclass(frozen=True)
 class ModelConfig:
+    """Which model, where, with which key (never shown in a repr), and how patient to be."""
+
     provider: Provider
     model: str
     base_url: str = ""
-    api_key: str = ""
+    api_key: str = field(default="", repr=False)
     timeout_seconds: float = 30.0
     retries: int = 2
 
@@ -50,21 +52,39 @@ class ModelConfig:
         return self.base_url or DEFAULT_BASE_URLS[self.provider]
 
 
-class OpenAiCompatibleModel:
-    """Chat completions with a JSON-schema response format, on any OpenAI-compatible server."""
+class _ClientOptions(TypedDict):
+    api_key: str
+    base_url: str
+    timeout: float
+    max_retries: int
+
+
+class _Adapter:
+    """What both adapters share: their configuration, their name, their SDK client's options."""
 
     def __init__(self, config: ModelConfig) -> None:
         self._config = config
-        self._client = openai.AsyncOpenAI(
+
+    @property
+    def name(self) -> str:
+        return f"{self._config.provider}:{self._config.model}"
+
+    def _options(self) -> _ClientOptions:
+        config = self._config
+        return _ClientOptions(
             api_key=config.api_key or NO_KEY,
             base_url=config.url,
             timeout=config.timeout_seconds,
             max_retries=config.retries,
         )
 
-    @property
-    def name(self) -> str:
-        return f"openai:{self._config.model}"
+
+class OpenAiCompatibleModel(_Adapter):
+    """Chat completions with a JSON-schema response format, on any OpenAI-compatible server."""
+
+    def __init__(self, config: ModelConfig) -> None:
+        super().__init__(config)
+        self._client = openai.AsyncOpenAI(**self._options())
 
     async def complete(self, prompt: Prompt) -> Completion:
         messages: list[ChatCompletionMessageParam] = [
@@ -92,21 +112,12 @@ class OpenAiCompatibleModel:
         return Completion(_json_object(text), tokens)
 
 
-class AnthropicModel:
+class AnthropicModel(_Adapter):
     """Anthropic's messages API; the answer's shape is forced as the input of one tool."""
 
     def __init__(self, config: ModelConfig) -> None:
-        self._config = config
-        self._client = anthropic.AsyncAnthropic(
-            api_key=config.api_key or NO_KEY,
-            base_url=config.url,
-            timeout=config.timeout_seconds,
-            max_retries=config.retries,
-        )
-
-    @property
-    def name(self) -> str:
-        return f"anthropic:{self._config.model}"
+        super().__init__(config)
+        self._client = anthropic.AsyncAnthropic(**self._options())
 
     async def complete(self, prompt: Prompt) -> Completion:
         tool: ToolParam = {
