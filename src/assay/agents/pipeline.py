@@ -30,6 +30,7 @@ from assay.agents.analysis.agent import analyse
 from assay.agents.evolution.agent import evolve
 from assay.agents.model_session import AiTier, ModelSession
 from assay.agents.observation.agent import observe
+from assay.agents.requirements import model_scenarios
 from assay.agents.requirements.agent import generate
 from assay.domain.analysis import EXECUTED
 from assay.domain.clock import now_iso
@@ -200,6 +201,19 @@ def _completed(stage: _Stage) -> dict[str, int | None]:
     return {k: stage.counts.get(k) for k in keys}
 
 
+async def _requirements(
+    observation: Observation, instruction: str | None, model: ModelSession | None
+) -> RequirementsResult:
+    """The scenarios, focused by the model's reading of ``instruction`` when a model is configured
+    and answers usably, else by its keywords (as without a model)."""
+    if model is not None and instruction:
+        plain = await asyncio.to_thread(generate, observation, None)
+        instructed = await model_scenarios.with_model(model, observation, plain, instruction)
+        if instructed is not None:
+            return instructed
+    return await asyncio.to_thread(generate, observation, instruction)
+
+
 def _stage_bodies(
     target: Target,
     transport: HttpTransport,
@@ -221,7 +235,7 @@ def _stage_bodies(
         if result.observation is None:
             raise MissingInput("the requirements agent needs an observation result")
         # Pure CPU work (up to seconds on a large API): off the event loop, which serves the API.
-        result.requirements = await asyncio.to_thread(generate, result.observation, target.instruction)
+        result.requirements = await _requirements(result.observation, target.instruction, tools.model)
         stage.counts["scenarios_generated"] = len(result.requirements.scenarios)
 
     async def analysis(stage: _Stage) -> None:

@@ -76,7 +76,7 @@ def _line(index: int, element: JsonObject) -> str:
         value = as_str(element.get(key))
         if value and value != as_str(element.get("name")):
             parts.append(f"{label}={value[:40]!r}")
-    for key in ("id", "name", "aria-checked"):
+    for key in ("id", "name"):
         if as_str(attrs.get(key)):
             parts.append(f"{key}={as_str(attrs.get(key))[:40]!r}")
     if as_str(element.get("heading")):
