@@ -114,7 +114,7 @@ def test_tier3_performs_what_tiers_1_and_2_cannot_then_tier1_finds_it(setup: Set
     assert (first.run.status, first.success.tier_used, first.success.success_rate) == ("passed", "tier3", 1.0)
     (healed,) = first.healed
     assert healed.tier == "tier3" and "Night theme" in healed.new
-    assert book.get("/settings", setup.scenario.ui_steps[1].locator) == healed.new
+    assert book.get(setup.app.base_url + "/settings", setup.scenario.ui_steps[1].locator) == healed.new
     (sent,) = setup.fake.received
     prompt = as_object(as_list(sent.body.get("messages"))[1])["content"]
     assert isinstance(prompt, str) and "Night theme" in prompt and "Dark mode" in prompt

@@ -2,9 +2,10 @@
 
 A step whose stored locator no longer matches is healed by tier 2 (fingerprint) or tier 3 (the
 language model); once the scenario passes with the healed locator, the book keeps it under the
-page and the locator the step was written with. The next run of that step replays the kept
-locator first: tier 1, no healing, no model call. Kept in memory for the life of the process
-(one ``assay serve`` or one CLI run, across scenario re-runs).
+page (its URL: origin and path, so that one server's targets never share) and the locator the
+step was written with. The next run of that step replays the kept locator first: tier 1, no
+healing, no model call. Kept in memory for the life of the process (one ``assay serve`` or one
+CLI run, across scenario re-runs).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 
 @dataclass
 class LocatorBook:
-    """(page path, stored locator) -> the locator that worked instead."""
+    """(page URL, stored locator) -> the locator that worked instead."""
 
     entries: dict[tuple[str, str], str] = field(default_factory=dict)
 

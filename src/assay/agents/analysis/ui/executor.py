@@ -193,13 +193,15 @@ async def _run(page: Page, state: _State) -> UiRun:
     book = state.tier3.book
     if book is not None and run.status == "passed":  # a heal is kept only once it proved itself
         for healed in state.healed:
-            book.put(_page_of(state.scenario), healed.old, healed.new)
+            book.put(_page_of(state), healed.old, healed.new)
     return UiRun(run, _success(run, state), tuple(state.healed), state.broken)
 
 
-def _page_of(scenario: Scenario) -> str:
-    """The page a scenario's steps act on: the book's key beside the stored locator."""
-    return next((s.value for s in scenario.ui_steps if s.action == "goto"), "")
+def _page_of(state: _State) -> str:
+    """The page a scenario's steps act on, with its origin (one server's book serves every target):
+    the book's key beside the stored locator."""
+    path = next((s.value for s in state.scenario.ui_steps if s.action == "goto"), "")
+    return state.base_url + path
 
 
 async def _shot(page: Page, state: _State, label: str) -> str:
@@ -348,7 +350,7 @@ async def _element(page: Page, state: _State, index: int, step: UiStep) -> tuple
     """Tier 1 (the locator written back by an earlier heal, then the stored one), then tier 2
     (healing), then tier 3 (the language model, with the action it chose)."""
     book = state.tier3.book
-    kept = book.get(_page_of(state.scenario), step.locator) if book is not None else None
+    kept = book.get(_page_of(state), step.locator) if book is not None else None
     for code in (kept, step.locator):
         if code and await _unique(locators.resolve(page, code), state.timeout_ms):
             return locators.resolve(page, code), None
