@@ -27,9 +27,10 @@ if TYPE_CHECKING:
     from assay.adapters.redis_events import Backfill
     from assay.adapters.store import SqlStore
     from assay.adapters.workflow_claims import WorkflowClaims
+    from assay.agents.model_session import AiTier
     from assay.domain.workflow import EventBus, Runner, WorkflowStore
     from assay.services.workflows import WorkflowService
-    from assay.settings import Settings
+    from assay.settings import ModelSettings, Settings
 
 
 class NullTransport:
@@ -60,15 +61,38 @@ def default_transport(target: Target) -> AbstractAsyncContextManager[HttpTranspo
     return HttpxTransport(SafetyPolicy.for_target(target, _spec_host(target)))
 
 
-def real_pipeline() -> PipelineFn:
-    """The four agents, handed the real browser (Chromium under Playwright)."""
+def real_pipeline(ai: AiTier | None = None) -> PipelineFn:
+    """The four agents, handed the real browser (Chromium under Playwright) and the model, if any."""
     from assay.adapters.browser.chromium import Chromium
     from assay.adapters.mail import ImapMailbox
 
-    return default_pipeline(Chromium(mailbox=ImapMailbox()))
+    return default_pipeline(Chromium(mailbox=ImapMailbox()), ai)
 
 
-def shared_browser_pipeline(workflows: int, max_contexts: int = 0) -> tuple[PipelineFn, BrowserPool]:
+def ai_tier(settings: ModelSettings) -> AiTier | None:
+    """The language model the settings name, with its per-run limits; None when ASSAY_LLM_MODEL is
+    unset: then no client is built (the SDKs are not even imported) and nothing is ever sent."""
+    if not settings.llm_model:
+        return None
+    from assay.adapters.llm import ModelConfig, language_model
+    from assay.agents.model_session import AiTier
+    from assay.domain.language_model import ModelLimits
+
+    config = ModelConfig(
+        settings.llm_provider,
+        settings.llm_model,
+        settings.llm_base_url,
+        settings.llm_api_key,
+        settings.llm_timeout,
+        settings.llm_retries,
+    )
+    limits = ModelLimits(settings.llm_max_calls, settings.llm_max_tokens, settings.llm_timeout)
+    return AiTier(language_model(config), limits)
+
+
+def shared_browser_pipeline(
+    workflows: int, max_contexts: int = 0, ai: AiTier | None = None
+) -> tuple[PipelineFn, BrowserPool]:
     """The four agents over the server's browser pool: one Chromium per target host shared by
     the workflows on it, at most ``max_contexts`` contexts open at once (0: enough for
     ``workflows`` running at once). A session reserves the most contexts an agent holds at once
@@ -80,7 +104,7 @@ def shared_browser_pipeline(workflows: int, max_contexts: int = 0) -> tuple[Pipe
 
     per_session = max(UI_WORKERS, default_contexts())
     pool = BrowserPool(max_contexts or per_session * workflows, per_session, mailbox=ImapMailbox())
-    return default_pipeline(pool), pool
+    return default_pipeline(pool, ai), pool
 
 
 def _spec_host(target: Target) -> tuple[str, ...]:
@@ -90,9 +114,13 @@ def _spec_host(target: Target) -> tuple[str, ...]:
     return (host,) if host else ()
 
 
-def local_deps() -> PipelineDeps:
-    """What a run in this process (the CLI) needs: the real pipeline over the real transport."""
-    return PipelineDeps(pipeline=real_pipeline(), transport_factory=default_transport)
+def local_deps(settings: ModelSettings | None = None) -> PipelineDeps:
+    """What a run in this process (the CLI) needs: the real pipeline over the real transport, with
+    the language model of ``settings`` (the CLI's ASSAY_LLM_* variables when not given)."""
+    from assay.settings import ModelSettings
+
+    ai = ai_tier(settings or ModelSettings())
+    return PipelineDeps(pipeline=real_pipeline(ai), transport_factory=default_transport)
 
 
 def build_service(
@@ -116,12 +144,12 @@ def build_service(
     runner: Runner
     if distributed:  # the API only enqueues: workers run the pipeline
         bus, runner = _queue_parts(settings, store)
-        pipeline = pipeline or real_pipeline()
+        pipeline = pipeline or real_pipeline(ai_tier(settings))
     else:
         limit = settings.max_concurrent_workflows or default_concurrency()
         closers: list[Closer] = []
         if pipeline is None:
-            pipeline, pool = shared_browser_pipeline(limit, settings.max_browser_contexts)
+            pipeline, pool = shared_browser_pipeline(limit, settings.max_browser_contexts, ai_tier(settings))
             closers.append(pool.aclose)
         bus, runner = InMemoryEventBus(), InProcessRunner(limit, on_shutdown=closers)
     service = WorkflowService(
@@ -199,7 +227,7 @@ def run_worker(settings: Settings, pipeline: PipelineFn | None = None, hostname:
         raise UsageError("`assay worker` needs ASSAY_BROKER_URL (redis://host:6379/0), as the server has.")
     store = _store(settings)
     config, bus, claims = _redis_parts(settings, store.events_after)
-    deps = JobDeps(pipeline or real_pipeline(), default_transport, store=store, bus=bus)
+    deps = JobDeps(pipeline or real_pipeline(ai_tier(settings)), default_transport, store=store, bus=bus)
 
     async def handle(message: QueuedWorkflow, cancel: CancelToken) -> None:
         await run_queued(message, cancel, deps)

@@ -12,7 +12,7 @@ a comma-separated string (``ASSAY_ALLOWED_TARGETS=127.0.0.1,*.example.test,10.0.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -39,7 +39,40 @@ class ImapSettings(BaseSettings):
         return MailServer(self.imap_host, self.imap_port, self.imap_ssl)
 
 
-class CliSettings(ImapSettings):
+class ModelSettings(BaseSettings):
+    """The optional language model (the AI tier), for ``assay run`` and ``assay serve`` alike.
+
+    Nothing is configured until ``ASSAY_LLM_MODEL`` is set: then no client is built and no byte
+    is sent to any model; every feature keeps its rule-based answer.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="ASSAY_", extra="ignore", env_ignore_empty=True)
+
+    llm_provider: Literal["openai", "anthropic"] = Field(
+        default="openai",
+        description="openai: any OpenAI-compatible server (OpenAI, vLLM, Ollama, llama.cpp); anthropic.",
+    )
+    llm_base_url: str = Field(
+        default="",
+        description="The model server's URL (Ollama: http://127.0.0.1:11434/v1); empty: the provider's.",
+    )
+    llm_model: str = Field(default="", description="The model's name; empty: no model, nothing is sent.")
+    llm_api_key: str = Field(
+        default="", repr=False, description="The provider's key (none for a local server)."
+    )
+    llm_max_calls: int = Field(default=20, ge=0, description="Model calls one run may make.")
+    llm_max_tokens: int = Field(
+        default=40_000, ge=0, description="Tokens (prompt + answer) one run may spend."
+    )
+    llm_timeout: float = Field(
+        default=30.0, gt=0, description="Seconds one model call may take, retries included."
+    )
+    llm_retries: int = Field(
+        default=2, ge=0, description="Retries of a call the server failed (429, 5xx, drops)."
+    )
+
+
+class CliSettings(ImapSettings, ModelSettings):
     """What ``assay run`` takes from its environment, so secrets stay out of the shell history.
 
     No ``.env`` file (the CLI never read one); an empty variable counts as unset.
@@ -86,7 +119,7 @@ class BrowserSettings(BaseSettings):
     )
 
 
-class Settings(ImapSettings):
+class Settings(ImapSettings, ModelSettings):
     """Everything the server can be told; built only in ``assay.bootstrap``."""
 
     model_config = SettingsConfigDict(env_prefix="ASSAY_", env_file=".env", extra="ignore")

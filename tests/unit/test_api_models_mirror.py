@@ -130,6 +130,10 @@ NOT_MIRRORED: dict[tuple[type[BaseModel], str], str] = {
     (S.WorkflowResultsResponse, "RunResult.finished_at"): "spec §2.2 names it completed_at (from the record)",
     (
         S.WorkflowResultsResponse,
+        "RunResult.model_use",
+    ): "the language model's calls and notes: served in findings.json's language_model",
+    (
+        S.WorkflowResultsResponse,
         "RunResult.findings",
     ): "served by GET /workflows/{id}/findings (FindingModel)",
     (

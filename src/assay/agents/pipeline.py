@@ -28,7 +28,9 @@ from dataclasses import dataclass, field, replace
 from assay.agents import run_clock
 from assay.agents.analysis.agent import analyse
 from assay.agents.evolution.agent import evolve
+from assay.agents.model_session import AiTier, ModelSession
 from assay.agents.observation.agent import observe
+from assay.agents.requirements import model_scenarios
 from assay.agents.requirements.agent import generate
 from assay.domain.analysis import EXECUTED
 from assay.domain.clock import now_iso
@@ -45,6 +47,7 @@ from assay.domain.events import (
     WorkflowCompleted,
     WorkflowFailed,
 )
+from assay.domain.locator_book import LocatorBook
 from assay.domain.observation import Observation
 from assay.domain.ports import CancelToken, HttpTransport
 from assay.domain.run import RunResult
@@ -75,6 +78,15 @@ class _Stage:
 StageFn = Callable[[_Stage], Awaitable[None]]
 
 
+@dataclass(frozen=True)
+class _Tools:
+    """What the stages are handed besides the transport: the browser and the optional model."""
+
+    browser: BrowserPort | None
+    model: ModelSession | None = None  # None: no model configured, nothing is ever sent to one
+    book: LocatorBook | None = None  # where healed locators are written back (with a model only)
+
+
 async def run(
     target: Target,
     transport: HttpTransport,
@@ -84,14 +96,19 @@ async def run(
     realtime_execution: bool = True,
     cancel: CancelToken | None = None,
     browser: BrowserPort | None = None,
+    ai: AiTier | None = None,
 ) -> AsyncIterator[Event]:
     """Run ``stages`` in order against ``target``; yields events, fills ``result``."""
     result.secrets = tuple({*result.secrets, *(s for c in target.credentials for s in c.secrets)})
+    model = ai.session(result.secrets) if ai is not None else None
+    if model is not None:
+        result.model_use = model.use
     result.ledger = target.ledger  # shared: every stage's creations show in the run's outputs
     # The run's budgets are charged from here, when it starts running, not from when it was
     # queued, and not for the time its event loop is starved (agents/run_clock.py).
     async with run_clock.measured(transport) as measured:
-        bodies = _stage_bodies(target, measured.transport, result, realtime_execution, cancel, browser)
+        tools = _Tools(browser, model, ai.book if ai is not None else None)
+        bodies = _stage_bodies(target, measured.transport, result, realtime_execution, cancel, tools)
         for agent in stages:
             if cancel is not None and cancel.cancelled:
                 result.cancelled = True
@@ -184,14 +201,29 @@ def _completed(stage: _Stage) -> dict[str, int | None]:
     return {k: stage.counts.get(k) for k in keys}
 
 
+async def _requirements(
+    observation: Observation, instruction: str | None, model: ModelSession | None
+) -> RequirementsResult:
+    """The scenarios, focused by the model's reading of ``instruction`` when a model is configured
+    and answers usably, else by its keywords (as without a model)."""
+    if model is not None and instruction:
+        plain = await asyncio.to_thread(generate, observation, None)
+        instructed = await model_scenarios.with_model(model, observation, plain, instruction)
+        if instructed is not None:
+            return instructed
+    return await asyncio.to_thread(generate, observation, instruction)
+
+
 def _stage_bodies(
     target: Target,
     transport: HttpTransport,
     result: RunResult,
     realtime_execution: bool,
     cancel: CancelToken | None,
-    browser: BrowserPort | None,
+    tools: _Tools,
 ) -> dict[AgentName, StageFn]:
+    browser = tools.browser
+
     async def observation(stage: _Stage) -> None:
         result.observation = await observe(target, transport, stage.progress, browser)
         result.incomplete.extend(result.observation.incomplete)
@@ -203,7 +235,7 @@ def _stage_bodies(
         if result.observation is None:
             raise MissingInput("the requirements agent needs an observation result")
         # Pure CPU work (up to seconds on a large API): off the event loop, which serves the API.
-        result.requirements = await asyncio.to_thread(generate, result.observation, target.instruction)
+        result.requirements = await _requirements(result.observation, target.instruction, tools.model)
         stage.counts["scenarios_generated"] = len(result.requirements.scenarios)
 
     async def analysis(stage: _Stage) -> None:
@@ -214,7 +246,7 @@ def _stage_bodies(
         outcome = await analyse(
             result.observation, result.requirements, api_target, transport,
             execute=realtime_execution, progress=stage.progress, cancel=cancel, browser=browser,
-            on_scenario=stage.scenario,
+            on_scenario=stage.scenario, model=tools.model, book=tools.book,
         )  # fmt: skip
         result.analysis = outcome.result
         result.exchanges = list(outcome.exchanges)

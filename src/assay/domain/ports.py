@@ -6,6 +6,7 @@ from contextlib import AbstractAsyncContextManager
 from typing import Protocol, runtime_checkable
 
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
+from assay.domain.language_model import Completion, Prompt
 from assay.domain.target import MailAccount
 
 
@@ -54,3 +55,16 @@ class CodeMailbox(Protocol):
     def texts_since(self, account: MailAccount, mark: int) -> list[str]:
         """Subject and text of the mails from ``mark`` on, newest first."""
         ...
+
+
+class LanguageModel(Protocol):
+    """A language model that answers one :class:`Prompt` with one JSON object (the AI tier).
+
+    Raises :class:`~assay.domain.language_model.ModelFailure` when it cannot (down, over time,
+    an answer that is not the JSON asked for); callers fall back to their rule-based answer.
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    async def complete(self, prompt: Prompt) -> Completion: ...

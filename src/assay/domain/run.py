@@ -9,6 +9,7 @@ from assay.domain.baseline import Baseline
 from assay.domain.evolution import EvolutionResult
 from assay.domain.exchanges import Exchange
 from assay.domain.findings import Finding
+from assay.domain.language_model import ModelUse
 from assay.domain.ledger import Ledger
 from assay.domain.observation import Observation
 from assay.domain.scenarios import RequirementsResult
@@ -37,3 +38,5 @@ class RunResult:
     # An earlier run's findings (``--baseline``): each finding is then marked new or unchanged, and
     # the baseline's absent ones fixed or not retested (report.baseline).
     baseline: Baseline | None = field(default=None, repr=False)
+    # The language model's use in this run (None: no model configured, nothing was sent to one).
+    model_use: ModelUse | None = field(default=None, repr=False)

@@ -49,6 +49,16 @@ def ledger_document(run: RunResult) -> JsonObject:
     }
 
 
+def model_prompts_document(run: RunResult) -> JsonObject:
+    """model-prompts.json: each call to the language model, what it was sent and how it ended."""
+    use = run.model_use
+    calls: list[Json] = [
+        {"purpose": p.purpose, "system": p.system, "user": p.user, "outcome": p.outcome}
+        for p in (use.sent if use else [])
+    ]
+    return {"model": use.name if use else "", "calls": calls}
+
+
 # Redacted by their renderer, part by part: a second pass over the whole text could cut into the
 # page's embedded screenshots or its hashed script.
 _SELF_REDACTED = frozenset({"report.html"})
@@ -69,6 +79,8 @@ def _texts(run: RunResult, out_dir: Path | None = None) -> dict[str, str]:
         texts["analysis.json"] = _dump(analysis_document(run), run.secrets)
     if run.observation:
         texts["observation.json"] = _dump(to_json(run.observation), run.secrets)
+    if run.model_use is not None:  # what the model was sent, as sent (redacted, bounded)
+        texts["model-prompts.json"] = _dump(model_prompts_document(run), run.secrets)
     if run.requirements:
         for name, text in render_features(run.requirements.scenarios).items():
             texts[f"scenarios/{name}"] = text

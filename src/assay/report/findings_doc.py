@@ -5,6 +5,7 @@ from __future__ import annotations
 from assay import __version__
 from assay.domain.findings import Finding, default_proof
 from assay.domain.json import Json, JsonObject
+from assay.domain.language_model import ModelUse
 from assay.domain.partial import skipped
 from assay.domain.redaction import redact_secrets, redact_strings
 from assay.domain.run import RunResult
@@ -83,6 +84,8 @@ def findings_document(run: RunResult) -> JsonObject:
         document["error"] = run.error
     if run.cancelled:
         document["cancelled"] = True
+    if run.model_use is not None:
+        document["language_model"] = model_use_json(run.model_use)
     # The same verdict as the summary, report.md and the exit code: what the run could not do.
     reasons: list[Json] = [*incomplete_reasons(run)]
     document["inconclusive"] = bool(reasons)
@@ -90,3 +93,9 @@ def findings_document(run: RunResult) -> JsonObject:
         document["incomplete"] = reasons
     redacted = redact_strings(document, run.secrets, redact_secrets)
     return redacted if isinstance(redacted, dict) else document
+
+
+def model_use_json(use: ModelUse) -> JsonObject:
+    """The model's share of the run: calls, tokens, and why it was not used where it was not."""
+    notes: list[Json] = [*use.notes]
+    return {"model": use.name, "calls": use.calls, "tokens": use.tokens, "notes": notes}

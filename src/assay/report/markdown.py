@@ -25,6 +25,7 @@ from assay.report.common import (
 )
 from assay.report.endpoints import endpoint_rows, render_endpoint_tables
 from assay.report.instruction import instruction_section
+from assay.report.language_model import model_section
 from assay.report.markdown_sections import (
     coverage_section,
     recommendations_section,
@@ -360,6 +361,7 @@ def render_markdown(run: RunResult) -> str:
         endpoint_section(run),
         spec_quality_section(run),
         instruction_section(run),
+        model_section(run),
         *_coverage_sections(run),
         recommendations_section(run),
         web_running_section(run) if is_web_run(run) else running_section(run),

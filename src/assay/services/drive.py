@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
+from assay.agents.model_session import AiTier
 from assay.domain.events import AGENTS, AgentName, Event, WorkflowCompleted, WorkflowFailed
 from assay.domain.ports import CancelToken
 from assay.domain.run import RunResult
@@ -23,12 +24,13 @@ EventHandler = Callable[[Event], Awaitable[None]]
 FinalEvent = WorkflowCompleted | WorkflowFailed
 
 
-def default_pipeline(browser: BrowserPort | None = None) -> PipelineFn:
-    """The four agents, with ``browser`` for the web pages (none: the pages are not crawled);
-    imported on first use so that importing the services stays light."""
+def default_pipeline(browser: BrowserPort | None = None, ai: AiTier | None = None) -> PipelineFn:
+    """The four agents, with ``browser`` for the web pages (none: the pages are not crawled) and
+    ``ai`` for the optional language model (none: nothing is sent to a model); imported on first
+    use so that importing the services stays light."""
     from assay.agents.pipeline import run
 
-    return partial(run, browser=browser)
+    return partial(run, browser=browser, ai=ai)
 
 
 @dataclass(frozen=True)

@@ -29,11 +29,13 @@ from assay.agents.analysis.progress import AnalysisProgress
 from assay.agents.analysis.reset_phase import reset_phase
 from assay.agents.analysis.ui.run import ui_findings
 from assay.agents.analysis.ui_security import ui_and_security
+from assay.agents.model_session import ModelSession
 from assay.agents.progress import ProgressFn, ScenarioFn
 from assay.domain.analysis import EXECUTED, AnalysisResult
 from assay.domain.crashes import isolated, isolated_async
 from assay.domain.exchanges import Exchange
 from assay.domain.findings import Finding
+from assay.domain.locator_book import LocatorBook
 from assay.domain.observation import Observation
 from assay.domain.ports import CancelToken, HttpTransport
 from assay.domain.scenarios import RequirementsResult, Scenario, is_ui
@@ -66,6 +68,8 @@ async def analyse(
     cancel: CancelToken | None = None,
     browser: BrowserPort | None = None,
     on_scenario: ScenarioFn | None = None,
+    model: ModelSession | None = None,
+    book: LocatorBook | None = None,
 ) -> AnalysisOutcome:
     """Plan, optionally execute and judge the scenarios; see the module docstring."""
     api = observation.api
@@ -77,7 +81,9 @@ async def analyse(
         crawled = ui_findings(observation, [s for s in requirements.scenarios if is_ui(s)])
         merged = merge_findings(crawled, (), identity=browser_role(target))
         return AnalysisOutcome(result=planned, exchanges=[], findings=merged)
-    run = AnalysisRun(observation, requirements, planned, target, transport, report_progress, cancel, browser)
+    run = AnalysisRun(
+        observation, requirements, planned, target, transport, report_progress, cancel, browser, model, book
+    )
     return await _execute_and_judge(run)
 
 

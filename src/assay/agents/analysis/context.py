@@ -13,7 +13,9 @@ from assay.agents.analysis.execution.report import ExecutionReport
 from assay.agents.analysis.progress import AnalysisProgress
 from assay.agents.analysis.security.base import FamilyReport
 from assay.agents.analysis.ui.run import UiOutcome
+from assay.agents.model_session import ModelSession
 from assay.domain.analysis import AnalysisResult
+from assay.domain.locator_book import LocatorBook
 from assay.domain.observation import Observation
 from assay.domain.ports import CancelToken, HttpTransport
 from assay.domain.scenarios import RequirementsResult
@@ -33,6 +35,8 @@ class AnalysisRun:
     progress: AnalysisProgress
     cancel: CancelToken | None = None
     browser: BrowserPort | None = None
+    model: ModelSession | None = None  # the language model's tier 3 (None: not configured)
+    book: LocatorBook | None = None  # healed locators written back for tier 1
     crashes: list[str] = field(default_factory=list)
 
 

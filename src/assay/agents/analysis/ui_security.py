@@ -56,6 +56,8 @@ async def _ui(run: AnalysisRun, report: ExecutionReport) -> UiOutcome:
         run.browser,
         cancel=run.cancel,
         on_run=lambda done: run.progress.scenario_done(done, 0),
+        model=run.model,
+        book=run.book,
     )
     # Browser workers finish in any order: results are kept in plan order.
     rank = {s.id: index for index, s in enumerate(order)}

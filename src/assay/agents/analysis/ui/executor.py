@@ -2,9 +2,12 @@
 
 Tier 1 replays the stored locator. Tier 2 heals: the stored fingerprint is scored against every
 element on the page (:mod:`assay.agents.analysis.ui.healing`) and the best match, if convincing, is used;
-the healed locator and its confidence are recorded. Tier 3 asks a language model port, which
-is empty (:class:`NoLanguageModel`) until one is configured. Only action steps (click, fill,
-check, select) are healed: assertions are replayed exactly, so healing never hides a bug.
+the healed locator and its confidence are recorded. Tier 3, only with a language model configured,
+asks it to pick the element from a snapshot of the page (:mod:`.tier3`), checked against the
+snapshot and the action safety policy, and confirms the action took effect. Only action steps
+(click, fill, check, select) are healed: assertions are replayed exactly, so healing never
+hides a bug. With a :class:`~assay.domain.locator_book.LocatorBook`, the locators of a scenario
+that passed healed are written back, and tier 1 tries them first next time.
 """
 
 from __future__ import annotations
@@ -16,7 +19,6 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 
 from playwright.async_api import (
     Locator,
@@ -27,6 +29,7 @@ from playwright.async_api import (
 
 from assay.agents.analysis.ui.affordance_steps import Memory, expect, remember
 from assay.agents.analysis.ui.healing import best_match
+from assay.agents.analysis.ui.tier3 import Refused, Tier3Action, Tier3Deps, ask_model
 from assay.domain.analysis import ExecutionSuccess, Reliability, ScenarioRun, StepResult
 from assay.domain.json import as_list, as_object
 from assay.domain.scenarios import Scenario, UiStep
@@ -46,19 +49,9 @@ _ACTIONS = frozenset({"click", "fill", "check", "select", "press"})
 _NAVIGATIONS = frozenset({"reload", "back", "forward"})
 _POLLED = frozenset({"expect_items", "expect_counts", "expect_dialog", "expect_view"})
 _TIERS = {"tier1": 1, "tier2": 2, "tier3": 3}
-
-
-class LanguageModelPort(Protocol):
-    """Tier 3: given the step and the page's visible text, locator code for the element, or None."""
-
-    async def locate(self, step: UiStep, page_text: str) -> str | None: ...
-
-
-class NoLanguageModel:
-    """The empty tier 3 used until an LLM is configured."""
-
-    async def locate(self, step: UiStep, page_text: str) -> str | None:
-        return None
+# How sure a tier-3 pick is: it was checked against the page, but no fingerprint scored it; a
+# scenario that passed with it counts "low" reliability, as a weak tier-2 heal does.
+TIER3_CONFIDENCE = 0.5
 
 
 @dataclass(frozen=True)
@@ -96,7 +89,7 @@ class _State:
     scenario: Scenario
     base_url: str
     values: Mapping[str, str]
-    llm: LanguageModelPort
+    tier3: Tier3Deps
     timeout_ms: int
     log: PageLog = field(init=False)
     server_errors: list[int] = field(default_factory=list)
@@ -131,7 +124,7 @@ async def execute_ui(
     session: BrowserSession,
     credentials: Credentials | None = None,
     storage_state: StorageState | None = None,
-    llm: LanguageModelPort | None = None,
+    tier3: Tier3Deps | None = None,
     timeout_ms: int = 3000,
     screenshots: Path | None = None,
 ) -> list[UiRun]:
@@ -143,7 +136,7 @@ async def execute_ui(
             scenario,
             base_url.rstrip("/"),
             values,
-            llm or NoLanguageModel(),
+            tier3 or Tier3Deps(),
             timeout_ms,
             screenshots=screenshots,
         )
@@ -197,7 +190,18 @@ async def _run(page: Page, state: _State) -> UiRun:
         round(time.monotonic() - started, 3),
         blocked_by=str(failed) if blocked else None,
     )
+    book = state.tier3.book
+    if book is not None and run.status == "passed":  # a heal is kept only once it proved itself
+        for healed in state.healed:
+            book.put(_page_of(state), healed.old, healed.new)
     return UiRun(run, _success(run, state), tuple(state.healed), state.broken)
+
+
+def _page_of(state: _State) -> str:
+    """The page a scenario's steps act on, with its origin (one server's book serves every target):
+    the book's key beside the stored locator."""
+    path = next((s.value for s in state.scenario.ui_steps if s.action == "goto"), "")
+    return state.base_url + path
 
 
 async def _shot(page: Page, state: _State, label: str) -> str:
@@ -265,13 +269,18 @@ async def _step(page: Page, state: _State, index: int, step: UiStep) -> None:
         return
     if step.action in _ACTIONS:
         state.dismissed = state.containment.dialogs_dismissed if state.containment else 0
-        target = await _element(page, state, index, step)
-        if step.action == "click" and await target.first.is_disabled():
+        target, chosen = await _element(page, state, index, step)
+        action = chosen.action if chosen else step.action
+        if action == "click" and await target.first.is_disabled():
             if state.scenario.kind == "ui_validation":
                 return  # a disabled button refuses: what follows judges the page as it stays
             raise StepFailed(f"{step.description}: the control is disabled (nothing to do here)")
-        await _act(target, step.action, _value(step.value, state.values))
+        value = _value(chosen.value if chosen else step.value, state.values)
+        errors = len(state.server_errors)
+        await _act(target, action, value)
         await settle(page)
+        if chosen is not None:
+            await _took_effect(target, action, value, len(state.server_errors) > errors, step)
         return
     if state.not_claimed:
         return
@@ -337,22 +346,49 @@ async def _act(target: Locator, action: str, value: str) -> None:
         await target.select_option(index=int(value or "0"), timeout=5000)
 
 
-async def _element(page: Page, state: _State, index: int, step: UiStep) -> Locator:
-    """Tier 1, then tier 2 (healing), then tier 3 (the language model port)."""
-    stored = locators.resolve(page, step.locator)
-    try:
-        await stored.first.wait_for(state="visible", timeout=state.timeout_ms)
-        if await stored.count() == 1:
-            return stored
-    except Exception:  # not found in time: heal below
-        pass
+async def _element(page: Page, state: _State, index: int, step: UiStep) -> tuple[Locator, Tier3Action | None]:
+    """Tier 1 (the locator written back by an earlier heal, then the stored one), then tier 2
+    (healing), then tier 3 (the language model, with the action it chose)."""
+    book = state.tier3.book
+    kept = book.get(_page_of(state), step.locator) if book is not None else None
+    for code in (kept, step.locator):
+        if code and await _unique(locators.resolve(page, code), state.timeout_ms):
+            return locators.resolve(page, code), None
     healed = await _heal(page, step)
     if healed is not None:
-        return _record(page, state, index, step, healed[0], healed[1], "tier2")
-    suggestion = await state.llm.locate(step, await page.inner_text("body"))
-    if suggestion:
-        return _record(page, state, index, step, suggestion, 0.5, "tier3")
+        return _record(page, state, index, step, healed[0], healed[1], "tier2"), None
+    try:
+        chosen = await ask_model(page, step, state.tier3)
+    except Refused as exc:
+        raise StepFailed(str(exc)) from exc
+    if chosen is not None:
+        return _record(page, state, index, step, chosen.locator, TIER3_CONFIDENCE, "tier3"), chosen
     raise StepFailed(f"element not found: {step.locator} (no convincing match to heal to)")
+
+
+async def _unique(stored: Locator, timeout_ms: int) -> bool:
+    try:
+        await stored.first.wait_for(state="visible", timeout=timeout_ms)
+        return await stored.count() == 1
+    except Exception:  # not found in time: heal below
+        return False
+
+
+async def _took_effect(target: Locator, action: str, value: str, server_error: bool, step: UiStep) -> None:
+    """Tier 3's action is trusted only once the page shows it: the field holds the value, the box
+    is checked, the click drew no server error. What the scenario asserts is checked after, as is."""
+    why = ""
+    try:
+        if server_error:
+            why = "the server answered an error"
+        elif action == "fill" and await target.first.input_value(timeout=2000) != value:
+            why = "the field does not hold the value"
+        elif action == "check" and not await target.first.is_checked(timeout=2000):
+            why = "the control is not checked"
+    except Exception:  # the element went away (a submitted form): nothing left to compare
+        why = "" if action == "click" else "the element is gone"
+    if why:
+        raise StepFailed(f"{step.description or step.action}: tier 3's action did not take effect ({why})")
 
 
 async def _heal(page: Page, step: UiStep) -> tuple[str, float] | None:

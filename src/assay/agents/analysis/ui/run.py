@@ -17,10 +17,14 @@ from playwright.async_api import StorageState
 
 from assay.agents import run_clock
 from assay.agents.analysis.ui.executor import UiRun, execute_ui
+from assay.agents.analysis.ui.tier3 import Tier3Deps
+from assay.agents.model_session import ModelSession
+from assay.domain.action_safety import ActionPolicy
 from assay.domain.analysis import ExecutionSuccess, ScenarioRun
 from assay.domain.errors import NoBrowserFound
 from assay.domain.findings import Finding
 from assay.domain.json import as_str
+from assay.domain.locator_book import LocatorBook
 from assay.domain.observation import Observation
 from assay.domain.partial import OUT_OF_TIME
 from assay.domain.ports import CancelToken
@@ -60,6 +64,8 @@ async def analyse_ui(
     *,
     cancel: CancelToken | None = None,
     on_run: Callable[[ScenarioRun], None] | None = None,
+    model: ModelSession | None = None,
+    book: LocatorBook | None = None,
 ) -> UiOutcome:
     """Execute ``scenarios`` (already in run order) and judge what the crawl recorded."""
     outcome = UiOutcome(findings=ui_findings(observation, scenarios))
@@ -74,7 +80,13 @@ async def analyse_ui(
     try:
         # The browser starts where the crawl did (the API side's target may be rooted elsewhere).
         web_target = replace(target, base_url=observation.target or target.base_url)
-        results = await _run_all(scenarios, web_target, browser, deadline, cancel, on_run)
+        if model is not None:  # the browser's login, the account the crawl registered: masked too
+            login = web_target.web_login
+            model.with_secrets((*(login.secrets if login else ()), web_target.ledger.password))
+        tier3 = Tier3Deps(
+            model, book, ActionPolicy.for_url(web_target.base_url, web_target.destructive, web_target.ledger)
+        )
+        results = await _run_all(scenarios, web_target, browser, deadline, cancel, on_run, tier3)
     except NoBrowserFound as exc:
         outcome.runs = [ScenarioRun(s.id, "blocked", blocked_by=str(exc)) for s in scenarios]
         return outcome
@@ -115,6 +127,7 @@ async def _run_all(
     deadline: float,
     cancel: CancelToken | None,
     on_run: Callable[[ScenarioRun], None] | None,
+    tier3: Tier3Deps,
 ) -> list[tuple[UiRun | ScenarioRun, UiRun | None]]:
     """Each scenario's run, and for an affordance scenario whose expectation broke, its second run
     (a fresh context): a behaviour is only reported when it breaks again at the same step."""
@@ -135,6 +148,7 @@ async def _run_all(
                 credentials=credentials,
                 storage_state=state,
                 screenshots=shots,
+                tier3=tier3,
             )
             return run
 

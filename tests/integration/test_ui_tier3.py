@@ -1,0 +1,181 @@
+"""Tier 3 end to end: a switch whose text, test id and position all changed after observation.
+
+Real Chromium on a tiny local settings page (tests/apps/switch_app.py) and a fake
+OpenAI-compatible model on 127.0.0.1. Tiers 1 and 2 cannot find the switch; the model, shown a
+snapshot of the page, names it; assay checks and performs the click, the scenario's assertion
+(unchanged) passes, the healed locator is written back, and the next run finds it at tier 1
+without asking the model. A model that names a dangerous control, or is down, slow or talks
+nonsense, leaves the scenario failed as it would be without a model, with a note.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from tests.apps.fake_models import FakeModel, ref_of, start_openai
+from tests.apps.servers import WSGIServerThread
+from tests.apps.switch_app import SwitchState, start_switch_app
+
+from assay.adapters.browser.chromium import Chromium
+from assay.adapters.browser.launcher import browser_available
+from assay.adapters.http import HttpxTransport
+from assay.adapters.llm import ModelConfig, language_model
+from assay.agents import pipeline
+from assay.agents.analysis.ui.executor import UiRun, run_ui_scenarios
+from assay.agents.analysis.ui.tier3 import Tier3Deps
+from assay.agents.model_session import AiTier, ModelSession
+from assay.domain.action_safety import ActionPolicy
+from assay.domain.host_policy import SafetyPolicy
+from assay.domain.json import JsonObject, as_list, as_object, as_str
+from assay.domain.language_model import ModelLimits
+from assay.domain.locator_book import LocatorBook
+from assay.domain.observation import Observation
+from assay.domain.run import RunResult
+from assay.domain.scenarios import CoverageMetrics, RequirementsResult, Scenario, UiStep
+from assay.domain.target import Credentials, Target
+from assay.pages.containment import Containment
+from assay.pages.extract import choose_locator, fingerprint
+from assay.pages.page_script import COLLECT
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(not browser_available(), reason="no Chromium: apt-get install -y chromium"),
+]
+SECRET = "theme-secret-771"
+
+
+@dataclass
+class Setup:
+    app: WSGIServerThread
+    state: SwitchState
+    model: WSGIServerThread
+    fake: FakeModel
+    scenario: Scenario
+
+
+async def _observed_switch(base: str) -> tuple[str, JsonObject]:
+    """The stored locator and fingerprint of "Dark mode", read as the crawl reads elements."""
+    async with Chromium().open(base) as session:
+        context = await session.context(Containment(base), None)
+        page = await context.new_page()
+        await page.goto(base + "/settings")
+        elements = [
+            as_object(e) for e in as_list(as_object(await page.evaluate(COLLECT, 200)).get("elements"))
+        ]
+        switch = next(e for e in elements if as_str(e.get("name")) == "Dark mode")
+        locator = await choose_locator(page, switch)
+        await context.close()
+    return locator, fingerprint(switch)
+
+
+@pytest.fixture
+def setup() -> Iterator[Setup]:
+    app, state = start_switch_app()
+    model, fake = start_openai(ref_of("Night theme"))
+    locator, fp = asyncio.run(_observed_switch(app.base_url))
+    steps = (
+        UiStep("goto", value="/settings", description="open the settings"),
+        UiStep("click", locator=locator, fingerprint=fp, description=f'turn on "Dark mode" ({SECRET})'),
+        UiStep("expect_text", value="Theme: dark", description="the dark theme is shown"),
+    )
+    scenario = Scenario(
+        "SC-UI-001", "Settings /settings", "Turn on the dark theme", "ui_action", ("ui",), (), (), (),
+        ui_steps=steps,
+    )  # fmt: skip
+    state.variant = "changed"  # the page as it is when the scenario runs
+    yield Setup(app, state, model, fake, scenario)
+    app.stop()
+    model.stop()
+
+
+def _tier3(setup: Setup, book: LocatorBook, limits: ModelLimits | None = None) -> Tier3Deps:
+    config = ModelConfig("openai", "fake-model", setup.model.base_url + "/v1", "sk-test", 5.0, 0)
+    session = ModelSession(language_model(config), limits or ModelLimits(), (SECRET,))
+    return Tier3Deps(session, book, ActionPolicy.for_url(setup.app.base_url))
+
+
+def _run(setup: Setup, tier3: Tier3Deps | None) -> UiRun:
+    (run,) = asyncio.run(run_ui_scenarios([setup.scenario], setup.app.base_url, Chromium(), tier3=tier3))
+    return run
+
+
+def test_tier3_performs_what_tiers_1_and_2_cannot_then_tier1_finds_it(setup: Setup) -> None:
+    assert setup.scenario.ui_steps[1].locator.startswith("page.get_by_")
+    without = _run(setup, None)  # no model: tiers 1 and 2 alone
+    assert without.run.status == "failed" and "element not found" in (without.run.steps[1].message)
+    assert setup.fake.received == []
+
+    book = LocatorBook()
+    tier3 = _tier3(setup, book)
+    first = _run(setup, tier3)
+    assert (first.run.status, first.success.tier_used, first.success.success_rate) == ("passed", "tier3", 1.0)
+    (healed,) = first.healed
+    assert healed.tier == "tier3" and "Night theme" in healed.new
+    assert book.get(setup.app.base_url + "/settings", setup.scenario.ui_steps[1].locator) == healed.new
+    (sent,) = setup.fake.received
+    prompt = as_object(as_list(sent.body.get("messages"))[1])["content"]
+    assert isinstance(prompt, str) and "Night theme" in prompt and "Dark mode" in prompt
+    assert SECRET not in str(sent.body) and "***" in prompt  # the run's secrets are masked
+    assert tier3.model is not None and tier3.model.use.calls == 1
+
+    again = _run(setup, _tier3(setup, book))  # the next run: the written-back locator is tier 1
+    assert (again.run.status, again.success.tier_used, again.healed) == ("passed", "tier1", ())
+    assert len(setup.fake.received) == 1  # the model was not asked again
+
+
+def test_tier3_never_clicks_a_dangerous_control(setup: Setup) -> None:
+    setup.fake.chooser = ref_of("Delete account")
+    book = LocatorBook()
+    run = _run(setup, _tier3(setup, book))
+    assert run.run.status == "failed" and "does not use" in (run.run.steps[1].message)
+    assert setup.state.deletes == 0 and book.entries == {}
+
+
+def test_tier3_answer_outside_the_snapshot_is_refused(setup: Setup) -> None:
+    setup.fake.chooser = lambda _p: {"ref": "e999", "action": "click", "value": ""}
+    tier3 = _tier3(setup, LocatorBook())
+    run = _run(setup, tier3)
+    assert run.run.status == "failed" and run.success.tier_used == "tier1"
+    assert tier3.model is not None and "not an element of the snapshot" in tier3.model.use.notes[0]
+
+
+@pytest.mark.parametrize("mode", ["down", "slow", "nonsense"])
+def test_a_failing_model_leaves_the_run_as_without_one_with_a_note(setup: Setup, mode: str) -> None:
+    setup.fake.mode = mode  # type: ignore[assignment]
+    tier3 = _tier3(setup, LocatorBook(), ModelLimits(timeout_seconds=1.0))
+    run = _run(setup, tier3)
+    assert run.run.status == "failed" and "element not found" in (run.run.steps[1].message)
+    assert tier3.model is not None and len(tier3.model.use.notes) == 1
+    assert "rule-based answer was kept" in tier3.model.use.notes[0]
+
+
+def test_the_pipeline_hands_the_model_to_tier3_and_records_its_use(setup: Setup) -> None:
+    """Through the composition's path (pipeline -> analysis -> UI phase -> executor)."""
+    config = ModelConfig("openai", "fake-model", setup.model.base_url + "/v1", "sk-test", 5.0, 0)
+    ai = AiTier(language_model(config))
+    target = Target(setup.app.base_url, credentials=(Credentials("qa", SECRET),))
+    result = RunResult(target.base_url, "2026-12-03T00:00:00Z")
+    result.observation = Observation(target=target.base_url, kind="web")
+    coverage = CoverageMetrics(0, 0, {}, (), ())
+    result.requirements = RequirementsResult((setup.scenario,), (), {}, coverage)
+
+    async def run() -> None:
+        async with HttpxTransport(SafetyPolicy.for_target(target)) as transport:
+            async for _event in pipeline.run(
+                target, transport, result, stages=("analysis",), browser=Chromium(), ai=ai
+            ):
+                pass
+
+    asyncio.run(run())
+    assert result.analysis is not None
+    (success,) = result.analysis.execution_success
+    assert (success.scenario_id, success.tier_used, success.success_rate) == ("SC-UI-001", "tier3", 1.0)
+    assert result.model_use is not None and result.model_use.calls == 1
+    (sent,) = result.model_use.sent
+    assert sent.outcome == "answered" and SECRET not in sent.user
+    assert (
+        len(ai.book.entries) == 1 and not result.incomplete
+    )  # the model is never a reason to be inconclusive
