@@ -78,8 +78,11 @@ def test_the_suites_readmes_describe_the_pages_and_the_variables(out: tuple[Path
     assert "- `/contact` — Contact (HTTP 200, " in readme and "## Forms" in readme
     assert "Submitting 'Send' on /contact shows nothing" in readme  # a test tied to a finding
     ui_readme = (folder / "tests" / "ui" / "README.md").read_text()
+    # One requirements file at the suite's root names what both halves import.
+    assert "pip install -r requirements.txt" in readme and "pip install -r ../requirements.txt" in ui_readme
+    assert "playwright" in (folder / "tests" / "requirements.txt").read_text()
     for text in (readme, ui_readme):
-        assert "pip install pytest pytest-playwright" in text and "playwright install chromium" in text
+        assert "playwright install chromium" in text
         assert "`BASE_URL`" in text and "`ASSAY_USERNAME`" in text and "`ASSAY_CHROMIUM_PATH`" in text
 
 
