@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from assay.adapters.store import SqlStore
     from assay.adapters.workflow_claims import WorkflowClaims
     from assay.agents.model_session import AiTier
+    from assay.domain.suite_run import SuiteRunner
     from assay.domain.workflow import EventBus, Runner, WorkflowStore
     from assay.services.workflows import WorkflowService
     from assay.settings import ModelSettings, Settings
@@ -130,6 +131,7 @@ def build_service(
     transport_factory: TransportFactory | None = None,
     policy: TargetPolicy | None = None,
     server: ServerAddress | None = None,
+    ai: AiTier | None = None,
 ) -> WorkflowService:
     """The workflow service on the configured store; recovers workflows a stopped server left."""
     from assay.adapters.events import InMemoryEventBus
@@ -140,16 +142,17 @@ def build_service(
     settings = settings or Settings()
     store = _store(settings)
     distributed = bool(settings.broker_url)
+    ai = ai or ai_tier(settings)
     bus: EventBus
     runner: Runner
     if distributed:  # the API only enqueues: workers run the pipeline
         bus, runner = _queue_parts(settings, store)
-        pipeline = pipeline or real_pipeline(ai_tier(settings))
+        pipeline = pipeline or real_pipeline(ai)
     else:
         limit = settings.max_concurrent_workflows or default_concurrency()
         closers: list[Closer] = []
         if pipeline is None:
-            pipeline, pool = shared_browser_pipeline(limit, settings.max_browser_contexts, ai_tier(settings))
+            pipeline, pool = shared_browser_pipeline(limit, settings.max_browser_contexts, ai)
             closers.append(pool.aclose)
         bus, runner = InMemoryEventBus(), InProcessRunner(limit, on_shutdown=closers)
     service = WorkflowService(
@@ -164,10 +167,21 @@ def build_service(
         cancel_grace_seconds=settings.cancel_grace_seconds,
         mail_server=settings.mail_server(),
         local_jobs=not distributed,
+        ai=ai,
+        suite_runner=_suite_runner(ai),
     )
     if not distributed:  # queued workflows belong to the workers, which outlive this server
         service.recover()
     return service
+
+
+def _suite_runner(ai: AiTier | None) -> SuiteRunner | None:
+    """What runs improve-tests' checks of the model's suggestions: only needed with a model."""
+    if ai is None:
+        return None
+    from assay.adapters.suite_runner import PytestSubprocess
+
+    return PytestSubprocess()
 
 
 def _store(settings: Settings) -> SqlStore:
@@ -227,7 +241,15 @@ def run_worker(settings: Settings, pipeline: PipelineFn | None = None, hostname:
         raise UsageError("`assay worker` needs ASSAY_BROKER_URL (redis://host:6379/0), as the server has.")
     store = _store(settings)
     config, bus, claims = _redis_parts(settings, store.events_after)
-    deps = JobDeps(pipeline or real_pipeline(ai_tier(settings)), default_transport, store=store, bus=bus)
+    ai = ai_tier(settings)
+    deps = JobDeps(
+        pipeline or real_pipeline(ai),
+        default_transport,
+        store=store,
+        bus=bus,
+        ai=ai,
+        suite_runner=_suite_runner(ai),
+    )
 
     async def handle(message: QueuedWorkflow, cancel: CancelToken) -> None:
         await run_queued(message, cancel, deps)
@@ -242,6 +264,7 @@ def build_app(
     transport_factory: TransportFactory | None = None,
     policy: TargetPolicy | None = None,
     server: ServerAddress | None = None,
+    ai: AiTier | None = None,
 ) -> FastAPI:
     """The HTTP API over a freshly built service, with the dashboard beside it when the API is open."""
     from assay.api.app import create_app
@@ -250,7 +273,12 @@ def build_app(
 
     settings = settings or Settings()
     service = build_service(
-        settings, pipeline=pipeline, transport_factory=transport_factory, policy=policy, server=server
+        settings,
+        pipeline=pipeline,
+        transport_factory=transport_factory,
+        policy=policy,
+        server=server,
+        ai=ai,
     )
     app = create_app(service, api_keys=settings.api_keys, max_body_bytes=settings.max_body_bytes)
     if not settings.api_keys:  # the dashboard has no login: it is served only when the API is open too

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assay.agents.model_session import AiTier
 from assay.domain import clock
 from assay.domain.codec import to_json
 from assay.domain.events import (
@@ -31,6 +32,7 @@ from assay.domain.ports import CancelToken
 from assay.domain.queueing import QueuedWorkflow
 from assay.domain.redaction import redact_strings, redact_text
 from assay.domain.run import RunResult
+from assay.domain.suite_run import SuiteRunner
 from assay.domain.target import Target
 from assay.domain.workflow import EventBus, StoredEvent, WorkflowRecord, WorkflowStatus, WorkflowStore
 from assay.services.drive import PipelineDeps, drive
@@ -48,6 +50,10 @@ class JobDeps(PipelineDeps):
 
     store: WorkflowStore
     bus: EventBus
+    # improve-tests with a model: the model (None: not configured) and what runs the tests that
+    # check its suggestions against the target (None: suggestions are never asked for).
+    ai: AiTier | None = None
+    suite_runner: SuiteRunner | None = None
 
 
 @dataclass

@@ -10,6 +10,7 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
+from assay.agents.model_session import AiTier
 from assay.domain.analysis import AnalysisResult
 from assay.domain.clock import now_iso
 from assay.domain.codec import from_json
@@ -20,6 +21,7 @@ from assay.domain.json import JsonObject
 from assay.domain.observation import Observation
 from assay.domain.run import RunResult
 from assay.domain.scenarios import RequirementsResult
+from assay.domain.suite_run import SuiteRunner
 from assay.domain.target import Credentials, MailServer, Target
 from assay.domain.workflow import (
     AgentState,
@@ -125,6 +127,8 @@ class WorkflowService:
         cancel_grace_seconds: float = 5.0,
         mail_server: MailServer | None = None,
         local_jobs: bool = True,
+        ai: AiTier | None = None,
+        suite_runner: SuiteRunner | None = None,
     ) -> None:
         self.store = store
         self.bus = bus
@@ -133,7 +137,14 @@ class WorkflowService:
         self.realtime_execution = realtime_execution
         self.cancel_grace_seconds = cancel_grace_seconds
         self.mail_server = mail_server or MailServer()
-        self.deps = JobDeps(store=store, bus=bus, pipeline=pipeline, transport_factory=transport_factory)
+        self.deps = JobDeps(
+            store=store,
+            bus=bus,
+            pipeline=pipeline,
+            transport_factory=transport_factory,
+            ai=ai,
+            suite_runner=suite_runner,
+        )
         self.records = RecordCache()
         # False in distributed mode: jobs run on workers, so a live record is read from the store.
         self.local_jobs = local_jobs

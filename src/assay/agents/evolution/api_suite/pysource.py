@@ -316,3 +316,19 @@ def _from_import(module: str, names: list[str]) -> str:
     if len(line) <= WIDTH:
         return line
     return f"from {module} import (\n" + "".join(f"    {name},\n" for name in names) + ")"
+
+
+SUPPORT_IMPORT = re.compile(r"^from assay_support import (\([^)]*\)|[^\n]*)$", re.MULTILINE)
+
+
+def refresh_support_import(module: str) -> str:
+    """``module`` with its ``from assay_support import`` naming what its code now uses (a test
+    that gained asserts may call helpers the module did not import)."""
+    code = re.sub(r'"""[\s\S]*?"""', "", SUPPORT_IMPORT.sub("", module))
+    support = [name for name in SUPPORT_NAMES if re.search(rf"\b{name}\(", code)]
+    if not support:
+        return module
+    line = _from_import("assay_support", support)
+    if SUPPORT_IMPORT.search(module):
+        return SUPPORT_IMPORT.sub(lambda _m: line, module, count=1)
+    return module.replace("import pytest\n", f"import pytest\n\n{line}\n", 1)

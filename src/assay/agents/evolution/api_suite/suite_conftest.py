@@ -62,7 +62,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def base_url() -> str:
     url = os.environ.get("BASE_URL", "").strip()
     if not url:
-        pytest.exit("set BASE_URL to the API under test, e.g. {hint}", returncode=4)
+        pytest.exit(
+            "set BASE_URL to the API under test, e.g. {hint}",
+            returncode=4,
+        )
     return url.rstrip("/") + API_PREFIX
 
 
