@@ -187,3 +187,20 @@ def test_a_password_that_also_appears_in_the_url_does_not_corrupt_the_stored_tar
         wid = api.client.post("/generate-tests", json=body).json()["workflow_id"]
         api.wait(wid)
     assert build_service(settings).results(wid).run.target == TARGET
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_improve_tests_updates_its_test_cases_in_either_mode(tmp_path: Path, mode: str) -> None:
+    # In distributed mode the worker once ran an improvement as a plain workflow: its test
+    # cases were never re-checked, and the notes said nothing.
+    with served_in(mode, tmp_path) as api:
+        wid = api.client.post("/generate-tests", json={"url": TARGET}).json()["workflow_id"]
+        assert api.wait(wid)["status"] == "completed"
+        ids = api.client.get(f"/workflows/{wid}/results").json()["test_case_ids"]
+        improve = api.client.post("/improve-tests", json={"test_case_ids": ids[:1], "max_iterations": 2})
+        assert improve.status_code == 202, improve.text
+        assert api.wait(improve.json()["workflow_id"])["status"] == "completed"
+        case = api.client.get(f"/test-cases/{ids[0]}").json()
+        untouched = api.client.get(f"/test-cases/{ids[1]}").json()
+    assert case["last_result"]["detail"] == "iteration 1"
+    assert untouched["last_result"] is None

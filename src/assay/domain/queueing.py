@@ -44,6 +44,9 @@ class QueuedWorkflow:
     target: Target
     secrets: tuple[str, ...] = ()
     realtime_execution: bool = True
+    # improve-tests: the stored test cases it improves, and its iteration bound (() otherwise).
+    improve_cases: tuple[int, ...] = ()
+    max_iterations: int = 5
 
     def encode(self) -> JsonObject:
         data = to_json(self)

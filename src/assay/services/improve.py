@@ -24,6 +24,7 @@ from assay.domain.evolution import EvolutionResult, TestCase
 from assay.domain.json import JsonObject
 from assay.domain.language_model import ModelUse
 from assay.domain.ports import CancelToken
+from assay.domain.queueing import QueuedWorkflow
 from assay.domain.run import RunResult
 from assay.domain.suite_run import SuiteRunner
 from assay.domain.target import Target
@@ -42,10 +43,19 @@ class ImproveJob(WorkflowJob):
     passed: set[str] = dataclasses.field(default_factory=set)  # scenarios that passed in it
     uses: list[ModelUse] = dataclasses.field(default_factory=list)  # each iteration's, then ours
 
+    def message(self) -> QueuedWorkflow:
+        """The queue's message: a worker rebuilds this job, cases and bound included."""
+        return dataclasses.replace(
+            super().message(),
+            improve_cases=tuple(c.id for c in self.cases),
+            max_iterations=self.max_iterations,
+        )
+
     async def _drive(self, cancel: CancelToken) -> Outcome:
         outcome: Outcome = ("completed", None)
         for iteration in range(1, self.max_iterations + 1):
             outcome = await super()._drive(cancel)
+            self.stages = None  # a resumed job's first iteration ran the rest; later ones run all
             if self.run.model_use is not None:
                 self.uses.append(self.run.model_use)
             if outcome[0] != "completed" or cancel.cancelled:

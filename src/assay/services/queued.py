@@ -15,6 +15,7 @@ import logging
 from assay.domain.ports import CancelToken
 from assay.domain.queueing import QueuedWorkflow
 from assay.domain.run import RunResult
+from assay.services.improve import ImproveJob
 from assay.services.job import JobDeps, WorkflowJob
 
 log = logging.getLogger("assay.worker")
@@ -33,13 +34,22 @@ def resumed_job(message: QueuedWorkflow, deps: JobDeps) -> WorkflowJob | None:
     events = deps.store.events_after(record.id, 0)
     if len(remaining) < len(record.stages):
         log.info("workflow %s resumes at %s", record.id, remaining[0] if remaining else "its results")
+    seq = events[-1].seq if events else 0
+    if message.improve_cases:
+        # improve-tests: the same job with the cases it improves (as stored now: a redelivered
+        # message finds those an earlier delivery already improved).
+        cases = tuple(c for c in map(deps.store.get_test_case, message.improve_cases) if c is not None)
+        return ImproveJob(
+            record, message.target, run, deps, message.realtime_execution, seq, remaining,
+            cases=cases, max_iterations=message.max_iterations,
+        )  # fmt: skip
     return WorkflowJob(
         record,
         message.target,
         run,
         deps,
         realtime_execution=message.realtime_execution,
-        seq=events[-1].seq if events else 0,
+        seq=seq,
         stages=remaining,
     )
 
