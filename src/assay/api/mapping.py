@@ -35,7 +35,7 @@ from assay.domain.json import Json, JsonObject, as_object
 from assay.domain.observation import Observation
 from assay.domain.partial import skipped
 from assay.domain.scenarios import Scenario
-from assay.domain.target import DEEP_CRAWL, Credentials, MailAccount
+from assay.domain.target import DEEP_CRAWL, Credentials, MailAccount, website_login
 from assay.domain.workflow import StoredTestCase, WorkflowKind, WorkflowRecord
 from assay.services.workflows import StartRequest, WorkflowResults
 
@@ -183,8 +183,7 @@ def credentials(
     if login is None:
         return ()
     account = MailAccount(mail.email, mail.password) if mail is not None else None
-    name = login.username or login.email or ""
-    return (Credentials(name, login.password, totp_secret=login.totp_secret or None, mail=account),)
+    return website_login(login.username or login.email or "", login.password, login.totp_secret, account)
 
 
 def start_request(body: Trigger) -> StartRequest:

@@ -60,6 +60,14 @@ class Credentials:
         return bool(self.headers) and not self.username and self.login is None
 
 
+def website_login(
+    name: str, password: str, totp_secret: str | None = None, mail: MailAccount | None = None
+) -> tuple[Credentials, ...]:
+    """The one login a front door (the API's ``login_credentials``, the dashboard's form) hands
+    in, with its second step's TOTP secret and mailbox."""
+    return (Credentials(name, password, totp_secret=totp_secret or None, mail=mail),)
+
+
 def header_secrets(value: str, name: str = "") -> tuple[str, ...]:
     """A fixed header's value and, after a scheme word (``Bearer x``, ``token x``), the bare credential:
     the bare one can surface alone (a reflected token, a generated test's comment). A ``Cookie``

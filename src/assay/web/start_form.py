@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from assay.domain.errors import MissingInput, UsageError
-from assay.domain.target import DEEP_CRAWL, Credentials, MailAccount
+from assay.domain.target import DEEP_CRAWL, Credentials, MailAccount, website_login
 from assay.domain.workflow import WorkflowKind
 from assay.services.workflows import StartRequest
 
@@ -103,4 +103,4 @@ def credentials(form: StartForm) -> tuple[Credentials, ...]:
         if not (form.mail_address and form.mail_password):
             raise MissingInput("A mailbox needs both its address and its (app) password.")
         mail = MailAccount(form.mail_address, form.mail_password)
-    return (Credentials(form.username, form.password, totp_secret=form.totp_secret or None, mail=mail),)
+    return website_login(form.username, form.password, form.totp_secret, mail)
