@@ -8,6 +8,8 @@ import pytest
 
 from tests.apps.servers import Target, running
 
+pytest_plugins = ["tests.loopback"]  # loopback_only: a test's sockets held to 127.0.0.1
+
 
 @pytest.fixture(scope="session")
 def demo_server() -> Iterator[Target]:

@@ -37,7 +37,7 @@ from assay.domain.host_policy import TargetPolicy
 from assay.domain.json import Json, JsonObject
 from assay.services.drive import default_pipeline
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("loopback_only")]
 INJECTION = '"); import os; os.system("touch /tmp/assay-pwned") #'
 
 

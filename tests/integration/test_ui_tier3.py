@@ -42,6 +42,7 @@ from assay.pages.page_script import COLLECT
 
 pytestmark = [
     pytest.mark.integration,
+    pytest.mark.usefixtures("loopback_only"),
     pytest.mark.skipif(not browser_available(), reason="no Chromium: apt-get install -y chromium"),
 ]
 SECRET = "theme-secret-771"
