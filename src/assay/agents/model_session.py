@@ -113,6 +113,10 @@ class AiTier:
     limits: ModelLimits = field(default_factory=ModelLimits)
     book: LocatorBook = field(default_factory=MemoryLocatorBook)
 
-    def session(self, secrets: Sequence[str]) -> ModelSession:
-        """A run's own session: its budgets start at zero."""
-        return ModelSession(self.model, self.limits, tuple(secrets))
+    def session(self, secrets: Sequence[str], earlier: ModelUse | None = None) -> ModelSession:
+        """A run's own session: its budgets start at zero, or where ``earlier`` left them (a
+        redelivered workflow resuming: the calls of its completed stages count and stay on record)."""
+        session = ModelSession(self.model, self.limits, tuple(secrets))
+        if earlier is not None:
+            session.use = earlier
+        return session
