@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 from tests.api_helpers import Api, settings_for
-from tests.apps.fake_models import FakeModel, ref_of, start_openai
+from tests.apps.fake_models import FakeModel, ref_of, start_openai, user_text
 from tests.apps.servers import WSGIServerThread
 from tests.apps.switch_app import SwitchState, start_switch_app
 
@@ -239,12 +239,16 @@ def test_a_workflow_via_the_api_keeps_the_model_use_and_the_heal_in_the_store(
         findings = client.get(f"/workflows/{workflow_id}/findings").json()
         report = client.get(f"/workflows/{workflow_id}/report").text
         results = client.get(f"/workflows/{workflow_id}/results").json()
+        prompts = client.get(f"/workflows/{workflow_id}/model-prompts").json()
     (success,) = results["analysis_result"]["execution_success"]
     assert success["tier_used"] == "tier3" and len(setup.fake.received) == 1
     block = findings["language_model"]
     assert (block["model"], block["calls"], block["notes"]) == ("openai:fake-model", 1, [])
     assert block["tokens"] > 0
     assert "## Language Model" in report and "(tier 3): SC-UI-001" in report
+    (call,) = prompts["calls"]  # what was sent, kept after the job ended
+    assert prompts["model"] == "openai:fake-model" and call["outcome"] == "answered"
+    assert "Night theme" in call["user"] and call["user"] == user_text(setup.fake.received[0].body)
     book = _sql_book(settings.resolved_database_url())  # another process's view of the store
     healed = book.get(setup.app.base_url + "/settings", step.locator)
     assert healed is not None and "Night theme" in healed

@@ -252,6 +252,22 @@ class LanguageModelUse(BaseModel):
     notes: list[str] = Field(description="Where the model was not used and why (its rule-based answer kept).")
 
 
+class SentPromptModel(BaseModel):
+    """One call to the language model: what it was sent, as sent (redacted, bounded), and how it ended."""
+
+    purpose: str
+    system: str
+    user: str
+    outcome: str = Field(description='"answered", or why the answer was not used.')
+
+
+class ModelPromptsDocument(BaseModel):
+    """model-prompts.json (report.artifacts.model_prompts_document): every prompt the run sent."""
+
+    model: str = Field(description='Provider and model; "" when none was configured (then no calls).')
+    calls: list[SentPromptModel]
+
+
 class FindingsDocument(BaseModel):
     """findings.json (see FINDINGS.md): stable keys, secrets never present."""
 
