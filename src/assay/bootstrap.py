@@ -6,6 +6,7 @@ CLI, which only needs a transport and the pipeline (``local_deps``), does not lo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from assay.adapters.store import SqlStore
     from assay.adapters.workflow_claims import WorkflowClaims
     from assay.agents.model_session import AiTier
+    from assay.domain.locator_book import LocatorBook
     from assay.domain.suite_run import SuiteRunner
     from assay.domain.workflow import EventBus, Runner, WorkflowStore
     from assay.services.workflows import WorkflowService
@@ -70,9 +72,11 @@ def real_pipeline(ai: AiTier | None = None) -> PipelineFn:
     return default_pipeline(Chromium(mailbox=ImapMailbox()), ai)
 
 
-def ai_tier(settings: ModelSettings) -> AiTier | None:
-    """The language model the settings name, with its per-run limits; None when ASSAY_LLM_MODEL is
-    unset: then no client is built (the SDKs are not even imported) and nothing is ever sent."""
+def ai_tier(settings: ModelSettings, book: Callable[[], LocatorBook] | None = None) -> AiTier | None:
+    """The language model the settings name, with its per-run limits and the locator book that
+    ``book`` opens (this process's memory when not given); None when ASSAY_LLM_MODEL is unset:
+    then no client is built (the SDKs are not even imported), no book is opened and nothing is
+    ever sent."""
     if not settings.llm_model:
         return None
     from assay.adapters.llm import ModelConfig, language_model
@@ -88,7 +92,31 @@ def ai_tier(settings: ModelSettings) -> AiTier | None:
         settings.llm_retries,
     )
     limits = ModelLimits(settings.llm_max_calls, settings.llm_max_tokens, settings.llm_timeout)
-    return AiTier(language_model(config), limits)
+    if book is None:
+        return AiTier(language_model(config), limits)
+    return AiTier(language_model(config), limits, book())
+
+
+def _store_book(store: SqlStore) -> Callable[[], LocatorBook]:
+    """The locator book on the store's database: every server and worker on it shares it."""
+
+    def opened() -> LocatorBook:
+        from assay.adapters.healed_locators import SqlLocatorBook
+
+        return SqlLocatorBook(store.engine)
+
+    return opened
+
+
+def _local_book() -> LocatorBook:
+    """``assay run``'s locator book: in the database ASSAY_DATABASE_URL names, by default the
+    SQLite file ``.assay/assay.db`` under the working directory, so that the next run from there
+    (or ``assay serve`` started there) finds what this one healed."""
+    from assay.adapters.healed_locators import open_locator_book
+    from assay.settings import DatabaseSettings
+
+    database = DatabaseSettings()
+    return open_locator_book(database.resolved_database_url(), database.run_migrations)
 
 
 def shared_browser_pipeline(
@@ -120,7 +148,7 @@ def local_deps(settings: ModelSettings | None = None) -> PipelineDeps:
     the language model of ``settings`` (the CLI's ASSAY_LLM_* variables when not given)."""
     from assay.settings import ModelSettings
 
-    ai = ai_tier(settings or ModelSettings())
+    ai = ai_tier(settings or ModelSettings(), _local_book)
     return PipelineDeps(pipeline=real_pipeline(ai), transport_factory=default_transport)
 
 
@@ -142,7 +170,7 @@ def build_service(
     settings = settings or Settings()
     store = _store(settings)
     distributed = bool(settings.broker_url)
-    ai = ai or ai_tier(settings)
+    ai = ai or ai_tier(settings, _store_book(store))
     bus: EventBus
     runner: Runner
     if distributed:  # the API only enqueues: workers run the pipeline
@@ -241,7 +269,7 @@ def run_worker(settings: Settings, pipeline: PipelineFn | None = None, hostname:
         raise UsageError("`assay worker` needs ASSAY_BROKER_URL (redis://host:6379/0), as the server has.")
     store = _store(settings)
     config, bus, claims = _redis_parts(settings, store.events_after)
-    ai = ai_tier(settings)
+    ai = ai_tier(settings, _store_book(store))
     deps = JobDeps(
         pipeline or real_pipeline(ai),
         default_transport,

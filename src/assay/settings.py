@@ -119,10 +119,11 @@ class BrowserSettings(BaseSettings):
     )
 
 
-class Settings(ImapSettings, ModelSettings):
-    """Everything the server can be told; built only in ``assay.bootstrap``."""
+class DatabaseSettings(BaseSettings):
+    """The SQL database: the server's store, and the locator book of ``assay serve``, ``assay
+    worker`` and ``assay run`` alike (so a run from the server's directory shares its heals)."""
 
-    model_config = SettingsConfigDict(env_prefix="ASSAY_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="ASSAY_", extra="ignore")
 
     database_url: str = Field(
         default="",
@@ -130,6 +131,20 @@ class Settings(ImapSettings, ModelSettings):
         "(postgresql+psycopg://user@host/db for PostgreSQL).",
     )
     data_dir: Path = Field(default=DEFAULT_DATA_DIR, description="Where the SQLite file lives.")
+    run_migrations: bool = Field(default=True, description="Upgrade the database schema at start.")
+
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to ``sqlite:///<data_dir>/assay.db``."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'assay.db').resolve()}"
+
+
+class Settings(ImapSettings, ModelSettings, DatabaseSettings):
+    """Everything the server can be told; built only in ``assay.bootstrap``."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSAY_", env_file=".env", extra="ignore")
+
     enable_analysis_realtime_execution: bool = Field(
         default=True,
         validation_alias=AliasChoices(
@@ -147,7 +162,6 @@ class Settings(ImapSettings, ModelSettings):
     api_keys: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="When set, every /api/v2 call needs X-API-Key or a Bearer key."
     )
-    run_migrations: bool = Field(default=True, description="Upgrade the database schema at start.")
     max_body_bytes: int = Field(
         default=10 * 1024 * 1024, ge=1024, description="Largest request body the API reads (413 above)."
     )
@@ -192,9 +206,3 @@ class Settings(ImapSettings, ModelSettings):
                 return json.loads(text)
             return [part.strip() for part in text.split(",") if part.strip()]
         return value
-
-    def resolved_database_url(self) -> str:
-        """The database URL, defaulting to ``sqlite:///<data_dir>/assay.db``."""
-        if self.database_url:
-            return self.database_url
-        return f"sqlite:///{(self.data_dir / 'assay.db').resolve()}"

@@ -3,52 +3,18 @@
 from __future__ import annotations
 
 import re
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, event
 from tests.api_helpers import analysis, evolution, observation, requirements
 
 from assay.adapters.models import Base
-from assay.adapters.store import SqlStore, make_engine, migrate
+from assay.adapters.store import SqlStore, migrate
+from assay.domain.language_model import ModelUse, SentPrompt
 from assay.domain.run import RunResult
 from assay.domain.workflow import AgentState, StoredEvent, WorkflowRecord, WorkflowStatus
-
-POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-
-
-def _postgres_engine() -> tuple[Engine, str]:
-    engine = make_engine(POSTGRES)
-    try:
-        with engine.connect() as conn:
-            conn.execute(text("select 1"))
-    except Exception as exc:  # the suite says why it skipped instead of failing obscurely
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES}: {exc}")
-    schema = f"assay_test_{uuid.uuid4().hex[:8]}"
-    with engine.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine.dispose()
-    return make_engine(POSTGRES + f"?options=-csearch_path%3D{schema}"), schema
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        eng = make_engine(f"sqlite:///{tmp_path / 'store.db'}")
-        yield eng
-        eng.dispose()
-        return
-    eng, schema = _postgres_engine()
-    yield eng
-    eng.dispose()
-    cleanup = make_engine(POSTGRES)
-    with cleanup.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    cleanup.dispose()
+from assay.services.job import redact_run
 
 
 def record(workflow_id: str, status: WorkflowStatus = "running") -> WorkflowRecord:
@@ -132,3 +98,22 @@ def test_an_event_is_appended_with_the_progress_and_the_record_is_not_rewritten(
     assert read.agents["requirements"].message == "half way"
     assert [e.seq for e in store.events_after("w-big", 0)] == list(range(1, 21))
     assert [(r.id, r.current_agent) for r in stale] == [("w-big", "requirements")]  # what recover() says
+
+
+def test_a_run_keeps_its_use_of_the_language_model(engine: Engine) -> None:
+    migrate(engine)
+    store = SqlStore(engine)
+    store.create(record("wf-m", "completed"))
+    run = RunResult(target="http://127.0.0.1:9/", started_at="2026-01-01T00:00:00Z", finished_at="x")
+    sent = SentPrompt("tier 3: SC-UI-001 step 2", "Pick one element.", 'e1: button "Night theme"', "answered")
+    refused = SentPrompt("instruction", "Write scenarios.", "log in as qa / pw-4417", "no answer within 30 s")
+    run.model_use = ModelUse("openai:llama3.2", calls=2, tokens=311, sent=[sent, refused], notes=["not used"])
+    # What the job stores: the run with its secrets masked, the model's prompts included.
+    store.save_run("wf-m", redact_run(run, ("pw-4417",)))
+    loaded = store.load_run("wf-m")
+    assert loaded is not None and loaded.model_use is not None
+    assert loaded.model_use.sent[1].user == "log in as qa / ***"
+    masked = SentPrompt(refused.purpose, refused.system, "log in as qa / ***", refused.outcome)
+    assert loaded.model_use == ModelUse("openai:llama3.2", 2, 311, [sent, masked], ["not used"])
+    store.save_run("wf-m", RunResult(target=run.target, started_at=run.started_at))  # no model
+    assert store.load_run("wf-m").model_use is None  # type: ignore[union-attr]

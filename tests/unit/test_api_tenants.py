@@ -32,6 +32,7 @@ def _calls(wid: str, case: int) -> list[tuple[str, str, dict[str, object] | None
         ("GET", f"/workflows/{wid}/results", None),
         ("GET", f"/workflows/{wid}/findings", None),
         ("GET", f"/workflows/{wid}/report", None),
+        ("GET", f"/workflows/{wid}/model-prompts", None),
         ("GET", f"/workflows/{wid}/suite", None),
         ("GET", f"/workflows/{wid}/stream", None),
         ("DELETE", f"/workflows/{wid}", None),

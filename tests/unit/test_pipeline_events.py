@@ -8,7 +8,9 @@ from collections.abc import AsyncGenerator, Callable
 import pytest
 from tests.fakes import FakeTransport, json_response
 
+from assay.adapters.llm import ModelConfig, language_model
 from assay.agents import pipeline
+from assay.agents.model_session import AiTier
 from assay.domain.events import (
     AgentCompleted,
     AgentProgress,
@@ -19,6 +21,7 @@ from assay.domain.events import (
 )
 from assay.domain.exchanges import RecordedRequest, RecordedResponse
 from assay.domain.json import JsonObject
+from assay.domain.language_model import ModelLimits, ModelUse, Prompt, SentPrompt
 from assay.domain.run import RunResult
 from assay.domain.target import Target
 
@@ -111,3 +114,26 @@ async def test_each_executed_scenario_is_one_event_inside_the_analysis_stage() -
         assert event.total_steps == runs[event.scenario_id].total_steps
     analysis = [i for i, e in enumerate(events) if getattr(e, "agent", None) == "analysis"]
     assert all(analysis[0] < events.index(e) < analysis[-1] for e in executed)
+
+
+async def test_a_resumed_run_keeps_the_model_use_of_its_completed_stages() -> None:
+    """A redelivered workflow resumes with its stored run: the calls made before stay on record
+    and count against the run's budget (the model is configured, never reached: nothing listens)."""
+    model = language_model(ModelConfig("openai", "m", "http://127.0.0.1:9/v1", "", 1.0, 0))
+    ai = AiTier(model, ModelLimits(max_calls=2))
+
+    async def resumed(result: RunResult) -> None:
+        target = Target("http://127.0.0.1:9")
+        async for _event in pipeline.run(target, FakeTransport(_answers), result, stages=(), ai=ai):
+            pass
+
+    earlier = ModelUse("openai:m", calls=2, tokens=90, sent=[SentPrompt("instruction", "s", "u", "answered")])
+    result = RunResult(target="http://127.0.0.1:9", started_at="t", model_use=earlier)
+    await resumed(result)
+    assert result.model_use is earlier and (earlier.calls, len(earlier.sent)) == (2, 1)
+    fresh = RunResult(target="http://127.0.0.1:9", started_at="t")
+    await resumed(fresh)
+    assert fresh.model_use is not None and fresh.model_use.calls == 0
+    session = ai.session((), earlier)  # what the resumed stages ask through: its budget is spent
+    assert await session.ask("instruction", Prompt("s", "u", "answer", {"type": "object"})) is None
+    assert "budget of 2 model calls is spent" in earlier.notes[0] and earlier.calls == 2

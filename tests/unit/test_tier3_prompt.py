@@ -7,7 +7,7 @@ from assay.agents.analysis.ui.tier3 import refusal
 from assay.domain.action_safety import ActionPolicy
 from assay.domain.json import JsonObject
 from assay.domain.language_model import ModelUse
-from assay.domain.locator_book import LocatorBook
+from assay.domain.locator_book import MemoryLocatorBook
 from assay.domain.run import RunResult
 from assay.domain.scenarios import UiStep
 from assay.report.findings_doc import findings_document
@@ -74,7 +74,7 @@ def test_the_safety_policy_refuses_dangerous_off_origin_and_wrong_fields() -> No
 
 
 def test_the_book_keeps_only_real_heals() -> None:
-    book = LocatorBook()
+    book = MemoryLocatorBook()
     book.put("/settings", "old", "old")
     assert book.entries == {}
     book.put("/settings", "old", "new")

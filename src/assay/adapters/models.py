@@ -52,6 +52,9 @@ class ResultRow(Base):
     analysis: Mapped[Any] = mapped_column(JsonColumn, nullable=True)
     evolution: Mapped[Any] = mapped_column(JsonColumn, nullable=True)
     findings: Mapped[Any] = mapped_column(JsonColumn, nullable=True)
+    # The run's use of the language model (domain.language_model.ModelUse): its prompts as sent,
+    # which the model session redacted; None when no model was configured.
+    model_use: Mapped[Any] = mapped_column(JsonColumn, nullable=True)
 
 
 class TestCaseRow(Base):
@@ -96,3 +99,18 @@ class ProgressRow(Base):
         String(36), ForeignKey("workflows.id", ondelete="CASCADE"), primary_key=True
     )
     data: Mapped[Any] = mapped_column(JsonColumn)
+
+
+class HealedLocatorRow(Base):
+    """The locator book (domain.locator_book): what a step's stored locator healed to, per page.
+
+    Shared by every process on the database, so a heal made by one worker is tier 1 for the next
+    run on any other; written by upsert, so concurrent writers of one key do not conflict.
+    """
+
+    __tablename__ = "healed_locators"
+
+    page: Mapped[str] = mapped_column(Text, primary_key=True)
+    locator: Mapped[str] = mapped_column(Text, primary_key=True)
+    healed: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[str] = mapped_column(String(40))

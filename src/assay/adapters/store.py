@@ -17,6 +17,7 @@ from assay.domain.codec import from_json, to_json
 from assay.domain.evolution import EvolutionResult, TestCase
 from assay.domain.findings import Finding
 from assay.domain.json import JsonObject
+from assay.domain.language_model import ModelUse
 from assay.domain.observation import Observation
 from assay.domain.run import RunResult
 from assay.domain.scenarios import RequirementsResult, Scenario
@@ -235,6 +236,9 @@ def _run_columns(run: RunResult) -> dict[str, Any]:
             "analysis": to_json(run.analysis) if run.analysis is not None else None,
             "evolution": to_json(run.evolution) if run.evolution is not None else None,
             "findings": [to_json(f) for f in run.findings],
+            # As the job hands it in: its prompts redacted by the model session, then with the
+            # rest of the run (services.job.redact_run).
+            "model_use": to_json(run.model_use) if run.model_use is not None else None,
         }
     )
 
@@ -249,6 +253,7 @@ def _run_from(row: ResultRow) -> RunResult:
     run.analysis = from_json(AnalysisResult, row.analysis) if row.analysis is not None else None
     run.evolution = from_json(EvolutionResult, row.evolution) if row.evolution is not None else None
     run.findings = [from_json(Finding, f) for f in row.findings or []]
+    run.model_use = from_json(ModelUse, row.model_use) if row.model_use is not None else None
     return run
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from assay.domain.json import JsonObject
 from assay.domain.language_model import ModelFailure, ModelLimits, ModelUse, Prompt, SentPrompt
-from assay.domain.locator_book import LocatorBook
+from assay.domain.locator_book import LocatorBook, MemoryLocatorBook
 from assay.domain.ports import LanguageModel
 from assay.domain.redaction import redact_secrets
 
@@ -106,12 +106,17 @@ class ModelSession:
 @dataclass(frozen=True)
 class AiTier:
     """What the composition root hands the pipeline when a model is configured: the model, the
-    per-run limits, and the book that healed locators are written back to."""
+    per-run limits, and the book that healed locators are written back to (the composition
+    root's is kept in a database; this process's memory when none is given)."""
 
     model: LanguageModel
     limits: ModelLimits = field(default_factory=ModelLimits)
-    book: LocatorBook = field(default_factory=LocatorBook)
+    book: LocatorBook = field(default_factory=MemoryLocatorBook)
 
-    def session(self, secrets: Sequence[str]) -> ModelSession:
-        """A run's own session: its budgets start at zero."""
-        return ModelSession(self.model, self.limits, tuple(secrets))
+    def session(self, secrets: Sequence[str], earlier: ModelUse | None = None) -> ModelSession:
+        """A run's own session: its budgets start at zero, or where ``earlier`` left them (a
+        redelivered workflow resuming: the calls of its completed stages count and stay on record)."""
+        session = ModelSession(self.model, self.limits, tuple(secrets))
+        if earlier is not None:
+            session.use = earlier
+        return session

@@ -100,7 +100,7 @@ async def run(
 ) -> AsyncIterator[Event]:
     """Run ``stages`` in order against ``target``; yields events, fills ``result``."""
     result.secrets = tuple({*result.secrets, *(s for c in target.credentials for s in c.secrets)})
-    model = ai.session(result.secrets) if ai is not None else None
+    model = ai.session(result.secrets, result.model_use) if ai is not None else None
     if model is not None:
         result.model_use = model.use
     result.ledger = target.ledger  # shared: every stage's creations show in the run's outputs

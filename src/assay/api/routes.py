@@ -19,6 +19,7 @@ from assay.api.schemas import (
     FindingsDocument,
     GenerateTestsRequest,
     ImproveTestsRequest,
+    ModelPromptsDocument,
     ObservationRequest,
     RequirementsRequest,
     TestCaseResponse,
@@ -28,7 +29,13 @@ from assay.api.schemas import (
 )
 from assay.domain.errors import NotFound
 from assay.domain.run import RunResult
-from assay.report.documents import findings_document, html_report, markdown_report, suite_zip
+from assay.report.documents import (
+    findings_document,
+    html_report,
+    markdown_report,
+    model_prompts_document,
+    suite_zip,
+)
 from assay.services.workflows import WorkflowService
 
 router = APIRouter()
@@ -128,6 +135,16 @@ def _finished_run(svc: WorkflowService, workflow_id: str, who: str | None) -> Ru
 @router.get("/workflows/{workflow_id}/findings", responses=ONLY_404, summary="findings.json of a workflow")
 def workflow_findings(workflow_id: WorkflowId, svc: Service, who: Caller) -> FindingsDocument:
     return FindingsDocument.model_validate(findings_document(_finished_run(svc, workflow_id, who)))
+
+
+@router.get(
+    "/workflows/{workflow_id}/model-prompts",
+    responses=ONLY_404,
+    summary="model-prompts.json: what the language model was sent",
+)
+def workflow_model_prompts(workflow_id: WorkflowId, svc: Service, who: Caller) -> ModelPromptsDocument:
+    # Kept with the run's results, redacted as they are (the model session masked them first).
+    return ModelPromptsDocument.model_validate(model_prompts_document(_finished_run(svc, workflow_id, who)))
 
 
 REPORT_RESPONSES: Responses = {

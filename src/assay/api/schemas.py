@@ -243,6 +243,31 @@ class TestCaseResponse(BaseModel):
     created_at: datetime
 
 
+class LanguageModelUse(BaseModel):
+    """findings.json's ``language_model`` (report.findings_doc.model_use_json)."""
+
+    model: str = Field(description='Provider and model, e.g. "openai:llama3.2".')
+    calls: int = Field(description="Calls the run made to the model.")
+    tokens: int = Field(description="Tokens they cost (prompt and answer).")
+    notes: list[str] = Field(description="Where the model was not used and why (its rule-based answer kept).")
+
+
+class SentPromptModel(BaseModel):
+    """One call to the language model: what it was sent, as sent (redacted, bounded), and how it ended."""
+
+    purpose: str
+    system: str
+    user: str
+    outcome: str = Field(description='"answered", or why the answer was not used.')
+
+
+class ModelPromptsDocument(BaseModel):
+    """model-prompts.json (report.artifacts.model_prompts_document): every prompt the run sent."""
+
+    model: str = Field(description='Provider and model; "" when none was configured (then no calls).')
+    calls: list[SentPromptModel]
+
+
 class FindingsDocument(BaseModel):
     """findings.json (see FINDINGS.md): stable keys, secrets never present."""
 
@@ -251,3 +276,6 @@ class FindingsDocument(BaseModel):
     started_at: str
     finished_at: str
     findings: list[FindingModel]
+    language_model: LanguageModelUse | None = Field(
+        default=None, description="The run's use of the language model; null when none was configured."
+    )

@@ -1,4 +1,4 @@
-"""Documents built from a finished run: findings.json, the report, the test suite as a zip."""
+"""Documents built from a finished run: findings.json, the report, model-prompts.json, the suite as a zip."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ import zipfile
 from assay.domain.run import RunResult
 
 # The renderers themselves live in assay.report (pure); the API serves them under these names.
+from assay.report.artifacts import model_prompts_document
 from assay.report.findings_doc import findings_document
 from assay.report.html import render_html as html_report
 from assay.report.markdown import render_markdown as markdown_report
 
-__all__ = ["findings_document", "html_report", "markdown_report", "suite_zip"]
+__all__ = ["findings_document", "html_report", "markdown_report", "model_prompts_document", "suite_zip"]
 
 
 def suite_zip(run: RunResult, workflow_id: str) -> bytes:

@@ -20,7 +20,7 @@ def model_section(run: RunResult) -> str:
         "## Language Model",
         "",
         f"{use.name}: {use.calls} call(s), {use.tokens} token(s). Every prompt, as sent (secrets masked), "
-        "is in `model-prompts.json`.",
+        "is in `model-prompts.json` (from the API: `GET /workflows/{id}/model-prompts`).",
         "",
     ]
     if tier3:

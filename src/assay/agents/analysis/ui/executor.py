@@ -193,7 +193,8 @@ async def _run(page: Page, state: _State) -> UiRun:
     book = state.tier3.book
     if book is not None and run.status == "passed":  # a heal is kept only once it proved itself
         for healed in state.healed:
-            book.put(_page_of(state), healed.old, healed.new)
+            # In a thread: the book may be a database, and this loop runs other workflows too.
+            await asyncio.to_thread(book.put, _page_of(state), healed.old, healed.new)
     return UiRun(run, _success(run, state), tuple(state.healed), state.broken)
 
 
@@ -350,7 +351,7 @@ async def _element(page: Page, state: _State, index: int, step: UiStep) -> tuple
     """Tier 1 (the locator written back by an earlier heal, then the stored one), then tier 2
     (healing), then tier 3 (the language model, with the action it chose)."""
     book = state.tier3.book
-    kept = book.get(_page_of(state), step.locator) if book is not None else None
+    kept = await asyncio.to_thread(book.get, _page_of(state), step.locator) if book is not None else None
     for code in (kept, step.locator):
         if code and await _unique(locators.resolve(page, code), state.timeout_ms):
             return locators.resolve(page, code), None
