@@ -31,6 +31,10 @@ def test_test_cases_suite_findings_and_report(tmp_path: Path) -> None:
     assert any(n.endswith("/test_items.py") for n in names) and any(n.endswith("/conftest.py") for n in names)
     assert findings["target"] == TARGET and findings["findings"][0]["category"] == "server_error"
     assert findings["findings"][0]["id"].startswith("F-")
+    # The whole findings.json, as the CLI writes it: the summary and the verdict too.
+    assert findings["summary"]["findings"] == len(findings["findings"])
+    assert set(findings["summary"]["scenarios"]) >= {"total", "passed", "failed", "skipped"}
+    assert isinstance(findings["inconclusive"], bool)
     assert markdown.headers["content-type"].startswith("text/markdown") and "/items" in markdown.text
     assert html.headers["content-type"].startswith("text/html") and "<html" in html.text.lower()
     # The HTML report proper (report.html), not the Markdown one wrapped in <pre>.

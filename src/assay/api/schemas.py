@@ -268,6 +268,38 @@ class ModelPromptsDocument(BaseModel):
     calls: list[SentPromptModel]
 
 
+class ScenarioCounts(BaseModel):
+    total: int
+    passed: int
+    failed: int
+    errors: int
+    blocked: int
+    skipped: int
+
+
+class SkippedWork(BaseModel):
+    """Planned work the run's limits cut (domain.partial.Skipped)."""
+
+    kind: str = Field(description='"scenario", "family" or "page".')
+    name: str
+    reason: str
+
+
+class FindingsSummary(BaseModel):
+    """findings.json's ``summary`` (report.findings_doc.summary): the counts every report prints."""
+
+    findings: int
+    by_severity: dict[str, int]
+    by_category: dict[str, int]
+    blocking: int
+    scenarios: ScenarioCounts
+    pass_rate: float
+    requests_sent: int
+    partial: bool = Field(description="Planned work was cut by the run's limits (listed in `skipped`).")
+    skipped: list[SkippedWork]
+    tests_generated: int
+
+
 class FindingsDocument(BaseModel):
     """findings.json (see FINDINGS.md): stable keys, secrets never present."""
 
@@ -276,6 +308,13 @@ class FindingsDocument(BaseModel):
     started_at: str
     finished_at: str
     findings: list[FindingModel]
+    summary: FindingsSummary | None = None
+    inconclusive: bool = Field(
+        default=False, description="The run could not do all it planned (`incomplete` says what)."
+    )
+    incomplete: list[str] = Field(default_factory=list, description="One line per thing not done.")
+    error: str | None = Field(default=None, description="Why the run stopped early, if it did.")
+    cancelled: bool = False
     language_model: LanguageModelUse | None = Field(
         default=None, description="The run's use of the language model; null when none was configured."
     )
