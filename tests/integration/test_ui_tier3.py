@@ -241,6 +241,7 @@ def test_a_workflow_via_the_api_keeps_the_model_use_and_the_heal_in_the_store(
         report = client.get(f"/workflows/{workflow_id}/report").text
         results = client.get(f"/workflows/{workflow_id}/results").json()
         prompts = client.get(f"/workflows/{workflow_id}/model-prompts").json()
+        page = httpx.get(f"{server.base_url}/workflows/{workflow_id}", timeout=30).text
     (success,) = results["analysis_result"]["execution_success"]
     assert success["tier_used"] == "tier3" and len(setup.fake.received) == 1
     block = findings["language_model"]
@@ -250,6 +251,9 @@ def test_a_workflow_via_the_api_keeps_the_model_use_and_the_heal_in_the_store(
     (call,) = prompts["calls"]  # what was sent, kept after the job ended
     assert prompts["model"] == "openai:fake-model" and call["outcome"] == "answered"
     assert "Night theme" in call["user"] and call["user"] == user_text(setup.fake.received[0].body)
+    # The dashboard's overview says the same, and links the prompts.
+    assert 'id="model-use"' in page and "openai:fake-model: 1 call(s)" in page
+    assert "tier 3) in SC-UI-001" in page and f"/api/v2/workflows/{workflow_id}/model-prompts" in page
     book = _sql_book(settings.resolved_database_url())  # another process's view of the store
     healed = book.get(setup.app.base_url + "/settings", step.locator)
     assert healed is not None and "Night theme" in healed

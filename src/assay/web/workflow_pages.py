@@ -64,6 +64,12 @@ def _overview(svc: WorkflowService, record: WorkflowRecord) -> dict[str, object]
             findings=finding_views(results.run, tests),
             summary=summary(results.run, len(tests)),
             has_suite=results.run.evolution is not None,
+            model=results.run.model_use,  # None without a model: the section is not shown
+            tier3=[
+                s.scenario_id
+                for s in (results.run.analysis.execution_success if results.run.analysis else ())
+                if s.tier_used == "tier3"
+            ],
         )
     return context
 
