@@ -19,6 +19,7 @@ from assay.agents.evolution.suggestions import (
     failed_number,
     holds,
     parse_answer,
+    sensitive,
     with_suggestions,
 )
 from assay.domain import evolution
@@ -100,6 +101,15 @@ def test_a_suggestion_is_kept_only_if_the_healthy_answer_satisfies_it(
     kept, refused = parse_answer({"tests": [{"test": "t", "assertions": [raw]}]}, {"t"})
     assert not refused
     assert (holds(kept["t"][0], ANSWER) is not None) is expected
+
+
+def test_credentials_are_never_written_into_a_test() -> None:
+    minted = Suggestion("json_equals", "data.access_token", value="eyJhbGciOi.x.y")
+    echoed = Suggestion("body_excludes", value="pw-hunter2-extra")
+    plain = Suggestion("json_equals", "status", value="active")
+    assert sensitive(minted, ()) and sensitive(echoed, ("pw-hunter2-extra",))
+    assert not sensitive(plain, ("pw-hunter2-extra",))
+    assert not sensitive(Suggestion("json_type", "token", value="string"), ())  # a type is no secret
 
 
 def test_rendered_asserts_are_literal_python_whatever_the_model_said() -> None:

@@ -13,7 +13,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from assay.agents.evolution.suggestions import SCHEMA, SYSTEM, Suggestion, holds, parse_answer
+from assay.agents.evolution.suggestions import SCHEMA, SYSTEM, Suggestion, holds, parse_answer, sensitive
 from assay.agents.model_session import ModelSession
 from assay.domain.exchanges import RecordedResponse
 from assay.domain.json import JsonObject
@@ -76,7 +76,13 @@ async def suggest(session: ModelSession, candidates: Sequence[Candidate]) -> Sug
             result.asked.add(name)
             for suggestion in suggestions:
                 checked = holds(suggestion, by_name[name].response)
-                if checked is None:
+                if sensitive(suggestion, session.secrets):
+                    # Said without the value: it is the credential.
+                    what = f"a {suggestion.kind} on {suggestion.path or suggestion.name or 'the body'}"
+                    result.refused.setdefault(name, []).append(
+                        f"{what}: it would write a credential into the test"
+                    )
+                elif checked is None:
                     why = "the target's healthy answer does not satisfy it"
                     result.refused.setdefault(name, []).append(f"{suggestion.describe()}: {why}")
                 else:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assay.agents.evolution.api_suite.pysource import WIDTH, py_quoted, refresh_support_import
@@ -160,6 +161,18 @@ def _literal(text: str) -> Json:
     except ValueError:
         return text
     return parsed
+
+
+SENSITIVE = re.compile(r"(token|secret|passw|api.?key|session|cookie|credential|auth)", re.IGNORECASE)
+
+
+def sensitive(suggestion: Suggestion, secrets: Sequence[str]) -> bool:
+    """Whether writing ``suggestion`` into a test would store a credential: a value of the run's
+    secrets, or a fixed value at a field named like one (a token the server minted)."""
+    text = str(suggestion.value)
+    if any(secret and secret in text for secret in secrets):
+        return True
+    return suggestion.kind == "json_equals" and bool(SENSITIVE.search(suggestion.path))
 
 
 def holds(suggestion: Suggestion, response: RecordedResponse) -> Suggestion | None:
