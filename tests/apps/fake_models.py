@@ -4,7 +4,8 @@
 ``start_anthropic()`` serves ``POST /v1/messages``. Each records every request it received (path,
 headers, JSON body) and answers as its ``mode`` says: ``answer`` (the object ``chooser`` builds
 from the prompt's user message), ``down`` (503), ``slow`` (sleeps past any test timeout), or
-``nonsense`` (prose instead of the JSON asked for).
+``nonsense`` (prose instead of the JSON asked for), or ``no_json_schema`` (a 500 for a
+``json_schema`` response format, as llama-cpp-python's server answers; ``json_object`` works).
 """
 
 from __future__ import annotations
@@ -21,7 +22,15 @@ from flask import Flask, Response, request
 from assay.domain.json import JsonObject, as_list, as_object, as_str
 from tests.apps.servers import WSGIServerThread
 
-Mode = Literal["answer", "down", "slow", "nonsense"]
+Mode = Literal["answer", "down", "slow", "nonsense", "no_json_schema"]
+# What llama-cpp-python's server (0.3.36) answers a ``json_schema`` response format, as seen here.
+NO_JSON_SCHEMA = {
+    "error": {
+        "message": "[{'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), "
+        "'msg': \"Input should be 'text' or 'json_object'\", 'input': 'json_schema'}]",
+        "type": "internal_server_error",
+    }
+}
 Chooser = Callable[[str], JsonObject]
 SLOW_SECONDS = 4.0
 
@@ -49,7 +58,10 @@ class FakeModel:
             self.received.append(Recorded(request.path, headers, body))
         return body
 
-    def failure(self) -> Response | None:
+    def failure(self, body: JsonObject) -> Response | None:
+        kind = as_object(body.get("response_format")).get("type")
+        if self.mode == "no_json_schema" and kind == "json_schema":
+            return Response(json.dumps(NO_JSON_SCHEMA), 500, mimetype="application/json")
         if self.mode == "down":
             return Response('{"error": {"message": "overloaded"}}', 503, mimetype="application/json")
         if self.mode == "slow":
@@ -93,7 +105,7 @@ def _serve(name: str, path: str, chooser: Chooser, answer: Answer) -> tuple[WSGI
     @app.post(path)
     def endpoint() -> Response:
         body = fake.record()
-        failed = fake.failure()
+        failed = fake.failure(body)
         if failed is not None:
             return failed
         return Response(json.dumps(answer(fake, body)), mimetype="application/json")

@@ -96,7 +96,11 @@ def test_anthropic_contract(anthropic_fake: tuple[WSGIServerThread, FakeModel]) 
 @pytest.mark.parametrize("provider", ["openai", "anthropic"])
 @pytest.mark.parametrize(
     ("mode", "why"),
-    [("down", "answered 503"), ("slow", "no answer within"), ("nonsense", "not the JSON asked for")],
+    [
+        ("down", "answered 503: overloaded"),  # the server's own words are in the note
+        ("slow", "no answer within"),
+        ("nonsense", "not the JSON asked for"),
+    ],
 )
 def test_a_failing_model_is_a_note_never_an_error(provider: str, mode: str, why: str) -> None:
     server, fake = (start_openai if provider == "openai" else start_anthropic)(lambda _p: ANSWER)
@@ -110,6 +114,26 @@ def test_a_failing_model_is_a_note_never_an_error(provider: str, mode: str, why:
     (note,) = session.use.notes
     assert why in note and "rule-based answer was kept" in note
     assert session.use.sent[0].outcome != "answered"
+
+
+def test_a_server_without_json_schema_is_asked_with_json_object_and_the_schema(
+    openai_fake: tuple[WSGIServerThread, FakeModel],
+) -> None:
+    """llama-cpp-python's own server refuses ``json_schema`` (a 500, seen here with 0.3.36) but
+    builds a grammar from ``{"type": "json_object", "schema": ...}``: asked again so, and from
+    then on so, with the schema also in the instructions."""
+    server, fake = openai_fake
+    fake.mode = "no_json_schema"
+    session = _session("openai", server.base_url + "/v1")
+    assert asyncio.run(session.ask("first", _prompt())) == ANSWER
+    assert asyncio.run(session.ask("second", _prompt())) == ANSWER
+    kinds = [as_object(r.body.get("response_format")).get("type") for r in fake.received]
+    assert kinds == ["json_schema", "json_object", "json_object"]  # retries=0: one refusal
+    later = fake.received[-1].body
+    assert as_object(later.get("response_format")).get("schema") == tier3_prompt.SCHEMA
+    system = as_object(as_list(later.get("messages"))[0]).get("content")
+    assert isinstance(system, str) and "JSON Schema" in system and '"ref"' in system
+    assert session.use.notes == []
 
 
 def test_budgets_stop_calls_before_anything_is_sent(openai_fake: tuple[WSGIServerThread, FakeModel]) -> None:

@@ -22,7 +22,7 @@ import anthropic
 import openai
 from anthropic.types import ToolParam
 from openai.types.chat import ChatCompletionMessageParam
-from openai.types.shared_params import ResponseFormatJSONSchema
+from openai.types.shared_params import ResponseFormatJSONObject, ResponseFormatJSONSchema
 
 from assay.domain.json import Json, JsonObject, as_object
 from assay.domain.language_model import Completion, ModelFailure, Prompt
@@ -80,36 +80,76 @@ class _Adapter:
 
 
 class OpenAiCompatibleModel(_Adapter):
-    """Chat completions with a JSON-schema response format, on any OpenAI-compatible server."""
+    """Chat completions with a JSON-schema response format, on any OpenAI-compatible server.
+
+    A server that refuses the ``json_schema`` format (llama-cpp-python's own server takes only
+    ``json_object``, with the schema beside it) is asked again in that form, and so is every later
+    call: the answer is validated by the caller either way, and the schema is also in the prompt.
+    """
 
     def __init__(self, config: ModelConfig) -> None:
         super().__init__(config)
         self._client = openai.AsyncOpenAI(**self._options())
+        self._json_object = False  # the server refused json_schema once: use json_object + schema
 
     async def complete(self, prompt: Prompt) -> Completion:
+        if not self._json_object:
+            try:
+                return await self._create(prompt, json_object=False)
+            except openai.APIStatusError as exc:
+                if not _refuses_json_schema(exc):
+                    raise ModelFailure(_why(exc, self._config.api_key)) from exc
+                self._json_object = True
+            except openai.OpenAIError as exc:
+                raise ModelFailure(_why(exc, self._config.api_key)) from exc
+        try:
+            return await self._create(prompt, json_object=True)
+        except openai.OpenAIError as exc:
+            raise ModelFailure(_why(exc, self._config.api_key)) from exc
+
+    async def _create(self, prompt: Prompt, *, json_object: bool) -> Completion:
+        system = prompt.system
+        if json_object:  # the format no longer carries the schema to every server: say it
+            system += "\nAnswer with one JSON object that follows this JSON Schema: " + json.dumps(
+                prompt.schema
+            )
         messages: list[ChatCompletionMessageParam] = [
-            {"role": "system", "content": prompt.system},
+            {"role": "system", "content": system},
             {"role": "user", "content": prompt.user},
         ]
-        schema: ResponseFormatJSONSchema = {
-            "type": "json_schema",
-            "json_schema": {"name": prompt.schema_name, "schema": dict(prompt.schema), "strict": True},
-        }
-        try:
-            answer = await self._client.chat.completions.create(
-                model=self._config.model,
-                messages=messages,
-                response_format=schema,
-                max_tokens=prompt.max_tokens,
-                temperature=0,
-            )
-        except openai.OpenAIError as exc:
-            raise ModelFailure(_why(exc)) from exc
+        answer = await self._client.chat.completions.create(
+            model=self._config.model,
+            messages=messages,
+            response_format=_json_object_format(prompt) if json_object else _schema_format(prompt),
+            max_tokens=prompt.max_tokens,
+            temperature=0,
+        )
         if not answer.choices:
             raise ModelFailure("the model answered no choice")
         text = answer.choices[0].message.content or ""
         tokens = answer.usage.total_tokens if answer.usage else 0
         return Completion(_json_object(text), tokens)
+
+
+def _schema_format(prompt: Prompt) -> ResponseFormatJSONSchema:
+    return {
+        "type": "json_schema",
+        "json_schema": {"name": prompt.schema_name, "schema": dict(prompt.schema), "strict": True},
+    }
+
+
+def _json_object_format(prompt: Prompt) -> ResponseFormatJSONObject:
+    # ``schema`` beside ``json_object`` is llama-cpp-python's form (it builds a grammar from it);
+    # the SDK's type does not know the key, servers that do not know it ignore it.
+    response_format: ResponseFormatJSONObject = {"type": "json_object"}
+    response_format["schema"] = dict(prompt.schema)  # type: ignore[typeddict-unknown-key]
+    return response_format
+
+
+def _refuses_json_schema(exc: openai.APIStatusError) -> bool:
+    """Whether the server rejected the request's ``json_schema`` response format itself."""
+    text = f"{exc.message} {exc.body}".lower()
+    return exc.status_code in (400, 415, 422, 500) and "json_schema" in text and "response_format" in text
 
 
 class AnthropicModel(_Adapter):
@@ -135,7 +175,7 @@ class AnthropicModel(_Adapter):
                 tool_choice={"type": "tool", "name": prompt.schema_name},
             )
         except anthropic.AnthropicError as exc:
-            raise ModelFailure(_why(exc)) from exc
+            raise ModelFailure(_why(exc, self._config.api_key)) from exc
         tokens = answer.usage.input_tokens + answer.usage.output_tokens
         for block in answer.content:
             if block.type == "tool_use" and block.name == prompt.schema_name:
@@ -170,13 +210,28 @@ def _plain(value: object) -> Json:
     return plain
 
 
-def _why(exc: Exception) -> str:
-    """One line: the status when the server answered, else the kind of failure (never the key)."""
+def _why(exc: Exception, key: str = "") -> str:
+    """One line: the status and the server's own words when it answered, else the kind of failure
+    (never the key)."""
     status = getattr(exc, "status_code", None)
     if status is not None:
-        return f"the model server answered {status}"
+        said = " ".join(_server_words(exc).split())[:240]
+        if key:
+            said = said.replace(key, "***")
+        return f"the model server answered {status}" + (f": {said}" if said else "")
     if isinstance(exc, openai.APITimeoutError | anthropic.APITimeoutError):
         return "the model server did not answer in time"
     if isinstance(exc, openai.APIConnectionError | anthropic.APIConnectionError):
         return "the model server could not be reached"
     return f"the model call failed ({type(exc).__name__})"
+
+
+def _server_words(exc: Exception) -> str:
+    """The error message in the server's body (``{"error": {"message": ...}}`` on both APIs)."""
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict):
+        error = body.get("error", body)
+        message = error.get("message") if isinstance(error, dict) else error
+        if isinstance(message, str) and message:
+            return message
+    return str(getattr(exc, "message", ""))
