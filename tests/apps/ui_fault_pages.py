@@ -4,6 +4,7 @@ For the attribution of UI faults (``tests/integration/test_ui_attribution.py``):
 
 - ``/widgets`` loads jQuery from a CDN (another host: the containment blocks it), calls ``$``
   and logs a failed ``fetch`` to another host: all of it the blocking's doing, never the app's;
+  it also asks its own server ``OPTIONS``/``HEAD /store`` (404: a capability probe refused);
 - ``/dashboard`` runs its own script, which throws on the flawed site (``/static/app.js`` calls
   an undefined function) and not on the twin;
 - ``/signup`` validates in script: it marks the e-mail field ``aria-invalid`` and puts the
@@ -50,6 +51,9 @@ WIDGETS = """
 <script src="https://cdn.example-assets.test/jquery.min.js"></script>
 <script>
   fetch("https://api.example-metrics.test/hit").catch((err) => console.error("metrics:", err.message));
+  // Feature detection, as a wiki asks whether it may save: the server's "no" is no fault.
+  fetch("/store", { method: "OPTIONS" });
+  fetch("/store", { method: "HEAD" });
   $(function () { document.title = "Widgets"; });
 </script>
 """

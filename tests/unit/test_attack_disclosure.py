@@ -49,6 +49,10 @@ def test_banners_one_finding_and_unversioned_server_is_quiet() -> None:
     assert "nginx/1.18.0" in findings[0].detail
     quiet = with_headers(json_response(200, {}), server="uvicorn")
     assert judge_banners([ex(quiet)], CTX) == []
+    # A product name alone ("X-Powered-By: Express") is said as such, at info: no version to match.
+    bare = with_headers(json_response(200, {}), x_powered_by="Express")
+    (named,) = judge_banners([ex(bare)], CTX)
+    assert named.severity == "info" and "no version" in named.title
 
 
 def test_stack_traces_only_in_error_answers() -> None:

@@ -25,6 +25,18 @@ def test_an_own_error_stays_the_pages() -> None:
     assert log.containment.blocked_hosts() == ()
 
 
+def test_a_refused_probe_is_no_console_error_but_a_failed_load_is() -> None:
+    log = _log()
+    message = "Failed to load resource: the server responded with a status of 404 (Not Found)"
+    log.probed.add(TARGET + "store")  # OPTIONS /store -> 404: the app asked, the server said no
+    log.resource_errors.append((message, TARGET + "store"))
+    assert log.console_errors() == ()
+    log.loaded_failed.add(TARGET + "store")  # ... and a GET of it failed too: that one counts
+    assert log.console_errors() == (message,)
+    log.resource_errors.append((message, TARGET + "app.js"))
+    assert log.console_errors() == (message,)  # the same text once
+
+
 def test_errors_a_blocked_host_caused_go_to_that_host() -> None:
     log = _log()
     log.containment.block("https://cdn.example/jq.js")

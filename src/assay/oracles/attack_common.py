@@ -130,7 +130,7 @@ def stack_trace(text: str) -> str | None:
 
 # --------------------------------------------------------------------------- banners
 
-_VERSIONED = re.compile(r"\b[A-Za-z][\w.-]*/v?\d+(?:\.\d+)+|\b\d+\.\d+(?:\.\d+)?\b")
+VERSIONED = re.compile(r"\b[A-Za-z][\w.-]*/v?\d+(?:\.\d+)+|\b\d+\.\d+(?:\.\d+)?\b")
 BANNER_HEADERS = (
     "x-powered-by",
     "x-aspnet-version",
@@ -154,7 +154,7 @@ def banners(headers: dict[str, str]) -> list[Banner]:
         if value:
             found.append(Banner(name, value))
     server = headers.get("server", "")
-    if server and _VERSIONED.search(server):
+    if server and VERSIONED.search(server):
         found.append(Banner("server", server))
     return found
 

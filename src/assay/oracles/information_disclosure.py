@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from assay.domain.exchanges import Exchange
 from assay.domain.findings import Finding, Severity
-from assay.oracles.attack_common import banners, stack_trace
+from assay.oracles.attack_common import VERSIONED, banners, stack_trace
 from assay.oracles.base import (
     Draft,
     OracleContext,
@@ -90,10 +90,15 @@ def judge_banners(exchanges: Sequence[Exchange], context: OracleContext) -> list
     first = shown[0]
     routes = sorted(group_by_route(shown))
     listed = "; ".join(f"{name}: {value}" for name, value in seen.items())
+    # A version is what an attacker matches against advisories; a bare product name
+    # ("X-Powered-By: Express") says little more than the answers' shape already does.
+    versioned = any(VERSIONED.search(value) for value in seen.values())
     draft = Draft(
         category="information_disclosure",
-        severity="low",
-        title="Responses name the server software and its version",
+        severity="low" if versioned else "info",
+        title="Responses name the server software and its version"
+        if versioned
+        else "Responses name the server software (no version)",
         detail=f"Response headers tell an attacker how the service is built: {listed}.",
         recommendation="Drop X-Powered-By and similar headers, and strip the version from Server.",
         impact="Attackers match the versions against known vulnerabilities without probing further.",

@@ -22,6 +22,8 @@ from assay.pages.containment import Containment, is_blocked_error
 from assay.pages.extract import path_of
 
 _IGNORED_RESOURCES = ("/favicon.ico",)
+PROBES = frozenset({"HEAD", "OPTIONS"})
+PROBE_REFUSALS = frozenset({404, 405, 501})  # "no such method here", not a broken page
 # Resource types whose failure reaches the page's script as a rejected promise or an error event.
 _CALLS = frozenset({"fetch", "xhr", "eventsource", "websocket"})
 # How browsers and HTTP libraries word a network call that never got an answer.
@@ -42,12 +44,21 @@ class PageLog:
     blocked_calls: list[str] = field(default_factory=list)  # hosts whose fetch/XHR were kept out
     own_calls_failed: bool = False  # a call to the app's own origin got no answer
     suspect: list[str] = field(default_factory=list)  # own-origin messages worded as a failed call
+    # "Failed to load resource" messages with their URL, and the URLs that failed only as a probe
+    # (HEAD or OPTIONS refused: how a server says it does not offer a method, asked by the app's
+    # own feature detection, e.g. a wiki checking whether it may save), not as a load or a call.
+    resource_errors: list[tuple[str, str]] = field(default_factory=list)
+    probed: set[str] = field(default_factory=set)
+    loaded_failed: set[str] = field(default_factory=set)
 
     def clear(self) -> None:
         """Forget what was seen so far (a new page is opened in the same tab)."""
         for seen in (self.console, self.failed, self.uncaught, self.blocked_scripts, self.blocked_calls):
             seen.clear()
         self.suspect.clear()
+        self.resource_errors.clear()
+        self.probed.clear()
+        self.loaded_failed.clear()
         self.own_calls_failed = False
 
     @property
@@ -60,6 +71,9 @@ class PageLog:
     def console_errors(self) -> tuple[str, ...]:
         """The app's own errors; the ones the blocking caused go to the containment's record."""
         own = list(self.console)
+        for message, url in self.resource_errors:
+            if url not in self.probed or url in self.loaded_failed:
+                own.append(message)
         for message in self.suspect:
             if not self.blamed_on_blocking(message, self.blocked_calls):
                 own.append(message)
@@ -107,18 +121,29 @@ def listen(page: Page, log: PageLog) -> None:
             log.blamed_on_blocking(text[:300], [*log.blocked_calls, *log.blocked_scripts])
         elif NETWORK_FAILURE.search(text):
             log.suspect.append(text[:300])
+        elif where and text.startswith("Failed to load resource"):
+            log.resource_errors.append((text[:300], where))
         else:
             log.console.append(text[:300])
 
     def on_response(response: Response) -> None:
         document = response.request.resource_type == "document"
         if response.status >= 400 and not document and log.own(response.url):
-            log.failed.append(f"{response.request.method} {path_of(response.url)} -> {response.status}")
+            method = response.request.method
+            if method in PROBES and response.status in PROBE_REFUSALS:
+                log.probed.add(response.url)  # an answer to a question, not a failed load
+            else:
+                log.failed.append(f"{method} {path_of(response.url)} -> {response.status}")
+                log.loaded_failed.add(response.url)
 
     def on_failed(request: Request) -> None:
         failure = request.failure or "failed"
         # A navigation cancelled (by the next one, or by the containment) is nobody's fault.
         cancelled = request.resource_type == "document" and "ERR_ABORTED" in failure
+        if request.method in PROBES and "ERR_ABORTED" in failure and log.own(request.url):
+            # Chromium ends a script's HEAD/OPTIONS probe so when its answer has no body to read.
+            log.probed.add(request.url)
+            return
         if log.own(request.url) and not is_blocked_error(failure) and not cancelled:
             log.failed.append(f"{request.method} {path_of(request.url)} -> {failure}")
             log.own_calls_failed = log.own_calls_failed or request.resource_type in _CALLS
