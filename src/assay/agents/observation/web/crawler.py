@@ -226,7 +226,12 @@ async def _crawl_levels(
                 frontier.add(
                     found, depth + 1 if found.source != "network" else depth, page_visit.facts.path, method
                 )
-            if page_visit.facts.path not in visited_paths:
+            twin = slash_twin(page_visit, result.visits)
+            if twin is not None:
+                # /dashboard/?x rendering what /dashboard?x rendered is one page, not two (its
+                # scenarios and findings would all count twice).
+                result.notes.append(f"{page_visit.facts.path} is the page {twin} (a trailing slash apart)")
+            elif page_visit.facts.path not in visited_paths:
                 visited_paths.add(page_visit.facts.path)
                 result.visits.append(page_visit)
         if run_clock.charged() >= deadline:
@@ -239,6 +244,24 @@ async def _crawl_levels(
         contexts[0], frontier, config.depth, deadline, config.max_fetches - result.fetches
     )
     frontier.unopened(f"past the crawl's depth ({config.depth}), page budget or time")
+
+
+def slash_twin(visit: PageVisit, kept: Sequence[PageVisit]) -> str | None:
+    """The path of a kept page that ``visit`` only repeats: its path differs by a trailing slash
+    (before any query) and it shows the same title and the same controls; None otherwise."""
+
+    def bare(path: str) -> str:
+        route, mark, query = path.partition("?")
+        return (route.rstrip("/") or "/") + mark + query
+
+    def shown(v: PageVisit) -> tuple[str, frozenset[str]]:
+        return v.facts.title, frozenset(e.locator for e in v.extract.elements)
+
+    path = visit.facts.path
+    for other in kept:
+        if other.facts.path != path and bare(other.facts.path) == bare(path) and shown(other) == shown(visit):
+            return other.facts.path
+    return None
 
 
 def _probed_urls(result: CrawlResult, frontier: Frontier) -> None:
