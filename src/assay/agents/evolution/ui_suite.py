@@ -246,6 +246,14 @@ def _watch(page):
     """
     console_errors, server_errors = [], []
     kept_out = set()  # "script", "call": what of other hosts this page was kept from
+    # A script's HEAD/OPTIONS probe the server refuses (404, 405, 501) is feature detection,
+    # not a failed load: its "Failed to load resource" message is not the page's error.
+    probed, loaded_failed, resource_messages = set(), set(), []
+
+    def forget_probe(url):
+        for text, where in list(resource_messages):
+            if where == url and url not in loaded_failed and text in console_errors:
+                console_errors.remove(text)
 
     def caused_by_blocking(text):
         network = re.search(r"(?i)failed to fetch|network ?error|load failed|net::ERR_", text)
@@ -260,6 +268,10 @@ def _watch(page):
         own = not where.endswith("/favicon.ico") and not _elsewhere(where)
         own = own and not any(_elsewhere(u) for u in urls)
         if message.type == "error" and own and not blocked and not caused_by_blocking(text):
+            if text.startswith("Failed to load resource") and where:
+                resource_messages.append((text, where))
+                if where in probed and where not in loaded_failed:
+                    return
             console_errors.append(text)
 
     def on_error(error):
@@ -268,6 +280,9 @@ def _watch(page):
 
     def on_failed(request):
         kind = request.resource_type
+        if request.method in ("HEAD", "OPTIONS") and "ERR_ABORTED" in (request.failure or ""):
+            probed.add(request.url)
+            forget_probe(request.url)
         if _elsewhere(request.url) and kind in ("script", "fetch", "xhr", "eventsource"):
             kept_out.add("script" if kind == "script" else "call")
 
@@ -278,6 +293,13 @@ def _watch(page):
     def on_response(response):
         if response.status >= 500:
             server_errors.append(response.status)
+        request = response.request
+        if response.status >= 400 and request.resource_type != "document":
+            if request.method in ("HEAD", "OPTIONS") and response.status in (404, 405, 501):
+                probed.add(response.url)
+                forget_probe(response.url)
+            else:
+                loaded_failed.add(response.url)
 
     page.on("response", on_response)
     return console_errors, server_errors
