@@ -43,17 +43,21 @@ def ran(
 
 
 OPTUNA = "/dashboard"
+# The "New Study" dialog opened and a name typed, as both optuna scenarios below begin.
+NEW_STUDY_OPENED = [
+    ('I open "/dashboard/?studies_order_by=desc"', "passed"),
+    ("I note the items listed", "passed"),
+    ('I click "Create"', "passed"),
+    ('the "New Study" dialog opens', "passed"),
+    ('I type "Assay test 2176" into "Study name"', "passed"),
+]
 # Optuna's "New Study" dialog cancelled: it passed, and it neither deletes nor confirms anything.
 NEW_STUDY_CANCELLED = ran(
     "SC-UI-021",
     OPTUNA,
     {"dialog"},
     [
-        ('I open "/dashboard/?studies_order_by=desc"', "passed"),
-        ("I note the items listed", "passed"),
-        ('I click "Create"', "passed"),
-        ('the "New Study" dialog opens', "passed"),
-        ('I type "Assay test 2176" into "Study name"', "passed"),
+        *NEW_STUDY_OPENED,
         ('I click "Cancel"', "passed"),
         ("the dialog closes", "passed"),
         ('"Assay test 2176" is not listed', "passed"),
@@ -70,11 +74,7 @@ def completing_new_study(click_create: str) -> ScenarioSeen:
         OPTUNA,
         {"dialog"},
         [
-            ('I open "/dashboard/?studies_order_by=desc"', "passed"),
-            ("I note the items listed", "passed"),
-            ('I click "Create"', "passed"),
-            ('the "New Study" dialog opens', "passed"),
-            ('I type "Assay test 2176" into "Study name"', "passed"),
+            *NEW_STUDY_OPENED,
             ('I click "Create"', click_create),
             ("the dialog closes", after),
             ('"Assay test 2176" is listed', after),
