@@ -2,13 +2,16 @@
 
     python bench/spa_behaviours.py [APP...] [--budget S] [--out-root DIR]
     python bench/spa_behaviours.py --url URL --checklist FILE.json [--budget S]
+    python bench/spa_behaviours.py --rescore DIR [APP...]     # score a past run's outputs again
 
 For each app of ``spa_targets.TARGETS`` (all when none is named), one after another: install it by
 package name (once), start it fresh on 127.0.0.1 as ``nobody``, run ``assay run URL --instruction
 PURPOSE --budget S --out DIR`` with the checklist's purpose, stop it, and score what assay wrote
-(``spa_scoring``): a behaviour is exercised when an executed UI scenario of its affordance kind ran
-on its page; a known bug is found when a finding on its page names it. Other findings are listed
-by category and title so a human can judge false alarms. See bench/README.md ("SPA behaviours").
+(``spa_scoring``): a behaviour is exercised when a UI scenario that ran on its page performed the
+steps its checklist entry names as evidence and asserted the outcome; a known bug is found when a
+finding on its page names it; a ``ui_functional`` finding no known bug explains is a false alarm.
+Other findings are listed by category and title for a human to judge. See bench/README.md ("SPA
+behaviours").
 """
 
 from __future__ import annotations
@@ -100,7 +103,8 @@ def report(run: AppRun) -> list[str]:
     s = run.score
     lines.append(
         f"behaviours exercised {len(s.exercised)}/{s.behaviours_total}, "
-        f"known bugs found {len(s.bugs_found)}/{s.bugs_total}, other findings {len(s.other_findings)}, "
+        f"known bugs found {len(s.bugs_found)}/{s.bugs_total}, "
+        f"ui_functional false alarms {len(s.false_alarms)}, other findings {len(s.other_findings)}, "
         f"UI scenarios executed {s.ui_executed}/{s.ui_total} (by kind: {s.ui_kinds})"
     )
     for bid, why in s.exercised.items():
@@ -111,6 +115,8 @@ def report(run: AppRun) -> list[str]:
         lines.append(f"  bug found {bid}: {why}")
     for bid in s.bugs_missed:
         lines.append(f"  bug MISSED {bid}")
+    for alarm in s.false_alarms:
+        lines.append(f"  FALSE ALARM {alarm}")
     for f in s.other_findings:
         lines.append(f"  other [{f['severity']}] {f['category']}: {f['method']} {f['path']} — {f['title']}")
     return lines
@@ -118,25 +124,46 @@ def report(run: AppRun) -> list[str]:
 
 def table(runs: list[AppRun]) -> list[str]:
     rows = [
-        "| app | behaviours exercised | known bugs found | other findings | wall s |",
-        "|---|---|---|---|---|",
+        "| app | behaviours exercised | known bugs found | other findings "
+        "| ui_functional false alarms | wall s |",
+        "|---|---|---|---|---|---|",
     ]
     for r in runs:
         if r.score is None:
-            rows.append(f"| {r.app} | error | error | – | {r.wall_s:.0f} |")
+            rows.append(f"| {r.app} | error | error | – | – | {r.wall_s:.0f} |")
             continue
         s = r.score
         rows.append(
             f"| {r.app} | {len(s.exercised)}/{s.behaviours_total} | {len(s.bugs_found)}/{s.bugs_total} "
-            f"| {len(s.other_findings)} | {r.wall_s:.0f} |"
+            f"| {len(s.other_findings)} | {len(s.false_alarms)} | {r.wall_s:.0f} |"
         )
-    ex = sum(len(r.score.exercised) for r in runs if r.score)
-    bt = sum(r.score.behaviours_total for r in runs if r.score)
-    bf = sum(len(r.score.bugs_found) for r in runs if r.score)
-    kb = sum(r.score.bugs_total for r in runs if r.score)
-    of = sum(len(r.score.other_findings) for r in runs if r.score)
-    rows.append(f"| **total** | {ex}/{bt} | {bf}/{kb} | {of} | {sum(r.wall_s for r in runs):.0f} |")
+    scored = [r.score for r in runs if r.score]
+    ex = sum(len(s.exercised) for s in scored)
+    bt = sum(s.behaviours_total for s in scored)
+    bf = sum(len(s.bugs_found) for s in scored)
+    kb = sum(s.bugs_total for s in scored)
+    of = sum(len(s.other_findings) for s in scored)
+    fa = sum(len(s.false_alarms) for s in scored)
+    wall = sum(r.wall_s for r in runs)
+    rows.append(f"| **total** | **{ex}/{bt}** | **{bf}/{kb}** | {of} | **{fa}** | {wall:.0f} |")
     return rows
+
+
+def rescore(root: Path, apps: list[str]) -> list[AppRun]:
+    """Score the outputs a past run left under ``root`` again (its wall times from results.json)."""
+    past = root / "results.json"
+    before = {r["app"]: r for r in json.loads(past.read_text())} if past.is_file() else {}
+    runs = []
+    for name in apps:
+        old = before.get(name, {})
+        run = AppRun(name, str(old.get("url", "")), float(old.get("wall_s") or 0.0), old.get("exit_code"))
+        out = root / name
+        if (out / "findings.json").is_file():
+            run.score = score_run(json.loads(TARGETS[name].checklist.read_text()), out)
+        else:
+            run.error = f"no findings.json in {out}"
+        runs.append(run)
+    return runs
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -152,18 +179,25 @@ def main(argv: list[str] | None = None) -> int:
         "--out-root", default="/tmp/assay-spa/out", help="assay's outputs, logs, results.json"
     )
     parser.add_argument("--assay-cmd", default=f"{sys.executable} -m assay", help="how to call assay")
+    parser.add_argument(
+        "--rescore", type=Path, metavar="DIR", help="score a past --out-root again; run nothing"
+    )
     args = parser.parse_args(argv)
+    unknown = [a for a in args.apps if a not in TARGETS]
+    if unknown:
+        parser.error(f"unknown app(s) {unknown}; known: {', '.join(TARGETS)}")
+    if args.rescore:
+        runs = rescore(args.rescore, args.apps or list(TARGETS))
+        print("\n".join([line for run in runs for line in [*report(run), ""]] + table(runs)))
+        return 0
     Path(args.out_root).mkdir(parents=True, exist_ok=True)
-    runs: list[AppRun] = []
+    runs = []
     if args.url:
         if args.checklist is None:
             parser.error("--url needs --checklist")
         checklist = json.loads(args.checklist.read_text())
         runs.append(measure(str(checklist.get("app", "app")), args.url, checklist, args))
     else:
-        unknown = [a for a in args.apps if a not in TARGETS]
-        if unknown:
-            parser.error(f"unknown app(s) {unknown}; known: {', '.join(TARGETS)}")
         for name in args.apps or list(TARGETS):  # one at a time: two shared cores
             print(f"… {name}", file=sys.stderr, flush=True)
             runs.append(measure_target(TARGETS[name], args))
