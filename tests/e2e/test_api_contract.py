@@ -82,7 +82,7 @@ def test_generated_client_has_a_typed_model_for_every_response(server: RunningSe
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Warning" not in result.stdout, result.stdout
     api_modules = list((tmp_path / "client" / "api").rglob("*.py"))
-    assert len([m for m in api_modules if m.name != "__init__.py"]) == 14
+    assert len([m for m in api_modules if m.name != "__init__.py"]) == 15  # /model-prompts too
     for module in api_modules:
         source = module.read_text()
         for returned in re.findall(r"def _parse_response\(.*?\) -> (.*?):\n", source, re.S):
